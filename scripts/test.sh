@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The project's test command (`npm test`): typecheck, then every test file under test/.
+# Browser tests need Chromium at /usr/bin/chromium (`apt-get install -y chromium`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc --noEmit -p .
+mapfile -t files < <(find test -name '*.test.ts' | sort)
+if [ "${#files[@]}" -eq 0 ]; then echo "no test files" >&2; exit 1; fi
+exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-3}" "${files[@]}"

@@ -1,0 +1,42 @@
+// `prow <component>`: every file in this folder (but this one) is one subcommand and exports
+// `createCommand()`. Discovering them keeps this file free of a list that every component edits.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+
+interface SubcommandModule {
+  createCommand(): Command;
+}
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('prow')
+    .description('Prow in TypeScript: CI and merge automation for GitHub')
+    .showHelpAfterError()
+    .exitOverride();
+  const here = dirname(fileURLToPath(import.meta.url));
+  const files = readdirSync(here)
+    .filter((f) => f.endsWith('.ts') && f !== 'main.ts')
+    .sort();
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as Partial<SubcommandModule>;
+    if (typeof mod.createCommand !== 'function') continue;
+    const sub = mod.createCommand();
+    sub.exitOverride();
+    program.addCommand(sub);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    throw err;
+  }
+}
