@@ -51,8 +51,12 @@ export interface ProwJobStore {
   listProwJobs(options?: ListOptions): Promise<ProwJob[]>;
   /** Assigns metadata.resourceVersion and creationTimestamp; throws AlreadyExistsError on a taken name. */
   createProwJob(pj: ProwJob): Promise<ProwJob>;
-  /** Optimistic concurrency: pj.metadata.resourceVersion must be current, else ConflictError. */
+  /**
+   * Optimistic concurrency: a set pj.metadata.resourceVersion must be current, else ConflictError; an absent
+   * one makes the update unconditional (as a Kubernetes PUT). NotFoundError when the job does not exist.
+   */
   updateProwJob(pj: ProwJob): Promise<ProwJob>;
+  /** NotFoundError when the job does not exist (a racing deleter catches it). */
   deleteProwJob(name: string): Promise<void>;
   /** Calls back for every change after the watch starts (also changes made by other processes on the same store). */
   watchProwJobs(onEvent: (event: WatchEvent) => void, options?: ListOptions): Watch;
@@ -95,4 +99,12 @@ export interface DeliveryStore {
 
 export interface Store extends ProwJobStore, DeliveryStore {
   close(): Promise<void>;
+}
+
+/** Build numbers vended by tot: one increasing counter per job name, persisted. */
+export interface BuildNumberStore {
+  /** Increments the job's counter and returns the new value (1 for a job never seen). */
+  nextBuildNumber(job: string): Promise<number>;
+  /** The last vended value, 0 for a job never seen. */
+  currentBuildNumber(job: string): Promise<number>;
 }

@@ -1,0 +1,317 @@
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { openSqliteStore, storePath, STORE_FILENAME, type SqliteStore } from '../../src/store/sqlite.js';
+import { AlreadyExistsError, ConflictError, NotFoundError, type WatchEvent } from '../../src/store/types.js';
+import { makeProwJob } from './fixtures/prowjobs.js';
+
+const execFileP = promisify(execFile);
+const CHILD = fileURLToPath(new URL('./fixtures/store-child.ts', import.meta.url));
+
+async function runChild(db: string, action: string, name?: string): Promise<string> {
+  const args = ['--import', 'tsx', CHILD, db, action, ...(name ? [name] : [])];
+  const { stdout } = await execFileP(process.execPath, args, { timeout: 20_000 });
+  return stdout;
+}
+
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('sqlite store', () => {
+  let dir: string;
+  let db: string;
+  let store: SqliteStore;
+  let now: Date;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'prow-store-'));
+    db = storePath(join(dir, 'data'));
+    now = new Date('2026-03-01T12:00:00.000Z');
+    store = openSqliteStore(db, { pollIntervalMs: 20, now: () => now, maxDeliveryAttempts: 3 });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts the store at <data-dir>/prow.db', () => {
+    assert.equal(STORE_FILENAME, 'prow.db');
+    assert.equal(storePath('.prow'), join('.prow', 'prow.db'));
+  });
+
+  describe('prowjobs', () => {
+    it('creates with resourceVersion, creationTimestamp, namespace and uid, and reads back', async () => {
+      const created = await store.createProwJob(makeProwJob('a'));
+      assert.match(created.metadata.resourceVersion ?? '', /^\d+$/);
+      assert.equal(created.metadata.creationTimestamp, '2026-03-01T12:00:00Z');
+      assert.equal(created.metadata.namespace, 'default');
+      assert.ok(created.metadata.uid);
+      assert.deepEqual(await store.getProwJob('a'), created);
+      assert.equal(await store.getProwJob('missing'), undefined);
+    });
+
+    it('keeps data across reopening the file', async () => {
+      await store.createProwJob(makeProwJob('a'));
+      await store.close();
+      store = openSqliteStore(db);
+      assert.equal((await store.getProwJob('a'))?.spec.job, 'ci-job');
+    });
+
+    it('refuses a taken name with AlreadyExistsError and a missing name with an error', async () => {
+      await store.createProwJob(makeProwJob('a'));
+      await assert.rejects(store.createProwJob(makeProwJob('a')), AlreadyExistsError);
+      await assert.rejects(store.createProwJob(makeProwJob('')), /metadata.name is required/);
+    });
+
+    it('updates with the current resourceVersion and refuses a stale one', async () => {
+      const created = await store.createProwJob(makeProwJob('a'));
+      const first = structuredClone(created);
+      first.status.state = 'pending';
+      const updated = await store.updateProwJob(first);
+      assert.ok(Number(updated.metadata.resourceVersion) > Number(created.metadata.resourceVersion));
+      assert.equal(updated.metadata.creationTimestamp, created.metadata.creationTimestamp);
+      const stale = structuredClone(created);
+      stale.status.state = 'failure';
+      await assert.rejects(store.updateProwJob(stale), (err: unknown) =>
+        err instanceof ConflictError && err.objectName === 'a' && err.resourceVersion === created.metadata.resourceVersion);
+      assert.equal((await store.getProwJob('a'))?.status.state, 'pending');
+      await assert.rejects(store.updateProwJob(makeProwJob('nope')), NotFoundError);
+    });
+
+    it('resourceVersions increase across jobs', async () => {
+      const a = await store.createProwJob(makeProwJob('a'));
+      const b = await store.createProwJob(makeProwJob('b'));
+      assert.ok(Number(b.metadata.resourceVersion) > Number(a.metadata.resourceVersion));
+    });
+
+    it('deletes, and deleting a missing job is NotFoundError', async () => {
+      await store.createProwJob(makeProwJob('a', { labels: { x: '1' } }));
+      await store.deleteProwJob('a');
+      assert.equal(await store.getProwJob('a'), undefined);
+      assert.deepEqual(await store.listProwJobs({ labels: { x: '1' } }), []);
+      await assert.rejects(store.deleteProwJob('a'), NotFoundError);
+    });
+
+    it('lists by label selector (every pair must match), sorted by name', async () => {
+      await store.createProwJob(makeProwJob('c', { labels: { 'prow.k8s.io/job': 'j1', 'prow.k8s.io/type': 'periodic' } }));
+      await store.createProwJob(makeProwJob('a', { labels: { 'prow.k8s.io/job': 'j1', 'prow.k8s.io/type': 'presubmit' } }));
+      await store.createProwJob(makeProwJob('b', { labels: { 'prow.k8s.io/job': 'j2', 'prow.k8s.io/type': 'periodic' } }));
+      const names = async (labels?: Record<string, string>) =>
+        (await store.listProwJobs(labels ? { labels } : {})).map((pj) => pj.metadata.name);
+      assert.deepEqual(await names(), ['a', 'b', 'c']);
+      assert.deepEqual(await names({ 'prow.k8s.io/job': 'j1' }), ['a', 'c']);
+      assert.deepEqual(await names({ 'prow.k8s.io/job': 'j1', 'prow.k8s.io/type': 'periodic' }), ['c']);
+      assert.deepEqual(await names({ 'prow.k8s.io/job': 'j3' }), []);
+      // A label change is reflected by the selector.
+      const c = (await store.getProwJob('c'))!;
+      c.metadata.labels = { 'prow.k8s.io/job': 'j2' };
+      await store.updateProwJob(c);
+      assert.deepEqual(await names({ 'prow.k8s.io/job': 'j1' }), ['a']);
+      assert.deepEqual(await names({ 'prow.k8s.io/job': 'j2' }), ['b', 'c']);
+    });
+
+    it('queryProwJobs filters and pages newest first', async () => {
+      for (let i = 0; i < 7; i++) {
+        await store.createProwJob(makeProwJob(`pj-${i}`, {
+          job: i % 2 === 0 ? 'even' : 'odd',
+          type: 'presubmit',
+          org: 'o', repo: 'r', pull: i < 4 ? 1 : 2,
+          startTime: `2026-01-01T00:00:0${i}Z`,
+          ...(i < 3 ? { completionTime: '2026-01-02T00:00:00Z', state: 'success' as const } : {}),
+        }));
+      }
+      const first = store.queryProwJobs({ limit: 3 });
+      assert.deepEqual(first.prowjobs.map((pj) => pj.metadata.name), ['pj-6', 'pj-5', 'pj-4']);
+      assert.ok(first.next);
+      const second = store.queryProwJobs({ limit: 3, before: first.next });
+      assert.deepEqual(second.prowjobs.map((pj) => pj.metadata.name), ['pj-3', 'pj-2', 'pj-1']);
+      const third = store.queryProwJobs({ limit: 3, before: second.next });
+      assert.deepEqual(third.prowjobs.map((pj) => pj.metadata.name), ['pj-0']);
+      assert.equal(third.next, undefined);
+      assert.deepEqual(store.queryProwJobs({ job: 'even', pull: 1 }).prowjobs.map((pj) => pj.metadata.name), ['pj-2', 'pj-0']);
+      assert.deepEqual(store.queryProwJobs({ complete: false, org: 'o', repo: 'r' }).prowjobs.length, 4);
+      assert.deepEqual(store.queryProwJobs({ state: 'success' }).prowjobs.length, 3);
+      assert.throws(() => store.queryProwJobs({ before: 'garbage' }), /invalid "before" cursor/);
+    });
+  });
+
+  describe('watch', () => {
+    it('sees added, modified and deleted in order; deleted carries the last object', async () => {
+      await store.createProwJob(makeProwJob('before-watch'));
+      const events: WatchEvent[] = [];
+      const watch = store.watchProwJobs((e) => events.push(e));
+      const created = await store.createProwJob(makeProwJob('a'));
+      created.status.state = 'pending';
+      await store.updateProwJob(created);
+      await store.deleteProwJob('a');
+      await waitFor('3 events', () => events.length >= 3);
+      watch.close();
+      assert.deepEqual(events.map((e) => `${e.type}:${e.prowjob.metadata.name}`), ['added:a', 'modified:a', 'deleted:a']);
+      assert.equal(events[2]!.prowjob.status.state, 'pending');
+      assert.equal(events[2]!.prowjob.metadata.resourceVersion, events[1]!.prowjob.metadata.resourceVersion);
+    });
+
+    it('filters by label selector and stops after close', async () => {
+      const events: WatchEvent[] = [];
+      const watch = store.watchProwJobs((e) => events.push(e), { labels: { keep: 'yes' } });
+      await store.createProwJob(makeProwJob('skip', { labels: { keep: 'no' } }));
+      await store.createProwJob(makeProwJob('keep', { labels: { keep: 'yes' } }));
+      await waitFor('one event', () => events.length >= 1);
+      watch.close();
+      await store.createProwJob(makeProwJob('keep-2', { labels: { keep: 'yes' } }));
+      await new Promise((r) => setTimeout(r, 80));
+      assert.deepEqual(events.map((e) => e.prowjob.metadata.name), ['keep']);
+    });
+
+    it('a handler that throws does not stop the watch', async () => {
+      const seen: string[] = [];
+      const watch = store.watchProwJobs((e) => {
+        seen.push(e.prowjob.metadata.name);
+        if (e.prowjob.metadata.name === 'a') throw new Error('boom');
+      });
+      await store.createProwJob(makeProwJob('a'));
+      await store.createProwJob(makeProwJob('b'));
+      await waitFor('two events', () => seen.length >= 2);
+      watch.close();
+      assert.deepEqual(seen, ['a', 'b']);
+    });
+
+    it('sees changes written by a second process on the same file', async () => {
+      const events: WatchEvent[] = [];
+      const watch = store.watchProwJobs((e) => events.push(e));
+      await runChild(db, 'create', 'remote');
+      await runChild(db, 'update', 'remote');
+      await runChild(db, 'delete', 'remote');
+      await waitFor('3 remote events', () => events.length >= 3);
+      watch.close();
+      assert.deepEqual(events.map((e) => `${e.type}:${e.prowjob.metadata.name}`),
+        ['added:remote', 'modified:remote', 'deleted:remote']);
+      assert.equal(events[0]!.prowjob.metadata.labels?.origin, 'child');
+      assert.equal(events[2]!.prowjob.status.state, 'pending');
+    });
+
+    it('trims the change log after the retention', async () => {
+      await store.createProwJob(makeProwJob('a'));
+      assert.equal(store.trimChangeLog(), 0);
+      now = new Date(now.getTime() + 11 * 60_000);
+      assert.equal(store.trimChangeLog(), 1);
+      // A new watch still only sees changes after it started.
+      const events: WatchEvent[] = [];
+      const watch = store.watchProwJobs((e) => events.push(e));
+      await store.createProwJob(makeProwJob('b'));
+      await waitFor('one event', () => events.length >= 1);
+      watch.close();
+      assert.deepEqual(events.map((e) => e.prowjob.metadata.name), ['b']);
+    });
+  });
+
+  describe('deliveries', () => {
+    const delivery = (id: string, orderKey?: string) => ({
+      id, event: 'issue_comment', payload: `{"id":"${id}"}`, receivedAt: '2026-03-01T12:00:00Z',
+      ...(orderKey ? { orderKey } : {}),
+    });
+
+    it('dedups by delivery id', async () => {
+      assert.equal(await store.enqueueDelivery(delivery('d1')), true);
+      assert.equal(await store.enqueueDelivery(delivery('d1')), false);
+      const stored = await store.getDelivery('d1');
+      assert.equal(stored?.status, 'queued');
+      assert.equal(stored?.payload, '{"id":"d1"}');
+      assert.equal((await store.claimDeliveries(10)).length, 1);
+    });
+
+    it('claims oldest first, one at a time per order key', async () => {
+      await store.enqueueDelivery(delivery('k1-a', 'o/r#1'));
+      await store.enqueueDelivery(delivery('k2-a', 'o/r#2'));
+      await store.enqueueDelivery(delivery('k1-b', 'o/r#1'));
+      await store.enqueueDelivery(delivery('free'));
+      const first = await store.claimDeliveries(10);
+      assert.deepEqual(first.map((d) => d.id), ['k1-a', 'k2-a', 'free']);
+      assert.equal(first[0]!.status, 'claimed');
+      assert.equal(first[0]!.attempts, 1);
+      assert.deepEqual(await store.claimDeliveries(10), [], 'k1-b waits while k1-a is claimed');
+      await store.completeDelivery('k1-a');
+      assert.equal((await store.getDelivery('k1-a'))?.status, 'done');
+      assert.deepEqual((await store.claimDeliveries(10)).map((d) => d.id), ['k1-b']);
+      await assert.rejects(store.completeDelivery('nope'), NotFoundError);
+    });
+
+    it('retries after notBefore, keeps key order while waiting, and fails after max attempts', async () => {
+      await store.enqueueDelivery(delivery('a', 'k'));
+      await store.enqueueDelivery(delivery('b', 'k'));
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const claimed = await store.claimDeliveries(10);
+        assert.deepEqual(claimed.map((d) => d.id), ['a'], `attempt ${attempt}`);
+        await store.retryDelivery('a', `err ${attempt}`, new Date(now.getTime() + 1000).toISOString());
+        if (attempt < 3) {
+          const waiting = await store.getDelivery('a');
+          assert.equal(waiting?.status, 'queued');
+          assert.equal(waiting?.lastError, `err ${attempt}`);
+          assert.deepEqual(await store.claimDeliveries(10), [], 'not before notBefore, and b waits behind a');
+          now = new Date(now.getTime() + 1000);
+        }
+      }
+      const failed = await store.getDelivery('a');
+      assert.equal(failed?.status, 'failed');
+      assert.equal(failed?.attempts, 3);
+      assert.deepEqual((await store.claimDeliveries(10)).map((d) => d.id), ['b']);
+      await assert.rejects(store.retryDelivery('a', 'x', 'not a date'), /not RFC 3339/);
+    });
+
+    it('requeues deliveries claimed by a process that died', async () => {
+      await store.enqueueDelivery(delivery('x', 'k'));
+      await store.enqueueDelivery(delivery('y'));
+      const claimedByChild = JSON.parse(await runChild(db, 'claim-and-die')) as string[];
+      assert.deepEqual(claimedByChild, ['x', 'y']);
+      assert.deepEqual(await store.claimDeliveries(10), []);
+      assert.equal(await store.requeueClaimedDeliveries(), 2);
+      const again = await store.claimDeliveries(10);
+      assert.deepEqual(again.map((d) => [d.id, d.attempts]), [['x', 2], ['y', 2]]);
+    });
+
+    it('marks failed a delivery that was claimed max attempts times by dying processes', async () => {
+      await store.enqueueDelivery(delivery('poison'));
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await store.claimDeliveries(1)).length, 1);
+        await store.requeueClaimedDeliveries();
+      }
+      assert.equal((await store.getDelivery('poison'))?.status, 'failed');
+      assert.deepEqual(await store.claimDeliveries(1), []);
+    });
+
+    it('two processes claiming the same queue never claim one delivery twice', async () => {
+      const ids = Array.from({ length: 60 }, (_, i) => `d${i}`);
+      for (const id of ids) await store.enqueueDelivery(delivery(id));
+      const [a, b] = await Promise.all([runChild(db, 'claim'), runChild(db, 'claim')]);
+      const claimedA = JSON.parse(a) as string[];
+      const claimedB = JSON.parse(b) as string[];
+      const all = [...claimedA, ...claimedB].sort();
+      assert.deepEqual(all, [...ids].sort());
+      assert.equal(new Set(all).size, ids.length);
+      for (const id of ids) assert.equal((await store.getDelivery(id))?.status, 'done');
+    });
+  });
+
+  describe('build numbers', () => {
+    it('increments per job and persists', async () => {
+      assert.equal(await store.currentBuildNumber('j'), 0);
+      assert.equal(await store.nextBuildNumber('j'), 1);
+      assert.equal(await store.nextBuildNumber('j'), 2);
+      assert.equal(await store.nextBuildNumber('other'), 1);
+      assert.equal(await store.currentBuildNumber('j'), 2);
+      await store.close();
+      store = openSqliteStore(db);
+      assert.equal(await store.nextBuildNumber('j'), 3);
+    });
+  });
+});
