@@ -107,4 +107,6 @@ export interface BuildNumberStore {
   nextBuildNumber(job: string): Promise<number>;
   /** The last vended value, 0 for a job never seen. */
   currentBuildNumber(job: string): Promise<number>;
+  /** Sets the counter (the next vend returns value + 1). */
+  setBuildNumber(job: string, value: number): Promise<void>;
 }
