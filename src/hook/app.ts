@@ -1,0 +1,94 @@
+// The hook's HTTP app on --port: the webhook receiver, /plugin-help, and 200 for anything else (upstream's
+// legacy health check). A valid delivery is written to the Store BEFORE GitHub hears 200, so a crash
+// after the answer loses nothing; a redelivered id is acknowledged and not queued again.
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../observability/logger.js';
+import type { DeliveryStore } from '../store/types.js';
+import type { HelpJSON } from '../plugins/help.js';
+import type { HookMetrics } from './metrics.js';
+import type { SecretSource } from './secrets.js';
+import { verifyWebhook, WebhookError, type VerifiedDelivery } from './verify.js';
+
+export const ACCEPTED_BODY = 'Event received. Have a nice day.';
+
+export interface HookAppDeps {
+  store: DeliveryStore;
+  secrets: SecretSource;
+  log: Logger;
+  metrics: HookMetrics;
+  allowSha1?: boolean;
+  maxBodyBytes?: number;
+  /** Default `/hook` (upstream --webhook-path). */
+  webhookPath?: string;
+  /**
+   * Called after a NEW delivery is stored (not for redeliveries), before the answer is sent: wake the
+   * dispatcher, forward to external plugins. Must not throw or block.
+   */
+  onAccepted?: (delivery: VerifiedDelivery, headers: Record<string, string>) => void;
+  /** Serves GET /plugin-help when given. */
+  pluginHelp?: () => Promise<HelpJSON>;
+}
+
+export function createHookApp(deps: HookAppDeps): Hono {
+  const { store, secrets, log, metrics, allowSha1 = false, maxBodyBytes, webhookPath = '/hook', onAccepted, pluginHelp } = deps;
+  const app = new Hono();
+
+  app.all(webhookPath, async (c) => {
+    let status = 200;
+    try {
+      const delivery = await verifyWebhook(c.req.raw, { secrets, allowSha1, maxBodyBytes });
+      metrics.webhookCounter.inc({ event_type: delivery.event });
+      const isNew = await store.enqueueDelivery({
+        id: delivery.id,
+        event: delivery.event,
+        payload: delivery.payload,
+        receivedAt: delivery.receivedAt,
+        orderKey: delivery.orderKey,
+      });
+      if (isNew) {
+        log.debug({ delivery: delivery.id, event: delivery.event, orderKey: delivery.orderKey }, 'delivery stored');
+        onAccepted?.(delivery, headersOf(c.req.raw.headers));
+      } else {
+        log.info({ delivery: delivery.id, event: delivery.event }, 'redelivery of a stored delivery: not queued again');
+      }
+      return c.text(ACCEPTED_BODY);
+    } catch (err) {
+      if (err instanceof WebhookError) {
+        status = err.status;
+        log.debug({ delivery: err.deliveryId, status: err.status, response: err.message }, 'webhook rejected');
+        return c.text(`${err.message}\n`, err.status as ContentfulStatusCode);
+      }
+      status = 500;
+      log.error({ err, delivery: c.req.header('x-github-delivery') }, 'webhook intake failed');
+      return c.text('500 Internal Server Error\n', 500);
+    } finally {
+      metrics.responseCounter.inc({ response_code: String(status) });
+    }
+  });
+
+  app.all('/plugin-help', async (c) => {
+    if (c.req.method !== 'GET') return c.text('405 Method not allowed\n', 405);
+    if (pluginHelp === undefined) return c.text('404 Not Found\n', 404);
+    const help = await pluginHelp();
+    c.header('Cache-Control', 'no-cache');
+    return c.json(help);
+  });
+
+  // Upstream answers 200 with an empty body on every other path (a legacy health check).
+  app.all('*', (c) => c.body(null, 200));
+
+  app.onError((err, c) => {
+    log.error({ err, path: c.req.path }, 'hook request failed');
+    return c.text('500 Internal Server Error\n', 500);
+  });
+  return app;
+}
+
+function headersOf(h: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  h.forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
+}

@@ -1,0 +1,302 @@
+// The dispatcher: claims stored deliveries and runs the enabled plugins on them. Deliveries with
+// different order keys run concurrently; the Store hands out one delivery per key at a time, oldest
+// first, so one issue's events are handled in order. Each (delivery, plugin, handler kind) is one
+// isolated task (upstream pkg/hook/events.go): a failure is logged and counted and stops no other plugin.
+// Transient failures (isTransient) put the delivery back with exponential backoff; the retry re-runs
+// only the tasks that failed, unless the process restarted in between (then all: handlers are idempotent).
+import { performance } from 'node:perf_hooks';
+import type { Config, PluginsConfig } from '../config/types.js';
+import type { GitHubClient } from '../github/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { Store, StoredDelivery } from '../store/types.js';
+import { demuxEvent } from '../plugins/events.js';
+import { pluginsFor } from '../plugins/registry.js';
+import type {
+  Clock,
+  GitClient,
+  JobCreator,
+  OwnersClient,
+  Plugin,
+  PluginContext,
+  PluginEvent,
+  PluginHandlers,
+} from '../plugins/types.js';
+import type { HookMetrics } from './metrics.js';
+import { isTransient } from './transient.js';
+
+export interface ConfigSnapshot {
+  config: Config;
+  pluginConfig: PluginsConfig;
+}
+
+export interface DispatcherDeps {
+  store: Store;
+  /** Read once per delivery: the current config (the agent keeps last-known-good on a bad reload). */
+  snapshot: () => ConfigSnapshot;
+  github: GitHubClient;
+  plugins: readonly Plugin[];
+  log: Logger;
+  metrics: HookMetrics;
+  owners?: OwnersClient;
+  git?: GitClient;
+  clock?: Clock;
+  /** Global gate (--github-enabled-org/repo); disabled repos get no plugin at all. */
+  repoEnabled?: (org: string, repo: string) => boolean;
+  /** Deliveries handled at once (across order keys). Default 16. */
+  concurrency?: number;
+  /** How often to look for deliveries when nobody calls wake(). Default 200 ms. */
+  pollIntervalMs?: number;
+  /** Claims before a delivery with transient failures is given up (the Store marks it failed). Default 5. */
+  maxAttempts?: number;
+  /** Backoff before the n-th retry: base * 2^(n-1), capped. Defaults 2 s and 5 min. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface Dispatcher {
+  /** Requeues deliveries a dead process left claimed, then starts claiming. */
+  start(): Promise<void>;
+  /** Look for work now (the intake calls this after each enqueue). */
+  wake(): void;
+  /** Resolves when nothing is in flight and a claim finds nothing ready (tests, benchmarks). */
+  idle(): Promise<void>;
+  /** Stops claiming and waits for in-flight deliveries to finish. */
+  close(): Promise<void>;
+  readonly inFlight: number;
+}
+
+interface Task {
+  key: string;
+  plugin: Plugin;
+  kind: keyof PluginHandlers;
+  event: PluginEvent;
+}
+
+// GitHubClient methods that only read: every other call is a write for `took_action`.
+const READ_METHOD_RE = /^(get|list|is|botUser|forPlugin|graphql|search|combined)/;
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const {
+    store, plugins, metrics,
+    clock = { now: () => new Date() },
+    repoEnabled = () => true,
+    concurrency = 16,
+    pollIntervalMs = 200,
+    maxAttempts = 5,
+    retryBaseMs = 2000,
+    retryMaxMs = 5 * 60_000,
+  } = deps;
+  const log = deps.log;
+  const inFlight = new Map<string, Promise<void>>();
+  /** delivery id → task keys still to run after a transient failure (lost on restart: then all run). */
+  const pendingRetry = new Map<string, Set<string>>();
+  let running = false;
+  let loopDone: Promise<void> = Promise.resolve();
+  let wakeUp: (() => void) | undefined;
+  let wakeRequested = false;
+  let idleWaiters: (() => void)[] = [];
+
+  function wake(): void {
+    wakeRequested = true;
+    const w = wakeUp;
+    wakeUp = undefined;
+    w?.();
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (wakeRequested) {
+      wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wakeUp = undefined;
+        resolve();
+      }, ms);
+      timer.unref();
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeRequested = false;
+        resolve();
+      };
+    });
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const free = concurrency - inFlight.size;
+      let claimed: StoredDelivery[] = [];
+      if (free > 0) {
+        try {
+          claimed = await store.claimDeliveries(free);
+        } catch (err) {
+          log.error({ err }, 'claiming deliveries failed');
+        }
+      }
+      for (const d of claimed) {
+        const p = handleDelivery(d)
+          .catch((err: unknown) => log.error({ err, delivery: d.id }, 'delivery handling failed'))
+          .finally(() => {
+            inFlight.delete(d.id);
+            wake();
+          });
+        inFlight.set(d.id, p);
+      }
+      if (claimed.length === 0 && inFlight.size === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const w of waiters) w();
+      }
+      if (claimed.length === 0 || inFlight.size >= concurrency) await sleep(pollIntervalMs);
+    }
+  }
+
+  async function handleDelivery(d: StoredDelivery): Promise<void> {
+    const dlog = log.child({ delivery: d.id, event: d.event });
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(d.payload) as Record<string, unknown>;
+    } catch (err) {
+      dlog.error({ err }, 'stored payload is not JSON: dropped');
+      await store.completeDelivery(d.id);
+      return;
+    }
+    const snap = deps.snapshot();
+    const { typed, generic } = demuxEvent(d.event, d.id, body, dlog);
+    if (typed === undefined || !repoEnabled(typed.org, typed.repo)) {
+      await store.completeDelivery(d.id);
+      return;
+    }
+    const tasks: Task[] = [];
+    for (const p of pluginsFor(plugins, snap.pluginConfig, typed.org, typed.repo, typed.kind)) {
+      tasks.push({ key: `${p.name}:${typed.kind}`, plugin: p, kind: typed.kind, event: typed });
+    }
+    if (generic !== undefined) {
+      for (const p of pluginsFor(plugins, snap.pluginConfig, generic.org, generic.repo, 'genericComment')) {
+        tasks.push({ key: `${p.name}:genericComment`, plugin: p, kind: 'genericComment', event: generic });
+      }
+    }
+    const only = pendingRetry.get(d.id);
+    const todo = only === undefined ? tasks : tasks.filter((t) => only.has(t.key));
+    const number = 'number' in typed ? typed.number : undefined;
+    const elog = dlog.child({ org: typed.org, repo: typed.repo, ...(number !== undefined ? { pr: number } : {}) });
+
+    const failed = await Promise.all(todo.map((t) => runTask(t, d, snap, elog)));
+    const retry = todo.filter((_, i) => failed[i] === 'transient');
+    if (retry.length === 0) {
+      pendingRetry.delete(d.id);
+      await store.completeDelivery(d.id);
+      return;
+    }
+    const message = `transient failure in ${retry.map((t) => t.key).join(', ')}`;
+    if (d.attempts >= maxAttempts) {
+      pendingRetry.delete(d.id);
+      elog.error({ attempts: d.attempts, tasks: retry.map((t) => t.key) }, 'giving up on delivery after transient failures');
+    } else {
+      pendingRetry.set(d.id, new Set(retry.map((t) => t.key)));
+      metrics.deliveryRetries.inc({ event_type: d.event });
+    }
+    const delay = Math.min(retryBaseMs * 2 ** Math.max(0, d.attempts - 1), retryMaxMs);
+    const notBefore = new Date(clock.now().getTime() + delay).toISOString();
+    elog.warn({ attempts: d.attempts, notBefore }, 'delivery will be retried');
+    await store.retryDelivery(d.id, message, notBefore);
+  }
+
+  /** Runs one handler in isolation; returns undefined on success, else whether the failure is transient. */
+  async function runTask(
+    t: Task,
+    d: StoredDelivery,
+    snap: ConfigSnapshot,
+    elog: Logger,
+  ): Promise<'transient' | 'error' | undefined> {
+    const plog = elog.child({ plugin: t.plugin.name });
+    let tookAction = false;
+    const mark = () => {
+      tookAction = true;
+    };
+    const ctx: PluginContext = {
+      github: trackWrites(deps.github.forPlugin(t.plugin.name), mark),
+      config: snap.config,
+      pluginConfig: snap.pluginConfig,
+      jobs: trackJobs(store, mark),
+      owners: deps.owners,
+      git: deps.git,
+      log: plog,
+      deliveryId: d.id,
+      clock,
+    };
+    const handler = t.plugin.handlers[t.kind] as (e: PluginEvent, c: PluginContext) => Promise<void>;
+    const start = performance.now();
+    let outcome: 'transient' | 'error' | undefined;
+    try {
+      // Promise.resolve().then: a handler that throws synchronously is caught like a rejection.
+      await Promise.resolve().then(() => handler(t.event, ctx));
+    } catch (err) {
+      outcome = isTransient(err) ? 'transient' : 'error';
+      plog.error({ err, handler: t.kind, transient: outcome === 'transient' }, 'plugin handler failed');
+    }
+    const action = 'action' in t.event ? t.event.action : 'none';
+    const labels = { event_type: d.event, action: action || 'none', plugin: t.plugin.name, took_action: String(tookAction) };
+    if (outcome !== undefined) metrics.pluginHandleErrors.inc(labels);
+    metrics.pluginHandleDuration.observe(labels, (performance.now() - start) / 1000);
+    return outcome;
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      const requeued = await store.requeueClaimedDeliveries();
+      if (requeued > 0) log.info({ requeued }, 'requeued deliveries left claimed by a stopped process');
+      running = true;
+      loopDone = loop();
+    },
+    wake,
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        wake();
+      });
+    },
+    async close() {
+      running = false;
+      wake();
+      await loopDone;
+      await Promise.allSettled([...inFlight.values()]);
+      for (const w of idleWaiters) w();
+      idleWaiters = [];
+    },
+    get inFlight() {
+      return inFlight.size;
+    },
+  };
+}
+
+function trackWrites(client: GitHubClient, mark: () => void): GitHubClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (READ_METHOD_RE.test(prop)) return fn.bind(target);
+      return (...args: unknown[]) => {
+        mark();
+        return fn.apply(target, args);
+      };
+    },
+  });
+}
+
+function trackJobs(store: Store, mark: () => void): JobCreator {
+  return {
+    getProwJob: (name) => store.getProwJob(name),
+    listProwJobs: (options) => store.listProwJobs(options),
+    createProwJob: (pj) => {
+      mark();
+      return store.createProwJob(pj);
+    },
+    updateProwJob: (pj) => {
+      mark();
+      return store.updateProwJob(pj);
+    },
+  };
+}

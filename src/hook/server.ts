@@ -1,0 +1,188 @@
+// startHookServer: the webhook app on --port, /healthz and /healthz/ready on --health-port, /metrics on
+// --metrics-port, and the dispatcher that runs plugins on stored deliveries. close() stops accepting,
+// then waits (up to the grace period) for in-flight handlers and external-plugin forwards.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { GitHubClient } from '../github/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { Store } from '../store/types.js';
+import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from '../plugins/external.js';
+import { externalPluginsOf, generatePluginHelp } from '../plugins/help.js';
+import type { Clock, GitClient, OwnersClient, Plugin } from '../plugins/types.js';
+import { createHookApp } from './app.js';
+import { createDispatcher, type ConfigSnapshot, type Dispatcher } from './dispatcher.js';
+import { createHookMetrics, type HookMetrics } from './metrics.js';
+import type { SecretSource } from './secrets.js';
+import { payloadScope } from './verify.js';
+
+export interface HookServerDeps {
+  /** Webhook port (upstream --port, 8888); 0 picks a free one. */
+  port: number;
+  /** /healthz and /healthz/ready (upstream --health-port, 8081); undefined: not served. */
+  healthPort?: number;
+  /** /metrics (upstream --metrics-port, 9090); undefined: not served. */
+  metricsPort?: number;
+  hostname?: string;
+  store: Store;
+  /** The current config; read once per delivery (e.g. `() => agent.current()` adapted). */
+  snapshot: () => ConfigSnapshot;
+  github: GitHubClient;
+  plugins: readonly Plugin[];
+  log: Logger;
+  secrets: SecretSource;
+  owners?: OwnersClient;
+  git?: GitClient;
+  clock?: Clock;
+  metrics?: HookMetrics;
+  allowSha1?: boolean;
+  webhookPath?: string;
+  repoEnabled?: (org: string, repo: string) => boolean;
+  /** How long close() waits for in-flight work (upstream --grace-period, 180 s). */
+  gracePeriodMs?: number;
+  concurrency?: number;
+  pollIntervalMs?: number;
+  retryBaseMs?: number;
+  external?: ExternalDispatchOptions;
+}
+
+export interface HookServer {
+  port: number;
+  healthPort?: number;
+  metricsPort?: number;
+  url: string;
+  metrics: HookMetrics;
+  dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+export async function startHookServer(deps: HookServerDeps): Promise<HookServer> {
+  const log = deps.log;
+  const metrics = deps.metrics ?? createHookMetrics({ defaultMetrics: true });
+  const repoEnabled = deps.repoEnabled ?? (() => true);
+  const dispatcher = createDispatcher({
+    store: deps.store,
+    snapshot: deps.snapshot,
+    github: deps.github,
+    plugins: deps.plugins,
+    log,
+    metrics,
+    owners: deps.owners,
+    git: deps.git,
+    clock: deps.clock,
+    repoEnabled,
+    concurrency: deps.concurrency,
+    pollIntervalMs: deps.pollIntervalMs,
+    retryBaseMs: deps.retryBaseMs,
+  });
+  const forwards = new Set<Promise<void>>();
+  let ready = false;
+
+  const app = createHookApp({
+    store: deps.store,
+    secrets: deps.secrets,
+    log,
+    metrics,
+    allowSha1: deps.allowSha1,
+    webhookPath: deps.webhookPath,
+    pluginHelp: () =>
+      generatePluginHelp(deps.plugins, deps.snapshot().pluginConfig, {
+        onExternalError: (plugin, err) => log.warn({ err, 'external-plugin': plugin }, 'external plugin help failed'),
+      }),
+    onAccepted: (delivery, headers) => {
+      dispatcher.wake();
+      // External plugins get the original bytes and headers (they re-check the HMAC), as upstream does:
+      // in memory, right after the answer. Durable handling is for in-process plugins.
+      const fullName = payloadScope(delivery.body);
+      const [org = '', repo = ''] = fullName.split('/');
+      if (!fullName.includes('/') || !repoEnabled(org, repo)) return;
+      const matching = matchExternalPlugins(externalPluginsOf(deps.snapshot().pluginConfig), delivery.event, fullName);
+      if (matching.length === 0) return;
+      const p = demuxExternal(matching, delivery.payload, headers, log.child({ delivery: delivery.id, event: delivery.event }), deps.external)
+        .finally(() => forwards.delete(p));
+      forwards.add(p);
+    },
+  });
+
+  await dispatcher.start();
+  const servers: Server[] = [];
+  const main = await listen(app.fetch, deps.port, deps.hostname);
+  servers.push(main.server);
+
+  let healthPort: number | undefined;
+  if (deps.healthPort !== undefined) {
+    const health = new Hono();
+    health.get('/healthz', (c) => c.text('OK'));
+    health.get('/healthz/ready', (c) => (ready ? c.text('OK') : c.text('not ready', 503)));
+    const h = await listen(health.fetch, deps.healthPort, deps.hostname);
+    servers.push(h.server);
+    healthPort = h.port;
+  }
+  let metricsPort: number | undefined;
+  if (deps.metricsPort !== undefined) {
+    const m = new Hono();
+    m.get('/metrics', async (c) => {
+      c.header('Content-Type', metrics.registry.contentType);
+      return c.body(await metrics.registry.metrics());
+    });
+    const s = await listen(m.fetch, deps.metricsPort, deps.hostname);
+    servers.push(s.server);
+    metricsPort = s.port;
+  }
+  ready = true;
+  log.info({ port: main.port, healthPort, metricsPort, plugins: deps.plugins.length }, 'hook serving');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: main.port,
+    healthPort,
+    metricsPort,
+    url: `http://${deps.hostname ?? '127.0.0.1'}:${main.port}`,
+    metrics,
+    dispatcher,
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        await closeServer(main.server);
+        const drained = Promise.all([dispatcher.close(), Promise.allSettled([...forwards])]);
+        const grace = deps.gracePeriodMs ?? 180_000;
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([
+          drained.then(() => false),
+          new Promise<boolean>((r) => {
+            timer = setTimeout(() => r(true), grace);
+            timer.unref();
+          }),
+        ]);
+        clearTimeout(timer);
+        if (timedOut) log.warn({ gracePeriodMs: grace }, 'grace period over: in-flight deliveries stay claimed and are requeued at the next start');
+        await Promise.all(servers.slice(1).map(closeServer));
+      })();
+      return closing;
+    },
+  };
+}
+
+async function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+  hostname?: string,
+): Promise<{ server: Server; port: number }> {
+  const server = createAdaptorServer({ fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

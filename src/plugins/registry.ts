@@ -1,0 +1,71 @@
+// Plugins are registered as DATA (STYLE.md "Register plugins as data"): help, docs, checkconfig and the
+// dispatcher all read this one list without running anything. To add a plugin, add ONE import line and
+// ONE array line below (keep one per line, sorted, so parallel edits do not conflict).
+import type { PluginsConfig } from '../config/types.js';
+import type { Plugin, PluginHandlers } from './types.js';
+
+// --- plugin imports (one per line) ---
+
+// --- end of plugin imports ---
+
+export const builtinPlugins: Plugin[] = [
+  // --- plugins (one per line) ---
+  // --- end of plugins ---
+];
+
+/** Names of every built-in plugin, for checkconfig's unknown-plugin check. */
+export function builtinPluginNames(plugins: readonly Plugin[] = builtinPlugins): string[] {
+  return plugins.map((p) => p.name);
+}
+
+/** Problems with a plugin list: empty or duplicate names, no handler, no description. */
+export function validatePlugins(plugins: readonly Plugin[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  plugins.forEach((p, i) => {
+    const where = `plugin[${i}] ${JSON.stringify(p.name)}`;
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(p.name)) problems.push(`${where}: name must be lower-case letters, digits, - or _`);
+    if (seen.has(p.name)) problems.push(`${where}: registered twice`);
+    seen.add(p.name);
+    if (p.help.description.trim() === '') problems.push(`${where}: help.description is empty`);
+    if (Object.values(p.handlers).every((h) => h === undefined)) problems.push(`${where}: has no handler`);
+    for (const [j, c] of (p.help.commands ?? []).entries()) {
+      if (c.usage.trim() === '') problems.push(`${where}: help.commands[${j}].usage is empty`);
+      if (c.whoCanUse.trim() === '') problems.push(`${where}: help.commands[${j}].whoCanUse is empty`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * Plugin names enabled for org/repo (upstream plugins.go getPlugins): the org's list unless `repo` is in
+ * that org's `excluded_repos`, followed by the `org/repo` list. There is no `*` key.
+ */
+export function enabledPluginNames(pluginConfig: PluginsConfig | undefined, org: string, repo: string): string[] {
+  const enablement = pluginConfig?.plugins ?? {};
+  const names: string[] = [];
+  const orgEntry = enablement[org];
+  if (orgEntry !== undefined && !(orgEntry.excluded_repos ?? []).includes(repo)) names.push(...(orgEntry.plugins ?? []));
+  const repoEntry = repo === '' ? undefined : enablement[`${org}/${repo}`];
+  if (repoEntry !== undefined) names.push(...(repoEntry.plugins ?? []));
+  return [...new Set(names)];
+}
+
+/** The registered plugins enabled for org/repo that handle `kind`, in registry order. */
+export function pluginsFor(
+  plugins: readonly Plugin[],
+  pluginConfig: PluginsConfig | undefined,
+  org: string,
+  repo: string,
+  kind: keyof PluginHandlers,
+): Plugin[] {
+  const enabled = new Set(enabledPluginNames(pluginConfig, org, repo));
+  return plugins.filter((p) => enabled.has(p.name) && p.handlers[kind] !== undefined);
+}
+
+/** Every "org" and "org/repo" key of the `plugins` section, with the plugins named there. */
+export function configuredRepoPlugins(pluginConfig: PluginsConfig | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, entry] of Object.entries(pluginConfig?.plugins ?? {})) out[key] = [...(entry.plugins ?? [])];
+  return out;
+}
