@@ -1,0 +1,125 @@
+// ArtifactStore over a local directory (the embedded default).
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { ArtifactNotFoundError, ArtifactPathError, type ArtifactEntry, type ArtifactStore, type ByteRange } from './types.js';
+
+export interface LocalArtifactStoreOptions {
+  /** The directory that plays the bucket. Created on first write. */
+  root: string;
+}
+
+export function createLocalArtifactStore(options: LocalArtifactStoreOptions): ArtifactStore {
+  const root = options.root;
+  const resolve = (path: string): string => join(root, ...checkPath(path).split('/'));
+
+  return {
+    async put(path, data) {
+      const file = resolve(path);
+      await mkdir(dirname(file), { recursive: true });
+      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await writeFile(tmp, data);
+        await rename(tmp, file);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+    },
+
+    async get(path) {
+      try {
+        return await readFile(resolve(path));
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async stat(path) {
+      try {
+        const s = await stat(resolve(path));
+        if (!s.isFile()) return undefined;
+        return { path: checkPath(path), size: s.size, modified: s.mtime.toISOString() };
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async list(prefix) {
+      const clean = prefix.replace(/\/+$/, '');
+      const base = clean === '' ? root : resolve(clean);
+      const out: ArtifactEntry[] = [];
+      let entries;
+      try {
+        entries = await readdir(base, { recursive: true, withFileTypes: true });
+      } catch (err) {
+        if (isNotFound(err) || isNotDir(err)) return [];
+        throw err;
+      }
+      for (const entry of entries) {
+        if (!entry.isFile() || entry.name.endsWith('.tmp')) continue;
+        // Node 20 names the parent `path`, later versions `parentPath`.
+        const parent = (entry as { parentPath?: string }).parentPath ?? (entry as unknown as { path: string }).path;
+        const full = join(parent, entry.name);
+        const rel = full.slice(root.length + 1).split(sep).join('/');
+        const s = await stat(full).catch(() => undefined);
+        if (!s) continue;
+        out.push({ path: rel, size: s.size, modified: s.mtime.toISOString() });
+      }
+      out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return out;
+    },
+
+    async openRead(path, range: ByteRange = {}) {
+      const file = resolve(path);
+      const s = await stat(file).catch((err: unknown) => {
+        if (isNotFound(err)) throw new ArtifactNotFoundError(path);
+        throw err;
+      });
+      if (!s.isFile()) throw new ArtifactNotFoundError(path);
+      const start = range.start ?? 0;
+      if (start < 0 || (range.end !== undefined && range.end < start)) {
+        throw new ArtifactPathError(path, `bad byte range ${start}-${range.end ?? ''}`);
+      }
+      const stream: Readable = createReadStream(file, range.end === undefined ? { start } : { start, end: range.end });
+      return stream;
+    },
+
+    async append(path, data) {
+      const file = resolve(path);
+      await mkdir(dirname(file), { recursive: true });
+      await appendFile(file, data);
+    },
+
+    async delete(path) {
+      await rm(resolve(path), { force: true, recursive: true });
+    },
+
+    localPath(path) {
+      return resolve(path);
+    },
+  };
+}
+
+function checkPath(path: string): string {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0')) {
+    throw new ArtifactPathError(path, 'must be a relative slash-separated path');
+  }
+  const parts = path.split('/');
+  if (parts.some((p) => p === '..' || p === '.' || p === '')) {
+    throw new ArtifactPathError(path, 'must not contain empty, "." or ".." segments');
+  }
+  return path;
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function isNotDir(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOTDIR';
+}

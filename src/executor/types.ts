@@ -1,0 +1,67 @@
+// The Executor seam (DESIGN.md): start a pending ProwJob, report its phase, abort it, stream its log.
+// Implementations: local (processes in a workspace), kubernetes and jenkins later.
+// A run is named after the ProwJob (metadata.name): start() twice finds the first run.
+import type { Readable } from 'node:stream';
+import type { ProwJob } from '../api/prowjob.js';
+
+/**
+ * pending: accepted, not yet running the test (cloning refs);  running: the test command runs;
+ * succeeded/failed: it ended (failed includes timeouts, aborts and clone failures);
+ * unknown: the run exists but its outcome cannot be known (lost in a restart);  missing: no such run.
+ */
+export type ExecutorPhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'unknown' | 'missing';
+
+export interface ExecutorStatus {
+  phase: ExecutorPhase;
+  reason?: string;
+  /** RFC 3339: when the run was created (pending) and when its test process started (running). */
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** The build id the run was started with: after a crash between start and the status write, the controller reuses it. */
+  buildId?: string;
+  exitCode?: number;
+  /** The run was stopped on purpose: 'timeout' (decoration timeout) or 'abort'. */
+  interrupted?: 'timeout' | 'abort';
+}
+
+export interface StartContext {
+  buildId: string;
+}
+
+export interface RunInfo extends ExecutorStatus {
+  /** The ProwJob name. */
+  name: string;
+}
+
+export interface LogRange {
+  start?: number;
+  /** Inclusive. */
+  end?: number;
+}
+
+export interface Executor {
+  /** Idempotent: returns once the run is recorded (not when the test finishes). */
+  start(pj: ProwJob, ctx: StartContext): Promise<void>;
+  status(pj: ProwJob): Promise<ExecutorStatus>;
+  /** Stops the run (whole process tree); resolves once it is gone. A missing or finished run is a no-op. */
+  abort(pj: ProwJob): Promise<void>;
+  /** The combined build log so far, or undefined when there is none. */
+  readLog(pj: ProwJob, range?: LogRange): Promise<string | undefined>;
+  logStream(pj: ProwJob, range?: LogRange): Promise<Readable | undefined>;
+  /** Kills what is left of the run and removes its workspace (sinker). */
+  cleanup(pjName: string): Promise<void>;
+  listRuns(): Promise<RunInfo[]>;
+  /** Calls back with a ProwJob name when one of its runs changes phase in this process. Returns an unsubscribe. */
+  onChange(listener: (pjName: string) => void): () => void;
+  /** Stops timers and watchers; running jobs keep running and can be re-attached by the next process. */
+  close(): Promise<void>;
+}
+
+/** The run cannot be created from this ProwJob (upstream: a 4xx on pod create). Not retried. */
+export class TerminalExecutorError extends Error {
+  override readonly name = 'TerminalExecutorError';
+  constructor(readonly prowjob: string, detail: string, options?: ErrorOptions) {
+    super(detail, options);
+  }
+}

@@ -1,0 +1,245 @@
+// clonerefs: check out every Refs of a ProwJob under `<srcRoot>/src/<path>` with real git, the way
+// upstream's pod utility does (reference/lifecycle-spec.md §2.3), and keep a record of every command.
+// A failure is recorded, never thrown: the caller decides what a failed clone means.
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Refs } from '../api/prowjob.js';
+
+/** One command as upstream's clone.Command serialises it (durations in nanoseconds). */
+export interface CloneCommandRecord {
+  command: string;
+  output?: string;
+  error?: string;
+  duration?: number;
+}
+
+/** upstream's clone.Record: one per Refs, plus record 0 for the (environment) preparation. */
+export interface CloneRecord {
+  refs: Refs;
+  commands?: CloneCommandRecord[];
+  failed?: boolean;
+  final_sha?: string;
+  duration?: number;
+}
+
+export interface CloneRefsOptions {
+  /** upstream's src_root (/home/prow/go in a pod): refs land in `<srcRoot>/src/<path>`. */
+  srcRoot: string;
+  refs: Refs[];
+  gitUserName?: string;
+  gitUserEmail?: string;
+  /** Extra environment for every git command (after the minimal PATH/HOME set). */
+  env?: Record<string, string>;
+  /** Waits between fetch retries; upstream's 0.1 s … 30 s by default. */
+  fetchRetryDelaysMs?: readonly number[];
+  /** Clone refs in parallel (upstream: one worker per ref). Default true. */
+  parallel?: boolean;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_GIT_USER_NAME = 'ci-robot';
+export const DEFAULT_GIT_USER_EMAIL = 'ci-robot@k8s.io';
+export const UPSTREAM_FETCH_RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 2000, 5000, 10000, 15000, 30000];
+
+/** Where a ref is cloned: path_alias, else repo_link without its scheme, else github.com/org/repo. */
+export function pathForRefs(srcRoot: string, refs: Refs): string {
+  let clonePath: string;
+  if (refs.path_alias) clonePath = refs.path_alias;
+  else if (refs.repo_link) clonePath = refs.repo_link.split('://').pop() ?? refs.repo_link;
+  else clonePath = `github.com/${refs.org}/${refs.repo}`;
+  return join(srcRoot, 'src', ...clonePath.split('/').filter((p) => p !== '' && p !== '.' && p !== '..'));
+}
+
+/** The remote: clone_uri, else `<repo_link>.git`, else https://github.com/org/repo.git. */
+export function remoteForRefs(refs: Refs): string {
+  if (refs.clone_uri) return refs.clone_uri;
+  if (refs.repo_link) return `${refs.repo_link}.git`;
+  return `https://github.com/${refs.org}/${refs.repo}.git`;
+}
+
+export async function cloneRefs(options: CloneRefsOptions): Promise<CloneRecord[]> {
+  const preparation: CloneRecord = { refs: { org: '', repo: '' } };
+  const work = options.refs.map((refs) => () => cloneOne(refs, options));
+  let records: CloneRecord[];
+  if (options.parallel === false) {
+    records = [];
+    for (const run of work) records.push(await run());
+  } else {
+    records = await Promise.all(work.map((run) => run()));
+  }
+  return [preparation, ...records];
+}
+
+export function cloneFailed(records: readonly CloneRecord[]): boolean {
+  return records.some((r) => r.failed === true);
+}
+
+/** The human-readable clone log (upstream's clone-log.txt, FormatRecord). */
+export function formatCloneRecords(records: readonly CloneRecord[]): string {
+  return records.map(formatRecord).join('');
+}
+
+function formatRecord(record: CloneRecord): string {
+  let out = '';
+  if (record.failed) out += '# FAILED\n';
+  if (!record.refs.repo) out += 'Environment setup';
+  else out += `# Cloning ${record.refs.org}/${record.refs.repo} at ${record.refs.base_ref ?? ''}`;
+  if (record.refs.base_sha) out += `(${record.refs.base_sha})`;
+  out += '\n';
+  if (record.refs.pulls?.length) {
+    out += '# Checking out pulls:\n';
+    for (const pull of record.refs.pulls) out += `#\t${pull.number}${pull.sha ? `(${pull.sha})` : ''}\n`;
+  }
+  for (const command of record.commands ?? []) {
+    out += `$ ${command.command}${command.duration ? ` (runtime: ${formatNanos(command.duration)})` : ''}\n`;
+    out += command.output ?? '';
+    if (command.error) out += `# Error: ${command.error}\n`;
+  }
+  out += `# Final SHA: ${record.final_sha ?? ''}\n`;
+  out += `# Total runtime: ${formatNanos(record.duration ?? 0)}\n`;
+  return out;
+}
+
+function formatNanos(ns: number): string {
+  if (ns === 0) return '0s';
+  const ms = ns / 1e6;
+  return ms < 1000 ? `${ms.toFixed(3)}ms` : `${(ms / 1000).toFixed(6)}s`;
+}
+
+interface Step {
+  dir: string;
+  command: string;
+  args: string[];
+  /** Extra env shown in the record, upstream style (`PWD=dir ENV=… git …`). */
+  env: string[];
+  retry?: boolean;
+}
+
+async function cloneOne(refs: Refs, options: CloneRefsOptions): Promise<CloneRecord> {
+  const started = process.hrtime.bigint();
+  const record: CloneRecord = { refs, commands: [] };
+  const dir = pathForRefs(options.srcRoot, refs);
+  const remote = remoteForRefs(refs);
+  const git = (...args: string[]): Step => ({ dir, command: 'git', args, env: [] });
+  const fetch = (...args: string[]): Step => ({ ...git('fetch', ...args), retry: true });
+
+  const runSteps = async (steps: Step[]): Promise<boolean> => {
+    for (const step of steps) {
+      const t0 = process.hrtime.bigint();
+      let result = await runStep(step, options);
+      for (const delay of step.retry ? options.fetchRetryDelaysMs ?? UPSTREAM_FETCH_RETRY_DELAYS_MS : []) {
+        if (result.error === undefined || options.signal?.aborted) break;
+        await sleep(delay, options.signal);
+        result = await runStep(step, options);
+      }
+      const entry: CloneCommandRecord = { command: formatStep(step), duration: Number(process.hrtime.bigint() - t0) };
+      if (result.output) entry.output = result.output;
+      if (result.error !== undefined) entry.error = result.error;
+      record.commands!.push(entry);
+      if (result.error !== undefined) {
+        record.failed = true;
+        return false;
+      }
+    }
+    return true;
+  };
+
+  const sparse = (refs.sparse_checkout_files?.length ?? 0) > 0;
+  const depthArgs = refs.clone_depth && refs.clone_depth > 0 ? ['--depth', String(refs.clone_depth)] : [];
+  const filterArgs = refs.blobless_fetch === true || sparse ? ['--filter=blob:none'] : [];
+  const base: Step[] = [{ dir: '/', command: 'mkdir', args: ['-p', dir], env: [] }, git('init')];
+  base.push(git('config', 'user.name', options.gitUserName ?? DEFAULT_GIT_USER_NAME));
+  base.push(git('config', 'user.email', options.gitUserEmail ?? DEFAULT_GIT_USER_EMAIL));
+  if (sparse) base.push(git('sparse-checkout', 'init'));
+  if (!refs.skip_fetch_head && !sparse) base.push(fetch(...depthArgs, ...filterArgs, remote, '--tags', '--prune'));
+  const fetchRef = refs.base_sha ? refs.base_sha : refs.base_ref ?? 'HEAD';
+  const target = refs.base_sha ? refs.base_sha : 'FETCH_HEAD';
+  base.push(fetch(...depthArgs, ...filterArgs, ...(sparse ? ['--no-tags'] : []), remote, fetchRef));
+  if (sparse) base.push(git('sparse-checkout', 'set', ...(refs.sparse_checkout_files ?? [])));
+  // Check out the target first: `branch --force` cannot move the branch we are on.
+  base.push(git('checkout', target));
+  if (refs.base_ref) {
+    base.push(git('branch', '--force', refs.base_ref, target));
+    base.push(git('checkout', refs.base_ref));
+  }
+
+  if (await runSteps(base)) {
+    const shown = await runStep(git('show', '-s', '--format=format:%ct', 'HEAD'), options);
+    let timestamp = Number.parseInt(shown.stdout.trim(), 10);
+    if (shown.error !== undefined || !Number.isFinite(timestamp)) timestamp = Math.floor(Date.now() / 1000);
+
+    const pulls: Step[] = [];
+    for (const pull of refs.pulls ?? []) {
+      const ref = pull.ref ? pull.ref : pull.sha ? pull.sha : `pull/${pull.number}/head`;
+      pulls.push(fetch(...(refs.blobless_fetch === true || sparse ? ['--filter=blob:none'] : []), remote, ref));
+      timestamp += 1;
+      // Fixed dates (base commit time + n seconds) make the merge commits, and so the tree digest, reproducible.
+      pulls.push({
+        ...git('merge', '--no-ff', pull.sha ? pull.sha : 'FETCH_HEAD'),
+        env: [`GIT_AUTHOR_DATE=${timestamp}`, `GIT_COMMITTER_DATE=${timestamp}`],
+      });
+    }
+    if (!refs.skip_submodules) pulls.push(git('submodule', 'update', '--init', '--recursive'));
+    if (await runSteps(pulls)) {
+      const head = await runStep(git('rev-parse', 'HEAD'), options);
+      if (head.error === undefined) record.final_sha = head.stdout.trim();
+    }
+  }
+  record.duration = Number(process.hrtime.bigint() - started);
+  if (record.commands!.length === 0) delete record.commands;
+  return record;
+}
+
+function formatStep(step: Step): string {
+  return `PWD=${step.dir} ${step.env.join(' ')} ${step.command} ${step.args.join(' ')}`;
+}
+
+interface StepResult {
+  stdout: string;
+  /** stdout and stderr interleaved as they arrived. */
+  output: string;
+  error?: string;
+}
+
+function runStep(step: Step, options: CloneRefsOptions): Promise<StepResult> {
+  if (step.command === 'mkdir') {
+    return mkdir(step.args[step.args.length - 1]!, { recursive: true }).then(
+      () => ({ stdout: '', output: '' }),
+      (err: Error) => ({ stdout: '', output: '', error: err.message }),
+    );
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/',
+    // The job's checkout must not depend on the machine's git config (signing, hooks, editors).
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_MERGE_AUTOEDIT: 'no',
+    ...options.env,
+  };
+  for (const kv of step.env) {
+    const eq = kv.indexOf('=');
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return new Promise((resolve) => {
+    let stdout = '';
+    let output = '';
+    const child = spawn(step.command, step.args, { cwd: step.dir, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; output += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { output += d; });
+    child.on('error', (err) => resolve({ stdout, output, error: err.message }));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve({ stdout, output });
+      else resolve({ stdout, output, error: signal ? `signal: ${signal}` : `exit status ${code}` });
+    });
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
