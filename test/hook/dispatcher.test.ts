@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import { GitHubError } from '../../src/github/types.js';
+import { createDispatcher, type ConfigSnapshot, type DispatcherDeps } from '../../src/hook/dispatcher.js';
+import { createHookMetrics } from '../../src/hook/metrics.js';
+import { TransientError } from '../../src/hook/transient.js';
+import { createSilentLogger } from '../../src/observability/logger.js';
+import type { GenericCommentEvent, Plugin, PluginEvent } from '../../src/plugins/types.js';
+import { issueCommentPayload, noGitHub, snapshotFor, tempStore, waitFor } from './support/helpers.js';
+
+let seq = 0;
+async function enqueue(store: DispatcherDeps['store'], payload: Record<string, unknown>, event = 'issue_comment', id = `d${++seq}`): Promise<string> {
+  const issue = payload.issue as { number: number } | undefined;
+  const full = (payload.repository as { full_name: string }).full_name;
+  await store.enqueueDelivery({
+    id, event, payload: JSON.stringify(payload), receivedAt: new Date().toISOString(),
+    orderKey: issue ? `${full}#${issue.number}` : full,
+  });
+  return id;
+}
+
+function setup(
+  t: TestContext,
+  plugins: Plugin[],
+  snapshot: ConfigSnapshot,
+  over: Partial<DispatcherDeps> = {},
+  storeOptions: Parameters<typeof tempStore>[0] = {},
+) {
+  const ts = tempStore(storeOptions);
+  const metrics = createHookMetrics();
+  const dispatcher = createDispatcher({
+    store: ts.store, snapshot: () => snapshot, github: noGitHub(), plugins, log: createSilentLogger(), metrics,
+    pollIntervalMs: 10, retryBaseMs: 5, ...over,
+  });
+  t.after(async () => {
+    await dispatcher.close();
+    await ts.cleanup();
+  });
+  return { ...ts, metrics, dispatcher };
+}
+
+function recorder(name: string, calls: string[], extra: Partial<Plugin['handlers']> = {}): Plugin {
+  return {
+    name,
+    help: { description: `records ${name}` },
+    handlers: {
+      genericComment: async (e) => {
+        calls.push(`${name}:${e.deliveryId}:${e.body}`);
+      },
+      ...extra,
+    },
+  };
+}
+
+describe('dispatcher', () => {
+  it('runs typed and generic handlers of enabled plugins only (org list, excluded_repos, repo list)', async (t) => {
+    const calls: string[] = [];
+    const both: Plugin = {
+      name: 'both',
+      help: { description: 'x' },
+      handlers: {
+        issueComment: async (e) => void calls.push(`both:typed:${e.repo}`),
+        genericComment: async (e) => void calls.push(`both:generic:${e.repo}`),
+      },
+    };
+    const repoOnly = recorder('repo-only', calls);
+    const off = recorder('off', calls);
+    const snap = snapshotFor({ org: ['both'], 'org/special': ['repo-only'] });
+    snap.pluginConfig.plugins.org = { plugins: ['both'], excluded_repos: ['excluded'] };
+    const { store, dispatcher } = setup(t, [both, repoOnly, off], snap);
+    await enqueue(store, issueCommentPayload({ repo: 'org/repo' }));
+    await enqueue(store, issueCommentPayload({ repo: 'org/excluded' }));
+    await enqueue(store, issueCommentPayload({ repo: 'org/special', body: 'x' }));
+    await dispatcher.start();
+    await dispatcher.idle();
+    assert.deepEqual(calls.sort(), [
+      'both:generic:repo', 'both:generic:special', 'both:typed:repo', 'both:typed:special', `repo-only:d${seq}:x`,
+    ].sort());
+  });
+
+  it('handles one order key in order and different keys concurrently', async (t) => {
+    const log: string[] = [];
+    let release2: () => void = () => undefined;
+    const key2Started = new Promise<void>((r) => {
+      release2 = r;
+    });
+    const plugin: Plugin = {
+      name: 'order',
+      help: { description: 'x' },
+      handlers: {
+        genericComment: async (e) => {
+          log.push(`start ${e.number}:${e.body}`);
+          if (e.number === 2) release2();
+          // Key 1's first delivery only finishes once key 2 has started: proves concurrency across keys
+          // (without it this test times out).
+          if (e.number === 1 && e.body === 'a') await key2Started;
+          await new Promise((r) => setTimeout(r, 5));
+          log.push(`end ${e.number}:${e.body}`);
+        },
+      },
+    };
+    const { store, dispatcher } = setup(t, [plugin], snapshotFor({ org: ['order'] }));
+    for (const body of ['a', 'b', 'c', 'd']) await enqueue(store, issueCommentPayload({ number: 1, body }));
+    for (const body of ['a', 'b']) await enqueue(store, issueCommentPayload({ number: 2, body }));
+    await dispatcher.start();
+    await waitFor(() => log.filter((l) => l.startsWith('end')).length === 6, 5000, 'all handled');
+    const key1 = log.filter((l) => l.includes(' 1:'));
+    assert.deepEqual(key1, ['start 1:a', 'end 1:a', 'start 1:b', 'end 1:b', 'start 1:c', 'end 1:c', 'start 1:d', 'end 1:d']);
+    assert.ok(log.indexOf('start 2:a') < log.indexOf('end 1:a'), 'key 2 ran while key 1 was in flight');
+  });
+
+  it('a failing plugin does not stop another, and the failure is counted', async (t) => {
+    const calls: string[] = [];
+    const bad: Plugin = {
+      name: 'bad',
+      help: { description: 'x' },
+      handlers: { genericComment: async () => { throw new Error('boom'); } },
+    };
+    const syncBad: Plugin = {
+      name: 'sync-bad',
+      help: { description: 'x' },
+      handlers: { genericComment: (() => { throw new Error('sync boom'); }) as unknown as (e: GenericCommentEvent) => Promise<void> },
+    };
+    const { store, dispatcher, metrics } = setup(t, [bad, syncBad, recorder('good', calls)], snapshotFor({ org: ['bad', 'sync-bad', 'good'] }));
+    const id = await enqueue(store, issueCommentPayload({ body: '/x' }));
+    await dispatcher.start();
+    await dispatcher.idle();
+    assert.deepEqual(calls, [`good:${id}:/x`]);
+    const d = await store.getDelivery(id);
+    assert.equal(d?.status, 'done', 'a non-transient error is not retried');
+    assert.equal(d?.attempts, 1);
+    const errors = (await metrics.pluginHandleErrors.get()).values;
+    assert.deepEqual(
+      errors.map((v) => [v.labels.plugin, v.labels.event_type, v.labels.action, v.labels.took_action, v.value]).sort(),
+      [['bad', 'issue_comment', 'created', 'false', 1], ['sync-bad', 'issue_comment', 'created', 'false', 1]],
+    );
+    const durations = (await metrics.pluginHandleDuration.get()).values.filter((v) => v.metricName === 'prow_plugin_handle_duration_seconds_count');
+    assert.equal(durations.length, 3, 'every plugin run is timed');
+  });
+
+  it('retries a transient GitHub error with backoff, re-running only the failed plugin', async (t) => {
+    const calls: string[] = [];
+    let flakyCalls = 0;
+    const flaky: Plugin = {
+      name: 'flaky',
+      help: { description: 'x' },
+      handlers: {
+        genericComment: async () => {
+          flakyCalls++;
+          if (flakyCalls === 1) throw new GitHubError(502, 'POST', '/repos/org/repo/issues/1/labels', 'Bad Gateway');
+          if (flakyCalls === 2) throw new Error('wrapped', { cause: new TransientError('secondary rate limit') });
+        },
+      },
+    };
+    const { store, dispatcher, metrics } = setup(t, [flaky, recorder('steady', calls)], snapshotFor({ org: ['flaky', 'steady'] }));
+    const id = await enqueue(store, issueCommentPayload({}));
+    await dispatcher.start();
+    await waitFor(async () => (await store.getDelivery(id))?.status === 'done', 5000, 'delivery done');
+    assert.equal(flakyCalls, 3);
+    assert.equal(calls.length, 1, 'the plugin that succeeded ran once');
+    const d = await store.getDelivery(id);
+    assert.equal(d?.attempts, 3);
+    assert.equal((await metrics.deliveryRetries.get()).values[0]?.value, 2);
+  });
+
+  it('gives up after maxAttempts: the Store marks the delivery failed', async (t) => {
+    let n = 0;
+    const down: Plugin = {
+      name: 'down',
+      help: { description: 'x' },
+      handlers: { genericComment: async () => { n++; throw new GitHubError(503, 'GET', '/x', 'unavailable'); } },
+    };
+    const { store, dispatcher } = setup(t, [down], snapshotFor({ org: ['down'] }), { maxAttempts: 3 }, { maxDeliveryAttempts: 3 });
+    const id = await enqueue(store, issueCommentPayload({}));
+    await dispatcher.start();
+    await waitFor(async () => (await store.getDelivery(id))?.status === 'failed', 5000, 'delivery failed');
+    assert.equal(n, 3);
+    const d = await store.getDelivery(id);
+    assert.equal(d?.attempts, 3);
+    assert.match(d?.lastError ?? '', /down:genericComment/);
+  });
+
+  it('requeues deliveries left claimed by a crashed process at start-up', async (t) => {
+    const calls: string[] = [];
+    const { store, dispatcher } = setup(t, [recorder('r', calls)], snapshotFor({ org: ['r'] }));
+    const id = await enqueue(store, issueCommentPayload({ body: 'left' }));
+    const claimed = await store.claimDeliveries(10);
+    assert.deepEqual(claimed.map((d) => d.id), [id]);
+    assert.equal((await store.getDelivery(id))?.status, 'claimed');
+    await dispatcher.start();
+    await dispatcher.idle();
+    assert.deepEqual(calls, [`r:${id}:left`]);
+    assert.equal((await store.getDelivery(id))?.status, 'done');
+  });
+
+  it('completes deliveries nobody handles (unknown event, disabled repo, unusable payload)', async (t) => {
+    const calls: PluginEvent[] = [];
+    const p: Plugin = { name: 'p', help: { description: 'x' }, handlers: { genericComment: async (e) => void calls.push(e) } };
+    const { store, dispatcher } = setup(t, [p], snapshotFor({ org: ['p'] }), { repoEnabled: (_o, r) => r !== 'off' });
+    const ids = [
+      await enqueue(store, { zen: 'hi', hook_id: 1, repository: { full_name: 'org/repo' } }, 'ping'),
+      await enqueue(store, issueCommentPayload({ repo: 'org/off' })),
+      await enqueue(store, { action: 'created', repository: { full_name: 'org/repo' } }, 'issue_comment'),
+    ];
+    await dispatcher.start();
+    await dispatcher.idle();
+    assert.equal(calls.length, 0);
+    for (const id of ids) assert.equal((await store.getDelivery(id))?.status, 'done', id);
+  });
+
+  it('labels took_action by whether the handler wrote through the context', async (t) => {
+    const writer: Plugin = {
+      name: 'writer',
+      help: { description: 'x' },
+      handlers: { genericComment: async (e, ctx) => { await ctx.github.addLabel(e.org, e.repo, e.number, 'x'); } },
+    };
+    const reader: Plugin = {
+      name: 'reader',
+      help: { description: 'x' },
+      handlers: { genericComment: async (e, ctx) => { await ctx.github.getIssue(e.org, e.repo, e.number); } },
+    };
+    const { store, dispatcher, metrics } = setup(t, [writer, reader], snapshotFor({ org: ['writer', 'reader'] }));
+    await enqueue(store, issueCommentPayload({}));
+    await dispatcher.start();
+    await dispatcher.idle();
+    // Both reach noGitHub(), which throws: so both are counted errors, labelled by what they attempted.
+    const v = (await metrics.pluginHandleErrors.get()).values.map((x) => [x.labels.plugin, x.labels.took_action]).sort();
+    assert.deepEqual(v, [['reader', 'false'], ['writer', 'true']]);
+  });
+});
