@@ -1,0 +1,367 @@
+// Defaulting of config.yaml (reference/prow-spec.md §3) and of jobs (§2.7–§2.9), as upstream does at load.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
+import { lineOf, sourceOf } from './decode.js';
+import type { IssueList } from './errors.js';
+import { defaultRerunCommandFor, defaultTriggerFor } from './match.js';
+import type {
+  Config, DefaultDecorationConfigEntry, JobBase, Periodic, Postsubmit, Presubmit, Preset, ProwConfig, ProwJobDefaultEntry,
+} from './types.js';
+
+export const DEFAULT_TENANT_ID = 'GlobalDefaultID';
+export const DEFAULT_CLUSTER_ALIAS = 'default';
+export const DEFAULT_SLACK_REPORT_TEMPLATE =
+  'Job {{.Spec.Job}} of type {{.Spec.Type}} ended with state {{.Status.State}}. <{{.Status.URL}}|View logs>';
+const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'];
+
+type Obj = Record<string, unknown>;
+
+function sub<T extends object>(parent: Obj, key: string): T {
+  let v = parent[key];
+  if (v === undefined || v === null) {
+    v = {};
+    parent[key] = v;
+  }
+  return v as T;
+}
+
+/** Fills config.yaml defaults in place and reports errors in the top-level (non-job) settings. */
+export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): void {
+  const err = (obj: object | undefined, key: string | undefined, field: string, msg: string): void =>
+    issues.error(file, lineOf(obj, key), field, msg);
+  raw.prowjob_namespace ||= 'default';
+  raw.pod_namespace ||= 'default';
+  raw.log_level ||= 'info';
+  if (!LOG_LEVELS.includes(String(raw.log_level).toLowerCase())) {
+    err(raw, 'log_level', 'log_level', `not a valid logrus Level: ${JSON.stringify(raw.log_level)}`);
+  }
+  const plank = sub<Obj>(raw, 'plank');
+  plank.job_url_template ??= '';
+  plank.max_concurrency ??= 0;
+  if ((plank.max_concurrency as number) < 0) {
+    err(plank, 'max_concurrency', 'plank.max_concurrency', `controller has invalid max_concurrency (${String(plank.max_concurrency)}), it needs to be a non-negative number`);
+  }
+  if (!plank.max_goroutines) plank.max_goroutines = 20;
+  if ((plank.max_goroutines as number) <= 0) {
+    err(plank, 'max_goroutines', 'plank.max_goroutines', `controller has invalid max_goroutines (${String(plank.max_goroutines)}), it needs to be a positive number`);
+  }
+  plank.pod_pending_timeout ||= '10m';
+  plank.pod_running_timeout ||= '48h';
+  plank.pod_unscheduled_timeout ||= '5m';
+  plank.max_revivals ??= 3;
+  if (plank.report_template) {
+    const existing = plank.report_templates as Record<string, string> | undefined;
+    if (existing && Object.keys(existing).length > 0) {
+      err(plank, 'report_template', 'plank.report_template', 'both report_template and report_templates are specified');
+    } else {
+      plank.report_templates = { '*': plank.report_template as string };
+    }
+  }
+  const oldDefaults = plank.default_decoration_configs as Record<string, DecorationConfig> | undefined;
+  const entries = plank.default_decoration_config_entries as DefaultDecorationConfigEntry[] | undefined;
+  if (oldDefaults && Object.keys(oldDefaults).length > 0 && entries && entries.length > 0) {
+    err(plank, 'default_decoration_configs', 'plank.default_decoration_configs',
+      'default_decoration_configs and default_decoration_config_entries are mutually exclusive');
+  }
+  if (!entries || entries.length === 0) plank.default_decoration_config_entries = decorationMapToEntries(oldDefaults ?? {});
+  for (const [key, url] of Object.entries((plank.job_url_prefix_config as Record<string, string>) ?? {})) {
+    try {
+      new URL(url);
+    } catch {
+      err(plank.job_url_prefix_config as object, key, `plank.job_url_prefix_config[${JSON.stringify(key)}]`, `invalid URL ${JSON.stringify(url)}`);
+    }
+  }
+
+  const sinker = sub<Obj>(raw, 'sinker');
+  sinker.resync_period ||= '1h';
+  sinker.max_prowjob_age ||= '168h';
+  sinker.max_pod_age ||= '24h';
+  sinker.terminated_pod_ttl ||= sinker.max_pod_age;
+
+  const deck = sub<Obj>(raw, 'deck');
+  const spyglass = sub<Obj>(deck, 'spyglass');
+  if (spyglass.size_limit === undefined || spyglass.size_limit === 0) spyglass.size_limit = 100_000_000;
+  if ((spyglass.size_limit as number) <= 0) {
+    err(spyglass, 'size_limit', 'deck.spyglass.size_limit', `invalid value for deck.spyglass.size_limit, must be >=0`);
+  }
+  if (spyglass.gcs_browser_prefix && (spyglass.gcs_browser_prefixes as Obj | undefined)?.['*'] !== undefined) {
+    err(spyglass, 'gcs_browser_prefix', 'deck.spyglass.gcs_browser_prefix', 'both gcs_browser_prefix and gcs_browser_prefixes["*"] are specified');
+  }
+  deck.tide_update_period ||= '10s';
+  if (deck.rerun_auth_configs && deck.default_rerun_auth_configs) {
+    err(deck, 'default_rerun_auth_configs', 'deck.default_rerun_auth_configs', 'rerun_auth_configs and default_rerun_auth_configs are mutually exclusive');
+  }
+  if (deck.skip_storage_path_validation && (deck.additional_allowed_buckets as unknown[] | undefined)?.length) {
+    err(deck, 'additional_allowed_buckets', 'deck.additional_allowed_buckets', 'additional_allowed_buckets is invalid when skip_storage_path_validation is true');
+  }
+
+  const tide = sub<Obj>(raw, 'tide');
+  tide.sync_period ||= '1m';
+  tide.status_update_period ||= tide.sync_period;
+  if (!tide.max_goroutines) tide.max_goroutines = 20;
+  tide.queries ??= [];
+  validateTide(tide, file, issues);
+
+  sub<Obj>(raw, 'branch-protection');
+  const bp = raw['branch-protection'] as Obj;
+  if ((bp.include as unknown[] | undefined)?.length && (bp.exclude as unknown[] | undefined)?.length) {
+    err(bp, 'include', 'branch-protection.include', 'include and exclude are mutually exclusive');
+  }
+
+  const gr = sub<Obj>(raw, 'github_reporter');
+  const types = gr.job_types_to_report as string[] | undefined;
+  if (!types || types.length === 0) gr.job_types_to_report = ['presubmit', 'postsubmit'];
+  else {
+    types.forEach((t, i) => {
+      if (t !== 'presubmit' && t !== 'postsubmit') {
+        issues.error(file, lineOf(types, i), `github_reporter.job_types_to_report[${i}]`, `the github reporter only reports presubmit and postsubmit jobs, not ${JSON.stringify(t)}`);
+      }
+    });
+  }
+  const slack = raw.slack_reporter_configs as Record<string, Obj> | undefined;
+  for (const [key, sc] of Object.entries(slack ?? {})) {
+    if (!sc) continue;
+    sc.report_template ||= DEFAULT_SLACK_REPORT_TEMPLATE;
+    if (!sc.channel) err(sc, undefined, `slack_reporter_configs[${JSON.stringify(key)}].channel`, 'channel is required');
+  }
+
+  sub<Obj>(raw, 'horologium');
+  const irc = sub<Obj>(raw, 'in_repo_config');
+  const allowed = (irc.allowed_clusters ??= {}) as Record<string, string[]>;
+  if (!('*' in allowed)) allowed['*'] = [DEFAULT_CLUSTER_ALIAS];
+  raw.status_error_link ||= 'https://github.com/kubernetes/test-infra/issues';
+  raw.default_job_timeout ||= '24h';
+  const gh = sub<Obj>(raw, 'github');
+  gh.link_url ||= 'https://github.com';
+  const pg = sub<Obj>(raw, 'push_gateway');
+  pg.interval ||= '1m';
+  const gerrit = sub<Obj>(raw, 'gerrit');
+  gerrit.tick_interval ||= '1m';
+  if (!gerrit.ratelimit) gerrit.ratelimit = 5;
+  const moon = sub<Obj>(raw, 'moonraker');
+  moon.client_timeout ||= '10m';
+  if (raw.pubsub_subscriptions && raw.pubsub_triggers) {
+    err(raw, 'pubsub_triggers', 'pubsub_triggers', 'pubsub_subscriptions and pubsub_triggers are mutually exclusive');
+  }
+  const ops = raw.jenkins_operators as Obj[] | undefined;
+  if (ops && ops.length > 1) {
+    ops.forEach((op, i) => {
+      if (!op.label_selector) err(op, undefined, `jenkins_operators[${i}].label_selector`, 'a label selector is required when several jenkins operators are configured');
+    });
+  } else if (ops && ops.length === 1 && ops[0]?.label_selector) {
+    err(ops[0], 'label_selector', 'jenkins_operators[0].label_selector', 'a single jenkins operator must not have a label selector');
+  }
+  const mw = raw.managed_webhooks as { org_repo_config?: Record<string, { token_created_after?: string }> } | undefined;
+  for (const [key, info] of Object.entries(mw?.org_repo_config ?? {})) {
+    const t = info?.token_created_after;
+    if (t && (Number.isNaN(Date.parse(t)) || Date.parse(t) > Date.now())) {
+      err(info, 'token_created_after', `managed_webhooks.org_repo_config[${JSON.stringify(key)}].token_created_after`,
+        Number.isNaN(Date.parse(t)) ? `invalid time ${JSON.stringify(t)}` : 'token_created_after may not be in the future');
+    }
+  }
+  if (!raw.config_version_sha) {
+    const versionFile = join(dirname(file), 'VERSION');
+    if (existsSync(versionFile)) raw.config_version_sha = readFileSync(versionFile, 'utf8').trim();
+  }
+}
+
+function validateTide(tide: Obj, file: string, issues: IssueList): void {
+  const queries = tide.queries as Obj[];
+  queries.forEach((q, i) => {
+    if (!q) return;
+    const p = `tide.queries[${i}]`;
+    const e = (key: string | undefined, msg: string): void => issues.error(file, lineOf(q, key), key ? `${p}.${key}` : p, msg);
+    const orgs = (q.orgs as string[] | undefined) ?? [];
+    const repos = (q.repos as string[] | undefined) ?? [];
+    const excluded = (q.excludedRepos as string[] | undefined) ?? [];
+    for (const o of orgs) if (o.includes('/')) e('orgs', `orgs[] entry ${JSON.stringify(o)} contains a '/' which is not valid`);
+    for (const r of repos) {
+      const parts = r.split('/');
+      if (parts.length !== 2 || !parts[0] || !parts[1]) e('repos', `repos[] entry ${JSON.stringify(r)} is not in org/repo format`);
+      else if (orgs.includes(parts[0])) e('repos', `repos[] entry ${JSON.stringify(r)} is already included via org ${JSON.stringify(parts[0])}`);
+    }
+    if (orgs.length === 0 && repos.length === 0) e(undefined, "'orgs' and 'repos' cannot both be empty");
+    for (const r of excluded) {
+      if (!orgs.includes(r.split('/')[0] ?? '')) e('excludedRepos', `excludedRepos[] entry ${JSON.stringify(r)} is not in one of the listed orgs`);
+    }
+    for (const key of ['orgs', 'repos', 'excludedRepos', 'labels', 'missingLabels', 'excludedBranches', 'includedBranches']) {
+      const list = (q[key] as string[] | undefined) ?? [];
+      const seen = new Set<string>();
+      for (const v of list) {
+        if (seen.has(v)) e(key, `${key} contains duplicate ${JSON.stringify(v)}`);
+        seen.add(v);
+      }
+    }
+    const missing = new Set((q.missingLabels as string[] | undefined) ?? []);
+    for (const l of (q.labels as string[] | undefined) ?? []) {
+      if (missing.has(l)) e('labels', `the label ${JSON.stringify(l)} is both required and forbidden`);
+    }
+    if ((q.excludedBranches as unknown[] | undefined)?.length && (q.includedBranches as unknown[] | undefined)?.length) {
+      e('includedBranches', 'both excludedBranches and includedBranches are set');
+    }
+  });
+  const methods = ['merge', 'rebase', 'squash'];
+  const checkMethod = (obj: Obj, key: string, path: string, v: unknown, depth: number): void => {
+    if (typeof v === 'string') {
+      if (!methods.includes(v)) issues.error(file, lineOf(obj, key), path, `merge type ${JSON.stringify(v)} is not supported: use merge, rebase or squash`);
+    } else if (v && typeof v === 'object' && depth < 3) {
+      for (const [k, vv] of Object.entries(v as Obj)) checkMethod(v as Obj, k, `${path}[${JSON.stringify(k)}]`, vv, depth + 1);
+    }
+  };
+  const mm = tide.merge_method as Obj | undefined;
+  if (mm) for (const [k, v] of Object.entries(mm)) checkMethod(mm, k, `tide.merge_method[${JSON.stringify(k)}]`, v, 0);
+}
+
+/** The old map form in upstream's order: `*`, then orgs, then org/repos. */
+function decorationMapToEntries(m: Record<string, DecorationConfig>): DefaultDecorationConfigEntry[] {
+  const out: DefaultDecorationConfigEntry[] = [];
+  const keys = Object.keys(m);
+  if (m['*']) out.push({ repo: '*', cluster: '', config: m['*'] });
+  for (const k of keys) if (k !== '*' && !k.includes('/')) out.push({ repo: k, cluster: '', config: m[k]! });
+  for (const k of keys) if (k.includes('/')) out.push({ repo: k, cluster: '', config: m[k]! });
+  return out;
+}
+
+function entryMatches(entry: { repo?: string; cluster?: string }, repo: string, cluster: string): boolean {
+  const c = entry.cluster ?? '';
+  if (c !== '' && c !== '*' && c !== cluster) return false;
+  const r = entry.repo ?? '';
+  if (r === '' || r === '*') return true;
+  const org = repo.split('/')[0] ?? '';
+  return r === repo || r === org;
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+const NESTED = new Set(['utility_images', 'resources', 'gcs_configuration', 'censoring_options', 'scheduling_options']);
+
+/** Upstream DecorationConfig.ApplyDefault: job values win; nil/empty falls back; nested structs field by field. */
+export function applyDecorationDefault(job: DecorationConfig | undefined, def: DecorationConfig | undefined): DecorationConfig {
+  if (!def) return { ...(job ?? {}) };
+  if (!job) return structuredClone(def);
+  const out: Obj = { ...(job as Obj) };
+  for (const [k, dv] of Object.entries(def as Obj)) {
+    const jv = out[k];
+    if (NESTED.has(k) && jv && typeof jv === 'object' && dv && typeof dv === 'object') {
+      const merged: Obj = { ...(jv as Obj) };
+      for (const [nk, ndv] of Object.entries(dv as Obj)) {
+        if (k === 'gcs_configuration' && nk === 'mediaTypes') {
+          // Upstream: maps.Copy(merged, def): the union, and default keys win.
+          merged[nk] = { ...((merged[nk] as Obj | undefined) ?? {}), ...((ndv as Obj | undefined) ?? {}) };
+        } else if (isEmpty(merged[nk])) merged[nk] = ndv;
+      }
+      out[k] = merged;
+    } else if (isEmpty(jv)) out[k] = structuredClone(dv);
+  }
+  return out as DecorationConfig;
+}
+
+/** Every matching default entry folded in order (later wins), then the job's own config on top. */
+export function mergeDefaultDecorationConfig(
+  entries: readonly DefaultDecorationConfigEntry[], repo: string, cluster: string, job: DecorationConfig | undefined,
+): DecorationConfig {
+  let merged: DecorationConfig | undefined;
+  for (const e of entries) {
+    if (!entryMatches(e, repo, cluster)) continue;
+    merged = applyDecorationDefault(e.config, merged);
+  }
+  return applyDecorationDefault(job, merged);
+}
+
+function mergeProwJobDefaults(entries: readonly ProwJobDefaultEntry[], repo: string, cluster: string, job: ProwJobDefault | undefined): ProwJobDefault {
+  let merged: ProwJobDefault = {};
+  for (const e of entries) {
+    if (!entryMatches(e, repo, cluster) || !e.config) continue;
+    merged = {
+      ...merged,
+      ...(e.config.tenant_id ? { tenant_id: e.config.tenant_id } : {}),
+      ...(e.config.resultstore_config?.project_id ? { resultstore_config: { ...e.config.resultstore_config } } : {}),
+    };
+  }
+  const out: ProwJobDefault = { ...merged, ...(job ?? {}) };
+  if (job?.resultstore_config?.project_id === undefined && merged.resultstore_config) out.resultstore_config = merged.resultstore_config;
+  if (!out.tenant_id) out.tenant_id = DEFAULT_TENANT_ID;
+  return out;
+}
+
+export type JobKind = 'presubmit' | 'postsubmit' | 'periodic';
+
+/** §2.7 steps 1–4 for one job. `repo` is the presubmits/postsubmits key, or extra_refs[0] for periodics. */
+export function defaultJob(config: ProwConfig & { decorate_all_jobs?: boolean }, job: JobBase, kind: JobKind, repo: string): void {
+  if (!job.agent) job.agent = 'kubernetes';
+  if (!job.namespace) job.namespace = config.pod_namespace;
+  if (!job.cluster) job.cluster = DEFAULT_CLUSTER_ALIAS;
+  if (kind !== 'periodic') {
+    const j = job as Presubmit | Postsubmit;
+    if (!j.context) j.context = j.name;
+  }
+  if (kind === 'presubmit') {
+    const p = job as Presubmit;
+    if (!p.trigger && !p.rerun_command) {
+      p.trigger = defaultTriggerFor(p.name);
+      p.rerun_command = defaultRerunCommandFor(p.name);
+    }
+  }
+  if (job.decorate === undefined) job.decorate = config.decorate_all_jobs ?? false;
+  if (job.decorate) {
+    job.decoration_config = mergeDefaultDecorationConfig(config.plank.default_decoration_config_entries, repo, job.cluster, job.decoration_config);
+  }
+  job.prowjob_defaults = mergeProwJobDefaults(config.prowjob_default_entries ?? [], repo, job.cluster, job.prowjob_defaults);
+}
+
+export function periodicRepo(job: Periodic): string {
+  const r = job.extra_refs?.[0];
+  return r ? `${r.org}/${r.repo}` : '';
+}
+
+/** §2.9: applies matching presets to the pod spec; conflicts are returned as messages. */
+export function applyPresets(job: JobBase, presets: readonly Preset[]): string[] {
+  const problems: string[] = [];
+  const spec = job.spec;
+  if (!spec) return problems;
+  const labels = job.labels ?? {};
+  for (const preset of presets) {
+    const pl = preset.labels ?? {};
+    let applies = true;
+    for (const k in pl) {
+      if (labels[k] !== pl[k]) {
+        applies = false;
+        break;
+      }
+    }
+    if (!applies) continue;
+    for (const c of spec.containers ?? []) {
+      if (!c) continue;
+      for (const ev of preset.env ?? []) {
+        c.env ??= [];
+        if (c.env.some((x) => x?.name === ev.name)) problems.push(`env var duplicated in pod spec: ${ev.name}`);
+        else c.env.push(structuredClone(ev));
+      }
+      for (const vm of preset.volumeMounts ?? []) {
+        const mounts = ((c.volumeMounts as Array<{ name: string }> | undefined) ??= []);
+        if (mounts.some((x) => x?.name === vm.name)) problems.push(`volume mount duplicated in pod spec: ${vm.name}`);
+        else mounts.push(structuredClone(vm));
+      }
+    }
+    for (const v of preset.volumes ?? []) {
+      spec.volumes ??= [];
+      if ((spec.volumes as Array<{ name?: string }>).some((x) => x?.name === v.name)) problems.push(`volume duplicated in pod spec: ${v.name}`);
+      else spec.volumes.push(structuredClone(v));
+    }
+    for (const t of preset.tolerations ?? []) {
+      const tols = ((spec.tolerations as unknown[] | undefined) ??= []);
+      const key = JSON.stringify(t);
+      if (tols.some((x) => JSON.stringify(x) === key)) problems.push(`toleration duplicated in pod spec: ${key}`);
+      else tols.push(structuredClone(t));
+    }
+  }
+  return problems;
+}
+
+/** The decoded object for `config` keeps its source position (used by error messages). */
+export function configFileOf(config: Config): string | undefined {
+  return sourceOf(config)?.file;
+}
