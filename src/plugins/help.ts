@@ -150,3 +150,45 @@ async function fetchExternalHelp(
   );
   return out;
 }
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+/**
+ * docs/commands.md, generated from the registry's help (scripts/gen-commands-doc.ts): every command of
+ * every plugin, sorted by plugin name, then each plugin's description.
+ */
+export function renderCommandsMarkdown(plugins: readonly Plugin[]): string {
+  const sorted = [...plugins].sort((a, b) => a.name.localeCompare(b.name));
+  const lines = [
+    '# Bot commands',
+    '',
+    '<!-- Generated from the plugin registry by `node --import tsx scripts/gen-commands-doc.ts`. Do not edit. -->',
+    '',
+    'Commands are typed at the start of a line in an issue or pull-request comment, review, review comment, or',
+    'the issue/PR body itself. A plugin only answers in repositories where `plugins.yaml` enables it; the',
+    'running hook lists what is enabled where at `/plugin-help`.',
+    '',
+  ];
+  const rows = sorted.flatMap((p) => (p.help.commands ?? []).map((c) => ({ p, c })));
+  if (rows.length === 0) {
+    lines.push('No plugin with commands is registered.', '');
+  } else {
+    lines.push('| Command | Plugin | Who can use | Description | Examples |', '|---|---|---|---|---|');
+    for (const { p, c } of rows) {
+      const usage = `\`${cell(c.usage)}\`${c.featured ? ' ★' : ''}`;
+      const examples = c.examples.map((e) => `\`${cell(e)}\``).join('<br>');
+      lines.push(`| ${usage} | [${p.name}](#${p.name}) | ${cell(c.whoCanUse)} | ${cell(c.description)} | ${examples} |`);
+    }
+    lines.push('', '★ featured command', '');
+  }
+  lines.push('## Plugins', '');
+  if (sorted.length === 0) lines.push('No plugin is registered yet.', '');
+  for (const p of sorted) {
+    lines.push(`### ${p.name}`, '', p.help.description.trim(), '');
+    lines.push(`Events: ${pluginEvents(p).map((e) => `\`${e}\``).join(', ')}`, '');
+    if (p.help.snippet) lines.push('Example configuration:', '', '```yaml', p.help.snippet.trimEnd(), '```', '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}

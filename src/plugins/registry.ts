@@ -1,6 +1,7 @@
 // Plugins are registered as DATA (STYLE.md "Register plugins as data"): help, docs, checkconfig and the
 // dispatcher all read this one list without running anything. To add a plugin, add ONE import line and
 // ONE array line below (keep one per line, sorted, so parallel edits do not conflict).
+import { pluginsFor as configPluginsFor } from '../config/plugins.js';
 import type { PluginsConfig } from '../config/types.js';
 import type { Plugin, PluginHandlers } from './types.js';
 
@@ -38,17 +39,12 @@ export function validatePlugins(plugins: readonly Plugin[]): string[] {
 }
 
 /**
- * Plugin names enabled for org/repo (upstream plugins.go getPlugins): the org's list unless `repo` is in
- * that org's `excluded_repos`, followed by the `org/repo` list. There is no `*` key.
+ * Plugin names enabled for org/repo (upstream plugins.go getPlugins, via the config helper): the org's
+ * list unless `repo` is in that org's `excluded_repos`, followed by the `org/repo` list. No `*` key.
  */
 export function enabledPluginNames(pluginConfig: PluginsConfig | undefined, org: string, repo: string): string[] {
-  const enablement = pluginConfig?.plugins ?? {};
-  const names: string[] = [];
-  const orgEntry = enablement[org];
-  if (orgEntry !== undefined && !(orgEntry.excluded_repos ?? []).includes(repo)) names.push(...(orgEntry.plugins ?? []));
-  const repoEntry = repo === '' ? undefined : enablement[`${org}/${repo}`];
-  if (repoEntry !== undefined) names.push(...(repoEntry.plugins ?? []));
-  return [...new Set(names)];
+  if (pluginConfig?.plugins === undefined) return [];
+  return [...new Set(configPluginsFor(pluginConfig, org, repo))];
 }
 
 /** The registered plugins enabled for org/repo that handle `kind`, in registry order. */
