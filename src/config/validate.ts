@@ -1,6 +1,6 @@
 // Job validation (reference/prow-spec.md §2.10): per-job rules, then duplicates grouped by name, so the
 // cost stays linear in the number of jobs. Every message names file:line and the field path.
-import { Cron } from 'croner';
+import { CronError, parseCron } from './cron.js';
 import { lineOf } from './decode.js';
 import { DurationError, parseDurationNanos } from './duration.js';
 import type { IssueList } from './errors.js';
@@ -74,29 +74,14 @@ function durationProblem(s: string): string | undefined {
   }
 }
 
-const CRON_DESCRIPTORS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
-};
-
-/** robfig/cron v3 with optional seconds: 5 or 6 fields, a descriptor, or `@every <duration>`. Returns a problem or undefined. */
+/** robfig/cron v3 syntax check (see cron.ts). Returns a problem or undefined. */
 export function cronProblem(expr: string): string | undefined {
-  const e = expr.trim();
-  if (e.startsWith('@every ')) {
-    const p = durationProblem(e.slice(7).trim());
-    return p ? `invalid @every duration: ${p}` : undefined;
-  }
-  if (e.startsWith('@')) return CRON_DESCRIPTORS[e] ? undefined : `unrecognized descriptor: ${e}`;
-  const fields = e.split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) return `expected 5 or 6 fields, found ${fields.length}: ${e}`;
-  if (/[HLW#]/.test(e.replace(/\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi, ''))) {
-    return `unsupported cron syntax in ${JSON.stringify(e)} (H, L, W and # are not robfig/cron syntax)`;
-  }
   try {
-    new Cron(e, { paused: true, timezone: 'UTC' });
+    parseCron(expr);
     return undefined;
   } catch (err) {
-    return (err as Error).message;
+    if (err instanceof CronError) return err.message;
+    throw err;
   }
 }
 

@@ -1,0 +1,72 @@
+// What `prow checkconfig` does: load everything, collect every error and warning, and summarize.
+import { ConfigAggregateError, type ConfigIssue } from './errors.js';
+import { allPeriodics, allPostsubmits, allPresubmits, loadConfig } from './load.js';
+import { loadPluginsConfig } from './plugins.js';
+import type { Config, PluginsConfig } from './types.js';
+
+export interface CheckConfigOptions {
+  configPath: string;
+  jobConfigPath?: string;
+  pluginConfigPath?: string;
+  strict?: boolean;
+}
+
+export interface JobCounts {
+  presubmits: number;
+  postsubmits: number;
+  periodics: number;
+  /** Distinct org/repo keys that have presubmits or postsubmits. */
+  repos: number;
+}
+
+export interface CheckConfigResult {
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+  config?: Config;
+  plugins?: PluginsConfig;
+  counts?: JobCounts;
+}
+
+export function countJobs(config: Config): JobCounts {
+  const repos = new Set<string>();
+  for (const [repo, jobs] of Object.entries(config.presubmits)) if (jobs.length > 0) repos.add(repo);
+  for (const [repo, jobs] of Object.entries(config.postsubmits)) if (jobs.length > 0) repos.add(repo);
+  return {
+    presubmits: allPresubmits(config).length,
+    postsubmits: allPostsubmits(config).length,
+    periodics: allPeriodics(config).length,
+    repos: repos.size,
+  };
+}
+
+export function formatCounts(c: JobCounts): string {
+  return `${c.presubmits} presubmits, ${c.postsubmits} postsubmits, ${c.periodics} periodics in ${c.repos} repos`;
+}
+
+export function checkConfig(opts: CheckConfigOptions): CheckConfigResult {
+  const result: CheckConfigResult = { errors: [], warnings: [] };
+  const collect = (err: unknown): void => {
+    if (err instanceof ConfigAggregateError) {
+      result.errors.push(...err.errors);
+      result.warnings.push(...err.warnings);
+    } else throw err;
+  };
+  try {
+    const loaded = loadConfig({ configPath: opts.configPath, jobConfigPath: opts.jobConfigPath, strict: opts.strict });
+    result.config = loaded.config;
+    result.warnings.push(...loaded.warnings);
+    result.counts = countJobs(loaded.config);
+  } catch (err) {
+    collect(err);
+  }
+  if (opts.pluginConfigPath) {
+    try {
+      const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: true });
+      result.plugins = loaded.plugins;
+      result.warnings.push(...loaded.warnings);
+    } catch (err) {
+      collect(err);
+    }
+  }
+  return result;
+}
