@@ -191,6 +191,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
     Object.assign(env, downwardApiEnv(pj, state.buildId), { ARTIFACTS: artifactsDir });
     if (records) env.GOPATH = workspace;
 
+    if (closed) return; // this process is going away: the next one reports the run as lost
     const fd = openSync(state.logFile, 'a');
     let child;
     try {

@@ -1,0 +1,78 @@
+// Build ids (reference/lifecycle-spec.md §6): numeric and increasing per job, because deck pages job
+// history by parsing them as integers. Three sources: tot over HTTP, the Store's own counters, snowflake.
+import type { BuildNumberStore } from '../store/types.js';
+
+export interface BuildIdSource {
+  next(job: string): Promise<string>;
+}
+
+export class BuildIdError extends Error {
+  override readonly name = 'BuildIdError';
+  constructor(readonly job: string, detail: string, options?: ErrorOptions) {
+    super(`build id for ${job}: ${detail}`, options);
+  }
+}
+
+export interface TotOptions {
+  /** Base URL of tot, e.g. http://tot:8888 */
+  url: string;
+  /** Upstream: at most 10 attempts, backoff from 100 ms doubling. */
+  attempts?: number;
+  firstDelayMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** `GET <tot>/vend/<job>`; a non-200 answer or a bad body is retried. */
+export function createTotBuildIdSource(options: TotOptions): BuildIdSource {
+  const attempts = options.attempts ?? 10;
+  const doFetch = options.fetch ?? fetch;
+  const base = options.url.replace(/\/+$/, '');
+  return {
+    async next(job) {
+      let delay = options.firstDelayMs ?? 100;
+      let last = '';
+      for (let i = 0; i < attempts; i++) {
+        if (i > 0) {
+          await new Promise((r) => setTimeout(r, delay));
+          delay *= 2;
+        }
+        try {
+          const res = await doFetch(`${base}/vend/${encodeURIComponent(job)}`);
+          const body = (await res.text()).trim();
+          if (res.status === 200 && /^\d+$/.test(body)) return body;
+          last = `tot answered ${res.status} ${JSON.stringify(body.slice(0, 100))}`;
+        } catch (err) {
+          last = (err as Error).message;
+        }
+      }
+      throw new BuildIdError(job, `${attempts} attempts failed: ${last}`);
+    },
+  };
+}
+
+/** Per-job counters persisted in the Store (the same counters `prow tot` vends from). */
+export function createStoreBuildIdSource(store: BuildNumberStore): BuildIdSource {
+  return { next: async (job) => String(await store.nextBuildNumber(job)) };
+}
+
+const TWITTER_EPOCH_MS = 1288834974657n;
+
+/** Upstream's default without tot: a 64-bit snowflake (ms since the Twitter epoch, node 1, 12-bit sequence). */
+export function createSnowflakeBuildIdSource(now: () => number = Date.now): BuildIdSource {
+  let lastMs = -1n;
+  let seq = 0n;
+  return {
+    async next() {
+      let ms = BigInt(now()) - TWITTER_EPOCH_MS;
+      if (ms < lastMs) ms = lastMs; // the clock went back: stay increasing
+      if (ms === lastMs) {
+        seq = (seq + 1n) & 0xfffn;
+        if (seq === 0n) ms = lastMs + 1n; // sequence exhausted within this millisecond: borrow the next one
+      } else {
+        seq = 0n;
+      }
+      lastMs = ms;
+      return ((ms << 22n) | (1n << 12n) | seq).toString();
+    },
+  };
+}
