@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
 import { lineOf, sourceOf } from './decode.js';
 import type { IssueList } from './errors.js';
+import { compileGoTemplate } from './gotemplate.js';
 import { defaultRerunCommandFor, defaultTriggerFor } from './match.js';
 import type {
   Config, DefaultDecorationConfigEntry, JobBase, Periodic, Postsubmit, Presubmit, Preset, ProwConfig, ProwJobDefaultEntry,
@@ -160,6 +161,7 @@ export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): vo
         Number.isNaN(Date.parse(t)) ? `invalid time ${JSON.stringify(t)}` : 'token_created_after may not be in the future');
     }
   }
+  validateTemplates(raw, file, issues);
   if (!raw.config_version_sha) {
     const versionFile = join(dirname(file), 'VERSION');
     if (existsSync(versionFile)) raw.config_version_sha = readFileSync(versionFile, 'utf8').trim();
@@ -364,4 +366,47 @@ export function applyPresets(job: JobBase, presets: readonly Preset[]): string[]
 /** The decoded object for `config` keeps its source position (used by error messages). */
 export function configFileOf(config: Config): string | undefined {
   return sourceOf(config)?.file;
+}
+
+const EMPTY_PROWJOB = {
+  apiVersion: 'prow.k8s.io/v1',
+  kind: 'ProwJob',
+  metadata: { name: '' },
+  spec: { type: '', job: '' },
+  status: { state: '', startTime: '' },
+};
+
+/** Go templates in config.yaml parse at load time (upstream parses them in ValidateController and friends). */
+function validateTemplates(raw: Obj, file: string, issues: IssueList): void {
+  const check = (obj: object | undefined, key: string, field: string, src: unknown, execute = false): void => {
+    if (typeof src !== 'string' || src === '') return;
+    try {
+      const t = compileGoTemplate(src, field);
+      if (execute) t.render(EMPTY_PROWJOB);
+    } catch (err) {
+      issues.error(file, lineOf(obj, key), field, `invalid template: ${(err as Error).message}`);
+    }
+  };
+  const plank = raw.plank as Obj;
+  check(plank, 'job_url_template', 'plank.job_url_template', plank.job_url_template);
+  const rt = plank.report_templates as Record<string, string> | undefined;
+  for (const [k, v] of Object.entries(rt ?? {})) {
+    check(plank.report_template ? plank : rt, plank.report_template ? 'report_template' : k, `plank.report_templates[${JSON.stringify(k)}]`, v);
+  }
+  const slack = raw.slack_reporter_configs as Record<string, Obj | undefined> | undefined;
+  for (const [k, sc] of Object.entries(slack ?? {})) {
+    if (sc) check(sc, 'report_template', `slack_reporter_configs[${JSON.stringify(k)}].report_template`, sc.report_template, true);
+  }
+  ((raw.jenkins_operators as Obj[] | undefined) ?? []).forEach((op, i) => {
+    if (!op) return;
+    check(op, 'job_url_template', `jenkins_operators[${i}].job_url_template`, op.job_url_template);
+    check(op, 'report_template', `jenkins_operators[${i}].report_template`, op.report_template);
+    for (const [k, v] of Object.entries((op.report_templates as Record<string, string> | undefined) ?? {})) {
+      check(op.report_templates as object, k, `jenkins_operators[${i}].report_templates[${JSON.stringify(k)}]`, v);
+    }
+  });
+  const deck = raw.deck as Obj;
+  ((deck.external_agent_logs as Obj[] | undefined) ?? []).forEach((e, i) => {
+    if (e) check(e, 'url_template', `deck.external_agent_logs[${i}].url_template`, e.url_template);
+  });
 }

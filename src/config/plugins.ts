@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { decode, lineOf } from './decode.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
+import { compileGoTemplate } from './gotemplate.js';
 import { compileRegex, RegexError } from './regex.js';
 import { pluginsConfigSchema } from './schema.js';
 import type {
@@ -227,6 +228,14 @@ function validatePlugins(path: string, raw: Record<string, unknown>, cfg: Plugin
     checkRe(b, 'branchregexp', `blockades[${i}].branchregexp`, b.branchregexp);
     (b.blockregexps ?? []).forEach((re, j) => checkRe(b.blockregexps, j as unknown as string, `blockades[${i}].blockregexps[${j}]`, re));
     (b.exceptionregexps ?? []).forEach((re, j) => checkRe(b.exceptionregexps, j as unknown as string, `blockades[${i}].exceptionregexps[${j}]`, re));
+  });
+  cfg.welcome.forEach((w, i) => {
+    if (!w?.message_template) return;
+    try {
+      compileGoTemplate(w.message_template, `welcome[${i}].message_template`);
+    } catch (err) {
+      issues.error(path, lineOf(w, 'message_template'), `welcome[${i}].message_template`, `invalid template: ${(err as Error).message}`);
+    }
   });
   checkRe(raw.heart as object | undefined, 'commentregexp', 'heart.commentregexp', cfg.heart.commentregexp);
   checkRe(raw.sigmention as object | undefined, 'regexp', 'sigmention.regexp', cfg.sigmention.regexp);
