@@ -1,0 +1,64 @@
+// `prow controller` (alias `prow plank`): runs ProwJobs with the local executor over the SQLite store.
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { createLocalArtifactStore } from '../artifacts/local.js';
+import { loadConfigAgent } from '../config/agent.js';
+import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../controller/build-id.js';
+import { createController } from '../controller/plank.js';
+import { createLocalExecutor } from '../executor/local.js';
+import { createLogger } from '../observability/logger.js';
+import { openSqliteStore, storePath } from '../store/sqlite.js';
+
+interface ControllerFlags {
+  configPath: string;
+  jobConfigPath?: string;
+  dataDir: string;
+  artifactsDir?: string;
+  totUrl?: string;
+  buildIds: string;
+  dryRun?: boolean;
+}
+
+export function createControllerCommand(name: string): Command {
+  return new Command(name)
+    .description('run ProwJobs: triggered → pending → success/failure/error/aborted, as local processes (plank)')
+    .requiredOption('--config-path <file>', 'Prow config.yaml')
+    .option('--job-config-path <dir>', 'directory of job config files')
+    .option('--data-dir <dir>', 'data directory: SQLite store (prow.db), workspaces/', '.prow')
+    .option('--artifacts-dir <dir>', 'where build logs and artifacts go (default <data-dir>/artifacts)')
+    .option('--tot-url <url>', 'vend build ids from tot (GET <url>/vend/<job>)')
+    .option('--build-ids <source>', 'without --tot-url: "store" (per-job counters in the store) or "snowflake" (upstream default)', 'store')
+    .option('--dry-run', 'log what would change; start nothing, write nothing')
+    .action(async (flags: ControllerFlags) => {
+      const log = createLogger().child({ component: name });
+      if (flags.buildIds !== 'store' && flags.buildIds !== 'snowflake') {
+        throw new Error(`--build-ids ${flags.buildIds}: want "store" or "snowflake"`);
+      }
+      const config = await loadConfigAgent({ configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, log });
+      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const artifacts = createLocalArtifactStore({ root: flags.artifactsDir ?? join(flags.dataDir, 'artifacts') });
+      const executor = createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });
+      const buildIdSource = flags.totUrl
+        ? createTotBuildIdSource({ url: flags.totUrl })
+        : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);
+      const controller = createController({
+        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
+      });
+      await controller.start();
+      // Jobs keep running when the controller stops: the next controller re-attaches to them.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      const stop = (): void => {
+        clearInterval(keepAlive);
+        void controller.stop()
+          .then(() => executor.close())
+          .then(() => store.close())
+          .finally(() => config.close());
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}
+
+export function createCommand(): Command {
+  return createControllerCommand('controller');
+}
