@@ -499,6 +499,7 @@ class FakeGitHubServer implements FakeGitHub {
           branch: headRef, parent, files: c.files, message: c.message ?? `${issue.title}`, author: this.identity(c.author ?? author), date: this.now(),
         });
       }
+      await repo.git.git(['update-ref', `refs/pull/${number}/head`, parent]);
       for (const rv of p.reviews ?? []) {
         pull.reviews.push({ id: this.nextId(), user: this.ensureUser(rv.author).login, body: rv.body ?? '', state: rv.state, commitId: parent, submittedAt: this.stamp() });
       }
@@ -517,6 +518,12 @@ class FakeGitHubServer implements FakeGitHub {
       sha = await repo.git.commit({
         branch, parent, files, message: options.message ?? `Update ${branch}`, author: this.identity(options.author ?? repo.owner), date: this.now(),
       });
+      // GitHub keeps refs/pull/<n>/head at each open PR's head: clonerefs fetches it.
+      for (const issue of repo.issues.values()) {
+        if (issue.pull && !issue.pull.merged && issue.state === 'open' && issue.pull.headRef === branch) {
+          await repo.git.git(['update-ref', `refs/pull/${issue.number}/head`, sha]);
+        }
+      }
     }).then(() => sha);
   }
 

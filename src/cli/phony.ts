@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { sendWebhook } from '../github/send-webhook.js';
+
+interface PhonyFlags {
+  address: string;
+  hmac: string;
+  hmacSecretFile?: string;
+  event: string;
+  payload?: string;
+}
+
+export function createCommand(): Command {
+  return new Command('phony')
+    .description('send a fake, correctly signed GitHub webhook to hook')
+    .option('--address <url>', 'where to send the fake hook', 'http://localhost:8888/hook')
+    .option('--hmac <token>', 'HMAC token to sign the payload with', 'abcde12345')
+    .option('--hmac-secret-file <file>', "read the HMAC token from a file (raw token, or hook's YAML token map: the newest '*' value)")
+    .option('--event <type>', 'type of event to send, such as pull_request', 'ping')
+    .option('--payload <file>', 'file to send as the payload (default "{}")')
+    .action(async (flags: PhonyFlags) => {
+      const secret = flags.hmacSecretFile ? readHmacFile(flags.hmacSecretFile) : flags.hmac;
+      const body = flags.payload ? readFileOrExit(flags.payload) : '{}';
+      try {
+        const res = await sendWebhook({ address: flags.address, event: flags.event, body, secret });
+        process.stdout.write(`${res.status} (delivery ${res.deliveryId})\n${res.body}${res.body.endsWith('\n') ? '' : '\n'}`);
+        if (res.status < 200 || res.status >= 300) process.exitCode = 1;
+      } catch (err) {
+        process.stderr.write(`phony: sending to ${flags.address} failed: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+function readFileOrExit(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`phony: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** A raw token (trimmed), or upstream's `{'*': [{value, created_at}]}` map: the newest global value. */
+function readHmacFile(path: string): string {
+  const text = readFileOrExit(path).trim();
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return text;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return text;
+  const global = (doc as Record<string, unknown>)['*'];
+  if (!Array.isArray(global)) return text;
+  const tokens = global.filter((t): t is { value: string; created_at?: unknown } => typeof (t as { value?: unknown }).value === 'string');
+  tokens.sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')));
+  return tokens[0]?.value ?? text;
+}
