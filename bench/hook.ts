@@ -1,0 +1,169 @@
+// Webhook intake throughput and ack latency: signed deliveries per second and p99 time-to-200 for the
+// full hook (verify HMAC, persist to SQLite, answer; dispatcher running every registered plugin in the
+// same process), beside a bare node:http server that reads the body and answers 200, driven by the same
+// client in the same run. Prints both and the ratio (goal: >= 0.10).
+//   node --import tsx bench/hook.ts [--requests 4000] [--concurrency 32] [--issues 400]
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Config, PluginsConfig } from '../src/config/types.js';
+import type { GitHubClient } from '../src/github/types.js';
+import { staticSecretSource } from '../src/hook/secrets.js';
+import { startHookServer } from '../src/hook/server.js';
+import { createSilentLogger } from '../src/observability/logger.js';
+import { builtinPlugins } from '../src/plugins/registry.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+const REQUESTS = arg('requests', 4000);
+const CONCURRENCY = arg('concurrency', 32);
+const SECRET = 'bench-secret';
+
+interface ExampleSet {
+  name: string;
+  examples: Record<string, unknown>[];
+}
+const sets = createRequire(import.meta.url)('@octokit/webhooks-examples') as ExampleSet[];
+const examples = sets
+  .filter((s) => ['issue_comment', 'pull_request', 'pull_request_review', 'issues', 'push', 'status'].includes(s.name))
+  .flatMap((s) => s.examples.map((e) => ({ event: s.name, payload: e })));
+// Real traffic spreads over many issues and PRs: give each request its own issue/PR number (cycling over
+// ISSUES), so deliveries spread over order keys as they would on a busy org. Bodies and signatures are
+// computed before the clock starts.
+const ISSUES = arg('issues', 400);
+const mix = Array.from({ length: Math.min(REQUESTS, 2000) }, (_, i) => {
+  const { event, payload } = examples[i % examples.length]!;
+  const p = structuredClone(payload) as Record<string, any>;
+  const n = (i % ISSUES) + 1;
+  if (p.issue) p.issue.number = n;
+  if (p.pull_request) p.pull_request.number = n;
+  if (typeof p.number === 'number') p.number = n;
+  const body = JSON.stringify(p);
+  return { event, body, signature: `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+});
+
+// Plugins here may call GitHub; the bench measures intake, so every call answers at once with nothing
+// (reads return empty results, writes succeed), keeping the dispatcher's CPU work in the picture.
+function quietGitHub(): GitHubClient {
+  const client: GitHubClient = new Proxy({} as GitHubClient, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined;
+      if (prop === 'forPlugin') return () => client;
+      if (typeof prop === 'string' && /^list/.test(prop)) return async () => [];
+      if (typeof prop === 'string' && /^is/.test(prop)) return async () => false;
+      return async () => undefined;
+    },
+  });
+  return client;
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  statuses: Map<number, number>;
+}
+
+async function drive(port: number, label: string): Promise<Result> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const one = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const { event, body, signature } = mix[i % mix.length]!;
+      const headers = {
+        'X-GitHub-Event': event,
+        'X-GitHub-Delivery': `${label}-${i}`,
+        'X-Hub-Signature-256': signature,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      };
+      const t0 = performance.now();
+      const req = request({ host: '127.0.0.1', port, path: '/hook', method: 'POST', headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - t0);
+          statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+          resolve();
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const worker = async () => {
+    while (next < REQUESTS) await one(next++);
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  return { rps: REQUESTS / seconds, p50: pct(0.5), p99: pct(0.99), statuses };
+}
+
+async function bare(): Promise<Result> {
+  const server = createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => res.end('Event received. Have a nice day.'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await drive((server.address() as AddressInfo).port, 'warm-bare');
+    return await drive((server.address() as AddressInfo).port, 'bare');
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+async function hook(): Promise<Result & { handled: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'prow-bench-hook-'));
+  const store = openSqliteStore(join(dir, 'prow.db'));
+  const orgs = new Set<string>();
+  for (const { body } of mix) {
+    const p = JSON.parse(body) as { repository?: { owner?: { login?: string; name?: string } } };
+    for (const o of [p.repository?.owner?.login, p.repository?.owner?.name]) if (o) orgs.add(o);
+  }
+  const allNames = builtinPlugins.map((p) => p.name);
+  const pluginConfig = {
+    plugins: Object.fromEntries([...orgs].map((o) => [o, { plugins: allNames }])),
+    external_plugins: {},
+  } as unknown as PluginsConfig;
+  const server = await startHookServer({
+    port: 0, hostname: '127.0.0.1', store, snapshot: () => ({ config: {} as Config, pluginConfig }),
+    github: quietGitHub(), plugins: builtinPlugins, log: createSilentLogger(),
+    secrets: staticSecretSource(SECRET), gracePeriodMs: 30_000,
+  });
+  try {
+    await drive(server.port, 'warm-hook');
+    const r = await drive(server.port, 'hook');
+    await server.dispatcher.idle();
+    let handled = 0;
+    for (let i = 0; i < REQUESTS; i++) if ((await store.getDelivery(`hook-${i}`))?.status === 'done') handled++;
+    return { ...r, handled };
+  } finally {
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (r: Result) =>
+  `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   statuses ${JSON.stringify(Object.fromEntries(r.statuses))}`;
+
+const b = await bare();
+const h = await hook();
+process.stdout.write(`requests ${REQUESTS}, concurrency ${CONCURRENCY}, payloads from ${examples.length} examples over ${ISSUES} issue numbers, plugins enabled: ${builtinPlugins.length} (${builtinPlugins.map((p) => p.name).join(', ') || 'none registered'})\n`);
+process.stdout.write(`bare node:http  ${fmt(b)}\n`);
+process.stdout.write(`prow hook       ${fmt(h)}   handled ${h.handled}/${REQUESTS}\n`);
+process.stdout.write(`ratio (hook/bare req/s) ${(h.rps / b.rps).toFixed(3)}  (goal >= 0.10)\n`);
