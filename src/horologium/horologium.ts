@@ -4,6 +4,7 @@
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { PROWJOB_TYPE_LABEL, RERUN_LABEL } from '../api/labels.js';
+import { newPeriodicJob } from '../api/pjutil.js';
 import { parseDuration } from '../config/duration.js';
 import type { Config, Periodic } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -27,6 +28,13 @@ export interface PeriodicBuildOptions {
 /** Builds the ProwJob of one run of a periodic (upstream NewProwJob(PeriodicSpec(p), …)). */
 export type BuildPeriodicProwJob = (periodic: Periodic, options: PeriodicBuildOptions) => ProwJob;
 
+/** The production builder: upstream's NewProwJob(PeriodicSpec(p), labels, annotations) from src/api. */
+export const buildPeriodicProwJob: BuildPeriodicProwJob = (periodic, options) =>
+  newPeriodicJob(periodic, options.labels, {
+    now: () => options.now,
+    state: options.scheduling ? 'scheduling' : 'triggered',
+  });
+
 export interface HorologiumClock {
   now(): Date;
 }
@@ -35,14 +43,17 @@ export interface HorologiumDeps {
   store: ProwJobStore;
   config: () => Config;
   log: Logger;
-  buildProwJob: BuildPeriodicProwJob;
+  /** Defaults to buildPeriodicProwJob. */
+  buildProwJob?: BuildPeriodicProwJob;
   clock?: HorologiumClock;
+  /** Log the runs it would create and create none. */
+  dryRun?: boolean;
 }
 
 export type TriggerReason = 'first-run' | 'interval' | 'minimum-interval' | 'cron' | 'retry';
 
 export interface HorologiumTickResult {
-  /** The jobs created this tick: periodic name, reason, ProwJob name. */
+  /** The jobs created this tick (in dry run: that would have been): periodic name, reason, ProwJob name. */
   triggered: { job: string; reason: TriggerReason; prowjob: string }[];
   errors: { job: string; error: string }[];
 }
@@ -78,6 +89,7 @@ function durationOf(p: Periodic, field: 'interval' | 'minimum_interval', value: 
 export function createHorologium(deps: HorologiumDeps): Horologium {
   const { store, log } = deps;
   const clock = deps.clock ?? realClock;
+  const buildProwJob = deps.buildProwJob ?? buildPeriodicProwJob;
   const cronEntries = new Map<string, CronEntry>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -188,16 +200,21 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
           }
         }
         if (!reason) continue;
-        const pj = deps.buildProwJob(p, {
+        const pj = buildProwJob(p, {
           labels,
           annotations: { ...(p.annotations ?? {}) },
           now: nowDate,
           scheduling: config.scheduler?.enabled ?? false,
         });
         if (config.prowjob_namespace) pj.metadata.namespace = config.prowjob_namespace;
-        await store.createProwJob(pj);
+        const fields = { job: p.name, prowjob: pj.metadata.name, type: 'periodic', reason, state: pj.status.state };
+        if (deps.dryRun) {
+          log.info(fields, 'would trigger new run (dry run)');
+        } else {
+          await store.createProwJob(pj);
+          log.info(fields, 'triggering new run');
+        }
         result.triggered.push({ job: p.name, reason, prowjob: pj.metadata.name });
-        log.info({ job: p.name, prowjob: pj.metadata.name, type: 'periodic', reason, state: pj.status.state }, 'triggering new run');
       } catch (err) {
         result.errors.push({ job: p.name, error: (err as Error).message });
         log.error({ job: p.name, err }, 'cannot trigger periodic');

@@ -4,6 +4,7 @@
 // (workspaces, processes: upstream's pods) through SinkerCleanup.
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
+import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import { parseDuration } from '../config/duration.js';
 import type { Logger } from '../observability/logger.js';
@@ -43,6 +44,8 @@ export interface SinkerDeps {
   executor?: SinkerCleanup;
   /** Log what would be deleted and delete nothing. */
   dryRun?: boolean;
+  /** Where upstream's sinker_* gauges are registered; none when absent. */
+  registry?: Registry;
 }
 
 export type ProwJobCleanReason = 'aged' | 'aged-periodic';
@@ -71,6 +74,20 @@ export interface Sinker {
 export const ORPHAN_GRACE_MS = 30_000;
 
 const realClock: SinkerClock = { now: () => new Date() };
+
+/** Upstream's gauges, set after every pass (runs are upstream's pods, so the names keep "pods"). */
+function createSinkerMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    podsExisting: new Gauge({ name: 'sinker_pods_existing', help: 'Number of the existing pods in each sinker cleaning.', registers }),
+    loopDuration: new Gauge({ name: 'sinker_loop_duration_seconds', help: 'Time used in each sinker cleaning.', registers }),
+    podsRemoved: new Gauge({ name: 'sinker_pods_removed', help: 'Number of pods removed in each sinker cleaning.', labelNames: ['reason'], registers }),
+    podRemovalErrors: new Gauge({ name: 'sinker_pod_removal_errors', help: 'Number of errors which occurred in each sinker pod cleaning.', labelNames: ['reason'], registers }),
+    prowJobsExisting: new Gauge({ name: 'sinker_prow_jobs_existing', help: 'Number of the existing prow jobs in each sinker cleaning.', registers }),
+    prowJobsCleaned: new Gauge({ name: 'sinker_prow_jobs_cleaned', help: 'Number of prow jobs cleaned in each sinker cleaning.', labelNames: ['reason'], registers }),
+    prowJobsCleaningErrors: new Gauge({ name: 'sinker_prow_jobs_cleaning_errors', help: 'Number of errors which occurred in each sinker prow job cleaning.', labelNames: ['reason'], registers }),
+  };
+}
 
 function durationField(config: Config, field: 'resync_period' | 'max_prowjob_age' | 'max_pod_age' | 'terminated_pod_ttl'): number {
   const value = config.sinker[field];
@@ -104,6 +121,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
   let running: Promise<unknown> | undefined;
   let stopped = true;
   let last: SinkerPassResult | undefined;
+  const metrics = deps.registry ? createSinkerMetrics(deps.registry) : undefined;
 
   async function deleteProwJob(pj: ProwJob, reason: ProwJobCleanReason, result: SinkerPassResult): Promise<void> {
     const fields = { prowjob: pj.metadata.name, job: pj.spec.job, type: pj.spec.type, state: pj.status.state, reason };
@@ -129,6 +147,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
     const maxPodAge = durationField(config, 'max_pod_age');
     const terminatedPodTTL = durationField(config, 'terminated_pod_ttl');
     const now = clock.now().getTime();
+    const startedAt = performance.now();
     const result: SinkerPassResult = {
       prowjobsSeen: 0,
       prowjobsDeleted: { aged: [], 'aged-periodic': [] },
@@ -163,6 +182,15 @@ export function createSinker(deps: SinkerDeps): Sinker {
       runs_deleted: result.runsDeleted.aged.length + result.runsDeleted.ttled.length + result.runsDeleted.orphaned.length,
       dry_run: deps.dryRun ?? false,
     }, 'sinker pass complete');
+    if (metrics) {
+      metrics.loopDuration.set((performance.now() - startedAt) / 1000);
+      metrics.prowJobsExisting.set(result.prowjobsSeen);
+      metrics.podsExisting.set(result.runsSeen);
+      for (const [reason, names] of Object.entries(result.prowjobsDeleted)) metrics.prowJobsCleaned.set({ reason }, names.length);
+      for (const [reason, names] of Object.entries(result.runsDeleted)) metrics.podsRemoved.set({ reason }, names.length);
+      metrics.prowJobsCleaningErrors.set({ reason: 'error' }, result.prowjobErrors);
+      metrics.podRemovalErrors.set({ reason: 'error' }, result.runErrors);
+    }
     last = result;
     return result;
   }

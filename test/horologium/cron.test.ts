@@ -4,7 +4,7 @@ import { CronError, parseCronSchedule } from '../../src/horologium/cron.js';
 
 const at = '2026-06-10T12:00:30Z';
 
-describe('cron schedules', () => {
+describe('cron schedules (horologium view of src/config/cron.ts)', () => {
   const cases: { expr: string; next: string; onRegistration?: boolean }[] = [
     { expr: '*/5 * * * *', next: '2026-06-10T12:05:00.000Z' },
     { expr: '0 */5 * * * *', next: '2026-06-10T12:05:00.000Z' }, // 6 fields: seconds first
@@ -21,6 +21,8 @@ describe('cron schedules', () => {
     { expr: '@annually', next: '2027-01-01T00:00:00.000Z' },
     { expr: '@every 1h30m', next: '2026-06-10T13:30:30.000Z', onRegistration: true },
     { expr: '@every 1500ms', next: '2026-06-10T12:00:31.000Z', onRegistration: true },
+    { expr: '@every 0s', next: '2026-06-10T12:00:31.000Z', onRegistration: true }, // robfig: at least 1s
+    { expr: '0 0 */2 * 1', next: '2026-06-11T00:00:00.000Z' }, // robfig: a stepped dom is not "*", so dom OR dow
   ];
   for (const { expr, next, onRegistration = false } of cases) {
     it(`${expr} → ${next}`, () => {
@@ -32,20 +34,21 @@ describe('cron schedules', () => {
 
   const bad: { expr: string; why: RegExp }[] = [
     { expr: '', why: /empty/ },
-    { expr: '* * * *', why: /expected 5 or 6 fields, found 4/ },
-    { expr: '* * * * * * *', why: /expected 5 or 6 fields, found 7/ },
-    { expr: 'H * * * *', why: /illegal/ },
-    { expr: '0 0 L * *', why: /L, W or #/ },
-    { expr: '0 0 * * 5#2', why: /L, W or #/ },
-    { expr: '0 0 15W * *', why: /L, W or #/ },
-    { expr: '@reboot', why: /unknown descriptor/ },
-    { expr: '@every soon', why: /not a duration/ },
-    { expr: '@every 0s', why: /positive/ },
-    { expr: '61 * * * *', why: /./ },
+    { expr: '* * * *', why: /found 4/ },
+    { expr: '* * * * * * *', why: /found 7/ },
+    { expr: 'H * * * *', why: /from H/ },
+    { expr: '0 0 L * *', why: /from L/ },
+    { expr: '0 0 * * 5#2', why: /from 5#2/ },
+    { expr: '0 0 15W * *', why: /from 15W/ },
+    { expr: '@reboot', why: /descriptor/ },
+    { expr: '@every soon', why: /invalid duration "soon"/ },
+    { expr: '61 * * * *', why: /above maximum/ },
+    { expr: 'TZ=Europe/Berlin 0 0 * * *', why: /UTC/ },
   ];
   for (const { expr, why } of bad) {
     it(`refuses ${JSON.stringify(expr)}`, () => {
-      assert.throws(() => parseCronSchedule(expr), (err: unknown) => err instanceof CronError && why.test(err.message));
+      assert.throws(() => parseCronSchedule(expr), (err: unknown) =>
+        err instanceof CronError && err.expression === expr && err.message.startsWith('invalid cron') && why.test(err.message));
     });
   }
 });

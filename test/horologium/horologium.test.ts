@@ -1,32 +1,18 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config, Periodic } from '../../src/config/types.js';
-import { createHorologium, type BuildPeriodicProwJob, type Horologium } from '../../src/horologium/horologium.js';
+import { buildPeriodicProwJob, createHorologium, type Horologium } from '../../src/horologium/horologium.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
 
 const log = createSilentLogger();
 
 type PeriodicFixture = Pick<Periodic, 'name'> & Partial<Periodic>;
-
-// Stands in for the src/api periodic builder: the labels a real creator sets, state per `scheduling`.
-const buildProwJob: BuildPeriodicProwJob = (p, o) => ({
-  apiVersion: 'prow.k8s.io/v1',
-  kind: 'ProwJob',
-  metadata: {
-    name: randomUUID(),
-    labels: { ...o.labels, 'created-by-prow': 'true', 'prow.k8s.io/type': 'periodic', 'prow.k8s.io/job': p.name },
-    annotations: { ...o.annotations, 'prow.k8s.io/job': p.name },
-  },
-  spec: { type: 'periodic', job: p.name, report: true },
-  status: { state: o.scheduling ? 'scheduling' : 'triggered', startTime: o.now.toISOString() },
-});
 
 describe('horologium', () => {
   let dir: string;
@@ -90,7 +76,7 @@ describe('horologium', () => {
     await finish(all[all.length - 1]!, state);
   };
   const make = (cfg: () => Config) => {
-    horologium = createHorologium({ store, config: cfg, clock, log, buildProwJob });
+    horologium = createHorologium({ store, config: cfg, clock, log });
     return horologium;
   };
 
@@ -102,6 +88,10 @@ describe('horologium', () => {
     assert.equal(run!.metadata.namespace, 'prow-jobs');
     assert.equal(run!.metadata.labels?.team, 'a');
     assert.equal(run!.status.state, 'triggered');
+    assert.equal(run!.status.startTime, '2026-06-10T12:00:30Z');
+    assert.equal(run!.spec.type, 'periodic');
+    assert.equal(run!.spec.report, true);
+    assert.equal(run!.metadata.labels?.['created-by-prow'], 'true');
 
     advance(90);
     assert.deepEqual((await h.syncOnce()).triggered, [], 'previous run incomplete: no new run');
@@ -243,6 +233,12 @@ describe('horologium', () => {
     assert.deepEqual((await h.syncOnce()).triggered, []);
   });
 
+  it('dry run reports the run and creates nothing', async () => {
+    horologium = createHorologium({ store, config: () => config([{ name: 'd', interval: '1h' }]), clock, log, dryRun: true });
+    assert.deepEqual((await horologium.syncOnce()).triggered.map((t) => t.job), ['d']);
+    assert.deepEqual(await runs('d'), []);
+  });
+
   it('creates in scheduling when the scheduler is enabled', async () => {
     const h = make(() => config([{ name: 's', interval: '1h' }], { scheduling: true }));
     await h.syncOnce();
@@ -270,7 +266,7 @@ describe('horologium', () => {
 
   it('the last run is the newest periodic ProwJob of that name, whoever created it', async () => {
     // A run started 10 minutes ago by someone else (deck rerun): the 1h interval is not due.
-    const other = buildProwJob({ name: 'j', agent: 'kubernetes', cluster: 'default' } as Periodic, {
+    const other = buildPeriodicProwJob({ name: 'j', agent: 'kubernetes', cluster: 'default' } as Periodic, {
       labels: {}, annotations: {}, now: new Date(now.getTime() - 10 * 60_000), scheduling: false,
     });
     other.status.completionTime = now.toISOString();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ProwJob, ProwJobType } from '../../src/api/prowjob.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
+import { Registry } from 'prom-client';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { createSinker, type SinkerCleanup, type SinkerRun } from '../../src/sinker/sinker.js';
 import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
@@ -85,6 +86,18 @@ describe('sinker', () => {
     assert.deepEqual(result.prowjobsDeleted.aged.sort(), ['old-done', 'old-long-run-just-done']);
     assert.deepEqual(await names(), ['old-running', 'young-done']);
     assert.equal(result.prowjobsSeen, 4);
+  });
+
+  it("sets upstream's sinker_* gauges after a pass", async () => {
+    await store.createProwJob(job('old', { start: 500, done: 499 }));
+    await store.createProwJob(job('new', { start: 1, done: 0.5 }));
+    const registry = new Registry();
+    const sinker = createSinker({ store, config: constant(config()), clock, log, registry });
+    await sinker.syncOnce();
+    const text = await registry.metrics();
+    assert.match(text, /^sinker_prow_jobs_existing 2$/m);
+    assert.match(text, /^sinker_prow_jobs_cleaned\{reason="aged"\} 1$/m);
+    assert.match(text, /^sinker_prow_jobs_cleaned\{reason="aged-periodic"\} 0$/m);
   });
 
   it('keeps the newest run of each periodic that is still configured', async () => {

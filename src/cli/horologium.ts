@@ -1,0 +1,66 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { loadConfigAgent } from '../config/agent.js';
+import { createHorologium } from '../horologium/horologium.js';
+import { startInstrumentation } from '../horologium/instrumentation.js';
+import { createLogger } from '../observability/logger.js';
+import { openSqliteStore, storePath } from '../store/sqlite.js';
+
+interface HorologiumFlags {
+  configPath: string;
+  jobConfigPath?: string;
+  dataDir: string;
+  dryRun: boolean;
+  healthPort?: number;
+  metricsPort?: number;
+}
+
+// Go's flag package spells booleans many ways; deployments pass `--dry-run=false`.
+function parseGoBool(value: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
+  throw new InvalidArgumentError('must be true or false');
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number');
+  return Number(value);
+}
+
+export function createCommand(): Command {
+  return new Command('horologium')
+    .description('start periodic jobs (interval, minimum_interval, cron) every horologium.tick_interval')
+    .requiredOption('--config-path <file>', 'Prow config.yaml')
+    .option('--job-config-path <path>', 'job config file or directory')
+    .option('--data-dir <dir>', 'data directory holding the SQLite store', '.prow')
+    .option('--dry-run [bool]', 'log the runs it would start and start none', parseGoBool, false)
+    .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
+    .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .action(async (flags: HorologiumFlags) => {
+      const log = createLogger().child({ component: 'horologium' });
+      const agent = await loadConfigAgent({
+        configPath: flags.configPath, log,
+        ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
+      });
+      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+      const horologium = createHorologium({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true });
+      const instrumentation = await startInstrumentation({
+        registry, log,
+        ...(flags.healthPort !== undefined ? { healthPort: flags.healthPort } : {}),
+        ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+      });
+      horologium.start();
+      const stop = () => {
+        void horologium.stop()
+          .then(() => instrumentation.close())
+          .finally(() => {
+            agent.close();
+            return store.close();
+          });
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}

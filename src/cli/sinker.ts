@@ -1,0 +1,79 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { loadConfigAgent } from '../config/agent.js';
+import { createLogger } from '../observability/logger.js';
+import { startInstrumentation } from '../sinker/instrumentation.js';
+import { createSinker } from '../sinker/sinker.js';
+import { openSqliteStore, storePath } from '../store/sqlite.js';
+
+interface SinkerFlags {
+  configPath: string;
+  jobConfigPath?: string;
+  dataDir: string;
+  runOnce?: boolean;
+  dryRun: boolean;
+  healthPort?: number;
+  metricsPort?: number;
+}
+
+// Go's flag package spells booleans many ways; deployments pass `--dry-run=false`.
+function parseGoBool(value: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
+  throw new InvalidArgumentError('must be true or false');
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number');
+  return Number(value);
+}
+
+export function createCommand(): Command {
+  return new Command('sinker')
+    .description('delete complete ProwJobs older than sinker.max_prowjob_age (keeping the newest run of each periodic)')
+    .requiredOption('--config-path <file>', 'Prow config.yaml')
+    .option('--job-config-path <path>', 'job config file or directory')
+    .option('--data-dir <dir>', 'data directory holding the SQLite store', '.prow')
+    .option('--run-once', 'run one pass, then exit')
+    .option('--dry-run [bool]', 'log what would be deleted and delete nothing', parseGoBool, false)
+    .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
+    .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .action(async (flags: SinkerFlags) => {
+      const log = createLogger().child({ component: 'sinker' });
+      const agent = await loadConfigAgent({
+        configPath: flags.configPath, log, watch: !flags.runOnce,
+        ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
+      });
+      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+      // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
+      // executor: a second executor instance in this process would misread runs the controller drives.
+      const sinker = createSinker({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry });
+      if (flags.runOnce) {
+        try {
+          await sinker.syncOnce();
+        } finally {
+          agent.close();
+          await store.close();
+        }
+        return;
+      }
+      const instrumentation = await startInstrumentation({
+        registry, log,
+        ...(flags.healthPort !== undefined ? { healthPort: flags.healthPort } : {}),
+        ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+      });
+      sinker.start();
+      const stop = () => {
+        void sinker.stop()
+          .then(() => instrumentation.close())
+          .finally(() => {
+            agent.close();
+            return store.close();
+          });
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}

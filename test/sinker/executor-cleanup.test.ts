@@ -1,0 +1,27 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunInfo } from '../../src/executor/types.js';
+import { sinkerCleanupFromExecutor } from '../../src/sinker/executor-cleanup.js';
+
+describe('sinkerCleanupFromExecutor', () => {
+  it('maps executor runs to sinker runs and deletes through cleanup', async () => {
+    const cleaned: string[] = [];
+    const runs: RunInfo[] = [
+      { name: 'a', phase: 'succeeded', createdAt: '2026-01-01T00:00:00Z', startedAt: '2026-01-01T00:00:05Z' },
+      { name: 'b', phase: 'pending', createdAt: '2026-01-02T00:00:00Z' },
+      { name: 'c', phase: 'unknown' },
+    ];
+    const now = new Date('2026-02-01T00:00:00Z');
+    const cleanup = sinkerCleanupFromExecutor({
+      listRuns: async () => runs,
+      cleanup: async (name) => { cleaned.push(name); },
+    }, { now: () => now, cluster: 'local' });
+    assert.deepEqual(await cleanup.listRuns(), [
+      { name: 'a', prowjob: 'a', cluster: 'local', createdAt: new Date('2026-01-01T00:00:00Z'), startedAt: new Date('2026-01-01T00:00:05Z') },
+      { name: 'b', prowjob: 'b', cluster: 'local', createdAt: new Date('2026-01-02T00:00:00Z') },
+      { name: 'c', prowjob: 'c', cluster: 'local', createdAt: now },
+    ]);
+    await cleanup.deleteRun('b');
+    assert.deepEqual(cleaned, ['b']);
+  });
+});
