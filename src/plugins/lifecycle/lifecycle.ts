@@ -1,0 +1,166 @@
+// lifecycle (reference/hook-plugins-spec.md §2.9): /reopen, /close [not-planned] and the lifecycle/* labels.
+// On each new comment reopen runs first, then close, then the labels, as upstream.
+import RE2 from 're2';
+import { GitHubError, type GitHubClient, type IssuePatch } from '../../github/types.js';
+import type { Logger } from '../../observability/logger.js';
+import type { GenericCommentEvent, Plugin } from '../types.js';
+import { commentOnce } from '../shared/comments.js';
+import {
+  LIFECYCLE_ACTIVE,
+  LIFECYCLE_FROZEN,
+  LIFECYCLE_ROTTEN,
+  LIFECYCLE_STALE,
+  hasLabel,
+} from '../shared/labels.js';
+import { findAllMatches } from '../shared/markdown.js';
+import { sameLogin } from '../shared/login.js';
+import { formatEventResponse } from '../shared/respond.js';
+
+const reopenRe = new RE2('(?mi)^/reopen\\s*$');
+const closeRe = new RE2('(?mi)^/close\\s*$');
+const closeNotPlannedRe = new RE2('(?mi)^/close not-planned\\s*$');
+const lifecycleRe = new RE2('(?mi)^/(remove-)?lifecycle (active|frozen|stale|rotten)\\s*$', 'g');
+
+export const LIFECYCLE_LABELS = [LIFECYCLE_ACTIVE, LIFECYCLE_FROZEN, LIFECYCLE_STALE, LIFECYCLE_ROTTEN] as const;
+
+export const CANNOT_REOPEN = "You can't reopen an issue/PR unless you authored it or you are a collaborator.";
+export const CANNOT_CLOSE = "You can't close an active issue/PR unless you authored it or you are a collaborator.";
+export const PR_NOT_PLANNED = 'PRs cannot be closed as Not Planned.';
+
+export type LifecycleGitHub = Pick<
+  GitHubClient,
+  | 'getIssue'
+  | 'isCollaborator'
+  | 'listIssueLabels'
+  | 'addLabel'
+  | 'removeLabel'
+  | 'patchIssue'
+  | 'closePullRequest'
+  | 'reopenIssue'
+  | 'reopenPullRequest'
+  | 'botUser'
+  | 'listComments'
+  | 'createComment'
+>;
+
+const AUTHOR_OR_COLLAB = 'Authors and collaborators on the repository can trigger this command.';
+
+export const lifecyclePlugin: Plugin = {
+  name: 'lifecycle',
+  help: {
+    description: 'Close, reopen, flag and/or unflag an issue or PR as frozen/stale/rotten',
+    commands: [
+      { usage: '/close [not-planned]', description: 'Closes an issue or PR.', featured: false, whoCanUse: `${AUTHOR_OR_COLLAB} Anyone may close an issue or PR labelled lifecycle/stale or lifecycle/rotten.`, examples: ['/close', '/close not-planned'] },
+      { usage: '/reopen', description: 'Reopens an issue or PR', featured: false, whoCanUse: AUTHOR_OR_COLLAB, examples: ['/reopen'] },
+      { usage: '/[remove-]lifecycle <active|frozen|stale|rotten>', description: 'Flags an issue or PR as active/frozen/stale/rotten', featured: false, whoCanUse: 'Anyone can trigger this command.', examples: ['/lifecycle frozen', '/remove-lifecycle stale'] },
+    ],
+  },
+  handlers: { genericComment: (e, ctx) => handleLifecycle(ctx.github, ctx.log, e) },
+};
+
+export async function handleLifecycle(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+  if (e.action !== 'created') return;
+  await handleReopen(gh, log, e);
+  await handleClose(gh, log, e);
+  await handleLifecycleLabels(gh, log, e);
+}
+
+function reply(gh: LifecycleGitHub, e: GenericCommentEvent, text: string): Promise<boolean> {
+  return commentOnce(gh, e.org, e.repo, e.number, formatEventResponse(e, text));
+}
+
+async function isAuthorOrCollaborator(gh: LifecycleGitHub, e: GenericCommentEvent): Promise<boolean> {
+  if (sameLogin(e.issueAuthor, e.user)) return true;
+  return gh.isCollaborator(e.org, e.repo, e.user);
+}
+
+export async function handleReopen(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+  if (e.action !== 'created' || e.issueState !== 'closed' || !reopenRe.test(e.body)) return;
+  // The event says closed; a redelivery after we reopened must not reopen (and reply) again.
+  const live = await gh.getIssue(e.org, e.repo, e.number);
+  if (live.state !== 'closed') return;
+  if (!(await isAuthorOrCollaborator(gh, e))) {
+    await reply(gh, e, CANNOT_REOPEN);
+    return;
+  }
+  const kind = e.isPR ? 'PR' : 'Issue';
+  try {
+    if (e.isPR) await gh.reopenPullRequest(e.org, e.repo, e.number);
+    else await gh.reopenIssue(e.org, e.repo, e.number);
+  } catch (err) {
+    // GitHub answers 422 when the state cannot change (for example the PR's head branch is gone).
+    if (err instanceof GitHubError && err.status === 422) {
+      log.info({ err }, 'reopen refused');
+      await reply(gh, e, `Failed to re-open ${kind}: ${err.message}`);
+      return;
+    }
+    throw err;
+  }
+  log.info({ pr: e.number }, e.isPR ? 'reopened pr' : 'reopened issue');
+  await reply(gh, e, e.isPR ? 'Reopened this PR.' : 'Reopened this issue.');
+}
+
+export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+  if (e.action !== 'created' || e.issueState !== 'open') return;
+  const notPlanned = closeNotPlannedRe.test(e.body);
+  if (!notPlanned && !closeRe.test(e.body)) return;
+  const live = await gh.getIssue(e.org, e.repo, e.number);
+  if (live.state !== 'open') return; // already closed: a redelivery, or someone was faster
+  const inactive = hasLabel(live.labels, LIFECYCLE_STALE) || hasLabel(live.labels, LIFECYCLE_ROTTEN);
+  if (!inactive && !(await isAuthorOrCollaborator(gh, e))) {
+    await reply(gh, e, CANNOT_CLOSE);
+    return;
+  }
+  if (e.isPR) {
+    if (notPlanned) {
+      await reply(gh, e, PR_NOT_PLANNED);
+      return;
+    }
+    await gh.closePullRequest(e.org, e.repo, e.number);
+    log.info({ pr: e.number }, 'closed pr');
+    await reply(gh, e, 'Closed this PR.');
+    return;
+  }
+  // state_reason is passed through as GitHub's field name (IssuePatch has no typed field for it yet).
+  const patch: IssuePatch & { state_reason: 'completed' | 'not_planned' } = {
+    state: 'closed',
+    state_reason: notPlanned ? 'not_planned' : 'completed',
+  };
+  await gh.patchIssue(e.org, e.repo, e.number, patch);
+  log.info({ pr: e.number, notPlanned }, 'closed issue');
+  await reply(gh, e, notPlanned ? 'Closing this issue, marking it as "Not Planned".' : 'Closing this issue.');
+}
+
+export async function handleLifecycleLabels(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+  if (e.action !== 'created') return;
+  const matches = findAllMatches(lifecycleRe, e.body);
+  if (matches.length === 0) return;
+  let labels: string[] | undefined;
+  for (const m of matches) {
+    const remove = m[1] !== undefined && m[1] !== '';
+    const label = `lifecycle/${(m[2] ?? '').toLowerCase()}`;
+    if (e.isPR && label === LIFECYCLE_FROZEN && !remove) {
+      await reply(gh, e, `The \`${LIFECYCLE_FROZEN}\` label cannot be applied to Pull Requests.`);
+      continue;
+    }
+    labels ??= await gh.listIssueLabels(e.org, e.repo, e.number);
+    const has = hasLabel(labels, label);
+    if (remove) {
+      if (!has) continue;
+      log.info({ label }, 'removing lifecycle label');
+      await gh.removeLabel(e.org, e.repo, e.number, label);
+      labels = labels.filter((l) => l.toLowerCase() !== label);
+      continue;
+    }
+    if (has) continue;
+    for (const other of LIFECYCLE_LABELS) {
+      if (other !== label && hasLabel(labels, other)) {
+        await gh.removeLabel(e.org, e.repo, e.number, other);
+        labels = labels.filter((l) => l.toLowerCase() !== other);
+      }
+    }
+    log.info({ label }, 'adding lifecycle label');
+    await gh.addLabel(e.org, e.repo, e.number, label);
+    labels = [...labels, label];
+  }
+}
