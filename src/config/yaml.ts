@@ -49,9 +49,11 @@ export function parseYaml(src: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src, { version: '1.1', lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
   const errors: ParsedYaml['errors'] = [];
-  for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-    errors.push({ line: pos.line, message: firstLine(e.message) });
+  // Like go-yaml, report the first syntax error only: the rest are usually its echoes.
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
+    errors.push({ line: pos.line, message: firstLine(first.message) });
   }
   if (errors.length > 0) return { root: null, errors };
   const lineOf = (offset: number | undefined): number => (offset === undefined ? 0 : lineCounter.linePos(offset).line);
