@@ -1,0 +1,155 @@
+// `prow hook`: the webhook server and plugin dispatcher. Flags keep upstream's names (cmd/hook/main.go).
+import { mkdirSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { loadConfigAgent } from '../config/agent.js';
+import { parseDuration } from '../config/duration.js';
+import { createGitHubClient } from '../github/client.js';
+import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook/secrets.js';
+import { startHookServer } from '../hook/server.js';
+import { createLogger } from '../observability/logger.js';
+import { builtinPlugins } from '../plugins/registry.js';
+import { openSqliteStore, storePath } from '../store/sqlite.js';
+
+interface HookFlags {
+  configPath: string;
+  jobConfigPath?: string;
+  pluginConfig?: string;
+  hmacSecretFile?: string;
+  githubTokenPath?: string;
+  githubEndpoint: string[];
+  githubAppId?: string;
+  githubAppPrivateKeyPath?: string;
+  dryRun: boolean;
+  port: string;
+  healthPort: string;
+  metricsPort: string;
+  dataDir: string;
+  allowSha1Signature: boolean;
+  webhookPath: string;
+  gracePeriod: string;
+  githubEnabledOrg: string[];
+  githubEnabledRepo: string[];
+  githubDisabledOrg: string[];
+  githubDisabledRepo: string[];
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function parseBool(v: string | undefined): boolean {
+  if (v === undefined || v === '' || v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new Error(`--dry-run: expected true or false, got ${JSON.stringify(v)}`);
+}
+
+function parsePort(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name}: ${JSON.stringify(v)} is not a port number`);
+  return n;
+}
+
+/** Upstream's --github-enabled-org/repo and --github-disabled-org/repo: disabled always wins. */
+function repoGate(f: HookFlags): (org: string, repo: string) => boolean {
+  const enabledOrgs = new Set(f.githubEnabledOrg.map((o) => o.toLowerCase()));
+  const enabledRepos = new Set(f.githubEnabledRepo.map((r) => r.toLowerCase()));
+  const disabledOrgs = new Set(f.githubDisabledOrg.map((o) => o.toLowerCase()));
+  const disabledRepos = new Set(f.githubDisabledRepo.map((r) => r.toLowerCase()));
+  return (org, repo) => {
+    const o = org.toLowerCase();
+    const full = `${o}/${repo.toLowerCase()}`;
+    if (disabledOrgs.has(o) || disabledRepos.has(full)) return false;
+    if (enabledOrgs.size === 0 && enabledRepos.size === 0) return true;
+    return enabledOrgs.has(o) || enabledRepos.has(full);
+  };
+}
+
+function secretSource(f: HookFlags): SecretSource {
+  const file = f.hmacSecretFile ?? process.env.HMAC_SECRET_FILE;
+  if (file !== undefined && file !== '') return fileSecretSource(file);
+  const literal = process.env.PROW_HMAC_SECRET;
+  if (literal !== undefined && literal !== '') return staticSecretSource(literal);
+  throw new Error('hook needs a webhook secret: --hmac-secret-file <file> (or HMAC_SECRET_FILE / PROW_HMAC_SECRET in the environment)');
+}
+
+export function createCommand(): Command {
+  return new Command('hook')
+    .description('receive GitHub webhooks, store them durably, and run the enabled plugins on them')
+    .requiredOption('--config-path <file>', 'Prow config.yaml')
+    .option('--job-config-path <path>', 'job config file or directory')
+    .option('--plugin-config <file>', 'plugins.yaml')
+    .option('--hmac-secret-file <file>', 'webhook HMAC secret: one token, or the per-org/repo YAML map (env HMAC_SECRET_FILE)')
+    .option('--github-token-path <file>', 'file holding a GitHub token')
+    .option('--github-endpoint <url>', 'GitHub REST API endpoint (repeatable upstream; the first is used)', collect, [])
+    .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
+    .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
+    .addOption(new Option('--dry-run [bool]', 'log GitHub writes instead of making them (upstream default: true)').default(true).argParser(parseBool))
+    .option('--port <port>', 'webhook port', '8888')
+    .option('--health-port <port>', '/healthz and /healthz/ready port', '8081')
+    .option('--metrics-port <port>', '/metrics port', '9090')
+    .option('--data-dir <dir>', 'where the SQLite store lives (<dir>/prow.db)', '.prow')
+    .option('--allow-sha1-signature', 'also accept deliveries signed only with the legacy X-Hub-Signature (SHA-1)', false)
+    .option('--webhook-path <path>', 'path of the webhook receiver', '/hook')
+    .option('--grace-period <duration>', 'how long shutdown waits for in-flight handlers (Go duration)', '180s')
+    .option('--github-enabled-org <org>', 'only handle events from this org (repeatable)', collect, [])
+    .option('--github-enabled-repo <org/repo>', 'only handle events from this repo (repeatable)', collect, [])
+    .option('--github-disabled-org <org>', 'ignore events from this org (repeatable)', collect, [])
+    .option('--github-disabled-repo <org/repo>', 'ignore events from this repo (repeatable)', collect, [])
+    .action(async (f: HookFlags) => {
+      const log = createLogger().child({ component: 'hook' });
+      let secrets: SecretSource;
+      let github: ReturnType<typeof createGitHubClient>;
+      let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
+      try {
+        // Everything that can be wrong with flags, credentials or config fails here, before serving.
+        secrets = secretSource(f);
+        github = createGitHubClient({
+          baseUrl: f.githubEndpoint[0],
+          tokenPath: f.githubTokenPath,
+          appId: f.githubAppId,
+          privateKeyPath: f.githubAppPrivateKeyPath,
+          dryRun: f.dryRun,
+          log,
+        });
+        agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, log });
+      } catch (err) {
+        process.stderr.write(`prow hook: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      mkdirSync(f.dataDir, { recursive: true });
+      const store = openSqliteStore(storePath(f.dataDir), { log });
+      if (f.dryRun) log.warn('--dry-run is on (the default, as upstream): GitHub writes are logged, not made');
+      const server = await startHookServer({
+        port: parsePort('port', f.port),
+        healthPort: parsePort('health-port', f.healthPort),
+        metricsPort: parsePort('metrics-port', f.metricsPort),
+        store,
+        snapshot: () => {
+          const s = agent.current();
+          return { config: s.config, pluginConfig: s.plugins };
+        },
+        github,
+        plugins: builtinPlugins,
+        log,
+        secrets,
+        allowSha1: f.allowSha1Signature,
+        webhookPath: f.webhookPath,
+        gracePeriodMs: parseDuration(f.gracePeriod),
+        repoEnabled: repoGate(f),
+      });
+      const stop = (signal: string) => {
+        log.info({ signal }, 'shutting down');
+        void server
+          .close()
+          .then(async () => {
+            agent.close();
+            await store.close();
+          })
+          .catch((err: unknown) => {
+            log.error({ err }, 'shutdown failed');
+            process.exitCode = 1;
+          });
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}
