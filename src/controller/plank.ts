@@ -217,10 +217,8 @@ export function createController(deps: ControllerDeps): Controller {
   /** §1.9: among incomplete presubmits with the same identity, the older ones are set aborted. */
   async function terminateDupes(pj: ProwJob): Promise<ProwJob | undefined> {
     if (isComplete(pj) || (pj.status.state !== 'triggered' && pj.status.state !== 'pending')) return undefined;
-    const key = dupeKey(pj);
-    const group = cache.byJob(pj.spec.job).filter((o) =>
-      o.spec.type === 'presubmit' && !isComplete(o) && (o.status.state === 'triggered' || o.status.state === 'pending') &&
-      isOurs(o) && dupeKey(o) === key);
+    const group = cache.byDupeKey(dupeKey(pj)).filter((o) =>
+      !isComplete(o) && (o.status.state === 'triggered' || o.status.state === 'pending') && isOurs(o));
     if (group.length < 2) return undefined;
     const newest = group.reduce((a, b) => (Date.parse(b.status.startTime) > Date.parse(a.status.startTime) ? b : a));
     let self: ProwJob | undefined;
@@ -293,6 +291,8 @@ export function createController(deps: ControllerDeps): Controller {
         throw err;
       }
     }
+    // Our own write's watch echo is skipped, so look again by the pending deadline at the latest.
+    requeueAfter(pj.metadata.name, timeoutMs(pj.spec.decoration_config?.pod_pending_timeout, plank().pod_pending_timeout, DEFAULT_PENDING_TIMEOUT));
     await transition(pj, (p) => {
       if (p.status.state !== 'triggered' || isComplete(p)) return false;
       p.status.state = 'pending';
@@ -498,7 +498,7 @@ export function createController(deps: ControllerDeps): Controller {
           cache.remove(event.prowjob.metadata.name);
           return;
         }
-        cache.put(event.prowjob);
+        if (!cache.put(event.prowjob)) return; // the echo of our own write, or older than what we know
         if (!isComplete(event.prowjob) && isOurs(event.prowjob)) enqueue(event.prowjob.metadata.name);
       });
       unsubscribe = deps.executor.onChange((name) => enqueue(name));
@@ -576,11 +576,14 @@ function childName(parent: string, job: string): string {
 }
 
 interface Cache {
-  put(pj: ProwJob): void;
+  /** False when this version (or a newer one) was already seen. */
+  put(pj: ProwJob): boolean;
   remove(name: string): void;
   reset(all: ProwJob[]): void;
   byJob(job: string): ProwJob[];
   byQueue(queue: string): ProwJob[];
+  /** Incomplete presubmits with this TerminateOlderJobs identity. */
+  byDupeKey(key: string): ProwJob[];
   triggered(): ProwJob[];
   pendingCount(agents: Set<string>): number;
 }
@@ -592,6 +595,8 @@ function createCache(): Cache {
   const versions = new Map<string, string | undefined>();
   const jobs = new Map<string, Set<string>>();
   const queues = new Map<string, Set<string>>();
+  const dupes = new Map<string, Set<string>>();
+  const dupeKeys = new Map<string, string>();
   const pending = new Set<string>();
   const index = (map: Map<string, Set<string>>, key: string | undefined, name: string, add: boolean): void => {
     if (!key) return;
@@ -610,6 +615,8 @@ function createCache(): Cache {
     all.delete(name);
     index(jobs, old.spec.job, name, false);
     index(queues, old.spec.job_queue_name, name, false);
+    index(dupes, dupeKeys.get(name), name, false);
+    dupeKeys.delete(name);
     pending.delete(name);
   };
   const pick = (names: Set<string> | undefined): ProwJob[] => [...(names ?? [])].map((n) => all.get(n)!).filter(Boolean);
@@ -617,14 +624,25 @@ function createCache(): Cache {
     put(pj) {
       const name = pj.metadata.name;
       // A late watch event must not overwrite a newer write of ours (resourceVersions are integers in SQLite).
-      if (versions.has(name) && isOlder(pj.metadata.resourceVersion, versions.get(name))) return;
-      versions.set(name, pj.metadata.resourceVersion);
+      const rv = pj.metadata.resourceVersion;
+      if (versions.has(name)) {
+        const known = versions.get(name);
+        if (rv !== undefined && rv === known) return false;
+        if (isOlder(rv, known)) return false;
+      }
+      versions.set(name, rv);
       unindex(name);
-      if (isComplete(pj)) return; // only live jobs count for limits and dupes
-      all.set(pj.metadata.name, pj);
-      index(jobs, pj.spec.job, pj.metadata.name, true);
-      index(queues, pj.spec.job_queue_name, pj.metadata.name, true);
-      if (pj.status.state === 'pending') pending.add(pj.metadata.name);
+      if (isComplete(pj)) return true; // only live jobs count for limits and dupes
+      all.set(name, pj);
+      index(jobs, pj.spec.job, name, true);
+      index(queues, pj.spec.job_queue_name, name, true);
+      if (pj.spec.type === 'presubmit') {
+        const key = dupeKey(pj);
+        dupeKeys.set(name, key);
+        index(dupes, key, name, true);
+      }
+      if (pj.status.state === 'pending') pending.add(name);
+      return true;
     },
     remove(name) {
       unindex(name);
@@ -636,6 +654,7 @@ function createCache(): Cache {
     },
     byJob: (job) => pick(jobs.get(job)),
     byQueue: (queue) => pick(queues.get(queue)),
+    byDupeKey: (key) => pick(dupes.get(key)),
     triggered: () => [...all.values()].filter((p) => p.status.state === 'triggered'),
     pendingCount(agents) {
       let n = 0;
