@@ -1,7 +1,9 @@
 // Real git repositories behind the fake GitHub: bare repos in a temp dir, written with plumbing
 // commands (no work tree), so file contents, SHAs, diffs and merges are what git says they are.
 import { execFile } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface GitIdentity {
   name: string;
@@ -93,7 +95,25 @@ function parseLog(out: string): GitCommitInfo[] {
 /** One bare repository. Every write goes through a throwaway index file. */
 export class GitRepo {
   private commitCounter = 0;
-  constructor(readonly dir: string) {}
+  private setupDone: Promise<void> | undefined;
+
+  /** `setup` runs before the first git command (lazy init: repos nobody reads cost nothing). */
+  constructor(readonly dir: string, private readonly setup?: () => Promise<void>) {}
+
+  /** Runs the lazy setup if it has not run yet. */
+  ensure(): Promise<void> {
+    if (!this.setup) return Promise.resolve();
+    this.setupDone ??= this.setup();
+    return this.setupDone;
+  }
+
+  /** A repo whose first use runs `git init --bare` and commits `files` on `defaultBranch`. */
+  static lazy(dir: string, defaultBranch: string, files: Record<string, string>, author: GitIdentity, date: () => Date): GitRepo {
+    return new GitRepo(dir, async () => {
+      const raw = await GitRepo.init(dir, defaultBranch);
+      await raw.commit({ branch: defaultBranch, files, message: 'Initial commit', author, date: date() });
+    });
+  }
 
   static async init(dir: string, defaultBranch: string): Promise<GitRepo> {
     await mkdir(dir, { recursive: true });
@@ -101,7 +121,8 @@ export class GitRepo {
     return new GitRepo(dir);
   }
 
-  git(args: string[], options?: Parameters<typeof runGit>[2]): Promise<{ stdout: string; code: number }> {
+  async git(args: string[], options?: Parameters<typeof runGit>[2]): Promise<{ stdout: string; code: number }> {
+    await this.ensure();
     return runGit(this.dir, args, options);
   }
 
@@ -136,19 +157,34 @@ export class GitRepo {
     const env = { GIT_INDEX_FILE: index };
     if (options.parent) await this.git(['read-tree', options.parent], { env });
     else await this.git(['read-tree', '--empty'], { env });
-    for (const [path, content] of Object.entries(options.files)) {
-      if (content === null) {
-        await this.git(['update-index', '--force-remove', '--', path], { env });
-        continue;
-      }
-      const blob = (await this.git(['hash-object', '-w', '--stdin'], { input: content })).stdout.trim();
-      await this.git(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], { env });
-    }
+    const entries = Object.entries(options.files);
+    const written = entries.filter((e): e is [string, string] => e[1] !== null);
+    const blobs = await this.writeBlobs(written.map(([, content]) => content));
+    // One --index-info call: mode 0 removes an entry (--force-remove would need a work tree).
+    const lines = entries.map(([path, content]) => (content === null ? `0 ${'0'.repeat(40)}\t${path}` : `100644 ${blobs.shift() ?? ''}\t${path}`));
+    if (lines.length > 0) await this.git(['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` });
     const tree = (await this.git(['write-tree'], { env })).stdout.trim();
     const sha = await this.commitTree(tree, options.parent ? [options.parent] : [], options.message, options.author, options.date);
     await this.git(['update-ref', `refs/heads/${options.branch}`, sha]);
     await rm(index, { force: true });
     return sha;
+  }
+
+  /** Writes blobs in one git call; returns their SHAs in order. */
+  private async writeBlobs(contents: string[]): Promise<string[]> {
+    if (contents.length === 0) return [];
+    const dir = await mkdtemp(join(tmpdir(), 'prow-fake-blobs-'));
+    try {
+      const paths = await Promise.all(contents.map(async (content, i) => {
+        const path = join(dir, String(i));
+        await writeFile(path, content);
+        return path;
+      }));
+      const { stdout } = await this.git(['hash-object', '-w', '--stdin-paths'], { input: `${paths.join('\n')}\n` });
+      return stdout.trim().split('\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async commitTree(tree: string, parents: string[], message: string, author: GitIdentity, date = new Date(), committer = author): Promise<string> {
@@ -259,13 +295,31 @@ export class GitRepo {
   /**
    * Merges head into base without a work tree. Returns the merged tree, or undefined on conflict.
    */
-  async mergeTree(base: string, head: string, mergeBase?: string): Promise<string | undefined> {
-    const args = ['merge-tree', '--write-tree', '--no-messages'];
-    if (mergeBase) args.push(`--merge-base=${mergeBase}`);
-    args.push(base, head);
+  async mergeTree(base: string, head: string): Promise<string | undefined> {
+    const args = ['merge-tree', '--write-tree', '--no-messages', base, head];
     const { stdout, code } = await this.git(args, { allowCodes: [1] });
     if (code !== 0) return undefined;
     return stdout.split('\n')[0]?.trim();
+  }
+
+  /**
+   * The tree of `commit`'s change (against its first parent) applied on top of `onto`, as a
+   * rebase replays it; undefined when the change does not apply.
+   */
+  async applyCommit(onto: string, commit: string): Promise<string | undefined> {
+    const index = `${this.dir}/prow-fake-index-${process.pid}-${++this.commitCounter}`;
+    const env = { GIT_INDEX_FILE: index };
+    try {
+      await this.git(['read-tree', onto], { env });
+      const diff = (await this.git(['diff', '--binary', '--full-index', `${commit}^`, commit])).stdout;
+      if (diff) {
+        const applied = await this.git(['apply', '--cached', '--3way'], { env, input: diff, allowCodes: [1] });
+        if (applied.code !== 0) return undefined;
+      }
+      return (await this.git(['write-tree'], { env })).stdout.trim();
+    } finally {
+      await rm(index, { force: true });
+    }
   }
 }
 

@@ -104,7 +104,8 @@ export interface FakeGitHub {
   isMerged(repo: string, number: number): boolean;
   headSha(repo: string, number: number): Promise<string>;
   branchSha(repo: string, branch: string): Promise<string | undefined>;
-  repoDir(repo: string): string;
+  /** The bare git repository behind `repo` (created on first use), e.g. to clone it. */
+  repoDir(repo: string): Promise<string>;
   /** Read a file as GitHub would serve it (default branch unless ref). */
   file(repo: string, path: string, ref?: string): Promise<string | undefined>;
 
@@ -331,18 +332,13 @@ class FakeGitHubServer implements FakeGitHub {
     if (existing) return existing;
     this.ensureUser(owner);
     const dir = join(this.dataDir, `gen-${this.generation}`, owner, `${name}.git`);
-    const git = new GitRepo(dir);
+    const git = GitRepo.lazy(dir, defaultBranch, files ?? { 'README.md': `# ${name}\n` }, this.identity(owner), this.now);
     const repo: FakeRepo = {
       id: this.nextId(), owner, name, fullName: `${owner}/${name}`, defaultBranch, private: false, archived: false, git,
       collaborators: new Map(), labels: new Map(), issues: new Map(), comments: new Map(), statuses: new Map(),
       milestones: new Map(), protection: new Map(), nextNumber: 1,
     };
     this.world.repos.set(key, repo);
-    const initial = files ?? { 'README.md': `# ${name}\n` };
-    void this.enqueue(async () => {
-      await GitRepo.init(dir, defaultBranch);
-      await git.commit({ branch: defaultBranch, files: initial, message: 'Initial commit', author: this.identity(owner), date: this.now() });
-    });
     return repo;
   }
 
@@ -674,8 +670,10 @@ class FakeGitHubServer implements FakeGitHub {
     return this.repoByName(repo).git.resolve(`refs/heads/${branch}`);
   }
 
-  repoDir(repo: string): string {
-    return this.repoByName(repo).git.dir;
+  async repoDir(repo: string): Promise<string> {
+    const git = this.repoByName(repo).git;
+    await git.ensure();
+    return git.dir;
   }
 
   async file(repo: string, path: string, ref?: string): Promise<string | undefined> {
@@ -975,7 +973,11 @@ class FakeGitHubServer implements FakeGitHub {
       const issue = this.newIssue(repo, { repo: repo.fullName, title: b.title, body: typeof b.body === 'string' ? b.body : '', author: this.actorLogin(c), labels: strings(b.labels), assignees: strings(b.assignees) });
       return c.json(this.renderIssue(repo, issue), 201);
     });
-    app.get('/repos/:owner/:repo', (c) => c.json(repoJson(R, repoOf(c))));
+    app.get('/repos/:owner/:repo', async (c) => {
+      const repo = repoOf(c);
+      await repo.git.ensure(); // clone_url points at it
+      return c.json(repoJson(R, repo));
+    });
     app.get('/repos/:owner/:repo/collaborators', (c) => {
       const repo = repoOf(c);
       const logins = new Set<string>([...repo.collaborators.keys()]);
@@ -1461,7 +1463,7 @@ class FakeGitHubServer implements FakeGitHub {
     if (method === 'rebase') {
       let current = base;
       for (const ci of await repo.git.commitsBetween(base, head)) {
-        const tree = await repo.git.mergeTree(current, ci.sha, ci.parents[0]);
+        const tree = await repo.git.applyCommit(current, ci.sha);
         if (!tree) throw new HttpError(405, 'Pull Request is not mergeable');
         current = await repo.git.commitTree(tree, [current], ci.message, { name: ci.authorName, email: ci.authorEmail }, this.now(), who);
       }
