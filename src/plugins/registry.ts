@@ -7,10 +7,16 @@ import type { Plugin, PluginHandlers } from './types.js';
 
 // --- plugin imports (one per line) ---
 
+import { approvePlugin } from './approve/approve.js';
+import { lgtmPlugin } from './lgtm/lgtm.js';
+import { triggerPlugin } from './trigger/trigger.js';
 // --- end of plugin imports ---
 
 export const builtinPlugins: Plugin[] = [
   // --- plugins (one per line) ---
+  approvePlugin,
+  lgtmPlugin,
+  triggerPlugin,
   // --- end of plugins ---
 ];
 
