@@ -184,3 +184,13 @@ describe('demuxEvent', () => {
     assert.equal(typed, 87);
   });
 });
+
+describe('plugin test fixtures', () => {
+  it('commentEvent() has exactly the fields the demultiplexer produces', async () => {
+    const { commentEvent } = await import('../hook/support/plugin-fixtures.js');
+    const { issueCommentPayload } = await import('../hook/support/helpers.js');
+    const real = demuxEvent('issue_comment', 'd', issueCommentPayload({ isPR: true })).generic;
+    assert.ok(real);
+    assert.deepEqual(Object.keys(commentEvent({ body: '/hold' })).sort(), Object.keys(real).sort());
+  });
+});
