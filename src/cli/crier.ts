@@ -1,0 +1,87 @@
+// `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
+import { mkdirSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfigAgent } from '../config/agent.js';
+import { startCrier } from '../crier/crier.js';
+import { createGitHubClient } from '../github/client.js';
+import { createLogger } from '../observability/logger.js';
+import { openSqliteStore, storePath } from '../store/sqlite.js';
+
+interface CrierFlags {
+  configPath: string;
+  jobConfigPath?: string;
+  dataDir: string;
+  githubEndpoint: string;
+  githubTokenPath?: string;
+  githubAppId?: string;
+  githubAppPrivateKeyPath?: string;
+  githubWorkers: number;
+  reportAgent?: string;
+  dryRun: boolean;
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a non-negative integer');
+  return Number(value);
+}
+
+function parseGoBool(value: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
+  throw new InvalidArgumentError('must be true or false');
+}
+
+export function createCommand(): Command {
+  return new Command('crier')
+    .description('report ProwJob results to GitHub: commit statuses and the failed-tests comment')
+    .requiredOption('--config-path <file>', 'Prow config.yaml')
+    .option('--job-config-path <path>', 'job config file or directory')
+    .option('--data-dir <dir>', 'data directory holding the SQLite store', '.prow')
+    .option('--github-endpoint <url>', 'GitHub REST API endpoint', 'https://api.github.com')
+    .option('--github-token-path <file>', 'file holding a GitHub token')
+    .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
+    .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
+    .option('--github-workers <n>', 'jobs reported at once; 0 disables the GitHub reporter', parseCount, 5)
+    .option('--report-agent <agent>', 'only report jobs of this agent (e.g. kubernetes)')
+    .option('--dry-run [bool]', 'log GitHub writes instead of making them', parseGoBool, false)
+    .action(async (f: CrierFlags) => {
+      const log = createLogger().child({ component: 'crier' });
+      if (f.githubWorkers === 0) {
+        process.stderr.write('prow crier: no reporter enabled (--github-workers is 0)\n');
+        process.exitCode = 1;
+        return;
+      }
+      let github: ReturnType<typeof createGitHubClient>;
+      let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
+      try {
+        github = createGitHubClient({
+          baseUrl: f.githubEndpoint,
+          ...(f.githubTokenPath ? { tokenPath: f.githubTokenPath } : {}),
+          ...(f.githubAppId ? { appId: f.githubAppId } : {}),
+          ...(f.githubAppPrivateKeyPath ? { privateKeyPath: f.githubAppPrivateKeyPath } : {}),
+          dryRun: f.dryRun,
+          log,
+        });
+        agent = await loadConfigAgent({ configPath: f.configPath, ...(f.jobConfigPath ? { jobConfigPath: f.jobConfigPath } : {}), log });
+      } catch (err) {
+        process.stderr.write(`prow crier: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      mkdirSync(f.dataDir, { recursive: true });
+      const store = openSqliteStore(storePath(f.dataDir), { log });
+      const crier = startCrier({
+        store, github, log, workers: f.githubWorkers, config: () => agent.current().config,
+        ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
+      });
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      const stop = (): void => {
+        clearInterval(keepAlive);
+        void crier.close()
+          .then(() => store.close())
+          .finally(() => agent.close());
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}
