@@ -58,7 +58,11 @@ export interface ProwJobStore {
   updateProwJob(pj: ProwJob): Promise<ProwJob>;
   /** NotFoundError when the job does not exist (a racing deleter catches it). */
   deleteProwJob(name: string): Promise<void>;
-  /** Calls back for every change after the watch starts (also changes made by other processes on the same store). */
+  /**
+   * Calls back for every change after the watch starts (also changes made by other processes on the same store),
+   * in commit order; a deleted event carries the last object. Start the watch before listing: a change made in
+   * between then shows up in both (handle it idempotently) instead of in neither.
+   */
   watchProwJobs(onEvent: (event: WatchEvent) => void, options?: ListOptions): Watch;
 }
 
