@@ -1,0 +1,222 @@
+// Shared fixtures for the core plugin tests (trigger, lgtm, approve, scenarios): the fake GitHub with
+// the §5 world, webhook payloads built from the fake's own REST JSON (so shapes match GitHub's), a
+// SQLite ProwJob store, and a PluginContext wired with the real Octokit client.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRerunCommandFor, defaultTriggerFor } from '../../../src/config/match.js';
+import type { Config, PluginsConfig, Postsubmit, Presubmit } from '../../../src/config/types.js';
+import { createGitHubClient } from '../../../src/github/client.js';
+import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
+import type { FakeSeed } from '../../../src/github/fake/state.js';
+import type { GitHubClient } from '../../../src/github/types.js';
+import { createSilentLogger } from '../../../src/observability/logger.js';
+import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../../../src/owners/client.js';
+import { demuxEvent } from '../../../src/plugins/events.js';
+import type { GenericCommentEvent, PluginContext, TypedEvent } from '../../../src/plugins/types.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite.js';
+
+export const BOT = 'k8s-ci-robot';
+
+export function presubmit(name: string, extra: Partial<Presubmit> = {}): Presubmit {
+  return {
+    name, agent: 'kubernetes', cluster: 'default', context: `pull-${name}`, trigger: defaultTriggerFor(name),
+    rerun_command: defaultRerunCommandFor(name), ...extra,
+  } as Presubmit;
+}
+
+export function postsubmit(name: string, extra: Partial<Postsubmit> = {}): Postsubmit {
+  return { name, agent: 'kubernetes', cluster: 'default', context: name, ...extra } as Postsubmit;
+}
+
+/** §5's trigger jobs: `job` (always_run, context pull-job, branches [master]) and `jib` (manual). */
+export const SCENARIO_PRESUBMITS: Presubmit[] = [
+  presubmit('job', { always_run: true, context: 'pull-job', branches: ['master'] }),
+  presubmit('jib', { context: 'pull-jib' }),
+];
+
+export function configWith(jobs: { presubmits?: Record<string, Presubmit[]>; postsubmits?: Record<string, Postsubmit[]> } = {}): Config {
+  return {
+    prowjob_namespace: 'default', presubmits: jobs.presubmits ?? {}, postsubmits: jobs.postsubmits ?? {}, periodics: [], presets: [],
+    github: { link_url: 'https://github.com' },
+  } as unknown as Config;
+}
+
+export function pluginConfigWith(extra: Partial<PluginsConfig> = {}): PluginsConfig {
+  return {
+    plugins: { org: { plugins: ['trigger', 'lgtm', 'approve'] } }, external_plugins: {}, triggers: [], lgtm: [], approve: [],
+    owners: { labels_denylist: ['approved', 'lgtm'] }, ...extra,
+  } as PluginsConfig;
+}
+
+/** The §5 fixture world: org/repo on master, PR #5 by `author`, a member and two collaborators. */
+export function scenarioSeed(over: {
+  author?: string;
+  labels?: string[];
+  draft?: boolean;
+  mergeable?: boolean | null;
+  files?: Record<string, string | null>;
+  repoFiles?: Record<string, string>;
+  assignees?: string[];
+  comments?: { author: string; body: string }[];
+  collaborators?: string[];
+  body?: string;
+  orgs?: FakeSeed['orgs'];
+} = {}): FakeSeed {
+  return {
+    bot: BOT,
+    users: ['author', 'u', 'trusted-member', 'untrusted-member', 'collab1', 'collab2', 'assignee1', 'not-in-the-org', 'a-human', 'alice', 'cjwagner', 'cblecker'],
+    orgs: over.orgs ?? { org: { members: ['trusted-member'] } },
+    repos: [{
+      repo: 'org/repo', defaultBranch: 'master',
+      files: over.repoFiles ?? { 'README.md': 'hello\n' },
+      collaborators: over.collaborators ?? ['collab1', 'collab2', 'assignee1'],
+      labels: ['lgtm', 'approved', 'ok-to-test', 'needs-ok-to-test', 'do-not-merge/hold'],
+    }],
+    pulls: [{
+      repo: 'org/repo', number: 5, author: over.author ?? 'author', title: 'A change', body: over.body ?? 'change body',
+      labels: over.labels ?? [], draft: over.draft ?? false, mergeable: over.mergeable === undefined ? null : over.mergeable,
+      files: over.files ?? { 'CHANGED': 'changed\n' }, assignees: over.assignees ?? [], comments: over.comments ?? [],
+    }],
+  };
+}
+
+export interface World {
+  gh: FakeGitHub;
+  client: GitHubClient;
+  store: SqliteStore;
+  owners: LoadedOwnersClient;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startWorld(pluginConfig: () => PluginsConfig = () => pluginConfigWith()): Promise<World> {
+  const gh = await startFakeGitHub();
+  const dir = mkdtempSync(join(tmpdir(), 'prow-core-plugins-'));
+  const store = openSqliteStore(join(dir, 'prow.db'));
+  const client = createGitHubClient({ baseUrl: gh.url, token: 'test-token', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
+  const remotes = new Map<string, string>();
+  const owners = createOwnersClient({
+    github: client,
+    source: createGitMirrorSource({
+      cacheDir: join(dir, 'mirrors'),
+      remoteFor: (org, repo) => {
+        const r = remotes.get(`${org}/${repo}`);
+        if (!r) throw new Error(`no remote for ${org}/${repo}`);
+        return r;
+      },
+    }),
+    pluginConfig,
+  });
+  const world: World = {
+    gh, client, store, owners, dir,
+    async close() {
+      await store.close().catch(() => undefined);
+      await gh.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  // The fake keeps real bare repositories: the mirror source clones them like any remote.
+  const origReset = gh.reset.bind(gh);
+  gh.reset = async (seed) => {
+    await origReset(seed);
+    remotes.clear();
+    rmSync(join(dir, 'mirrors'), { recursive: true, force: true });
+    for (const r of seed?.repos ?? []) {
+      const full = r.repo ?? `${r.org}/${r.name}`;
+      remotes.set(full, await gh.repoDir(full));
+    }
+  };
+  return world;
+}
+
+export function contextFor(w: World, deliveryId: string, config: Config, pluginConfig: PluginsConfig, withOwners = true): PluginContext {
+  return {
+    github: w.client, config, pluginConfig, jobs: w.store, owners: withOwners ? w.owners : undefined, log: createSilentLogger(),
+    deliveryId, clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+  };
+}
+
+async function restJson(gh: FakeGitHub, path: string): Promise<Record<string, any>> {
+  const res = await fetch(`${gh.url}${path}`, { headers: { authorization: 'token test-token', accept: 'application/vnd.github+json' } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+  return (await res.json()) as Record<string, any>;
+}
+
+export interface Delivery {
+  type: string;
+  id: string;
+  payload: Record<string, any>;
+}
+
+export async function pullRequestDelivery(gh: FakeGitHub, id: string, action: string, opts: { number?: number; sender?: string; label?: string; changes?: unknown } = {}): Promise<Delivery> {
+  const pr = await restJson(gh, `/repos/org/repo/pulls/${opts.number ?? 5}`);
+  const payload: Record<string, any> = {
+    action, number: pr.number, pull_request: pr, repository: pr.base.repo, sender: { login: opts.sender ?? pr.user.login, type: 'User' },
+  };
+  if (opts.label) payload.label = { name: opts.label, color: 'ededed' };
+  if (opts.changes) payload.changes = opts.changes;
+  return { type: 'pull_request', id, payload };
+}
+
+export async function issueCommentDelivery(gh: FakeGitHub, id: string, user: string, body: string, opts: { number?: number; commentId?: number } = {}): Promise<Delivery> {
+  const n = opts.number ?? 5;
+  const issue = await restJson(gh, `/repos/org/repo/issues/${n}`);
+  const repo = await restJson(gh, '/repos/org/repo');
+  const commentId = opts.commentId ?? 900000 + Math.floor(Math.random() * 99999);
+  const comment = {
+    id: commentId, node_id: `IC_${commentId}`, body, user: { login: user, type: 'User' },
+    html_url: `https://github.com/org/repo/pull/${n}#issuecomment-${commentId}`, created_at: '2026-11-27T12:00:00Z', updated_at: '2026-11-27T12:00:00Z',
+    author_association: 'NONE',
+  };
+  return { type: 'issue_comment', id, payload: { action: 'created', issue, comment, repository: repo, sender: { login: user, type: 'User' } } };
+}
+
+export async function reviewDelivery(gh: FakeGitHub, id: string, user: string, state: 'approved' | 'changes_requested' | 'commented' | 'dismissed', body = '', action = 'submitted'): Promise<Delivery> {
+  const pr = await restJson(gh, '/repos/org/repo/pulls/5');
+  const review = {
+    id: 77, node_id: 'PRR_77', body, state, user: { login: user, type: 'User' }, commit_id: pr.head.sha,
+    html_url: 'https://github.com/org/repo/pull/5#pullrequestreview-77', submitted_at: '2026-11-27T12:00:00Z',
+  };
+  return { type: 'pull_request_review', id, payload: { action, review, pull_request: pr, repository: pr.base.repo, sender: { login: user, type: 'User' } } };
+}
+
+export function pushDelivery(id: string, o: { repo: string; ref: string; after?: string; deleted?: boolean; commits?: { added?: string[]; removed?: string[]; modified?: string[] }[] }): Delivery {
+  const [owner, name] = o.repo.split('/') as [string, string];
+  const after = o.after ?? 'a'.repeat(40);
+  return {
+    type: 'push', id,
+    payload: {
+      ref: o.ref, before: 'b'.repeat(40), after, created: false, deleted: o.deleted ?? false, forced: false,
+      compare: `https://github.com/${o.repo}/compare/bbbbbbbbbbbb...${after.slice(0, 12)}`,
+      commits: (o.commits ?? []).map((c, i) => ({ id: `${i}`.repeat(40).slice(0, 40), added: c.added ?? [], removed: c.removed ?? [], modified: c.modified ?? [] })),
+      repository: { name, full_name: o.repo, html_url: `https://github.com/${o.repo}`, owner: { name: owner, login: owner } },
+      sender: { login: 'trusted-member' },
+    },
+  };
+}
+
+export function demux(d: Delivery): { typed?: TypedEvent; generic?: GenericCommentEvent } {
+  return demuxEvent(d.type, d.id, d.payload);
+}
+
+export function typedOf<K extends TypedEvent['kind']>(d: Delivery, kind: K): Extract<TypedEvent, { kind: K }> {
+  const { typed } = demux(d);
+  if (!typed || typed.kind !== kind) throw new Error(`delivery ${d.id} is not a ${kind}`);
+  return typed as Extract<TypedEvent, { kind: K }>;
+}
+
+export function genericOf(d: Delivery): GenericCommentEvent {
+  const { generic } = demux(d);
+  if (!generic) throw new Error(`delivery ${d.id} has no generic comment view`);
+  return generic;
+}
+
+/** Writes as short strings (upstream fakegithub style): `POST .../labels`, `DELETE .../comments/{id}`. */
+export function writes(gh: FakeGitHub): string[] {
+  return gh.calls({ write: true }).map((c) => c.route);
+}
+
+export function reads(gh: FakeGitHub): string[] {
+  return gh.calls({ write: false }).map((c) => c.route);
+}
