@@ -1,5 +1,6 @@
 // Build ids (reference/lifecycle-spec.md §6): numeric and increasing per job, because deck pages job
 // history by parsing them as integers. Three sources: tot over HTTP, the Store's own counters, snowflake.
+import { createBuildIdGenerator } from '../api/build-id.js';
 import type { BuildNumberStore } from '../store/types.js';
 
 export interface BuildIdSource {
@@ -55,24 +56,8 @@ export function createStoreBuildIdSource(store: BuildNumberStore): BuildIdSource
   return { next: async (job) => String(await store.nextBuildNumber(job)) };
 }
 
-const TWITTER_EPOCH_MS = 1288834974657n;
-
 /** Upstream's default without tot: a 64-bit snowflake (ms since the Twitter epoch, node 1, 12-bit sequence). */
 export function createSnowflakeBuildIdSource(now: () => number = Date.now): BuildIdSource {
-  let lastMs = -1n;
-  let seq = 0n;
-  return {
-    async next() {
-      let ms = BigInt(now()) - TWITTER_EPOCH_MS;
-      if (ms < lastMs) ms = lastMs; // the clock went back: stay increasing
-      if (ms === lastMs) {
-        seq = (seq + 1n) & 0xfffn;
-        if (seq === 0n) ms = lastMs + 1n; // sequence exhausted within this millisecond: borrow the next one
-      } else {
-        seq = 0n;
-      }
-      lastMs = ms;
-      return ((ms << 22n) | (1n << 12n) | seq).toString();
-    },
-  };
+  const next = createBuildIdGenerator({ now });
+  return { next: async () => next() };
 }

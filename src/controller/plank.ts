@@ -14,7 +14,7 @@ import { TerminalExecutorError } from '../executor/types.js';
 import type { Logger } from '../observability/logger.js';
 import { AlreadyExistsError, ConflictError, type ProwJobStore, type Watch } from '../store/types.js';
 import { createSnowflakeBuildIdSource, type BuildIdSource } from './build-id.js';
-import { jobURL } from './job-url.js';
+import { jobURL } from '../api/job-url.js';
 
 export type ControllerConfig = Pick<Config, 'plank'> & Partial<Pick<Config, 'presubmits' | 'postsubmits' | 'periodics'>>;
 
@@ -431,12 +431,7 @@ export function createController(deps: ControllerDeps): Controller {
   }
 
   function safeJobURL(pj: ProwJob): string {
-    try {
-      return jobURL(plank(), pj);
-    } catch (err) {
-      log.warn({ err, prowjob: pj.metadata.name }, 'job url template failed');
-      return '';
-    }
+    return jobURL(plank(), pj, (err) => log.warn({ err, prowjob: pj.metadata.name }, 'job url failed'));
   }
 
   /**

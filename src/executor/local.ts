@@ -17,10 +17,10 @@ import type { Logger } from '../observability/logger.js';
 import type { ProwJob, Refs } from '../api/prowjob.js';
 import { refsString } from '../api/prowjob.js';
 import type { ArtifactStore } from '../artifacts/types.js';
-import { buildDirForProwJob } from '../artifacts/layout.js';
+import { envForSpec, jobSpecForProwJob, newJobSpec } from '../api/jobspec.js';
+import { pathsForJob } from '../api/storage-path.js';
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs, type CloneRecord } from '../git/clonerefs.js';
 import { parseGoDurationMs } from './duration.js';
-import { downwardApiEnv } from './env.js';
 import {
   TerminalExecutorError, type Executor, type ExecutorStatus, type LogRange, type RunInfo, type StartContext,
 } from './types.js';
@@ -130,6 +130,17 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
     } catch (err) {
       throw new TerminalExecutorError(name, `decoration_config: ${(err as Error).message}`, { cause: err });
     }
+    let buildDir: string;
+    try {
+      const spec = newJobSpec(pj.spec, ctx.buildId, name);
+      // Undecorated jobs have no gcs_configuration: lay them out as `explicit` (always org_repo).
+      const gcs = pj.spec.decoration_config?.gcs_configuration ?? {};
+      const layout = gcs.path_strategy ? gcs : { ...gcs, path_strategy: 'explicit' };
+      buildDir = pathsForJob(layout, spec).jobBasePath.replace(/^\/+/, '');
+      envForSpec(spec, pj.spec.agent); // refuses refs the env contract cannot describe (a presubmit without pulls)
+    } catch (err) {
+      throw new TerminalExecutorError(name, (err as Error).message, { cause: err });
+    }
     await mkdir(root, { recursive: true });
     try {
       await mkdir(ws(name));
@@ -137,7 +148,6 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return; // started before: the run is found by name
       throw err;
     }
-    const buildDir = buildDirForProwJob(pj, ctx.buildId);
     const logPath = `${buildDir}/build-log.txt`;
     const state: RunState = {
       name, job: pj.spec.job, buildId: ctx.buildId, buildDir,
@@ -188,7 +198,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       HOME: process.env.HOME ?? workspace,
     };
     for (const e of containerEnv) if (e.value !== undefined) env[e.name] = e.value;
-    Object.assign(env, downwardApiEnv(pj, state.buildId), { ARTIFACTS: artifactsDir });
+    Object.assign(env, envForSpec(jobSpecForProwJob(pj), pj.spec.agent), { ARTIFACTS: artifactsDir });
     if (records) env.GOPATH = workspace;
 
     if (closed) return; // this process is going away: the next one reports the run as lost

@@ -5,9 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { createLocalArtifactStore } from '../../src/artifacts/local.js';
-import { buildDirForProwJob } from '../../src/artifacts/layout.js';
 import { ArtifactNotFoundError, ArtifactPathError } from '../../src/artifacts/types.js';
-import type { ProwJob } from '../../src/api/prowjob.js';
 
 describe('local artifact store', () => {
   const root = mkdtempSync(join(tmpdir(), 'artifacts-'));
@@ -44,23 +42,4 @@ describe('local artifact store', () => {
     await assert.rejects(store.get('/etc/passwd'), ArtifactPathError);
     await assert.rejects(store.get('logs//x'), ArtifactPathError);
   });
-});
-
-describe('build dir layout', () => {
-  const pj = (type: ProwJob['spec']['type'], extra: Partial<ProwJob['spec']> = {}): ProwJob => ({
-    apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name: 'x' },
-    spec: { type, job: 'pull-test', ...extra }, status: { startTime: '', state: 'triggered' },
-  });
-  const refs = { org: 'kubernetes', repo: 'test-infra', base_ref: 'main', pulls: [{ number: 7, author: 'a', sha: 's' }] };
-  const legacy = { gcs_configuration: { path_strategy: 'legacy', default_org: 'kubernetes', default_repo: 'kubernetes' } };
-  const cases: Array<[string, ProwJob, string]> = [
-    ['periodic', pj('periodic'), 'logs/pull-test/5'],
-    ['postsubmit', pj('postsubmit', { refs }), 'logs/pull-test/5'],
-    ['batch', pj('batch', { refs }), 'pr-logs/pull/batch/pull-test/5'],
-    ['presubmit explicit', pj('presubmit', { refs }), 'pr-logs/pull/kubernetes_test-infra/7/pull-test/5'],
-    ['presubmit legacy, default org', pj('presubmit', { refs, decoration_config: legacy }), 'pr-logs/pull/test-infra/7/pull-test/5'],
-    ['presubmit legacy, default repo', pj('presubmit', { refs: { ...refs, repo: 'kubernetes' }, decoration_config: legacy }), 'pr-logs/pull/7/pull-test/5'],
-    ['path prefix', pj('periodic', { decoration_config: { gcs_configuration: { path_prefix: '/pfx/' } } }), 'pfx/logs/pull-test/5'],
-  ];
-  for (const [name, job, want] of cases) it(name, () => assert.equal(buildDirForProwJob(job, '5'), want));
 });

@@ -65,7 +65,7 @@ describe('plank with the local executor', () => {
         const p = await store.getProwJob('11111111-0000-4000-8000-000000000001');
         return p?.status.completionTime ? p : undefined;
       });
-      assert.equal(ok.status.state, 'success');
+      assert.equal(ok.status.state, 'success', ok.status.description);
       assert.equal(ok.status.description, 'Job succeeded.');
       const build = ok.status.build_id!;
       assert.equal((await artifacts().get(`logs/local-e2e/${build}/build-log.txt`))!.toString(), 'hello from the job\n');

@@ -123,6 +123,17 @@ describe('local executor', () => {
     assert.equal((await exec.status(bad)).phase, 'missing');
   });
 
+  it('lays out decorated jobs by their gcs_configuration; a presubmit without pulls is refused', async () => {
+    const refs = { org: 'kubernetes', repo: 'test-infra', base_ref: 'main', pulls: [{ number: 9, author: 'u', sha: 's' }] };
+    const gcs = { bucket: 'b', path_strategy: 'legacy', default_org: 'kubernetes', default_repo: 'kubernetes', path_prefix: 'pfx' };
+    const pj = makePj(['true'], { type: 'presubmit', job: 'pull-l', refs, decoration_config: { gcs_configuration: gcs, skip_cloning: true } });
+    await exec.start(pj, { buildId: '30' });
+    await waitFor(exec, pj, ['succeeded']);
+    assert.ok(await artifacts.get('pfx/pr-logs/pull/test-infra/9/pull-l/30/finished.json'));
+    const bad = makePj(['true'], { type: 'presubmit', refs: { ...refs, pulls: [] } });
+    await assert.rejects(exec.start(bad, { buildId: '31' }), TerminalExecutorError);
+  });
+
   it('timeout sends SIGINT, then SIGKILL after the grace period', async () => {
     const pj = makePj(['sh', '-c', 'trap "echo got INT" INT; echo ready; while true; do sleep 0.05; done'], {
       decoration_config: { timeout: '400ms', grace_period: '300ms' },
