@@ -150,13 +150,14 @@ class Core {
 
   /** Dry-run, ETag cache, metrics and logging: one wrap around every request. */
   private instrument(octokit: MyOctokitInstance, cacheScope: string): void {
-    octokit.hook.wrap('request', async (request, rawOptions) => {
-      const headers = { ...(rawOptions.headers as Record<string, string | undefined>) };
+    octokit.hook.wrap('request', async (request, options) => {
+      // Inner hooks are bound to this very options object (before-after-hook), so changes must be
+      // made in place. Each request (and each page of a paginated one) has its own headers object.
+      const headers = options.headers as Record<string, string | undefined>;
       const plugin = headers[PLUGIN_HEADER] ?? '';
       const routeHint = headers[ROUTE_HEADER];
       delete headers[PLUGIN_HEADER];
       delete headers[ROUTE_HEADER];
-      const options = { ...rawOptions, headers } as typeof rawOptions;
       const method = String(options.method ?? 'GET').toUpperCase();
       const template = routeHint ?? templateOf(String(options.url), this.baseUrl);
       const labels = { method, path: template, plugin };
