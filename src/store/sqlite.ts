@@ -648,6 +648,10 @@ export class SqliteStore implements Store, BuildNumberStore {
           this.log.warn({ err }, 'watch poll failed');
           break;
         }
+        // seq has no holes (AUTOINCREMENT, rolled back with its transaction), so a hole is trimmed history.
+        if (rows[0] && rows[0].seq > watcher.lastSeq + 1) {
+          this.log.warn({ from: watcher.lastSeq, to: rows[0].seq }, 'watch fell behind the change log: events were lost, list again');
+        }
         for (const row of rows) {
           if (watcher.closed) break;
           watcher.lastSeq = row.seq;

@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { createLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, storePath, STORE_FILENAME, type SqliteStore } from '../../src/store/sqlite.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, type WatchEvent } from '../../src/store/types.js';
 import { makeProwJob } from './fixtures/prowjobs.js';
@@ -212,6 +214,30 @@ describe('sqlite store', () => {
       await waitFor('one event', () => events.length >= 1);
       watch.close();
       assert.deepEqual(events.map((e) => e.prowjob.metadata.name), ['b']);
+    });
+  });
+
+  describe('watch falling behind', () => {
+    it('warns when trimmed history was never seen', async () => {
+      const lines: string[] = [];
+      const destination = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
+      const reader = openSqliteStore(db, { pollIntervalMs: 30, log: createLogger({ destination, level: 'warn' }) });
+      try {
+        const events: WatchEvent[] = [];
+        const watch = reader.watchProwJobs((e) => events.push(e));
+        // No timer can run between these awaits: the reader has not polled yet when history is trimmed.
+        await store.createProwJob(makeProwJob('lost-1'));
+        await store.createProwJob(makeProwJob('lost-2'));
+        now = new Date(now.getTime() + 11 * 60_000);
+        assert.equal(store.trimChangeLog(), 2);
+        await store.createProwJob(makeProwJob('seen'));
+        await waitFor('the reader to poll', () => events.length >= 1);
+        watch.close();
+        assert.deepEqual(events.map((e) => e.prowjob.metadata.name), ['seen']);
+        assert.equal(lines.filter((l) => l.includes('watch fell behind')).length, 1);
+      } finally {
+        await reader.close();
+      }
     });
   });
 
