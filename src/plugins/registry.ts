@@ -8,15 +8,37 @@ import type { Plugin, PluginHandlers } from './types.js';
 // --- plugin imports (one per line) ---
 
 import { approvePlugin } from './approve/approve.js';
+import { assignPlugin } from './assign/assign.js';
+import { heartPlugin } from './heart/heart.js';
+import { helpPlugin } from './help/help.js';
+import { holdPlugin } from './hold/hold.js';
+import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
+import { lifecyclePlugin } from './lifecycle/lifecycle.js';
+import { releaseNotePlugin } from './release-note/release-note.js';
+import { shrugPlugin } from './shrug/shrug.js';
+import { sizePlugin } from './size/size.js';
 import { triggerPlugin } from './trigger/trigger.js';
+import { wipPlugin } from './wip/wip.js';
+import { yuksPlugin } from './yuks/yuks.js';
 // --- end of plugin imports ---
 
 export const builtinPlugins: Plugin[] = [
   // --- plugins (one per line) ---
   approvePlugin,
+  assignPlugin,
+  heartPlugin,
+  helpPlugin,
+  holdPlugin,
+  labelPlugin,
   lgtmPlugin,
+  lifecyclePlugin,
+  releaseNotePlugin,
+  shrugPlugin,
+  sizePlugin,
   triggerPlugin,
+  wipPlugin,
+  yuksPlugin,
   // --- end of plugins ---
 ];
 
