@@ -80,3 +80,88 @@ describe('webhooks-examples through the hook', () => {
     assert.equal(await health.text(), 'OK');
   });
 });
+
+describe('webhooks-examples with every built-in plugin', () => {
+  it('handles all 329 examples with the real plugins against the fake GitHub, with no plugin crash', { timeout: 120_000 }, async (t) => {
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('../../src/observability/logger.js');
+    const { startFakeGitHub } = await import('../../src/github/fake/server.js');
+    const { createGitHubClient } = await import('../../src/github/client.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { loadPluginsConfig } = await import('../../src/config/plugins.js');
+    const { builtinPlugins } = await import('../../src/plugins/registry.js');
+    const root = new URL('../../', import.meta.url).pathname;
+
+    // The world the examples talk about: their repositories, and their issues and PRs by number.
+    const repos = new Set<string>();
+    const issues = new Map<string, { repo: string; number: number; isPR: boolean; author: string }>();
+    for (const set of sets) {
+      for (const p of set.examples) {
+        const full = p.repository?.full_name;
+        if (typeof full !== 'string') continue;
+        repos.add(full);
+        const item = p.pull_request ?? p.issue;
+        if (item && typeof item.number === 'number') {
+          const isPR = p.pull_request !== undefined || (p.issue?.pull_request ?? null) !== null;
+          issues.set(`${full}#${item.number}`, { repo: full, number: item.number, isPR, author: item.user?.login ?? 'someone' });
+        }
+      }
+    }
+    const fake = await startFakeGitHub({
+      seed: {
+        repos: [...repos].map((repo) => ({ repo, files: { 'README.md': 'hi\n', OWNERS: 'approvers:\n- Codertocat\n' } })),
+        issues: [...issues.values()].filter((i) => !i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
+        pulls: [...issues.values()].filter((i) => i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
+      },
+    });
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        cb();
+      },
+    });
+    const log = createLogger({ destination: sink, level: 'warn' });
+    const github = createGitHubClient({ baseUrl: fake.url, token: 'bench', retry: { retryAfterBaseValue: 1, retries: 0 }, throttle: false, log });
+    const { config } = loadConfig({ configPath: `${root}examples/config.yaml`, jobConfigPath: `${root}examples/jobs` });
+    const pluginConfig = loadPluginsConfig(`${root}examples/plugins.yaml`).plugins;
+    const orgs = new Set([...repos].map((r) => r.split('/')[0]!));
+    for (const set of sets) for (const p of set.examples) if (typeof p.repository?.owner?.name === 'string') orgs.add(p.repository.owner.name);
+    pluginConfig.plugins = Object.fromEntries([...orgs].map((o) => [o, { plugins: builtinPlugins.map((p) => p.name) }]));
+
+    const ts = tempStore();
+    const server = await startHookServer({
+      port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store, snapshot: () => ({ config, pluginConfig }),
+      github, plugins: builtinPlugins, log, secrets: staticSecretSource('examples-secret'), pollIntervalMs: 20, retryBaseMs: 10,
+    });
+    t.after(async () => {
+      await server.close();
+      await ts.cleanup();
+      await fake.close();
+    });
+
+    const ids: string[] = [];
+    for (const set of sets) {
+      for (const [i, p] of set.examples.entries()) {
+        const id = `${set.name}-${i}`;
+        const body = JSON.stringify(p);
+        const res = await fetch(`${server.url}/hook`, { method: 'POST', headers: webhookHeaders(set.name, id, body, 'examples-secret'), body });
+        assert.ok(res.status >= 200 && res.status < 300, `${id}: ${res.status}`);
+        ids.push(id);
+      }
+    }
+    const terminal = async () => {
+      for (const id of ids) if (!['done', 'failed'].includes((await ts.store.getDelivery(id))?.status ?? '')) return false;
+      return true;
+    };
+    const { waitFor } = await import('./support/helpers.js');
+    await waitFor(terminal, 90_000, 'every delivery handled');
+    assert.equal(await (await fetch(`http://127.0.0.1:${server.healthPort}/healthz`)).text(), 'OK');
+    // A plugin bug (TypeError, ReferenceError, RangeError) on a real payload is a crash, not an answer.
+    const crashes = lines
+      .map((l) => JSON.parse(l) as { msg: string; plugin?: string; delivery?: string; err?: { type?: string; message?: string } })
+      .filter((r) => r.msg === 'plugin handler failed' && ['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError'].includes(r.err?.type ?? ''))
+      .map((r) => `${r.plugin} on ${r.delivery}: ${r.err?.type}: ${r.err?.message}`);
+    assert.deepEqual([...new Set(crashes)], []);
+  });
+});
