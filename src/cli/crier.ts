@@ -1,8 +1,10 @@
 // `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
 import { mkdirSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
+import { startInstrumentation } from '../crier/instrumentation.js';
 import { createGitHubClient } from '../github/client.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
@@ -18,6 +20,13 @@ interface CrierFlags {
   githubWorkers: number;
   reportAgent?: string;
   dryRun: boolean;
+  healthPort?: number;
+  metricsPort?: number;
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number');
+  return Number(value);
 }
 
 function parseCount(value: string): number {
@@ -44,6 +53,8 @@ export function createCommand(): Command {
     .option('--github-workers <n>', 'jobs reported at once; 0 disables the GitHub reporter', parseCount, 5)
     .option('--report-agent <agent>', 'only report jobs of this agent (e.g. kubernetes)')
     .option('--dry-run [bool]', 'log GitHub writes instead of making them', parseGoBool, false)
+    .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
+    .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
     .action(async (f: CrierFlags) => {
       const log = createLogger().child({ component: 'crier' });
       if (f.githubWorkers === 0) {
@@ -70,14 +81,22 @@ export function createCommand(): Command {
       }
       mkdirSync(f.dataDir, { recursive: true });
       const store = openSqliteStore(storePath(f.dataDir), { log });
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
       const crier = startCrier({
-        store, github, log, workers: f.githubWorkers, config: () => agent.current().config,
+        store, github, log, registry, workers: f.githubWorkers, config: () => agent.current().config,
         ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
+      });
+      const instrumentation = await startInstrumentation({
+        registry, log,
+        ...(f.healthPort !== undefined ? { healthPort: f.healthPort } : {}),
+        ...(f.metricsPort !== undefined ? { metricsPort: f.metricsPort } : {}),
       });
       const keepAlive = setInterval(() => undefined, 1 << 30);
       const stop = (): void => {
         clearInterval(keepAlive);
         void crier.close()
+          .then(() => instrumentation.close())
           .then(() => store.close())
           .finally(() => agent.close());
       };

@@ -1,6 +1,7 @@
 // crier with the GitHub reporter (lifecycle-spec.md §3.1, §3.2): watches ProwJobs in the Store, reports
 // each state change once per reporter, then records it in status.prev_report_states so that a restart
 // or a redelivered watch event does not report it again.
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
 import type { ProwJob } from '../api/prowjob.js';
 import { ORG_LABEL, PULL_LABEL, REPO_LABEL } from '../api/labels.js';
@@ -23,6 +24,8 @@ export interface CrierDeps {
   /** First retry delay after a failed report; doubles up to maxRetryDelayMs. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** Where upstream's crier_reporting_results and crier_report_latency go. */
+  registry?: Registry;
 }
 
 export interface Crier {
@@ -46,6 +49,16 @@ export function startCrier(deps: CrierDeps): Crier {
   let active = 0;
   let closed = false;
   let idleWaiters: (() => void)[] = [];
+  const registers = deps.registry ? [deps.registry] : [];
+  const results = new Counter({
+    name: 'crier_reporting_results', help: 'Count of successful and failed reporting attempts by reporter.',
+    labelNames: ['reporter', 'result'], registers,
+  });
+  const latency = new Histogram({
+    name: 'crier_report_latency',
+    help: 'Histogram of time spent reporting, calculated by the time difference between job completion and end of reporting.',
+    labelNames: ['reporter'], buckets: [1, 10, 20, 30, 60, 120, 180, 300, 600, 1200, 1800, 2700, 3600, 5400, 7200], registers,
+  });
 
   const enqueue = (name: string): void => {
     if (closed || queued.has(name)) return;
@@ -177,7 +190,17 @@ export function startCrier(deps: CrierDeps): Crier {
     if (!pj) return;
     if (!shouldReportGitHub(pj, deps.reportAgent)) return;
     if (pj.status.prev_report_states?.[GITHUB_REPORTER_NAME] === pj.status.state) return;
-    await report(pj);
+    try {
+      await report(pj);
+    } catch (err) {
+      results.inc({ reporter: GITHUB_REPORTER_NAME, result: 'error' });
+      throw err;
+    }
+    results.inc({ reporter: GITHUB_REPORTER_NAME, result: 'success' });
+    if (pj.status.completionTime) {
+      const seconds = (Date.now() - Date.parse(pj.status.completionTime)) / 1000;
+      if (Number.isFinite(seconds)) latency.observe({ reporter: GITHUB_REPORTER_NAME }, Math.max(0, seconds));
+    }
     await recordReported(name, pj.status.state);
   };
 

@@ -36,10 +36,12 @@ describe('prow crier', () => {
     const base = (await gh.branchSha('o/r', 'main'))!;
     child = spawn('node', [
       'bin/prow', 'crier', '--config-path', join(dir, 'config.yaml'), '--data-dir', dir,
-      '--github-endpoint', gh.url, '--github-token-path', join(dir, 'token'),
+      '--github-endpoint', gh.url, '--github-token-path', join(dir, 'token'), '--health-port', '0', '--metrics-port', '0',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    let stdout = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
 
     await store.createProwJob(newPostsubmitJob({ name: 'post-r', context: 'post-r' }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: base }));
@@ -49,6 +51,15 @@ describe('prow crier', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.deepEqual(gh.statuses('o/r', base).map((s) => [s.context, s.state, s.creator]), [['post-r', 'pending', 'prow-bot']]);
+    const ports = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg?: string; healthPort?: number; metricsPort?: number })
+      .find((l) => l.msg === 'instrumentation serving');
+    assert.ok(ports?.healthPort && ports.metricsPort, stdout);
+    assert.equal(await (await fetch(`http://127.0.0.1:${ports.healthPort}/healthz`)).text(), 'OK');
+    let metrics = '';
+    while (!/crier_reporting_results\{reporter="github-reporter",result="success"\} 1/.test(metrics)) {
+      if (Date.now() > end) assert.fail(metrics);
+      metrics = await (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text();
+    }
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
   });
