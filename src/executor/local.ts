@@ -18,7 +18,7 @@ import type { ProwJob, Refs } from '../api/prowjob.js';
 import { refsString } from '../api/prowjob.js';
 import type { ArtifactStore } from '../artifacts/types.js';
 import { envForSpec, jobSpecForProwJob, newJobSpec } from '../api/jobspec.js';
-import { pathsForJob } from '../api/storage-path.js';
+import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob, type RepoPathBuilder } from '../api/storage-path.js';
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs, type CloneRecord } from '../git/clonerefs.js';
 import { parseGoDurationMs } from './duration.js';
 import {
@@ -35,6 +35,8 @@ export interface LocalExecutorDeps {
   log: Logger;
   /** Passed to clonerefs (tests shorten upstream's 63 s of fetch retries). */
   fetchRetryDelaysMs?: readonly number[];
+  /** Extra environment for clonerefs' git commands (demo mode maps github.com to local repositories with url.insteadOf). */
+  gitEnv?: Record<string, string>;
   /** How often a re-attached run (not our child) is checked for exit. Default 1 s. */
   reattachPollMs?: number;
   now?: () => Date;
@@ -173,11 +175,12 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
     const workspace = ws(name);
     let records: CloneRecord[] | undefined;
     if (allRefs.length > 0 && pj.spec.decoration_config?.skip_cloning !== true) {
-      records = await cloneRefs({ srcRoot: workspace, refs: allRefs, fetchRetryDelaysMs: deps.fetchRetryDelaysMs, signal });
+      records = await cloneRefs({ srcRoot: workspace, refs: allRefs, fetchRetryDelaysMs: deps.fetchRetryDelaysMs, env: deps.gitEnv, signal });
       await putJson(`${state.buildDir}/clone-records.json`, records);
       await deps.artifacts.put(`${state.buildDir}/clone-log.txt`, formatCloneRecords(records));
     }
     await putJson(`${state.buildDir}/started.json`, startedJson(pj, records, now()));
+    await writeIndexFiles(pj, state);
     if (signal.aborted) {
       await finish(name, { outcome: 'failed', reason: 'Aborted before the test started.' });
       return;
@@ -327,6 +330,20 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
     log.info({ prowjob: name, outcome: end.outcome, exit_code: end.exitCode }, 'local run finished');
     emit(name);
     return done;
+  }
+
+  /** What initupload writes beside the build dir: latest-build.txt files and, for presubmits, the directory alias. */
+  async function writeIndexFiles(pj: ProwJob, state: RunState): Promise<void> {
+    const gcs = pj.spec.decoration_config?.gcs_configuration ?? {};
+    const layout = gcs.path_strategy ? gcs : { ...gcs, path_strategy: 'explicit' };
+    const spec = newJobSpec(pj.spec, state.buildId, state.name);
+    const { builder } = pathsForJob(layout, spec) as { builder: RepoPathBuilder };
+    for (const latest of latestBuildForSpec(spec, builder)) await deps.artifacts.put(latest, state.buildId);
+    const alias = aliasForSpec(spec);
+    if (alias) {
+      const bucket = gcs.bucket ? parseBucket(gcs.bucket) : undefined;
+      await deps.artifacts.put(alias, bucket ? `${bucket.provider}://${bucket.fullPath}/${state.buildDir}` : state.buildDir);
+    }
   }
 
   async function readProwJobJson(state: RunState): Promise<ProwJob | undefined> {

@@ -79,6 +79,7 @@ describe('local executor', () => {
     assert.equal(s.exitCode, 0);
     assert.equal(s.buildId, '41');
     const dir = 'logs/local-test/41';
+    assert.equal((await artifacts.get('logs/local-test/latest-build.txt'))!.toString(), '41');
     assert.equal((await artifacts.get(`${dir}/build-log.txt`))!.toString(), 'out\nerr\n');
     assert.equal((await artifacts.get(`${dir}/artifacts/out.txt`))!.toString(), 'data\n');
     const finished = await json(`${dir}/finished.json`);
@@ -130,6 +131,9 @@ describe('local executor', () => {
     await exec.start(pj, { buildId: '30' });
     await waitFor(exec, pj, ['succeeded']);
     assert.ok(await artifacts.get('pfx/pr-logs/pull/test-infra/9/pull-l/30/finished.json'));
+    assert.equal((await artifacts.get('pr-logs/directory/pull-l/latest-build.txt'))!.toString(), '30');
+    assert.equal((await artifacts.get('pr-logs/pull/test-infra/9/pull-l/latest-build.txt'))!.toString(), '30');
+    assert.equal((await artifacts.get('pr-logs/directory/pull-l/30.txt'))!.toString(), 'gs://b/pfx/pr-logs/pull/test-infra/9/pull-l/30');
     const bad = makePj(['true'], { type: 'presubmit', refs: { ...refs, pulls: [] } });
     await assert.rejects(exec.start(bad, { buildId: '31' }), TerminalExecutorError);
   });
