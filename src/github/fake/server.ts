@@ -150,6 +150,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   return fake;
 }
 
+/** Every REST route the fake serves, as `METHOD /template` with `{param}` (for the OpenAPI check). */
+export function fakeGitHubRoutes(): string[] {
+  const app = new FakeGitHubServer('', () => new Date(), false).buildApp();
+  const routes = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || r.path === '/*' || r.path.startsWith('/_fake/')) continue;
+    routes.add(`${r.method} ${r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}')}`);
+  }
+  return [...routes].sort();
+}
+
 class FakeGitHubServer implements FakeGitHub {
   world: FakeWorld = emptyWorld();
   url = '';
@@ -756,7 +767,7 @@ class FakeGitHubServer implements FakeGitHub {
     return login;
   }
 
-  private buildApp(): Hono<Env> {
+  buildApp(): Hono<Env> {
     const app = new Hono<Env>({ strict: false });
 
     app.get('/_fake/calls', (c) => c.json(this.callLog));
