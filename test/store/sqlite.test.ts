@@ -1,7 +1,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -315,16 +315,33 @@ describe('sqlite store', () => {
       assert.deepEqual(await store.claimDeliveries(1), []);
     });
 
-    it('two processes claiming the same queue never claim one delivery twice', async () => {
-      const ids = Array.from({ length: 60 }, (_, i) => `d${i}`);
+    it('two processes claiming the same queue at once never claim one delivery twice', async () => {
+      const ids = Array.from({ length: 400 }, (_, i) => `d${i}`);
       for (const id of ids) await store.enqueueDelivery(delivery(id));
-      const [a, b] = await Promise.all([runChild(db, 'claim'), runChild(db, 'claim')]);
-      const claimedA = JSON.parse(a) as string[];
-      const claimedB = JSON.parse(b) as string[];
-      const all = [...claimedA, ...claimedB].sort();
-      assert.deepEqual(all, [...ids].sort());
-      assert.equal(new Set(all).size, ids.length);
-      for (const id of ids) assert.equal((await store.getDelivery(id))?.status, 'done');
+      const claimer = () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db, 'claim'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+        const done = new Promise<string[]>((resolve, reject) => {
+          child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.split('\n')[1]!) as string[]) : reject(new Error(`claimer exited ${code}`))));
+        });
+        return { child, done, ready: () => out.startsWith('ready') };
+      };
+      const a = claimer();
+      const b = claimer();
+      try {
+        await waitFor('both claimers ready', () => a.ready() && b.ready(), 20_000);
+        writeFileSync(`${db}.go`, '');
+        const [claimedA, claimedB] = await Promise.all([a.done, b.done]);
+        const all = [...claimedA, ...claimedB].sort();
+        assert.deepEqual(all, [...ids].sort());
+        assert.equal(new Set(all).size, ids.length);
+        assert.ok(claimedA.length > 0 && claimedB.length > 0, `both claimed: ${claimedA.length} + ${claimedB.length}`);
+        for (const id of ids) assert.equal((await store.getDelivery(id))?.status, 'done');
+      } finally {
+        a.child.kill();
+        b.child.kill();
+      }
     });
   });
 
