@@ -317,7 +317,7 @@ export function approvalMessage(ap: PullApprovers, o: MessageOptions): string {
   const filesApproved = ap.areFilesApproved();
   const needsFiles = !filesApproved && !manual;
   let m = '';
-  if (!ap.requirementsMet() && manual) m += '\nApproval requirements bypassed by manually added approval.\n';
+  if (!ap.requirementsMet() && manual) m += '\nApproval requirements bypassed by manually added approval.\n\n';
   m += 'This pull-request has been approved by:';
   ap.listApprovals().forEach((a, i) => {
     m += (i > 0 ? ', ' : ' ') + approvalString(a);
@@ -335,21 +335,21 @@ export function approvalMessage(ap: PullApprovers, o: MessageOptions): string {
       m += `${once}please ask for approval from ${userLinks(assigned)}.${process}`;
     }
   }
-  m += '\n';
+  m += '\n\n';
   if (ap.requireIssue) {
-    if (ap.associatedIssue) m += `Associated issue: *#${ap.associatedIssue}*\n`;
+    if (ap.associatedIssue) m += `Associated issue: *#${ap.associatedIssue}*\n\n`;
     else if (ap.noIssueApprovers().size > 0) {
       m += 'Associated issue requirement bypassed by:';
       ap.listNoIssueApprovals().forEach((a, i) => {
         m += (i > 0 ? ', ' : ' ') + approvalString(a);
       });
-      m += '\n';
-    } else if (manual) m += '*No associated issue*. Requirement bypassed by manually added approval.\n';
-    else m += '*No associated issue*. Update pull-request body to add a reference to an issue, or get approval with `/approve no-issue`\n';
+      m += '\n\n';
+    } else if (manual) m += '*No associated issue*. Requirement bypassed by manually added approval.\n\n';
+    else m += '*No associated issue*. Update pull-request body to add a reference to an issue, or get approval with `/approve no-issue`\n\n';
   }
-  m += `The full list of commands accepted by this bot can be found [here](${o.commandHelpLink}?repo=${o.org}%2F${o.repo}).\n`;
-  if (filesApproved || manual) m += `The pull request process is described [here](${o.prProcessLink})\n`;
-  m += `<details ${needsFiles ? 'open' : ''}>\nNeeds approval from an approver in each of these files:\n`;
+  m += `The full list of commands accepted by this bot can be found [here](${o.commandHelpLink}?repo=${o.org}%2F${o.repo}).\n\n`;
+  if (filesApproved || manual) m += `The pull request process is described [here](${o.prProcessLink})\n\n`;
+  m += `<details ${needsFiles ? 'open' : ''}>\nNeeds approval from an approver in each of these files:\n\n`;
   const baseURL = `${o.linkURL.replace(/\/+$/, '')}/${o.org}/${o.repo}`;
   const unapproved = ap.unapprovedFiles();
   const filesApprovers = ap.filesApprovers();
