@@ -48,7 +48,12 @@ export function createHookApp(deps: HookAppDeps): Hono {
       });
       if (isNew) {
         log.debug({ delivery: delivery.id, event: delivery.event, orderKey: delivery.orderKey }, 'delivery stored');
-        onAccepted?.(delivery, headersOf(c.req.raw.headers));
+        try {
+          onAccepted?.(delivery, headersOf(c.req.raw.headers));
+        } catch (err) {
+          // The delivery is stored: GitHub must hear 200 whatever happens to the extras.
+          log.error({ err, delivery: delivery.id }, 'post-intake step failed');
+        }
       } else {
         log.info({ delivery: delivery.id, event: delivery.event }, 'redelivery of a stored delivery: not queued again');
       }

@@ -135,7 +135,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       for (const d of claimed) {
         const p = handleDelivery(d)
-          .catch((err: unknown) => log.error({ err, delivery: d.id }, 'delivery handling failed'))
+          .catch(async (err: unknown) => {
+            // Not a plugin failure (those are caught per task): the Store or the config failed. Put the
+            // delivery back rather than leave it claimed until the next restart.
+            log.error({ err, delivery: d.id }, 'delivery handling failed');
+            const notBefore = new Date(clock.now().getTime() + retryBaseMs).toISOString();
+            await store.retryDelivery(d.id, `dispatcher: ${(err as Error)?.message ?? String(err)}`, notBefore).catch(
+              (err2: unknown) => log.error({ err: err2, delivery: d.id }, 'could not requeue delivery'),
+            );
+          })
           .finally(() => {
             inFlight.delete(d.id);
             wake();

@@ -228,3 +228,25 @@ describe('dispatcher', () => {
     assert.deepEqual(v, [['reader', 'false'], ['writer', 'true']]);
   });
 });
+
+describe('dispatcher failures outside plugins', () => {
+  it('puts a delivery back when the config snapshot cannot be read, and handles it once it can', async (t) => {
+    const calls: string[] = [];
+    let broken = true;
+    const snap = snapshotFor({ org: ['r'] });
+    const { store, dispatcher } = setup(t, [recorder('r', calls)], snap, {
+      snapshot: () => {
+        if (broken) throw new Error('config unavailable');
+        return snap;
+      },
+    });
+    const id = await enqueue(store, issueCommentPayload({ body: 'later' }));
+    await dispatcher.start();
+    await waitFor(async () => (await store.getDelivery(id))?.lastError !== undefined, 5000, 'first attempt failed');
+    assert.equal(calls.length, 0);
+    assert.match((await store.getDelivery(id))?.lastError ?? '', /config unavailable/);
+    broken = false;
+    await waitFor(async () => (await store.getDelivery(id))?.status === 'done', 5000, 'handled after recovery');
+    assert.deepEqual(calls, [`r:${id}:later`]);
+  });
+});
