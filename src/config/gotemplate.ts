@@ -584,8 +584,8 @@ class Parser {
     let elseList: TNode[] | undefined;
     if (body.stop.s === 'else') {
       const after = this.peek();
-      if ((kind === 'if' && after.k === 'ident' && after.s === 'if') || (kind === 'with' && after.k === 'ident' && after.s === 'with')) {
-        // {{else if x}} ≡ {{else}}{{if x}}…{{end}}{{end}}, sharing the single {{end}}.
+      if (after.k === 'ident' && (after.s === 'if' || after.s === 'with')) {
+        // {{else if x}} ≡ {{else}}{{if x}}…{{end}}{{end}}, sharing the single {{end}} (likewise else with).
         this.next();
         elseList = [this.parseControl(after)];
       } else {

@@ -116,9 +116,15 @@ describe('go templates: language', () => {
     { name: 'parenthesised args with a field chain', src: '{{(index .l 0).name}}', data: { l: [{ name: 'n' }] }, want: 'n' },
     { name: 'literals', src: '{{1.5}} {{0x10}} {{\'a\'}} {{`raw\\n`}} {{nil | print}}', want: '1.5 16 97 raw\\n <nil>' },
     { name: 'slices and maps print like Go', src: '{{.l}} {{.m}}', data: { l: [1, 'a'], m: { b: 1, a: [2] } }, want: '[1 a] map[a:[2] b:1]' },
+    { name: 'else with', src: '{{with .a}}A{{else with .b}}B={{.}}{{else}}none{{end}}', data: { b: 'x' }, want: 'B=x' },
+    { name: 'with ... else if', src: '{{with .a}}A{{else if .b}}B{{end}}', data: { b: 1 }, want: 'B' },
+    { name: 'trim markers around else and end', src: '{{if .a -}}\n  yes\n{{- else -}}\n  no\n{{- end}}', data: { a: true }, want: 'yes' },
+    { name: 'pipeline into len and eq', src: '{{.l | len}} {{"a" | eq "a"}}', data: { l: [1, 2, 3] }, want: '3 true' },
+    { name: 'with declaration', src: '{{with $p := index .l 0}}{{$p.n}}{{end}}', data: { l: [{ n: 'first' }] }, want: 'first' },
+    { name: 'nil data prints no value', src: '{{.}}', data: undefined, want: '<no value>' },
     { name: 'newlines inside an action', src: '{{with\n .a}}{{.}}{{end}}', data: { a: 'x' }, want: 'x' },
   ];
-  for (const c of cases) it(c.name, () => assert.equal(render(c.src, c.data ?? {}), c.want));
+  for (const c of cases) it(c.name, () => assert.equal(render(c.src, 'data' in c ? c.data : {}), c.want));
 });
 
 describe('go templates: ProwJob Go names', () => {
