@@ -49,7 +49,9 @@ export function createCommand(): Command {
       collectDefaultMetrics({ register: registry });
       // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
       // executor: a second executor instance in this process would misread runs the controller drives.
-      const sinker = createSinker({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry });
+      const sinker = createSinker({
+        store, deliveries: store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
+      });
       if (flags.runOnce) {
         try {
           await sinker.syncOnce();

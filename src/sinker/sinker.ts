@@ -31,6 +31,11 @@ export interface SinkerCleanup {
   deleteRun(name: string): Promise<void>;
 }
 
+/** Old webhook deliveries (SqliteStore has it): done and failed ones received before `before` are deleted. */
+export interface DeliveryPruner {
+  pruneDeliveries(before: Date): number | Promise<number>;
+}
+
 export interface SinkerClock {
   now(): Date;
 }
@@ -42,6 +47,8 @@ export interface SinkerDeps {
   log: Logger;
   clock?: SinkerClock;
   executor?: SinkerCleanup;
+  /** Also delete handled webhook deliveries older than max_prowjob_age (not in dry run). */
+  deliveries?: DeliveryPruner;
   /** Log what would be deleted and delete nothing. */
   dryRun?: boolean;
   /** Where upstream's sinker_* gauges are registered; none when absent. */
@@ -59,6 +66,7 @@ export interface SinkerPassResult {
   runsSeen: number;
   runsDeleted: Record<RunCleanReason, string[]>;
   runErrors: number;
+  deliveriesDeleted: number;
 }
 
 export interface Sinker {
@@ -155,6 +163,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
       runsSeen: 0,
       runsDeleted: { aged: [], ttled: [], orphaned: [] },
       runErrors: 0,
+      deliveriesDeleted: 0,
     };
 
     const prowjobs = await deps.store.listProwJobs();
@@ -175,11 +184,20 @@ export function createSinker(deps: SinkerDeps): Sinker {
 
     if (deps.executor) await cleanRuns(deps.executor, config, byName, { now, maxPodAge, terminatedPodTTL }, result);
 
+    if (deps.deliveries && !deps.dryRun) {
+      try {
+        result.deliveriesDeleted = await deps.deliveries.pruneDeliveries(new Date(now - maxProwJobAge));
+      } catch (err) {
+        log.error({ err }, 'error pruning deliveries');
+      }
+    }
+
     log.info({
       prowjobs: result.prowjobsSeen,
       deleted: result.prowjobsDeleted.aged.length + result.prowjobsDeleted['aged-periodic'].length,
       runs: result.runsSeen,
       runs_deleted: result.runsDeleted.aged.length + result.runsDeleted.ttled.length + result.runsDeleted.orphaned.length,
+      deliveries_deleted: result.deliveriesDeleted,
       dry_run: deps.dryRun ?? false,
     }, 'sinker pass complete');
     if (metrics) {

@@ -112,6 +112,21 @@ describe('sinker', () => {
     assert.deepEqual(await names(), ['p1-newest', 'p2-running']);
   });
 
+  it('prunes handled deliveries older than max_prowjob_age', async () => {
+    const delivery = (id: string, receivedAt: string) => ({ id, event: 'ping', payload: '{}', receivedAt });
+    await store.enqueueDelivery(delivery('old-done', hoursAgo(50)));
+    await store.enqueueDelivery(delivery('old-queued', hoursAgo(50)));
+    await store.enqueueDelivery(delivery('new-done', hoursAgo(1)));
+    for (const d of await store.claimDeliveries(10)) if (d.id !== 'old-queued') await store.completeDelivery(d.id);
+    await store.retryDelivery('old-queued', 'later', undefined);
+    const sinker = createSinker({ store, config: constant(config({ max_prowjob_age: '48h' })), clock, log, deliveries: store });
+    const result = await sinker.syncOnce();
+    assert.equal(result.deliveriesDeleted, 1);
+    assert.equal(await store.getDelivery('old-done'), undefined);
+    assert.equal((await store.getDelivery('old-queued'))?.status, 'queued');
+    assert.equal((await store.getDelivery('new-done'))?.status, 'done');
+  });
+
   it('dry run deletes nothing but reports what it would delete', async () => {
     await store.createProwJob(job('old-done', { start: 500, done: 499 }));
     const sinker = createSinker({ store, config: constant(config()), clock, log, dryRun: true });
