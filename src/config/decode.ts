@@ -72,8 +72,18 @@ export interface DecodeContext {
   issues: IssueList;
 }
 
+const plainKeyCache = new Map<string, boolean>();
+function isPlainKey(key: string): boolean {
+  let v = plainKeyCache.get(key);
+  if (v === undefined) {
+    v = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key);
+    if (plainKeyCache.size < 10_000) plainKeyCache.set(key, v);
+  }
+  return v;
+}
+
 export function keyPath(path: string, key: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  if (isPlainKey(key)) return path ? `${path}.${key}` : key;
   return `${path}[${JSON.stringify(key)}]`;
 }
 

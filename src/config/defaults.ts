@@ -243,7 +243,7 @@ const NESTED = new Set(['utility_images', 'resources', 'gcs_configuration', 'cen
 /** Upstream DecorationConfig.ApplyDefault: job values win; nil/empty falls back; nested structs field by field. */
 export function applyDecorationDefault(job: DecorationConfig | undefined, def: DecorationConfig | undefined): DecorationConfig {
   if (!def) return { ...(job ?? {}) };
-  if (!job) return structuredClone(def);
+  if (!job) return clonePlain(def);
   const out: Obj = { ...(job as Obj) };
   for (const [k, dv] of Object.entries(def as Obj)) {
     const jv = out[k];
@@ -256,7 +256,7 @@ export function applyDecorationDefault(job: DecorationConfig | undefined, def: D
         } else if (isEmpty(merged[nk])) merged[nk] = ndv;
       }
       out[k] = merged;
-    } else if (isEmpty(jv)) out[k] = structuredClone(dv);
+    } else if (isEmpty(jv)) out[k] = clonePlain(dv);
   }
   return out as DecorationConfig;
 }
@@ -326,12 +326,14 @@ export function applyPresets(job: JobBase, presets: readonly Preset[]): string[]
   if (!spec) return problems;
   const labels = job.labels ?? {};
   for (const preset of presets) {
-    const pl = preset.labels ?? {};
+    const pl = preset.labels;
     let applies = true;
-    for (const k in pl) {
-      if (labels[k] !== pl[k]) {
-        applies = false;
-        break;
+    if (pl) {
+      for (const k in pl) {
+        if (labels[k] !== pl[k]) {
+          applies = false;
+          break;
+        }
       }
     }
     if (!applies) continue;
@@ -340,24 +342,24 @@ export function applyPresets(job: JobBase, presets: readonly Preset[]): string[]
       for (const ev of preset.env ?? []) {
         c.env ??= [];
         if (c.env.some((x) => x?.name === ev.name)) problems.push(`env var duplicated in pod spec: ${ev.name}`);
-        else c.env.push(structuredClone(ev));
+        else c.env.push(clonePlain(ev));
       }
       for (const vm of preset.volumeMounts ?? []) {
         const mounts = ((c.volumeMounts as Array<{ name: string }> | undefined) ??= []);
         if (mounts.some((x) => x?.name === vm.name)) problems.push(`volume mount duplicated in pod spec: ${vm.name}`);
-        else mounts.push(structuredClone(vm));
+        else mounts.push(clonePlain(vm));
       }
     }
     for (const v of preset.volumes ?? []) {
       spec.volumes ??= [];
       if ((spec.volumes as Array<{ name?: string }>).some((x) => x?.name === v.name)) problems.push(`volume duplicated in pod spec: ${v.name}`);
-      else spec.volumes.push(structuredClone(v));
+      else spec.volumes.push(clonePlain(v));
     }
     for (const t of preset.tolerations ?? []) {
       const tols = ((spec.tolerations as unknown[] | undefined) ??= []);
       const key = JSON.stringify(t);
       if (tols.some((x) => JSON.stringify(x) === key)) problems.push(`toleration duplicated in pod spec: ${key}`);
-      else tols.push(structuredClone(t));
+      else tols.push(clonePlain(t));
     }
   }
   return problems;
@@ -409,4 +411,13 @@ function validateTemplates(raw: Obj, file: string, issues: IssueList): void {
   ((deck.external_agent_logs as Obj[] | undefined) ?? []).forEach((e, i) => {
     if (e) check(e, 'url_template', `deck.external_agent_logs[${i}].url_template`, e.url_template);
   });
+}
+
+/** Deep copy of decoded YAML data (plain objects, arrays, scalars): much cheaper than structuredClone. */
+export function clonePlain<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(clonePlain) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = clonePlain((v as Record<string, unknown>)[k]);
+  return out as T;
 }

@@ -39,6 +39,12 @@ export function setCompiledRegexes(job: object, c: Compiled): void {
   compiled.set(job, c);
 }
 
+function triggerRe(job: Presubmit): GoRegexp | undefined {
+  const c = compiledFor(job);
+  if (!c.trigger && job.trigger) c.trigger = compileRegex(job.trigger); // default triggers are compiled on first use
+  return c.trigger;
+}
+
 export function runsAgainstAllBranches(b: Brancher): boolean {
   return (b.branches?.length ?? 0) === 0 && (b.skip_branches?.length ?? 0) === 0;
 }
@@ -145,7 +151,7 @@ export function postsubmitShouldRun(job: Postsubmit, input: PostsubmitRunInput):
 
 /** Does this comment body ask for the job (its `trigger` regex, searched unanchored)? */
 export function triggerMatches(job: Presubmit, body: string): boolean {
-  const re = compiledFor(job).trigger;
+  const re = triggerRe(job);
   return re ? re.test(body) : false;
 }
 

@@ -4,7 +4,7 @@ import { CronError, parseCron } from './cron.js';
 import { lineOf } from './decode.js';
 import { DurationError, parseDurationNanos } from './duration.js';
 import type { IssueList } from './errors.js';
-import { branchersIntersect, setCompiledRegexes } from './match.js';
+import { branchersIntersect, defaultRerunCommandFor, defaultTriggerFor, setCompiledRegexes } from './match.js';
 import { compileAlternation, compileRegex, RegexError, type GoRegexp } from './regex.js';
 import type { Config, JobBase, Periodic, Postsubmit, Presubmit } from './types.js';
 import type { JobKind } from './defaults.js';
@@ -192,6 +192,9 @@ function validateJob(config: Config, rec: JobRecord, queues: Set<string>, issues
       const p = j as Presubmit;
       if ((p.trigger && !p.rerun_command) || (!p.trigger && p.rerun_command)) {
         err(p.trigger ? 'rerun_command' : 'trigger', `either both of job.Trigger and job.RerunCommand must be set, wasnt the case for job ${JSON.stringify(name)}`);
+      } else if (p.trigger === defaultTriggerFor(name) && p.rerun_command === defaultRerunCommandFor(name) && NAME_RE.test(name)) {
+        // The default trigger of a valid name always compiles and always matches its rerun command:
+        // it is compiled on first use instead (thousands of unique patterns otherwise).
       } else if (p.trigger) {
         compiled.trigger = tryCompile('trigger', p.trigger);
         if (compiled.trigger && !compiled.trigger.test(p.rerun_command)) {

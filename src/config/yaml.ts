@@ -1,6 +1,7 @@
 // YAML 1.1 (go-yaml v2 dialect) into a small positioned tree that the decoder walks.
 // Aliases are resolved and `<<` merge keys applied here, so the decoder sees plain maps and lists.
 import { readFileSync } from 'node:fs';
+import { parseYamlFast } from './yaml-fast.js';
 import { gunzipSync } from 'node:zlib';
 import {
   Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument,
@@ -46,6 +47,13 @@ export function readFileMaybeGzip(path: string): string {
 }
 
 export function parseYaml(src: string): ParsedYaml {
+  const fast = parseYamlFast(src);
+  if (fast) return { root: fast.root, errors: [] };
+  return parseYamlFull(src);
+}
+
+/** The full `yaml` library parse (the reference the fast path is checked against). */
+export function parseYamlFull(src: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src, { version: '1.1', lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
   const errors: ParsedYaml['errors'] = [];
@@ -89,7 +97,9 @@ function convert(
     const v = node.value;
     let value: YScalar['value'];
     if (v === null || v === undefined) value = null;
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
+    else if (typeof v === 'number' && Number.isNaN(v) && !/^\.(?:nan|NaN|NAN)$/.test(node.source ?? '')) {
+      value = node.source ?? ''; // the library reads a lone "." as a 1.1 float; go-yaml keeps the string
+    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
     else if (typeof v === 'bigint') value = Number(v);
     else if (v instanceof Date) value = v.toISOString();
     else value = String(v);
