@@ -1,0 +1,153 @@
+// Fixtures for the misc plugin tests (hold, label, assign, help, size, lifecycle, wip, release-note,
+// heart, shrug, yuks): the fake GitHub, the real Octokit client over HTTP, webhook payloads built from the
+// fake's own REST JSON (so their shapes are GitHub's) and demultiplexed by src/plugins/events.ts, and
+// plugins.yaml parsed by the real loader.
+import { createGitHubClient } from '../../../src/github/client.js';
+import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
+import type { FakeSeed, SeedIssue, SeedPull } from '../../../src/github/fake/state.js';
+import type { GitHubClient } from '../../../src/github/types.js';
+import { parsePluginsConfig } from '../../../src/config/plugins.js';
+import { IssueList, formatIssue } from '../../../src/config/errors.js';
+import type { Config, PluginsConfig } from '../../../src/config/types.js';
+import { createSilentLogger } from '../../../src/observability/logger.js';
+import { demuxEvent } from '../../../src/plugins/events.js';
+import type { GenericCommentEvent, PluginContext, TypedEvent } from '../../../src/plugins/types.js';
+
+export const BOT = 'k8s-ci-robot';
+export const REPO = 'org/repo';
+export const log = createSilentLogger();
+
+export interface World {
+  gh: FakeGitHub;
+  client: GitHubClient;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const gh = await startFakeGitHub();
+  // No retries and no ETag cache: every handler call is one HTTP request we can count.
+  const client = createGitHubClient({ baseUrl: gh.url, token: 'test-token', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
+  return { gh, client, close: () => gh.close() };
+}
+
+/** plugins.yaml text through the real decoder, defaults and validation; throws on any error. */
+export function pluginConfig(yaml = '{}'): PluginsConfig {
+  const issues = new IssueList(false);
+  const pc = parsePluginsConfig('plugins.yaml', yaml, issues, { checkUnknownPlugins: false });
+  if (issues.errors.length > 0) throw new Error(issues.errors.map(formatIssue).join('\n'));
+  return pc;
+}
+
+export function contextFor(w: World, deliveryId: string, pc: PluginsConfig = pluginConfig()): PluginContext {
+  return {
+    github: w.client, config: {} as Config, pluginConfig: pc, jobs: undefined as never, log, deliveryId,
+    clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+  };
+}
+
+/**
+ * The usual world: org/repo with `labels`, members `trusted-member`, collaborators `collab1`, `collab2`,
+ * and either issue #1 or PR #1 by `author`.
+ */
+export function seed(o: {
+  isPR?: boolean;
+  labels?: string[];
+  repoLabels?: string[];
+  state?: 'open' | 'closed';
+  author?: string;
+  title?: string;
+  body?: string;
+  draft?: boolean;
+  assignees?: string[];
+  requestedReviewers?: string[];
+  comments?: { author: string; body: string }[];
+  files?: Record<string, string | null>;
+  repoFiles?: Record<string, string>;
+  base?: string;
+  orgs?: FakeSeed['orgs'];
+  extraIssues?: SeedIssue[];
+  extraPulls?: SeedPull[];
+  users?: string[];
+} = {}): FakeSeed {
+  const item = {
+    repo: REPO, number: 1, author: o.author ?? 'author', title: o.title ?? 'A thing', body: o.body ?? 'some text',
+    labels: o.labels ?? [], state: o.state ?? 'open', assignees: o.assignees ?? [], comments: o.comments ?? [],
+  };
+  return {
+    bot: BOT,
+    users: ['author', 'rando', 'trusted-member', 'collab1', 'collab2', 'alice', 'bob', 'outsider', 'fejta', 'spxtr', ...(o.users ?? [])],
+    orgs: o.orgs ?? { org: { members: ['trusted-member', 'alice', 'bob'] } },
+    repos: [{
+      repo: REPO, defaultBranch: 'master', files: o.repoFiles ?? { 'README.md': 'hello\n' },
+      collaborators: ['collab1', 'collab2'],
+      labels: o.repoLabels ?? [...new Set([...(o.labels ?? [])])],
+    }],
+    issues: o.isPR === true ? (o.extraIssues ?? []) : [item, ...(o.extraIssues ?? [])],
+    pulls: o.isPR === true
+      ? [{ ...item, draft: o.draft ?? false, files: o.files, requestedReviewers: o.requestedReviewers, base: o.base }, ...(o.extraPulls ?? [])]
+      : (o.extraPulls ?? []),
+  };
+}
+
+async function restJson(gh: FakeGitHub, path: string): Promise<Record<string, any>> {
+  const res = await fetch(`${gh.url}${path}`, { headers: { authorization: 'token test-token', accept: 'application/vnd.github+json' } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+  return (await res.json()) as Record<string, any>;
+}
+
+export interface Delivery {
+  type: string;
+  id: string;
+  payload: Record<string, any>;
+}
+
+let nextCommentId = 700000;
+
+/** An `issue_comment` delivery by `user` on org/repo#number (issue or PR, as the fake has it). */
+export async function commentDelivery(gh: FakeGitHub, user: string, body: string, o: { number?: number; action?: string; id?: string } = {}): Promise<Delivery> {
+  const n = o.number ?? 1;
+  const issue = await restJson(gh, `/repos/${REPO}/issues/${n}`);
+  const repository = await restJson(gh, `/repos/${REPO}`);
+  const commentId = nextCommentId++;
+  const comment = {
+    id: commentId, node_id: `IC_${commentId}`, body, user: { login: user, type: 'User' },
+    html_url: `${issue.html_url as string}#issuecomment-${commentId}`, created_at: '2026-11-27T12:00:00Z', updated_at: '2026-11-27T12:00:00Z',
+    author_association: 'NONE',
+  };
+  return { type: 'issue_comment', id: o.id ?? `delivery-${commentId}`, payload: { action: o.action ?? 'created', issue, comment, repository, sender: { login: user, type: 'User' } } };
+}
+
+/** A `pull_request` delivery for org/repo#number as the fake has it now. */
+export async function pullRequestDelivery(gh: FakeGitHub, action: string, o: { number?: number; label?: string; sender?: string; id?: string } = {}): Promise<Delivery> {
+  const pr = await restJson(gh, `/repos/${REPO}/pulls/${o.number ?? 1}`);
+  const payload: Record<string, any> = { action, number: pr.number, pull_request: pr, repository: pr.base.repo, sender: { login: o.sender ?? pr.user.login, type: 'User' } };
+  if (o.label !== undefined) payload.label = { name: o.label, color: 'ededed' };
+  return { type: 'pull_request', id: o.id ?? `delivery-pr-${action}-${nextCommentId++}`, payload };
+}
+
+export function genericOf(d: Delivery): GenericCommentEvent {
+  const { generic } = demuxEvent(d.type, d.id, d.payload);
+  if (!generic) throw new Error(`delivery ${d.id} has no generic comment view`);
+  return generic;
+}
+
+export function typedOf<K extends TypedEvent['kind']>(d: Delivery, kind: K): Extract<TypedEvent, { kind: K }> {
+  const { typed } = demuxEvent(d.type, d.id, d.payload);
+  if (!typed || typed.kind !== kind) throw new Error(`delivery ${d.id} is not a ${kind}`);
+  return typed as Extract<TypedEvent, { kind: K }>;
+}
+
+/** Writes as short strings: `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`. */
+export function writes(gh: FakeGitHub): string[] {
+  return gh.calls({ write: true }).map((c) => c.route);
+}
+
+/** Every call, reads included, as `METHOD /route`. */
+export function allCalls(gh: FakeGitHub): string[] {
+  return gh.calls().map((c) => c.route);
+}
+
+/** Bodies of the bot's comments on org/repo#number. */
+export function botComments(gh: FakeGitHub, number = 1): string[] {
+  return gh.comments(REPO, number).filter((c) => c.user === BOT).map((c) => c.body);
+}
