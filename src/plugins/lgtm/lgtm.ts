@@ -21,7 +21,7 @@ export function addLgtmNotification(treeHash: string): string {
 
 export type LgtmGitHub = Pick<
   GitHubClient,
-  | 'botUser' | 'isCollaborator' | 'addLabel' | 'removeLabel' | 'assignIssue' | 'createComment' | 'listIssueLabels'
+  | 'botUser' | 'isCollaborator' | 'getIssue' | 'addLabel' | 'removeLabel' | 'assignIssue' | 'createComment' | 'listIssueLabels'
   | 'getPullRequest' | 'listPullRequestFiles' | 'listComments' | 'deleteComment' | 'getCommit' | 'listTeams'
   | 'listTeamMembers' | 'requestReview'
 >;
@@ -106,7 +106,11 @@ async function handle(d: LgtmDeps, wantLGTM: boolean, rc: ReviewCtx): Promise<vo
     await replyOnce(d, rc, 'changing LGTM is restricted to collaborators');
     return;
   }
-  if (!isAuthor && !isAssignee && !skip) {
+  // The issue (labels and current assignees) is read before assigning, so a redelivery does not assign
+  // again: the payload's assignee list is as old as the delivery.
+  const issue = await d.github.getIssue(org, repo, number);
+  const assigned = isAssignee || issue.assignees.some((a) => sameLogin(a, rc.author));
+  if (!isAuthor && !assigned && !skip) {
     try {
       await d.github.assignIssue(org, repo, number, [rc.author]);
     } catch (err) {
@@ -124,8 +128,7 @@ async function handle(d: LgtmDeps, wantLGTM: boolean, rc: ReviewCtx): Promise<vo
       return;
     }
   }
-  const labels = await d.github.listIssueLabels(org, repo, number);
-  const hasLGTM = labels.includes(LGTM_LABEL);
+  const hasLGTM = issue.labels.includes(LGTM_LABEL);
   const opts = lgtmFor(d.pluginConfig, org, repo);
   if (hasLGTM && !wantLGTM) {
     d.log.info({ label: LGTM_LABEL }, 'removing lgtm');
