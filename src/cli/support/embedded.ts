@@ -1,0 +1,168 @@
+// The embedded system behind `prow up`: every component in one process over one data directory.
+// Wiring only: each component is built from its own module and they meet at the Store and config.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { createLocalArtifactStore } from '../../artifacts/local.js';
+import { loadConfigAgent, type ConfigAgent } from '../../config/agent.js';
+import { createStoreBuildIdSource } from '../../controller/build-id.js';
+import { createController } from '../../controller/plank.js';
+import { startCrier } from '../../crier/crier.js';
+import { createLocalExecutor } from '../../executor/local.js';
+import { createGitHubClient } from '../../github/client.js';
+import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
+import { fileSecretSource } from '../../hook/secrets.js';
+import { startHookServer } from '../../hook/server.js';
+import { createHorologium } from '../../horologium/horologium.js';
+import { builtinPlugins } from '../../plugins/registry.js';
+import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
+import { createSinker } from '../../sinker/sinker.js';
+import { openSqliteStore, storePath } from '../../store/sqlite.js';
+import { startDeckServer, type DeckServer } from './deck-server.js';
+import { DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  configPath: string;
+  jobConfigPath?: string;
+  pluginConfigPath?: string;
+  hookPort: number;
+  deckPort: number;
+  fakeGitHubPort: number;
+  healthPort?: number;
+  metricsPort?: number;
+  hmacSecretFile?: string;
+  githubTokenPath?: string;
+  githubEndpoint?: string;
+  githubAppId?: string;
+  githubAppPrivateKeyPath?: string;
+  dryRun: boolean;
+  hostname?: string;
+  log: Logger;
+}
+
+export interface EmbeddedSystem {
+  demo: boolean;
+  hookUrl: string;
+  deckUrl: string;
+  fakeGitHubUrl?: string;
+  hmacSecretFile: string;
+  close(): Promise<void>;
+}
+
+/** The webhook secret: the given file, else one generated once into the data directory. */
+function ensureHmacFile(dataDir: string, given: string | undefined): string {
+  if (given) return given;
+  const file = join(dataDir, 'hmac-secret');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  else readFileSync(file); // fail early when it is unreadable
+  return file;
+}
+
+export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem> {
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const log = o.log;
+  const host = o.hostname ?? '127.0.0.1';
+  const demo = !o.githubTokenPath && !o.githubAppId;
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        log.error({ err }, 'shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    const agent: ConfigAgent = await loadConfigAgent({
+      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, log: log.child({ component: 'config' }),
+    });
+    closers.push(() => agent.close());
+
+    let fake: FakeGitHub | undefined;
+    let gitEnv: Record<string, string> | undefined;
+    if (demo) {
+      fake = await startFakeGitHub({ port: o.fakeGitHubPort, host, dataDir: join(dataDir, 'fake-github') });
+      closers.push(() => fake?.close());
+      await seedDemo(fake);
+      // Jobs clone https://github.com/<org>/<repo>.git; in demo mode git reads the fake's repositories instead.
+      const reposRoot = dirname(dirname(await fake.repoDir(`${DEMO_ORG}/${DEMO_REPO}`)));
+      gitEnv = {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: `url.file://${reposRoot}/.insteadOf`,
+        GIT_CONFIG_VALUE_0: 'https://github.com/',
+      };
+    }
+
+    const github = createGitHubClient({
+      baseUrl: fake ? fake.url : o.githubEndpoint,
+      ...(fake ? { token: DEMO_TOKEN, retry: { retryAfterBaseValue: 1 }, throttle: false } : {}),
+      ...(o.githubTokenPath ? { tokenPath: o.githubTokenPath } : {}),
+      ...(o.githubAppId ? { appId: o.githubAppId } : {}),
+      ...(o.githubAppPrivateKeyPath ? { privateKeyPath: o.githubAppPrivateKeyPath } : {}),
+      dryRun: o.dryRun,
+      log: log.child({ component: 'github' }),
+    });
+
+    const store = openSqliteStore(storePath(dataDir), { log });
+    closers.push(() => store.close());
+    const artifacts = createLocalArtifactStore({ root: join(dataDir, 'artifacts') });
+    const executor = createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
+    closers.push(() => executor.close());
+
+    const config = () => agent.current().config;
+    const controller = createController({
+      store, executor, config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+    });
+    await controller.start();
+    closers.push(() => controller.stop());
+
+    const crier = startCrier({ store, github, config, log: log.child({ component: 'crier' }) });
+    closers.push(() => crier.close());
+
+    const sinker = createSinker({ store, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor) });
+    sinker.start();
+    closers.push(() => sinker.stop());
+
+    const horologium = createHorologium({ store, config, log: log.child({ component: 'horologium' }) });
+    horologium.start();
+    closers.push(() => horologium.stop());
+
+    const hmacSecretFile = ensureHmacFile(dataDir, o.hmacSecretFile);
+    const hook = await startHookServer({
+      port: o.hookPort,
+      hostname: host,
+      ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
+      ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
+      store,
+      snapshot: () => {
+        const s = agent.current();
+        return { config: s.config, pluginConfig: s.plugins };
+      },
+      github,
+      plugins: builtinPlugins,
+      log: log.child({ component: 'hook' }),
+      secrets: fileSecretSource(hmacSecretFile),
+    });
+    closers.push(() => hook.close());
+
+    const deck: DeckServer = await startDeckServer({ port: o.deckPort, hostname: host, store, artifacts, log: log.child({ component: 'deck' }) });
+    closers.push(() => deck.close());
+
+    return {
+      demo,
+      hookUrl: `${hook.url}`,
+      deckUrl: deck.url,
+      ...(fake ? { fakeGitHubUrl: fake.url } : {}),
+      hmacSecretFile,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
