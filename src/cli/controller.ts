@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { createLocalArtifactStore } from '../artifacts/local.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../controller/build-id.js';
+import { startInstrumentation } from '../controller/instrumentation.js';
+import { createControllerMetrics } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
 import { createLocalExecutor } from '../executor/local.js';
 import { createLogger } from '../observability/logger.js';
@@ -17,6 +19,14 @@ interface ControllerFlags {
   totUrl?: string;
   buildIds: string;
   dryRun?: boolean;
+  healthPort?: number;
+  metricsPort?: number;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${value}: not a port number`);
+  return port;
 }
 
 export function createControllerCommand(name: string): Command {
@@ -29,6 +39,8 @@ export function createControllerCommand(name: string): Command {
     .option('--tot-url <url>', 'vend build ids from tot (GET <url>/vend/<job>)')
     .option('--build-ids <source>', 'without --tot-url: "store" (per-job counters in the store) or "snowflake" (upstream default)', 'store')
     .option('--dry-run', 'log what would change; start nothing, write nothing')
+    .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
+    .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
     .action(async (flags: ControllerFlags) => {
       const log = createLogger().child({ component: name });
       if (flags.buildIds !== 'store' && flags.buildIds !== 'snowflake') {
@@ -41,15 +53,20 @@ export function createControllerCommand(name: string): Command {
       const buildIdSource = flags.totUrl
         ? createTotBuildIdSource({ url: flags.totUrl })
         : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);
+      const metrics = createControllerMetrics({ defaultMetrics: true });
       const controller = createController({
-        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
+        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true, metrics,
       });
       await controller.start();
+      const instrumentation = await startInstrumentation({
+        healthPort: flags.healthPort, metricsPort: flags.metricsPort, registry: metrics.registry, log,
+      });
       // Jobs keep running when the controller stops: the next controller re-attaches to them.
       const keepAlive = setInterval(() => undefined, 1 << 30);
       const stop = (): void => {
         clearInterval(keepAlive);
         void controller.stop()
+          .then(() => instrumentation.close())
           .then(() => executor.close())
           .then(() => store.close())
           .finally(() => config.close());

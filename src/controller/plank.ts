@@ -15,6 +15,7 @@ import type { Logger } from '../observability/logger.js';
 import { AlreadyExistsError, ConflictError, type ProwJobStore, type Watch } from '../store/types.js';
 import { createSnowflakeBuildIdSource, type BuildIdSource } from './build-id.js';
 import { jobURL } from '../api/job-url.js';
+import type { ControllerMetrics } from './metrics.js';
 
 export type ControllerConfig = Pick<Config, 'plank'> & Partial<Pick<Config, 'presubmits' | 'postsubmits' | 'periodics'>>;
 
@@ -35,6 +36,9 @@ export interface ControllerDeps {
   workers?: number;
   /** Full re-list of the Store (default 60 s). */
   resyncMs?: number;
+  /** Gathered from a full listing every metricsIntervalMs (upstream: 30 s). */
+  metrics?: ControllerMetrics;
+  metricsIntervalMs?: number;
   /** Retry after a concurrency limit said wait (upstream 10 s; siblings are also re-queued when a slot frees). */
   concurrencyRetryMs?: number;
 }
@@ -89,6 +93,7 @@ export function createController(deps: ControllerDeps): Controller {
   let watch: Watch | undefined;
   let unsubscribe: (() => void) | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
+  let metricsTimer: NodeJS.Timeout | undefined;
 
   const plank = (): Partial<Plank> => deps.config().plank ?? {};
   const workers = (): number => deps.workers ?? (plank().max_goroutines || 20);
@@ -500,6 +505,13 @@ export function createController(deps: ControllerDeps): Controller {
       await resync();
       resyncTimer = setInterval(() => void resync().catch((err: unknown) => log.error({ err }, 'resync failed')), deps.resyncMs ?? 60_000);
       resyncTimer.unref();
+      if (deps.metrics) {
+        const metrics = deps.metrics;
+        const gather = (): void => void deps.store.listProwJobs().then((all) => metrics.gather(all), (err: unknown) => log.warn({ err }, 'metrics gather failed'));
+        gather();
+        metricsTimer = setInterval(gather, deps.metricsIntervalMs ?? 30_000);
+        metricsTimer.unref();
+      }
       log.info({ workers: workers(), dry_run: deps.dryRun === true }, 'controller started');
     },
 
@@ -508,6 +520,7 @@ export function createController(deps: ControllerDeps): Controller {
       watch?.close();
       unsubscribe?.();
       if (resyncTimer) clearInterval(resyncTimer);
+      if (metricsTimer) clearInterval(metricsTimer);
       for (const { timer } of timers.values()) clearTimeout(timer);
       timers.clear();
       order.length = 0;

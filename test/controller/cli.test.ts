@@ -60,6 +60,29 @@ describe('prow controller / prow plank', () => {
     });
   }
 
+  it('serves /healthz and /metrics', async () => {
+    const child = run('controller', ['--health-port', '0', '--metrics-port', '0']);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    const deadline = Date.now() + 15_000;
+    let ports: { healthPort?: number; metricsPort?: number } | undefined;
+    while (!ports && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      const line = out.split('\n').find((l) => l.includes('instrumentation serving'));
+      if (line) ports = JSON.parse(line) as { healthPort: number; metricsPort: number };
+    }
+    try {
+      assert.ok(ports, out);
+      assert.equal(await (await fetch(`http://127.0.0.1:${ports.healthPort}/healthz`)).text(), 'OK');
+      const metrics = await (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text();
+      assert.match(metrics, /# TYPE prowjobs gauge/);
+      assert.match(metrics, /prowjobs\{[^}]*job_name="cli-controller"[^}]*state="success"/);
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited(child), 0);
+    }
+  });
+
   it('fails with a clear error on a missing config', async () => {
     const child = spawn(bin, ['controller', '--config-path', join(dir, 'nope.yaml'), '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
