@@ -1,5 +1,6 @@
 // `prow hook`: the webhook server and plugin dispatcher. Flags keep upstream's names (cmd/hook/main.go).
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
 import { parseDuration } from '../config/duration.js';
@@ -7,6 +8,7 @@ import { createGitHubClient } from '../github/client.js';
 import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook/secrets.js';
 import { startHookServer } from '../hook/server.js';
 import { createLogger } from '../observability/logger.js';
+import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPlugins } from '../plugins/registry.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 
@@ -60,6 +62,16 @@ function repoGate(f: HookFlags): (org: string, repo: string) => boolean {
     if (enabledOrgs.size === 0 && enabledRepos.size === 0) return true;
     return enabledOrgs.has(o) || enabledRepos.has(full);
   };
+}
+
+/** Clone URLs for OWNERS mirrors: github.com, or the GitHub Enterprise host behind `--github-endpoint`. */
+function gitRemoteFor(endpoint: string | undefined): (org: string, repo: string) => string {
+  let host = 'https://github.com';
+  if (endpoint !== undefined && endpoint !== '') {
+    const u = new URL(endpoint);
+    if (u.hostname !== 'api.github.com') host = `${u.protocol}//${u.host}`;
+  }
+  return (org, repo) => `${host}/${org}/${repo}.git`;
 }
 
 function secretSource(f: HookFlags): SecretSource {
@@ -117,6 +129,13 @@ export function createCommand(): Command {
       }
       mkdirSync(f.dataDir, { recursive: true });
       const store = openSqliteStore(storePath(f.dataDir), { log });
+      const owners = createOwnersClient({
+        github,
+        source: createGitMirrorSource({ cacheDir: join(f.dataDir, 'owners-mirrors'), remoteFor: gitRemoteFor(f.githubEndpoint[0]) }),
+        pluginConfig: () => agent.current().plugins,
+        config: () => agent.current().config,
+        log,
+      });
       if (f.dryRun) log.warn('--dry-run is on (the default, as upstream): GitHub writes are logged, not made');
       const server = await startHookServer({
         port: parsePort('port', f.port),
@@ -128,6 +147,7 @@ export function createCommand(): Command {
           return { config: s.config, pluginConfig: s.plugins };
         },
         github,
+        owners,
         plugins: builtinPlugins,
         log,
         secrets,

@@ -93,13 +93,13 @@ describe('webhooks-examples with every built-in plugin', () => {
     const root = new URL('../../', import.meta.url).pathname;
 
     // The world the examples talk about: their repositories, and their issues and PRs by number.
-    const repos = new Set<string>();
+    const repos = new Map<string, string>();
     const issues = new Map<string, { repo: string; number: number; isPR: boolean; author: string }>();
     for (const set of sets) {
       for (const p of set.examples) {
         const full = p.repository?.full_name;
         if (typeof full !== 'string') continue;
-        repos.add(full);
+        repos.set(full, p.repository?.default_branch ?? 'master');
         const item = p.pull_request ?? p.issue;
         if (item && typeof item.number === 'number') {
           const isPR = p.pull_request !== undefined || (p.issue?.pull_request ?? null) !== null;
@@ -109,7 +109,7 @@ describe('webhooks-examples with every built-in plugin', () => {
     }
     const fake = await startFakeGitHub({
       seed: {
-        repos: [...repos].map((repo) => ({ repo, files: { 'README.md': 'hi\n', OWNERS: 'approvers:\n- Codertocat\n' } })),
+        repos: [...repos].map(([repo, defaultBranch]) => ({ repo, defaultBranch, files: { 'README.md': 'hi\n', OWNERS: 'approvers:\n- Codertocat\n' } })),
         issues: [...issues.values()].filter((i) => !i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
         pulls: [...issues.values()].filter((i) => i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
       },
@@ -125,14 +125,22 @@ describe('webhooks-examples with every built-in plugin', () => {
     const github = createGitHubClient({ baseUrl: fake.url, token: 'bench', retry: { retryAfterBaseValue: 1, retries: 0 }, throttle: false, log });
     const { config } = loadConfig({ configPath: `${root}examples/config.yaml`, jobConfigPath: `${root}examples/jobs` });
     const pluginConfig = loadPluginsConfig(`${root}examples/plugins.yaml`).plugins;
-    const orgs = new Set([...repos].map((r) => r.split('/')[0]!));
+    const orgs = new Set([...repos.keys()].map((r) => r.split('/')[0]!));
     for (const set of sets) for (const p of set.examples) if (typeof p.repository?.owner?.name === 'string') orgs.add(p.repository.owner.name);
     pluginConfig.plugins = Object.fromEntries([...orgs].map((o) => [o, { plugins: builtinPlugins.map((p) => p.name) }]));
 
+    const { createGitMirrorSource, createOwnersClient } = await import('../../src/owners/client.js');
+    const { join } = await import('node:path');
     const ts = tempStore();
+    const owners = createOwnersClient({
+      github,
+      source: createGitMirrorSource({ cacheDir: join(ts.dir, 'mirrors'), remoteFor: (o, r) => join(fake.dataDir, o, `${r}.git`) }),
+      pluginConfig: () => pluginConfig,
+      config: () => config,
+    });
     const server = await startHookServer({
       port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store, snapshot: () => ({ config, pluginConfig }),
-      github, plugins: builtinPlugins, log, secrets: staticSecretSource('examples-secret'), pollIntervalMs: 20, retryBaseMs: 10,
+      github, owners, plugins: builtinPlugins, log, secrets: staticSecretSource('examples-secret'), pollIntervalMs: 20, retryBaseMs: 10,
     });
     t.after(async () => {
       await server.close();
