@@ -189,6 +189,8 @@ export function startCrier(deps: CrierDeps): Crier {
     const pj = await deps.store.getProwJob(name);
     if (!pj) return;
     if (!shouldReportGitHub(pj, deps.reportAgent)) return;
+    // Waiting for the scheduler: GitHub has no state for it (upstream errors and retries until it moves on).
+    if (pj.status.state === 'scheduling') return;
     if (pj.status.prev_report_states?.[GITHUB_REPORTER_NAME] === pj.status.state) return;
     try {
       await report(pj);

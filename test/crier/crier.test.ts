@@ -14,6 +14,7 @@ import { ConflictError } from '../../src/store/types.js';
 import { GitHubError } from '../../src/github/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { FakeCrierGitHub } from './fake-github.js';
+import { Registry } from 'prom-client';
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'h'.repeat(40);
@@ -151,13 +152,15 @@ describe('crier github reporter', () => {
 
   it('skip_report, batches, aborted jobs and no_comment_repos', async () => {
     config.github_reporter!.no_comment_repos = ['quiet'];
-    start();
+    const registry = new Registry();
+    start({ registry });
     const skipped = await store.createProwJob(newPresubmitJob({ name: 's', context: 's', skip_report: true }, prRefs()));
     const batch = await store.createProwJob(newBatchJob({ name: 'bt', context: 'bt' }, batchRefs({ org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE }, [
       { number: 1, author: 'a', sha: 's1' }, { number: 2, author: 'b', sha: 's2' },
     ])));
     const aborted = await store.createProwJob(newPresubmitJob({ name: 'ab', context: 'ab' }, prRefs(8)));
     const quiet = await store.createProwJob(newPresubmitJob({ name: 'q', context: 'q' }, { ...prRefs(9), org: 'quiet' }));
+    const scheduling = await store.createProwJob(newPresubmitJob({ name: 'sch', context: 'sch' }, prRefs(10), {}, { state: 'scheduling' }));
     await waitFor('aborted triggered', async () => (await reported(aborted.metadata.name)) === 'triggered');
     await mutate(aborted.metadata.name, finish('aborted', 'u'));
     await mutate(quiet.metadata.name, finish('failure', 'u'));
@@ -168,8 +171,12 @@ describe('crier github reporter', () => {
     assert.equal(gh.latestStatus('quiet/r', HEAD, 'q')?.state, 'failure');
     assert.deepEqual(gh.prComments('quiet/r', 9), [], 'no comments for no_comment_repos');
     assert.equal(await reported(skipped.metadata.name), undefined);
+    assert.equal(await reported(scheduling.metadata.name), undefined, 'scheduling is not reported');
+    const metrics = await registry.getSingleMetricAsString('crier_reporting_results');
+    assert.doesNotMatch(metrics, /result="error"/, 'and is no error either');
+    assert.match(metrics, /crier_reporting_results\{reporter="github-reporter",result="success"\} [3-9]/);
     assert.equal(await reported(batch.metadata.name), undefined);
-    assert.ok(!gh.writes.some((w) => w.includes(':s=') || w.includes(':bt=')));
+    assert.ok(!gh.writes.some((w) => w.includes(':s=') || w.includes(':bt=') || w.includes(':sch=')));
   });
 
   it('a failed GitHub call is retried and only then recorded; conflicts on record are retried', async () => {
