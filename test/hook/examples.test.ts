@@ -109,7 +109,8 @@ describe('webhooks-examples with every built-in plugin', () => {
     }
     const fake = await startFakeGitHub({
       seed: {
-        repos: [...repos].map(([repo, defaultBranch]) => ({ repo, defaultBranch, files: { 'README.md': 'hi\n', OWNERS: 'approvers:\n- Codertocat\n' } })),
+        // The examples name both master and main as a repo's default branch: have both.
+        repos: [...repos].map(([repo, defaultBranch]) => ({ repo, defaultBranch, branches: { [defaultBranch === 'main' ? 'master' : 'main']: {} }, files: { 'README.md': 'hi\n', OWNERS: 'approvers:\n- Codertocat\n' } })),
         issues: [...issues.values()].filter((i) => !i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
         pulls: [...issues.values()].filter((i) => i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
       },
@@ -131,10 +132,12 @@ describe('webhooks-examples with every built-in plugin', () => {
 
     const { createGitMirrorSource, createOwnersClient } = await import('../../src/owners/client.js');
     const { join } = await import('node:path');
+    const repoDirs = new Map<string, string>();
+    for (const repo of repos.keys()) repoDirs.set(repo, await fake.repoDir(repo));
     const ts = tempStore();
     const owners = createOwnersClient({
       github,
-      source: createGitMirrorSource({ cacheDir: join(ts.dir, 'mirrors'), remoteFor: (o, r) => join(fake.dataDir, o, `${r}.git`) }),
+      source: createGitMirrorSource({ cacheDir: join(ts.dir, 'mirrors'), remoteFor: (o, r) => repoDirs.get(`${o}/${r}`) ?? join(fake.dataDir, 'missing') }),
       pluginConfig: () => pluginConfig,
       config: () => config,
     });
