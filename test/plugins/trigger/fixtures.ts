@@ -62,6 +62,7 @@ export function scenarioSeed(over: {
   collaborators?: string[];
   body?: string;
   orgs?: FakeSeed['orgs'];
+  reviews?: { author: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; body?: string }[];
 } = {}): FakeSeed {
   return {
     bot: BOT,
@@ -77,6 +78,7 @@ export function scenarioSeed(over: {
       repo: 'org/repo', number: 5, author: over.author ?? 'author', title: 'A change', body: over.body ?? 'change body',
       labels: over.labels ?? [], draft: over.draft ?? false, mergeable: over.mergeable === undefined ? null : over.mergeable,
       files: over.files ?? { 'CHANGED': 'changed\n' }, assignees: over.assignees ?? [], comments: over.comments ?? [],
+      reviews: over.reviews ?? [],
     }],
   };
 }
