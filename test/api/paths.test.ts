@@ -64,6 +64,22 @@ describe('job URL (lifecycle §1.10)', () => {
     assert.equal(jobURL(plank, pj('presubmit', decorated)), 'https://prow.k8s.io/view/gs/kubernetes-ci-logs/pr-logs/pull/test-infra/12/pull-j/77');
     assert.equal(jobURL({ ...plank, jobURLPrefixDisableAppendStorageProvider: true }, pj('presubmit', decorated)), 'https://prow.k8s.io/view/kubernetes-ci-logs/pr-logs/pull/test-infra/12/pull-j/77');
   });
+  const bucketCases: { name: string; bucket: string; prefix: string; noProvider?: boolean; want: string }[] = [
+    { name: 'bare bucket, provider dropped', bucket: 'bucket', prefix: 'https://gubernator.com/build', noProvider: true, want: 'https://gubernator.com/build/bucket/pr-logs/pull/org_repo/1' },
+    { name: 'gs:// bucket', bucket: 'gs://bucket', prefix: 'https://prow.k8s.io/view/', want: 'https://prow.k8s.io/view/gs/bucket/pr-logs/pull/org_repo/1' },
+    { name: 's3:// bucket', bucket: 's3://bucket', prefix: 'https://prow.k8s.io/view/', want: 'https://prow.k8s.io/view/s3/bucket/pr-logs/pull/org_repo/1' },
+    { name: 'a bucket path with more separators', bucket: 'gs://my-floppy-backup/a://doom2.wad.006', prefix: 'https://prow.k8s.io/view/', want: 'https://prow.k8s.io/view/gs/my-floppy-backup/a:/doom2.wad.006/pr-logs/pull/org_repo/1' },
+  ];
+  for (const c of bucketCases) {
+    it(`bucket forms: ${c.name}`, () => {
+      const job = pj('presubmit', {
+        job: '', refs: { org: 'org', repo: 'repo', pulls: [{ number: 1, author: 'a', sha: 's' }] },
+        decoration_config: { gcs_configuration: { bucket: c.bucket, path_strategy: 'explicit' } },
+      });
+      job.status.build_id = '';
+      assert.equal(jobURL({ job_url_prefix_config: { '*': c.prefix }, jobURLPrefixDisableAppendStorageProvider: c.noProvider === true }, job), c.want);
+    });
+  }
   it('prefix lookup: job gcs config, org/repo, org, *', () => {
     const plank = { job_url_prefix_config: { '*': 'https://star/', kubernetes: 'https://org/', 'kubernetes/test-infra': 'https://repo/' } };
     assert.equal(jobURLPrefix(plank, pj('presubmit')), 'https://repo/');
