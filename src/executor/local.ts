@@ -7,7 +7,7 @@
 // file through a tiny `sh` wrapper, and run.json records the process group and the process start time.
 // A new controller process can therefore tell a live run from a dead one, and finish the bookkeeping.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { createReadStream } from 'node:fs';
@@ -427,6 +427,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       const state = await readState(name);
       if (!state || state.phase === 'finished') return;
       if (state.phase === 'cloning') {
+        await writeState({ ...state, interrupt: { reason: 'abort', at: now().toISOString() } });
         const entry = active.get(name);
         if (entry) {
           entry.abort.abort();
@@ -569,13 +570,29 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/**
+ * Whether any process of the group still runs. Zombies do not count: killed members can wait a while for
+ * init to reap them, and kill(-pgid, 0) still finds those.
+ */
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch {
     return false;
   }
+  if (!existsSync('/proc/self/stat')) return true;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[2] === String(pgid) && fields[0] !== 'Z') return true;
+  }
+  return false;
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
