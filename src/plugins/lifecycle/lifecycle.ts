@@ -131,11 +131,17 @@ export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCo
   await reply(gh, e, notPlanned ? 'Closing this issue, marking it as "Not Planned".' : 'Closing this issue.');
 }
 
+/**
+ * Every matching line counts, in order, as upstream; we work out where they leave the labels first and
+ * then write only the difference, so a redelivery (or `/lifecycle stale` followed by
+ * `/lifecycle rotten`) writes each label at most once.
+ */
 export async function handleLifecycleLabels(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
   if (e.action !== 'created') return;
   const matches = findAllMatches(lifecycleRe, e.body);
   if (matches.length === 0) return;
-  let labels: string[] | undefined;
+  let before: Set<string> | undefined;
+  let after: Set<string> | undefined;
   for (const m of matches) {
     const remove = m[1] !== undefined && m[1] !== '';
     const label = `lifecycle/${(m[2] ?? '').toLowerCase()}`;
@@ -143,24 +149,28 @@ export async function handleLifecycleLabels(gh: LifecycleGitHub, log: Logger, e:
       await reply(gh, e, `The \`${LIFECYCLE_FROZEN}\` label cannot be applied to Pull Requests.`);
       continue;
     }
-    labels ??= await gh.listIssueLabels(e.org, e.repo, e.number);
-    const has = hasLabel(labels, label);
-    if (remove) {
-      if (!has) continue;
+    if (before === undefined || after === undefined) {
+      const current = (await gh.listIssueLabels(e.org, e.repo, e.number)).map((l) => l.toLowerCase());
+      before = new Set(current.filter((l) => (LIFECYCLE_LABELS as readonly string[]).includes(l)));
+      after = new Set(before);
+    }
+    if (remove) after.delete(label);
+    else if (!after.has(label)) {
+      after.clear();
+      after.add(label);
+    }
+  }
+  if (before === undefined || after === undefined) return;
+  for (const label of LIFECYCLE_LABELS) {
+    if (before.has(label) && !after.has(label)) {
       log.info({ label }, 'removing lifecycle label');
       await gh.removeLabel(e.org, e.repo, e.number, label);
-      labels = labels.filter((l) => l.toLowerCase() !== label);
-      continue;
     }
-    if (has) continue;
-    for (const other of LIFECYCLE_LABELS) {
-      if (other !== label && hasLabel(labels, other)) {
-        await gh.removeLabel(e.org, e.repo, e.number, other);
-        labels = labels.filter((l) => l.toLowerCase() !== other);
-      }
+  }
+  for (const label of LIFECYCLE_LABELS) {
+    if (after.has(label) && !before.has(label)) {
+      log.info({ label }, 'adding lifecycle label');
+      await gh.addLabel(e.org, e.repo, e.number, label);
     }
-    log.info({ label }, 'adding lifecycle label');
-    await gh.addLabel(e.org, e.repo, e.number, label);
-    labels = [...labels, label];
   }
 }

@@ -103,12 +103,20 @@ export interface Delivery {
 
 let nextCommentId = 700000;
 
-/** An `issue_comment` delivery by `user` on org/repo#number (issue or PR, as the fake has it). */
-export async function commentDelivery(gh: FakeGitHub, user: string, body: string, o: { number?: number; action?: string; id?: string } = {}): Promise<Delivery> {
+/**
+ * An `issue_comment` delivery by `user` on org/repo#number (issue or PR, as the fake has it). With
+ * `post`, the comment is also written to the fake first (as on GitHub, where it exists before the hook).
+ */
+export async function commentDelivery(
+  gh: FakeGitHub,
+  user: string,
+  body: string,
+  o: { number?: number; action?: string; id?: string; post?: boolean } = {},
+): Promise<Delivery> {
   const n = o.number ?? 1;
+  const commentId = o.post === true ? gh.addComment(REPO, n, user, body) : nextCommentId++;
   const issue = await restJson(gh, `/repos/${REPO}/issues/${n}`);
   const repository = await restJson(gh, `/repos/${REPO}`);
-  const commentId = nextCommentId++;
   const comment = {
     id: commentId, node_id: `IC_${commentId}`, body, user: { login: user, type: 'User' },
     html_url: `${issue.html_url as string}#issuecomment-${commentId}`, created_at: '2026-11-27T12:00:00Z', updated_at: '2026-11-27T12:00:00Z',
