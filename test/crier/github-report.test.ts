@@ -97,6 +97,15 @@ describe('failure comment', () => {
       want: { deletes: [1], entries: ['a | s2 | [link](v) | true | `/test a`'], updateId: 3 },
     },
     {
+      name: 'CRLF bodies parse like LF ones; untagged bot comments are not ours',
+      jobs: [pj('a', 'success')],
+      comments: [
+        { id: 4, login: 'k8s-ci-robot', body: '--- | --- | ---\r\nb | x | y\r\n\r\n' },
+        { id: 5, login: 'k8s-ci-robot', body: `--- | --- | ---\r\na | s | l\r\n\r\n${COMMENT_TAG}` },
+      ],
+      want: { deletes: [5], entries: [], updateId: 0 },
+    },
+    {
       name: 'error and aborted are not failures for the table',
       jobs: [pj('a', 'error'), pj('b', 'aborted')], comments: [],
       want: { deletes: [], entries: [], updateId: 0 },
