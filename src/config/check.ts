@@ -1,7 +1,7 @@
 // What `prow checkconfig` does: load everything, collect every error and warning, and summarize.
 import { ConfigAggregateError, type ConfigIssue } from './errors.js';
 import { allPeriodics, allPostsubmits, allPresubmits, loadConfig } from './load.js';
-import { loadPluginsConfig } from './plugins.js';
+import { loadPluginsConfig, pluginsFor } from './plugins.js';
 import type { Config, PluginsConfig } from './types.js';
 
 export interface CheckConfigOptions {
@@ -68,5 +68,22 @@ export function checkConfig(opts: CheckConfigOptions): CheckConfigResult {
       collect(err);
     }
   }
+  if (result.config && result.plugins) result.warnings.push(...missingTriggerWarnings(result.config, result.plugins, opts.pluginConfigPath!));
   return result;
+}
+
+/** checkconfig's `missing-trigger`: repos with presubmits or postsubmits but no trigger plugin. */
+export function missingTriggerWarnings(config: Config, plugins: PluginsConfig, pluginPath: string): ConfigIssue[] {
+  const repos = new Set([...Object.keys(config.presubmits), ...Object.keys(config.postsubmits)]);
+  const missing: string[] = [];
+  for (const key of [...repos].sort()) {
+    const [org, repo] = key.split('/');
+    if (!org || !repo) continue; // Gerrit keys (https://host/repo) have no GitHub plugins
+    if (!pluginsFor(plugins, org, repo).includes('trigger')) missing.push(key);
+  }
+  if (missing.length === 0) return [];
+  return [{
+    file: pluginPath, line: 0, field: 'plugins', severity: 'warning',
+    message: `the following repos have jobs configured but do not have the trigger plugin enabled: ${missing.join(', ')}`,
+  }];
 }

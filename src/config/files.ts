@@ -1,6 +1,6 @@
 // The --job-config-path walk: recursive, lexical order, *.yaml/*.yml only, `..`-prefixed entries
 // skipped (ConfigMap symlink internals), gitignore-style `.prowignore` files honoured.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 interface IgnoreRule {
@@ -115,11 +115,18 @@ function walk(dir: string, scopes: IgnoreScope[], out: string[]): void {
   names = names.filter((n) => !n.startsWith('..'));
   for (const name of names) {
     const p = join(dir, name);
+    // Like Go's filepath.Walk: entries are lstat'ed, so a symlinked directory is not descended into,
+    // while a symlinked file (ConfigMap mounts: name.yaml -> ..data/name.yaml) is read through the link.
     let st;
     try {
-      st = statSync(p);
+      st = lstatSync(p);
+      if (st.isSymbolicLink()) {
+        const target = statSync(p);
+        if (target.isDirectory()) continue;
+        st = target;
+      }
     } catch {
-      continue; // a dangling symlink: Go's Walk reports lstat info and the YAML filter drops it
+      continue; // a dangling symlink
     }
     if (st.isDirectory()) {
       if (ignored(here, p, true)) continue;

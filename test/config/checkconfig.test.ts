@@ -54,6 +54,16 @@ describe('prow checkconfig', () => {
     ]);
   });
 
+  it('warns (exit 0) about repos that have jobs but no trigger plugin', async () => {
+    const dir = join(tmp, 'no-trigger');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'plugins.yaml'), 'plugins:\n  demo:\n    plugins: [hold]\n');
+    const r = await checkconfig(['--config-path', 'examples/config.yaml', '--job-config-path', 'examples/jobs', '--plugin-config', join(dir, 'plugins.yaml')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `warning: ${join(dir, 'plugins.yaml')}: plugins: the following repos have jobs configured but do not have the trigger plugin enabled: demo/hello\n`);
+    assert.equal(r.stdout, '2 presubmits, 1 postsubmits, 1 periodics in 1 repos\n');
+  });
+
   it('turns unknown fields into errors with --strict', async () => {
     const dir = join(tmp, 'strict');
     mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -342,8 +342,23 @@ postsubmits:
       'jobs/empty.yaml': '',
     });
     assert.equal(config.pod_namespace, 'gz');
+    // (a ConfigMap-style layout: file symlinks are read, the ..data directory link is not walked)
     assert.deepEqual(allPresubmits(config).map((x) => x.job.name), ['gz']);
     assert.deepEqual(config.postsubmits['o/r']!.map((j) => j.name), ['post']);
+  });
+
+  it('reads ConfigMap mounts: symlinked files are followed, ..data and symlinked directories are not walked', () => {
+    const dir = tree({
+      'config.yaml': DECORATION,
+      'mount/..2024_01_01_00_00_00.1/jobs-a.yaml': `postsubmits:\n  o/r:\n${job('from-link')}`,
+    });
+    symlinkSync('..2024_01_01_00_00_00.1', join(dir, 'mount', '..data'));
+    symlinkSync(join('..data', 'jobs-a.yaml'), join(dir, 'mount', 'jobs-a.yaml'));
+    mkdirSync(join(dir, 'elsewhere'));
+    writeFileSync(join(dir, 'elsewhere', 'x.yaml'), `postsubmits:\n  o/r:\n${job('not-walked')}`);
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'mount', 'linked-dir'));
+    const { config } = loadConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'mount') });
+    assert.deepEqual(config.postsubmits['o/r']!.map((j) => j.name), ['from-link']);
   });
 
   it('YAML 1.1: yes/no are booleans, merge keys and anchors work, numbers become strings in string fields', () => {
