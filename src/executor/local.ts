@@ -118,6 +118,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
 
   async function start(pj: ProwJob, ctx: StartContext): Promise<void> {
     const name = pj.metadata.name;
+    if (!isValidName(name)) throw new TerminalExecutorError(name, `metadata.name ${JSON.stringify(name)} cannot name a workspace directory`);
     const container = pj.spec.pod_spec?.containers?.[0];
     if (!container) throw new TerminalExecutorError(name, 'spec.pod_spec.containers is empty: nothing to run');
     const argv = [...(container.command ?? []), ...(container.args ?? [])];
@@ -200,7 +201,10 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       HOME: process.env.HOME ?? workspace,
     };
-    for (const e of containerEnv) if (e.value !== undefined) env[e.name] = e.value;
+    for (const e of containerEnv) {
+      if (e.value !== undefined) env[e.name] = e.value;
+      else log.warn({ prowjob: name, env: e.name }, 'env valueFrom is not supported by the local executor: variable left unset');
+    }
     Object.assign(env, envForSpec(jobSpecForProwJob(pj), pj.spec.agent), { ARTIFACTS: artifactsDir });
     if (records) env.GOPATH = workspace;
 
@@ -420,7 +424,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
 
   return {
     start,
-    status: (pj) => statusByName(pj.metadata.name),
+    status: (pj) => (isValidName(pj.metadata.name) ? statusByName(pj.metadata.name) : Promise.resolve({ phase: 'missing' })),
 
     async abort(pj) {
       const name = pj.metadata.name;
@@ -522,8 +526,12 @@ function revisionOf(pj: ProwJob): string | undefined {
   return refs?.pulls?.[0]?.sha || refs?.base_sha || refs?.base_ref || undefined;
 }
 
+function isValidName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
+}
+
 function checkName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`invalid ProwJob name for a workspace: ${JSON.stringify(name)}`);
+  if (!isValidName(name)) throw new Error(`invalid ProwJob name for a workspace: ${JSON.stringify(name)}`);
   return name;
 }
 

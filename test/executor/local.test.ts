@@ -122,6 +122,10 @@ describe('local executor', () => {
     const bad = makePj([]);
     await assert.rejects(exec.start(bad, { buildId: '9' }), TerminalExecutorError);
     assert.equal((await exec.status(bad)).phase, 'missing');
+    const escaping = makePj(['true']);
+    escaping.metadata.name = '../escape';
+    await assert.rejects(exec.start(escaping, { buildId: '9' }), TerminalExecutorError);
+    assert.equal((await exec.status(escaping)).phase, 'missing');
   });
 
   it('lays out decorated jobs by their gcs_configuration; a presubmit without pulls is refused', async () => {
