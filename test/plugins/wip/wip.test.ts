@@ -1,0 +1,41 @@
+// wip against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.10, S30).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WORK_IN_PROGRESS } from '../../../src/plugins/shared/labels.js';
+import { handleWip, isWorkInProgress } from '../../../src/plugins/wip/wip.js';
+import { REPO, log, pullRequestDelivery, seed, startWorld, typedOf, writes, type World } from '../shared/fixtures.js';
+
+const cases = [
+  { name: 'S30 a [WIP] title on open adds the label', action: 'opened', title: '[WIP] thing', draft: false, had: [], want: [WORK_IN_PROGRESS], writes: 1 },
+  { name: 'S30 an edited title without WIP removes it', action: 'edited', title: 'thing', draft: false, had: [WORK_IN_PROGRESS], want: [], writes: 1 },
+  { name: 'a draft needs the label', action: 'converted_to_draft', title: 'thing', draft: true, had: [], want: [WORK_IN_PROGRESS], writes: 1 },
+  { name: 'ready for review drops it', action: 'ready_for_review', title: 'thing', draft: false, had: [WORK_IN_PROGRESS], want: [], writes: 1 },
+  { name: 'already labelled: no write', action: 'reopened', title: 'WIP: x', draft: false, had: [WORK_IN_PROGRESS], want: [WORK_IN_PROGRESS], writes: 0 },
+  { name: 'synchronize is ignored', action: 'synchronize', title: 'WIP x', draft: false, had: [], want: [], writes: 0 },
+];
+
+describe('wip', () => {
+  let w: World;
+  before(async () => {
+    w = await startWorld();
+  });
+  after(() => w.close());
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      await w.gh.reset(seed({ isPR: true, title: c.title, draft: c.draft, labels: c.had, repoLabels: [WORK_IN_PROGRESS] }));
+      const e = typedOf(await pullRequestDelivery(w.gh, c.action), 'pullRequest');
+      w.gh.clearCalls();
+      await handleWip(w.client, log, e);
+      await handleWip(w.client, log, e); // redelivery
+      assert.deepEqual(w.gh.labels(REPO, 1), c.want);
+      assert.equal(writes(w.gh).length, c.writes);
+    });
+  }
+
+  it('recognises WIP titles as upstream', () => {
+    for (const t of ['WIP: x', '[WIP] x', 'wip x', '(wip) x', 'WIP-x']) assert.equal(isWorkInProgress(t, false), true, t);
+    for (const t of ['WIPE x', 'x WIP', 'not wip', 'WIP']) assert.equal(isWorkInProgress(t, false), false, t);
+    assert.equal(isWorkInProgress('done', true), true);
+  });
+});
