@@ -69,6 +69,10 @@ export function checkConfig(opts: CheckConfigOptions): CheckConfigResult {
     }
   }
   if (result.config && result.plugins) result.warnings.push(...missingTriggerWarnings(result.config, result.plugins, opts.pluginConfigPath!));
+  // Stable sort by file, then line: problems of one file read top to bottom.
+  const byPlace = (a: ConfigIssue, b: ConfigIssue): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+  result.errors.sort(byPlace);
+  result.warnings.sort(byPlace);
   return result;
 }
 

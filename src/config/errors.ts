@@ -36,6 +36,11 @@ export class ConfigAggregateError extends Error {
         errors.map((e) => `  ${formatIssue(e)}`).join('\n'),
     );
   }
+
+  /** The errors as ConfigError instances (file, line, field). */
+  get configErrors(): ConfigError[] {
+    return this.errors.map(issueToError);
+  }
 }
 
 export function formatLocation(file: string, line: number, field: string, message: string): string {

@@ -252,7 +252,7 @@ const tidePolicyFields: Record<string, Schema> = {
   'optional-contexts': strList,
   'optional-regex-contexts': strList,
   'from-branch-protection': S.bool,
-  'overwrite-pending-contexts': strList,
+  'overwrite-pending-contexts': S.bool,
 };
 const tideBranchPolicy = S.obj('TideContextPolicy', tidePolicyFields);
 const tideRepoPolicy = S.obj('TideRepoContextPolicy', { ...tidePolicyFields, branches: S.map(tideBranchPolicy) });
@@ -472,6 +472,4 @@ export const pluginsConfigSchema = S.obj('Configuration', {
   golint: S.obj('Golint', { minimum_confidence: S.num }),
   cat: S.obj('Cat', { key_path: S.str }),
   goose: S.obj('Goose', { key_path: S.str }),
-  milestonestatus: S.any,
-  lifecycle: S.any,
 });

@@ -222,7 +222,7 @@ export interface TideContextPolicy {
   'optional-contexts'?: string[];
   'optional-regex-contexts'?: string[];
   'from-branch-protection'?: boolean;
-  'overwrite-pending-contexts'?: string[];
+  'overwrite-pending-contexts'?: boolean;
 }
 
 export interface TideRepoContextPolicy extends TideContextPolicy {

@@ -309,7 +309,7 @@ function validatePodSpec(rec: JobRecord, config: Config, err: ErrFn): void {
       if (decorated && m.name && RESERVED_MOUNT_NAMES.has(m.name)) err(mp, `volumeMount name ${m.name} is reserved for decoration`);
       if (decorated && m.mountPath && RESERVED_MOUNT_PATHS.has(m.mountPath)) err(mp, `mount ${m.mountPath} at ${m.name} conflicts with decoration mount`);
       if (m.name && !volumeNames.has(m.name) && !(decorated && DECORATION_VOLUMES.has(m.name))) {
-        err(mp, `volumeMount named ${JSON.stringify(m.name)} has no corresponding volume`);
+        err(mp, `volumeMount named ${JSON.stringify(m.name)} is undefined`);
       }
     });
   });
