@@ -42,7 +42,7 @@ describe('heart: OWNERS additions', () => {
   });
   after(() => w.close());
 
-  const cases = [
+  const cases: { name: string; files: Record<string, string>; action: string; reactions: number; writes: number }[] = [
     { name: 'a PR adding to an OWNERS file gets a reaction', files: { 'pkg/OWNERS': 'approvers:\n- alice\n' }, action: 'opened', reactions: 1, writes: 1 },
     { name: 'OWNERS_ALIASES counts too', files: { OWNERS_ALIASES: 'aliases:\n  x: [alice]\n' }, action: 'opened', reactions: 1, writes: 1 },
     { name: 'other files do not', files: { 'pkg/owners.go': 'package pkg\n' }, action: 'opened', reactions: 0, writes: 0 },
