@@ -177,6 +177,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
     let records: CloneRecord[] | undefined;
     if (allRefs.length > 0 && pj.spec.decoration_config?.skip_cloning !== true) {
       records = await cloneRefs({ srcRoot: workspace, refs: allRefs, fetchRetryDelaysMs: deps.fetchRetryDelaysMs, env: deps.gitEnv, signal });
+      if (closed) return; // close() cut the clone short: the next process reports the run as lost
       await putJson(`${state.buildDir}/clone-records.json`, records);
       await deps.artifacts.put(`${state.buildDir}/clone-log.txt`, formatCloneRecords(records));
     }
@@ -495,6 +496,8 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
 
     async close() {
       closed = true;
+      // Clones in flight stop as they would if this process exited; started jobs keep running.
+      for (const entry of active.values()) entry.abort.abort();
       for (const name of [...active.keys(), ...watched.keys()]) stopTimers(name);
       for (const entry of active.values()) for (const t of entry.timers) clearTimeout(t);
       listeners.clear();

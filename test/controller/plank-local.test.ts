@@ -81,6 +81,36 @@ describe('plank with the local executor', () => {
     }
   });
 
+  it('a job whose clone was cut short by a controller restart ends in error with the reason', async () => {
+    const first = make();
+    await first.controller.start();
+    const name = '11111111-0000-4000-8000-000000000004';
+    const pj = job(name, 'true');
+    pj.spec.type = 'postsubmit';
+    pj.spec.refs = { org: 'o', repo: 'r', base_ref: 'main', clone_uri: join(dir, 'no-such-remote') }; // fetch retries for a minute
+    await store.createProwJob(pj);
+    const pending = await until('pending', async () => {
+      const p = await store.getProwJob(name);
+      return p?.status.state === 'pending' ? p : undefined;
+    });
+    assert.equal((await first.executor.status(pending)).phase, 'pending');
+    await first.controller.stop();
+    await first.executor.close();
+    const second = make();
+    await second.controller.start();
+    try {
+      const done = await until('complete', async () => {
+        const p = await store.getProwJob(name);
+        return p?.status.completionTime ? p : undefined;
+      });
+      assert.equal(done.status.state, 'error');
+      assert.equal(done.status.description, 'Job lost: The executor restarted while cloning refs.');
+    } finally {
+      await second.controller.stop();
+      await second.executor.close();
+    }
+  });
+
   it('a controller restarted while a job runs picks the job up and completes it', async () => {
     const first = make();
     await first.controller.start();
