@@ -255,6 +255,30 @@ describe('trigger: comments', () => {
     assert.equal(writes(w.gh).length, 2);
   });
 
+  it('/test-manual-required runs required manual jobs without change filters only', async () => {
+    await reset(scenarioSeed({ author: 'trusted-member' }));
+    const config = configWith({
+      presubmits: {
+        'org/repo': [
+          ...SCENARIO_PRESUBMITS,
+          presubmit('manual-opt', { optional: true }),
+          presubmit('manual-rif', { run_if_changed: 'nothing' }),
+        ],
+      },
+    });
+    await deliver(await issueCommentDelivery(w.gh, 'guid-tmr', 'trusted-member', '/test-manual-required'), config);
+    assert.deepEqual((await jobs()).map((j) => j.job), ['jib']);
+  });
+
+  it('retargeting the base (edited with changes.base) and reopening rebuild a trusted PR; a title edit does not', async () => {
+    await reset(scenarioSeed({ author: 'trusted-member' }));
+    await deliver(await pullRequestDelivery(w.gh, 'guid-title', 'edited', { changes: { title: { from: 'old' } } }), cfg);
+    assert.equal((await jobs()).length, 0);
+    await deliver(await pullRequestDelivery(w.gh, 'guid-base', 'edited', { changes: { base: { ref: { from: 'dev' } } } }), cfg);
+    await deliver(await pullRequestDelivery(w.gh, 'guid-reopen', 'reopened'), cfg);
+    assert.deepEqual((await jobs()).map((j) => j.labels[EVENT_GUID_LABEL]).sort(), ['guid-base', 'guid-reopen']);
+  });
+
   it('S17 an unmergeable PR gets no jobs and no comment', async () => {
     await reset(scenarioSeed({ author: 'trusted-member', mergeable: false }));
     await deliver(await issueCommentDelivery(w.gh, 'guid-s17', 'trusted-member', '/test all'), cfg);
