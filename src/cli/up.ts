@@ -23,12 +23,19 @@ interface UpFlags {
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
   hostname: string;
+  cloneUrlRewrite: { from: string; to: string }[];
 }
 
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('not a port number');
   return n;
+}
+
+function parseRewrite(value: string, previous: { from: string; to: string }[]): { from: string; to: string }[] {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('want FROM=TO, e.g. https://github.com/=file:///srv/mirrors/');
+  return [...previous, { from: value.slice(0, eq), to: value.slice(eq + 1) }];
 }
 
 const optionalDefault = (path: string): string | undefined => (existsSync(path) ? path : undefined);
@@ -52,6 +59,7 @@ export function createCommand(): Command {
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
     .option('--dry-run', 'log GitHub writes instead of making them', false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
+    .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
     .action(async (f: UpFlags) => {
       const log = createLogger();
       let system: Awaited<ReturnType<typeof startEmbedded>>;
@@ -73,6 +81,7 @@ export function createCommand(): Command {
           githubAppPrivateKeyPath: f.githubAppPrivateKeyPath,
           dryRun: f.dryRun,
           hostname: f.hostname,
+          cloneUrlRewrites: f.cloneUrlRewrite,
           log,
         });
       } catch (err) {

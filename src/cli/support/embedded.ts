@@ -39,6 +39,8 @@ export interface EmbeddedOptions {
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
   hostname?: string;
+  /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
+  cloneUrlRewrites?: { from: string; to: string }[];
   log: Logger;
 }
 
@@ -49,6 +51,17 @@ export interface EmbeddedSystem {
   fakeGitHubUrl?: string;
   hmacSecretFile: string;
   close(): Promise<void>;
+}
+
+/** Git reads `url.<base>.insteadOf` from GIT_CONFIG_COUNT/KEY/VALUE, so no gitconfig file is touched. */
+function gitRewriteEnv(rewrites: { from: string; to: string }[]): Record<string, string> | undefined {
+  if (rewrites.length === 0) return undefined;
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(rewrites.length) };
+  rewrites.forEach((r, i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = `url.${r.to}.insteadOf`;
+    env[`GIT_CONFIG_VALUE_${i}`] = r.from;
+  });
+  return env;
 }
 
 /** The webhook secret: the given file, else one generated once into the data directory. */
@@ -84,19 +97,16 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => agent.close());
 
     let fake: FakeGitHub | undefined;
-    let gitEnv: Record<string, string> | undefined;
+    const rewrites = [...(o.cloneUrlRewrites ?? [])];
     if (demo) {
       fake = await startFakeGitHub({ port: o.fakeGitHubPort, host, dataDir: join(dataDir, 'fake-github') });
       closers.push(() => fake?.close());
       await seedDemo(fake);
       // Jobs clone https://github.com/<org>/<repo>.git; in demo mode git reads the fake's repositories instead.
       const reposRoot = dirname(dirname(await fake.repoDir(`${DEMO_ORG}/${DEMO_REPO}`)));
-      gitEnv = {
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: `url.file://${reposRoot}/.insteadOf`,
-        GIT_CONFIG_VALUE_0: 'https://github.com/',
-      };
+      rewrites.push({ from: 'https://github.com/', to: `file://${reposRoot}/` });
     }
+    const gitEnv = gitRewriteEnv(rewrites);
 
     const github = createGitHubClient({
       baseUrl: fake ? fake.url : o.githubEndpoint,
