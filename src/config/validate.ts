@@ -85,10 +85,11 @@ export function cronProblem(expr: string): string | undefined {
   }
 }
 
-export function validateJobs(config: Config, records: readonly JobRecord[], issues: IssueList): void {
+/** Validates `records`; `alreadyValid` jobs (e.g. static jobs beside in-repo ones) only take part in duplicate checks. */
+export function validateJobs(config: Config, records: readonly JobRecord[], issues: IssueList, alreadyValid: readonly JobRecord[] = []): void {
   const queues = new Set(Object.keys(config.plank.job_queue_capacities ?? {}));
   for (const rec of records) validateJob(config, rec, queues, issues);
-  checkDuplicates(records, issues);
+  checkDuplicates(alreadyValid.length > 0 ? [...alreadyValid, ...records] : records, issues);
 }
 
 function validateJob(config: Config, rec: JobRecord, queues: Set<string>, issues: IssueList): void {
