@@ -173,7 +173,8 @@ class Core {
       let cacheKey: string | undefined;
       let cached: CachedResponse | undefined;
       if (method === 'GET' && this.cacheSize > 0) {
-        cacheKey = `${cacheScope}\n${octokit.request.endpoint.parse(options as never).url}`;
+        const parsed = octokit.request.endpoint.parse(options as never) as { url: string; headers: Record<string, unknown> };
+        cacheKey = `${cacheScope}\n${String(parsed.headers.accept ?? '')}\n${parsed.url}`;
         cached = this.cache.get(cacheKey);
         if (cached) headers['if-none-match'] = cached.etag;
       }
@@ -483,6 +484,11 @@ class Client implements OctokitGitHubClient {
     if (data === undefined || Array.isArray(data)) return undefined;
     const file = data as { type?: string; content?: string; encoding?: string };
     if (file.type !== 'file') return undefined;
+    if (file.encoding === 'none') {
+      // Over 1 MB GitHub leaves the content out; the raw media type returns it.
+      const raw = await this.request(org, 'GET /repos/{owner}/{repo}/contents/{path}', { ...params, mediaType: { format: 'raw' } });
+      return typeof raw.data === 'string' ? raw.data : Buffer.from(raw.data as ArrayBuffer).toString('utf8');
+    }
     return file.encoding === 'base64' ? Buffer.from(file.content ?? '', 'base64').toString('utf8') : (file.content ?? '');
   }
 

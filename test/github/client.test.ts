@@ -123,6 +123,10 @@ describe('GitHubClient against the fake GitHub', () => {
     assert.equal(await client.getFile('demo', 'hello', 'hello-fr.txt'), undefined);
     assert.equal(await client.getFile('demo', 'hello', 'hello-fr.txt', 'french'), 'bonjour\n');
     assert.equal(await client.getFile('demo', 'hello', 'docs'), undefined); // a directory is not a file
+    const big = `${'x'.repeat(1024)}\n`.repeat(1100);
+    await gh.pushToBranch('demo/hello', 'main', { 'big.txt': big });
+    assert.equal(await client.getFile('demo', 'hello', 'big.txt'), big); // over 1 MB: fetched raw
+    assert.equal(gh.calls({ path: '/repos/demo/hello/contents/big.txt' }).length, 2);
   });
 
   it('getBranchProtection returns settings, undefined when unprotected', async () => {

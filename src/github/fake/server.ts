@@ -1066,8 +1066,13 @@ class FakeGitHubServer implements FakeGitHub {
       const ref = c.req.query('ref') ?? repo.defaultBranch;
       const file = await repo.git.readFile(ref, path);
       if (file) {
-        const b64 = file.content.toString('base64').replace(/(.{60})/g, '$1\n');
-        return c.json({ type: 'file', encoding: 'base64', size: file.content.length, name: path.split('/').pop(), path, content: b64, sha: file.sha, url: `${this.url}/repos/${repo.fullName}/contents/${path}?ref=${ref}` });
+        if (/application\/vnd\.github(\.v3)?\.raw/.test(c.req.header('accept') ?? '')) {
+          return c.body(new Uint8Array(file.content), 200, { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+        }
+        // Like GitHub: files over 1 MB come without content (encoding "none"); ask for raw instead.
+        const large = file.content.length > 1024 * 1024;
+        const content = large ? '' : file.content.toString('base64').replace(/(.{60})/g, '$1\n');
+        return c.json({ type: 'file', encoding: large ? 'none' : 'base64', size: file.content.length, name: path.split('/').pop(), path, content, sha: file.sha, url: `${this.url}/repos/${repo.fullName}/contents/${path}?ref=${ref}` });
       }
       const dir = await repo.git.listDir(ref, path);
       if (!dir) throw notFound();
