@@ -47,9 +47,10 @@ export function contextFor(w: World, deliveryId: string, pc: PluginsConfig = plu
 
 /**
  * The usual world: org/repo with `labels`, members `trusted-member`, collaborators `collab1`, `collab2`,
- * and either issue #1 or PR #1 by `author`.
+ * and either issue #1 (or `number`) or PR #1 by `author`.
  */
 export function seed(o: {
+  number?: number;
   isPR?: boolean;
   labels?: string[];
   repoLabels?: string[];
@@ -70,7 +71,7 @@ export function seed(o: {
   users?: string[];
 } = {}): FakeSeed {
   const item = {
-    repo: REPO, number: 1, author: o.author ?? 'author', title: o.title ?? 'A thing', body: o.body ?? 'some text',
+    repo: REPO, number: o.number ?? 1, author: o.author ?? 'author', title: o.title ?? 'A thing', body: o.body ?? 'some text',
     labels: o.labels ?? [], state: o.state ?? 'open', assignees: o.assignees ?? [], comments: o.comments ?? [],
   };
   return {
