@@ -54,6 +54,7 @@ const created = performance.now();
 
 const controller = createController({ store, executor: noop, config: () => ({ plank }), log: createSilentLogger(), buildIdSource: createStoreBuildIdSource(store) });
 const t1 = performance.now();
+const cpu0 = process.cpuUsage();
 await controller.start();
 let pending = 0;
 while (pending < count) {
@@ -62,6 +63,8 @@ while (pending < count) {
   if (pending < count) await new Promise((r) => setTimeout(r, 5));
 }
 const t2 = performance.now();
+const cpu = process.cpuUsage(cpu0);
+const cpuSecs = (cpu.user + cpu.system) / 1e6;
 // confirm in the store, not only in the executor
 const states = new Map<string, number>();
 for (const pj of await store.listProwJobs()) states.set(pj.status.state, (states.get(pj.status.state) ?? 0) + 1);
@@ -75,6 +78,7 @@ const secs = (t2 - t1) / 1000;
 process.stdout.write([
   `created ${count} triggered ProwJobs in ${((created - t0) / 1000).toFixed(2)} s`,
   `triggered → pending: ${count} jobs in ${secs.toFixed(2)} s = ${Math.round(count / secs)} jobs/s (goal >= 1000: ${count / secs >= 1000 ? 'met' : 'NOT met'})`,
+  `CPU used meanwhile: ${cpuSecs.toFixed(2)} s = ${Math.round(count / cpuSecs)} jobs per CPU-second (wall-clock figures drop when other processes share the cores)`,
   `store states after: ${JSON.stringify(Object.fromEntries(states))}`,
   `peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB`,
   '',
