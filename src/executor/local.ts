@@ -20,6 +20,7 @@ import type { ArtifactStore } from '../artifacts/types.js';
 import { envForSpec, jobSpecForProwJob, newJobSpec } from '../api/jobspec.js';
 import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob, type RepoPathBuilder } from '../api/storage-path.js';
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs, type CloneRecord } from '../git/clonerefs.js';
+import { formatDuration } from '../config/duration.js';
 import { parseGoDurationMs } from './duration.js';
 import {
   TerminalExecutorError, type Executor, type ExecutorStatus, type LogRange, type RunInfo, type StartContext,
@@ -275,7 +276,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
         let reason: string;
         if (state.interrupt?.reason === 'timeout') {
           outcome = 'failed';
-          reason = `Process did not finish before ${formatMs(state.timeoutMs)} timeout`;
+          reason = `Process did not finish before ${formatDuration(state.timeoutMs)} timeout`;
         } else if (state.interrupt?.reason === 'abort') {
           outcome = 'failed';
           reason = 'Aborted.';
@@ -630,13 +631,6 @@ async function listFiles(dir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-}
-
-function formatMs(ms: number): string {
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  return `${h}h${m}m${s}s`;
 }
 
 function sleep(ms: number): Promise<void> {
