@@ -68,6 +68,10 @@ export interface ProwJobQuery {
   repo?: string;
   pull?: number;
   cluster?: string;
+  /** The author of the first pull (spec.refs.pulls[0].author), through an expression index. */
+  author?: string;
+  /** Job name with `*` wildcards (SQLite GLOB; other GLOB characters are matched literally). */
+  jobPattern?: string;
   complete?: boolean;
   labels?: LabelSelector;
   /** Page size (default 500, at most 10000). */
@@ -82,6 +86,8 @@ export interface ProwJobPage {
   /** Pass as `before` to get the following (older) page; absent on the last page. */
   next?: string;
 }
+
+const AUTHOR_EXPR = "json_extract(doc, '$.spec.refs.pulls[0].author')";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS prowjobs (
@@ -105,6 +111,7 @@ CREATE INDEX IF NOT EXISTS prowjobs_type ON prowjobs (type, start_time DESC);
 CREATE INDEX IF NOT EXISTS prowjobs_state ON prowjobs (state, start_time DESC);
 CREATE INDEX IF NOT EXISTS prowjobs_repo ON prowjobs (org, repo, pull, start_time DESC);
 CREATE INDEX IF NOT EXISTS prowjobs_complete ON prowjobs (complete, start_time);
+CREATE INDEX IF NOT EXISTS prowjobs_author ON prowjobs (${AUTHOR_EXPR}, start_time DESC);
 CREATE TABLE IF NOT EXISTS prowjob_labels (
   key TEXT NOT NULL,
   value TEXT NOT NULL,
@@ -334,6 +341,14 @@ export class SqliteStore implements Store, BuildNumberStore {
         where.push(`${column} = ?`);
         params.push(value);
       }
+    }
+    if (query.author !== undefined) {
+      where.push(`${AUTHOR_EXPR} = ?`);
+      params.push(query.author);
+    }
+    if (query.jobPattern !== undefined) {
+      where.push('job GLOB ?');
+      params.push(query.jobPattern.replace(/[[\]?]/g, (c) => `[${c}]`));
     }
     if (query.complete !== undefined) {
       where.push('complete = ?');

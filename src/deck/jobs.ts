@@ -1,0 +1,235 @@
+// Job queries for the list, PR page and JSON API: filters from URL parameters, run by the store's indexed
+// queryProwJobs when it has one (SQLite), else by a filtered scan (any other ProwJobStore).
+import { newJobSpec } from '../api/jobspec.js';
+import type { ProwJob, ProwJobState, ProwJobType } from '../api/prowjob.js';
+import { PROWJOB_STATES, PROWJOB_TYPES } from '../api/prowjob.js';
+import { pathsForJob } from '../api/storage-path.js';
+import type { ProwJobStore } from '../store/types.js';
+
+export interface JobFilters {
+  /** "org/repo" or "org". */
+  repo?: string;
+  type?: ProwJobType;
+  state?: ProwJobState;
+  /** Job name; `*` is a wildcard. */
+  job?: string;
+  author?: string;
+  pull?: number;
+  cluster?: string;
+}
+
+export interface JobQuery extends JobFilters {
+  limit: number;
+  before?: string;
+}
+
+export interface JobPage {
+  prowjobs: ProwJob[];
+  next?: string;
+}
+
+/** What SqliteStore.queryProwJobs accepts (kept structural: deck does not import a store implementation). */
+interface IndexedQuery {
+  job?: string;
+  jobPattern?: string;
+  type?: string;
+  state?: string;
+  org?: string;
+  repo?: string;
+  pull?: number;
+  cluster?: string;
+  author?: string;
+  limit?: number;
+  before?: string;
+}
+
+interface IndexedStore {
+  queryProwJobs(q: IndexedQuery): { prowjobs: ProwJob[]; next?: string };
+}
+
+function hasIndex(store: ProwJobStore): store is ProwJobStore & IndexedStore {
+  return typeof (store as Partial<IndexedStore>).queryProwJobs === 'function';
+}
+
+export class FilterError extends Error {
+  override readonly name = 'FilterError';
+}
+
+const NAME_RE = /^[\w./*@:+-]{1,200}$/;
+
+/** Reads filters from URL parameters; a bad value is a FilterError naming the parameter (a 400). */
+export function parseFilters(params: URLSearchParams, { maxLimit = 1000, defaultLimit = 100 } = {}): JobQuery {
+  const q: JobQuery = { limit: defaultLimit };
+  const get = (k: string): string | undefined => {
+    const v = params.get(k)?.trim();
+    return v ? v : undefined;
+  };
+  const text = (k: string): string | undefined => {
+    const v = get(k);
+    if (v !== undefined && !NAME_RE.test(v)) throw new FilterError(`${k}: ${JSON.stringify(v)} is not a valid value`);
+    return v;
+  };
+  let repo = text('repo');
+  const org = text('org');
+  if (repo && org && !repo.includes('/')) repo = `${org}/${repo}`;
+  else if (!repo && org) repo = org;
+  if (repo) q.repo = repo;
+  const type = get('type');
+  if (type !== undefined) {
+    if (!PROWJOB_TYPES.includes(type as ProwJobType)) throw new FilterError(`type: ${JSON.stringify(type)} is not one of ${PROWJOB_TYPES.join(', ')}`);
+    q.type = type as ProwJobType;
+  }
+  const state = get('state');
+  if (state !== undefined) {
+    if (!PROWJOB_STATES.includes(state as ProwJobState)) throw new FilterError(`state: ${JSON.stringify(state)} is not one of ${PROWJOB_STATES.join(', ')}`);
+    q.state = state as ProwJobState;
+  }
+  const job = text('job');
+  if (job) q.job = job;
+  const author = text('author') ?? text('owner');
+  if (author) q.author = author;
+  const cluster = text('cluster');
+  if (cluster) q.cluster = cluster;
+  const pull = get('pull');
+  if (pull !== undefined) {
+    if (!/^\d{1,9}$/.test(pull)) throw new FilterError(`pull: ${JSON.stringify(pull)} is not a pull request number`);
+    q.pull = Number(pull);
+  }
+  const limit = get('limit');
+  if (limit !== undefined) {
+    if (!/^\d{1,6}$/.test(limit) || Number(limit) < 1) throw new FilterError(`limit: ${JSON.stringify(limit)} is not a positive number`);
+    q.limit = Math.min(maxLimit, Number(limit));
+  }
+  const before = get('before');
+  if (before !== undefined) {
+    if (!/^[A-Za-z0-9_-]{1,400}$/.test(before)) throw new FilterError('before: not a cursor from a previous page');
+    q.before = before;
+  }
+  return q;
+}
+
+/** The query parameters that reproduce these filters (for links and forms). */
+export function filterParams(f: JobFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.repo) p.set('repo', f.repo);
+  if (f.type) p.set('type', f.type);
+  if (f.state) p.set('state', f.state);
+  if (f.job) p.set('job', f.job);
+  if (f.author) p.set('author', f.author);
+  if (f.pull !== undefined) p.set('pull', String(f.pull));
+  if (f.cluster) p.set('cluster', f.cluster);
+  return p;
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+function matches(pj: ProwJob, q: JobFilters): boolean {
+  const refs = pj.spec.refs;
+  if (q.type && pj.spec.type !== q.type) return false;
+  if (q.state && pj.status.state !== q.state) return false;
+  if (q.cluster && pj.spec.cluster !== q.cluster) return false;
+  if (q.job && !(q.job.includes('*') ? globToRegExp(q.job).test(pj.spec.job) : pj.spec.job === q.job)) return false;
+  if (q.repo) {
+    const [org, repo] = q.repo.split('/');
+    if (refs?.org !== org || (repo !== undefined && refs?.repo !== repo)) return false;
+  }
+  if (q.author && refs?.pulls?.[0]?.author !== q.author) return false;
+  if (q.pull !== undefined && refs?.pulls?.[0]?.number !== q.pull) return false;
+  return true;
+}
+
+function cursorOf(pj: ProwJob): string {
+  return Buffer.from(JSON.stringify([pj.status.startTime, pj.metadata.name])).toString('base64url');
+}
+
+/** Newest first, one page. Hidden jobs (spec.hidden) and deck.hidden_repos are left out. */
+export async function queryJobs(store: ProwJobStore, q: JobQuery, hiddenRepos: readonly string[] = []): Promise<JobPage> {
+  const visible = (pj: ProwJob): boolean => {
+    if (pj.spec.hidden) return false;
+    const refs = pj.spec.refs;
+    return !refs || !hiddenRepos.some((h) => h === refs.org || h === `${refs.org}/${refs.repo}`);
+  };
+  if (hasIndex(store)) {
+    const iq: IndexedQuery = { limit: q.limit };
+    if (q.job) {
+      if (q.job.includes('*')) iq.jobPattern = q.job;
+      else iq.job = q.job;
+    }
+    if (q.type) iq.type = q.type;
+    if (q.state) iq.state = q.state;
+    if (q.cluster) iq.cluster = q.cluster;
+    if (q.author) iq.author = q.author;
+    if (q.pull !== undefined) iq.pull = q.pull;
+    if (q.repo) {
+      const [org, repo] = q.repo.split('/');
+      iq.org = org!;
+      if (repo !== undefined) iq.repo = repo;
+    }
+    if (q.before) iq.before = q.before;
+    let page: { prowjobs: ProwJob[]; next?: string };
+    try {
+      page = store.queryProwJobs(iq);
+    } catch (err) {
+      if (/cursor/.test((err as Error).message)) throw new FilterError('before: not a cursor from a previous page');
+      throw err;
+    }
+    const out: JobPage = { prowjobs: page.prowjobs.filter(visible) };
+    if (page.next) out.next = page.next;
+    return out;
+  }
+  // Any other store: a scan, newest first, with the same cursor format.
+  let all = (await store.listProwJobs()).filter((pj) => visible(pj) && matches(pj, q));
+  all.sort((a, b) => b.status.startTime.localeCompare(a.status.startTime) || b.metadata.name.localeCompare(a.metadata.name));
+  if (q.before) {
+    let start: string;
+    let name: string;
+    try {
+      [start, name] = JSON.parse(Buffer.from(q.before, 'base64url').toString('utf8')) as [string, string];
+    } catch {
+      throw new FilterError('before: not a cursor from a previous page');
+    }
+    all = all.filter((pj) => pj.status.startTime < start || (pj.status.startTime === start && pj.metadata.name < name));
+  }
+  const items = all.slice(0, q.limit);
+  const out: JobPage = { prowjobs: items };
+  if (all.length > q.limit && items.length) out.next = cursorOf(items[items.length - 1]!);
+  return out;
+}
+
+/** The job's build directory in the artifact store, as the local executor lays it out; undefined before a build id. */
+export function artifactDir(pj: ProwJob): string | undefined {
+  const buildId = pj.status.build_id;
+  if (!buildId) return undefined;
+  try {
+    const gcs = pj.spec.decoration_config?.gcs_configuration ?? {};
+    const layout = gcs.path_strategy ? gcs : { ...gcs, path_strategy: 'explicit' };
+    return pathsForJob(layout, newJobSpec(pj.spec, buildId, pj.metadata.name)).jobBasePath.replace(/^\/+/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+export function githubRepoLink(pj: ProwJob): string | undefined {
+  const refs = pj.spec.refs;
+  if (!refs) return undefined;
+  return refs.repo_link || `https://github.com/${refs.org}/${refs.repo}`;
+}
+
+/** Milliseconds from start to completion (or to now while running). */
+export function durationMs(pj: ProwJob, now = Date.now()): number | undefined {
+  const start = Date.parse(pj.status.startTime);
+  if (Number.isNaN(start)) return undefined;
+  const end = pj.status.completionTime ? Date.parse(pj.status.completionTime) : now;
+  return Number.isNaN(end) ? undefined : Math.max(0, end - start);
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

@@ -1,0 +1,38 @@
+// Pieces shared by deck's pages: state badges, refs with GitHub links, times.
+import type { ProwJob, Refs } from '../../api/prowjob.js';
+import { html, type SafeHtml } from '../html.js';
+
+export function stateBadge(state: string): SafeHtml {
+  return html`<span class="state state-${state}" data-state="${state}">${state}</span>`;
+}
+
+export function time(iso: string | undefined): SafeHtml {
+  if (!iso) return html``;
+  return html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC')}</time>`;
+}
+
+function repoLink(refs: Refs): string {
+  return refs.repo_link || `https://github.com/${refs.org}/${refs.repo}`;
+}
+
+/** org/repo, then each pull (#n by author, head SHA) or the base ref and SHA, all linked to GitHub. */
+export function refsCell(refs: Refs | undefined, { withSha = false } = {}): SafeHtml {
+  if (!refs) return html``;
+  const repo = repoLink(refs);
+  const pulls = refs.pulls ?? [];
+  if (pulls.length > 0) {
+    return html`<a href="${repo}">${refs.org}/${refs.repo}</a> ${pulls.map(
+      (p) => html`<span class="pull"><a href="${p.link || `${repo}/pull/${p.number}`}">#${p.number}</a>
+<span class="by">by <a href="${p.author_link || `https://github.com/${p.author}`}">${p.author}</a></span>${
+        withSha && p.sha ? html` <a class="sha" href="${p.commit_link || `${repo}/pull/${p.number}/commits/${p.sha}`}">${p.sha.slice(0, 8)}</a>` : ''
+      }</span>`,
+    )}`;
+  }
+  return html`<a href="${repo}">${refs.org}/${refs.repo}</a> <span class="ref">${refs.base_ref ?? ''}</span>${
+    refs.base_sha ? html` <a class="sha" href="${refs.base_link || `${repo}/commit/${refs.base_sha}`}">${refs.base_sha.slice(0, 8)}</a>` : ''
+  }`;
+}
+
+export function jobLink(pj: ProwJob): string {
+  return `/job/${encodeURIComponent(pj.metadata.name)}`;
+}
