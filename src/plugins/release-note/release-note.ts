@@ -5,7 +5,7 @@ import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { IssueCommentEvent, Plugin, PullRequestEvent } from '../types.js';
-import { commentOnce, pruneBotComments } from '../shared/comments.js';
+import { botLogin, commentOnce, isBotLogin, pruneBotComments } from '../shared/comments.js';
 import {
   KIND_DEPRECATION,
   RELEASE_NOTE,
@@ -252,7 +252,12 @@ export async function handleReleaseNotePR(gh: ReleaseNoteGitHub, log: Logger, gu
     } else {
       const comments = await gh.listComments(e.org, e.repo, e.number);
       if (comments.some((c) => releaseNoteNoneCmdRe.test(c.body))) label = RELEASE_NOTE_NONE;
-      else if (!labels.has(RELEASE_NOTE_LABEL_NEEDED)) await commentOnce(gh, e.org, e.repo, e.number, formatSimpleResponse(neededBody));
+      else if (!labels.has(RELEASE_NOTE_LABEL_NEEDED)) {
+        // The comments are in hand: look for our own reminder there instead of listing them again.
+        const reminder = formatSimpleResponse(neededBody);
+        const bot = await botLogin(gh);
+        if (!comments.some((c) => isBotLogin(bot, c.user.login) && c.body === reminder)) await gh.createComment(e.org, e.repo, e.number, reminder);
+      }
     }
   }
 
