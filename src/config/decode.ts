@@ -1,10 +1,11 @@
 // A typed decoder over the positioned YAML tree that behaves like Go's encoding/json as driven by
 // sigs.k8s.io/yaml: exact key match first, then case-insensitive; unknown keys collected (errors under
 // --strict); null leaves the zero value; type mismatches are errors; numbers and bools landing in a
-// string field are stringified from their source text. Positions of every decoded object are kept
+// string field are stringified as sigs.k8s.io/yaml does (go-scalar.ts). Positions of every decoded object are kept
 // in a side table so later phases can name file:line for any field.
 import type { IssueList } from './errors.js';
 import { DurationError, parseDurationNanos } from './duration.js';
+import { goScalarString } from './go-scalar.js';
 import { toPlain, type YMap, type YNode } from './yaml.js';
 
 export type Schema =
@@ -111,7 +112,7 @@ export function decode(ctx: DecodeContext, node: YNode, schema: Schema, path: st
       return toPlain(node);
     case 'string':
       if (node.kind !== 'scalar') return mismatch(ctx, node, path, 'string');
-      return typeof node.value === 'string' ? node.value : node.text;
+      return typeof node.value === 'string' ? node.value : goScalarString(node.value, node.text);
     case 'bool':
       if (node.kind !== 'scalar' || typeof node.value !== 'boolean') return mismatch(ctx, node, path, 'bool');
       return node.value;

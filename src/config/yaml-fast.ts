@@ -4,6 +4,7 @@
 // complex keys, odd numbers…), and the caller then uses the full `yaml` library, so results never
 // differ: the fast path either produces exactly what parseYaml would, or nothing. It exists because
 // the full parser spends ~0.5 s per MB, and a Kubernetes-sized job config is 15 MB.
+import { goScalarString } from './go-scalar.js';
 import type { YEntry, YNode, YScalar } from './yaml.js';
 
 class Bail extends Error {}
@@ -365,7 +366,7 @@ function readKey(text: string, col: number): { key: string; valueStart: number }
       if (raw === '' || raw.includes(' #')) bail();
       // Plain keys are resolved like values (a key `on:` is the boolean true, stringified as "true").
       const r = resolvePlain(raw, 0);
-      const key = r.value === null ? '' : typeof r.value === 'string' ? r.value : String(r.value);
+      const key = r.value === null ? '' : goScalarString(r.value, raw);
       return { key, valueStart: col + k + 1 };
     }
   }
@@ -514,7 +515,7 @@ class FlowParser {
       } else value = { kind: 'scalar', line: this.line, value: null, text: '' };
       const kv = (k as YScalar).value;
       if (kv === '<<') bail();
-      entries.push({ key: kv === null ? '' : String(kv), keyLine: this.line, value });
+      entries.push({ key: kv === null ? '' : goScalarString(kv, (k as YScalar).text), keyLine: this.line, value });
       this.ws();
       if (this.s[this.pos] === ',') this.pos++;
       else if (this.s[this.pos] !== '}') bail();

@@ -1,6 +1,7 @@
 // YAML 1.1 (go-yaml v2 dialect) into a small positioned tree that the decoder walks.
 // Aliases are resolved and `<<` merge keys applied here, so the decoder sees plain maps and lists.
 import { readFileSync } from 'node:fs';
+import { goScalarString } from './go-scalar.js';
 import { parseYamlFast } from './yaml-fast.js';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -133,7 +134,11 @@ function convert(
       }
       let key: string;
       if (k === null || k === undefined) key = '';
-      else if (isScalar(k)) key = k.value === null || k.value === undefined ? '' : String(k.value);
+      else if (isScalar(k)) {
+        const kv = k.value;
+        key = kv === null || kv === undefined ? '' : typeof kv === 'string' ? kv
+          : typeof kv === 'number' || typeof kv === 'boolean' ? goScalarString(kv, k.source ?? String(kv)) : String(kv);
+      }
       else {
         errors.push({ line: keyLine, message: 'mapping keys must be scalars' });
         continue;

@@ -361,7 +361,7 @@ postsubmits:
     assert.deepEqual(config.postsubmits['o/r']!.map((j) => j.name), ['from-link']);
   });
 
-  it('YAML 1.1: yes/no are booleans, merge keys and anchors work, numbers become strings in string fields', () => {
+  it('YAML 1.1: yes/no are booleans, merge keys and anchors work, numbers and bools in string fields are stringified like Go', () => {
     const { config } = load({
       'jobs/a.yaml': `base: &base
   decorate: yes
@@ -372,13 +372,16 @@ postsubmits:
   - <<: *base
     name: p
     always_run: no
-    labels: {preset-x: 1.10, other: true}
+    labels: {preset-x: 1.10, other: true, why: yes, int: 0x10}
+    annotations: {big: 1000000.0}
 `,
     });
     const p = config.postsubmits['o/r']![0]!;
     assert.equal(p.decorate, true);
     assert.equal(p.always_run, false);
-    assert.deepEqual(p.labels, { 'preset-x': '1.10', other: 'true' });
+    // Stringified as sigs.k8s.io/yaml does: ints in decimal, bools true/false, floats as shortest float32 'g'.
+    assert.deepEqual(p.labels, { 'preset-x': '1.1', other: 'true', why: 'true', int: '16' });
+    assert.deepEqual(p.annotations, { big: '1e+06' });
   });
 
   it('keeps the source position of every job', () => {

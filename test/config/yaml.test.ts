@@ -80,6 +80,7 @@ g: x
   'only comments': '# nothing\n\n# here\n',
   'top-level sequence': '- a\n- b: c\n',
   'trailing spaces': 'a: b   \nc:   \n  - d\n',
+  'non-string keys': 'on: 1\n1.10: 2\n10: 3\n{a: b, yes: c, 2.50: d}: 4\n'.replace('{a: b, yes: c, 2.50: d}: 4\n', 'f: {yes: c, 2.50: d}\n'),
 };
 
 const fallback: Record<string, string> = {
