@@ -1,9 +1,7 @@
 // Real git repositories behind the fake GitHub: bare repos in a temp dir, written with plumbing
 // commands (no work tree), so file contents, SHAs, diffs and merges are what git says they are.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 
 export interface GitIdentity {
   name: string;
@@ -51,7 +49,7 @@ const FIXED_ENV = {
 export function runGit(
   dir: string,
   args: string[],
-  options: { input?: string; env?: Record<string, string>; allowCodes?: number[] } = {},
+  options: { input?: string | Buffer; env?: Record<string, string>; allowCodes?: number[] } = {},
 ): Promise<{ stdout: string; code: number }> {
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -117,7 +115,7 @@ export class GitRepo {
 
   static async init(dir: string, defaultBranch: string): Promise<GitRepo> {
     await mkdir(dir, { recursive: true });
-    await runGit(dir, ['init', '--bare', '--quiet', `--initial-branch=${defaultBranch}`]);
+    await runGit(dir, ['init', '--bare', '--quiet', '--template=', `--initial-branch=${defaultBranch}`]);
     return new GitRepo(dir);
   }
 
@@ -145,6 +143,7 @@ export class GitRepo {
    * Commits `files` (path → content, null deletes) on top of `parent` (or as a root commit) and
    * points `branch` at it. Returns the new commit SHA.
    */
+  /** Commits `files` (path → content, null deletes) on `parent` (or as a root commit), moves `branch`; returns the SHA. */
   async commit(options: {
     branch: string;
     parent?: string;
@@ -153,37 +152,62 @@ export class GitRepo {
     author: GitIdentity;
     date?: Date;
   }): Promise<string> {
-    const index = `${this.dir}/prow-fake-index-${process.pid}-${++this.commitCounter}`;
-    const env = { GIT_INDEX_FILE: index };
-    if (options.parent) await this.git(['read-tree', options.parent], { env });
-    else await this.git(['read-tree', '--empty'], { env });
-    const entries = Object.entries(options.files);
-    const written = entries.filter((e): e is [string, string] => e[1] !== null);
-    const blobs = await this.writeBlobs(written.map(([, content]) => content));
-    // One --index-info call: mode 0 removes an entry (--force-remove would need a work tree).
-    const lines = entries.map(([path, content]) => (content === null ? `0 ${'0'.repeat(40)}\t${path}` : `100644 ${blobs.shift() ?? ''}\t${path}`));
-    if (lines.length > 0) await this.git(['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` });
-    const tree = (await this.git(['write-tree'], { env })).stdout.trim();
-    const sha = await this.commitTree(tree, options.parent ? [options.parent] : [], options.message, options.author, options.date);
-    await this.git(['update-ref', `refs/heads/${options.branch}`, sha]);
-    await rm(index, { force: true });
+    const [sha = ''] = await this.commitSeries({ branch: options.branch, parent: options.parent, commits: [options] });
     return sha;
   }
 
-  /** Writes blobs in one git call; returns their SHAs in order. */
-  private async writeBlobs(contents: string[]): Promise<string[]> {
-    if (contents.length === 0) return [];
-    const dir = await mkdtemp(join(tmpdir(), 'prow-fake-blobs-'));
+  /**
+   * Several commits in a row on `branch` (each on the one before, the first on `parent`), plus
+   * `alsoPoint` refs set to the last one, in a single `git fast-import`. Returns the SHAs in order.
+   */
+  async commitSeries(options: {
+    branch: string;
+    parent?: string;
+    commits: { files: Record<string, string | null>; message: string; author: GitIdentity; date?: Date }[];
+    alsoPoint?: string[];
+  }): Promise<string[]> {
+    if (options.commits.length === 0) return [];
+    const parts: Buffer[] = [];
+    const text = (t: string): void => {
+      parts.push(Buffer.from(t, 'utf8'));
+    };
+    const data = (content: string): void => {
+      const bytes = Buffer.from(content, 'utf8');
+      text(`data ${bytes.length}\n`);
+      parts.push(bytes);
+      text('\n');
+    };
+    options.commits.forEach((c, i) => {
+      const when = `${Math.floor((c.date ?? new Date()).getTime() / 1000)} +0000`;
+      const who = `${c.author.name.replace(/[<>\n]/g, '')} <${c.author.email.replace(/[<>\n]/g, '')}> ${when}`;
+      text(`commit refs/heads/${options.branch}\nmark :${i + 1}\nauthor ${who}\ncommitter ${who}\n`);
+      data(c.message);
+      const from = i > 0 ? `:${i}` : options.parent;
+      if (from) text(`from ${from}\n`);
+      for (const [path, content] of Object.entries(c.files)) {
+        const quoted = /^"|\n/.test(path) ? JSON.stringify(path) : path;
+        if (content === null) {
+          text(`D ${quoted}\n`);
+        } else {
+          text(`M 100644 inline ${quoted}\n`);
+          data(content);
+        }
+      }
+      text('\n');
+    });
+    for (const ref of options.alsoPoint ?? []) text(`reset ${ref}\nfrom :${options.commits.length}\n\n`);
+    text('done\n');
+    const marks = `${this.dir}/prow-fake-marks-${process.pid}-${++this.commitCounter}`;
     try {
-      const paths = await Promise.all(contents.map(async (content, i) => {
-        const path = join(dir, String(i));
-        await writeFile(path, content);
-        return path;
-      }));
-      const { stdout } = await this.git(['hash-object', '-w', '--stdin-paths'], { input: `${paths.join('\n')}\n` });
-      return stdout.trim().split('\n');
+      await this.git(['fast-import', '--quiet', '--force', '--done', '--date-format=raw', `--export-marks=${marks}`], { input: Buffer.concat(parts) });
+      const byMark = new Map<string, string>();
+      for (const line of (await readFile(marks, 'utf8')).split('\n')) {
+        const [mark, sha] = line.split(' ');
+        if (mark && sha) byMark.set(mark, sha);
+      }
+      return options.commits.map((_, i) => byMark.get(`:${i + 1}`) ?? '');
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(marks, { force: true });
     }
   }
 

@@ -172,6 +172,7 @@ class FakeGitHubServer implements FakeGitHub {
   private failures: (FakeFailure & { left: number })[] = [];
   private graphqlHandlers: GraphQLHandler[] = [...builtinGraphQLHandlers];
   private generation = 0;
+  private readonly cleanups = new Set<Promise<unknown>>();
   private mergeableCache = new Map<string, boolean>();
   private readonly render: RenderContext;
 
@@ -202,6 +203,7 @@ class FakeGitHubServer implements FakeGitHub {
       });
     }
     await this.pending.catch(() => undefined);
+    await Promise.all(this.cleanups);
     if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 
@@ -230,8 +232,11 @@ class FakeGitHubServer implements FakeGitHub {
     this.failures = [];
     this.mergeableCache.clear();
     if (oldGen > 0) {
+      // The old world's repos go in the background; close() waits for it.
       const old = join(this.dataDir, `gen-${oldGen}`);
-      void this.enqueue(() => rm(old, { recursive: true, force: true }));
+      const done = this.pending.then(() => rm(old, { recursive: true, force: true })).catch(() => undefined);
+      this.cleanups.add(done);
+      void done.then(() => this.cleanups.delete(done));
     }
     return this.seed(seed);
   }
@@ -500,13 +505,12 @@ class FakeGitHubServer implements FakeGitHub {
     return this.enqueue(async () => {
       const baseSha = await repo.git.resolve(`refs/heads/${pull.baseRef}`);
       if (!baseSha) throw new Error(`fake github: ${repo.fullName} has no branch ${pull.baseRef}`);
-      let parent = (await repo.git.resolve(`refs/heads/${headRef}`)) ?? baseSha;
-      for (const c of commits) {
-        parent = await repo.git.commit({
-          branch: headRef, parent, files: c.files, message: c.message ?? `${issue.title}`, author: this.identity(c.author ?? author), date: this.now(),
-        });
-      }
-      await repo.git.git(['update-ref', `refs/pull/${number}/head`, parent]);
+      const existing = await repo.git.resolve(`refs/heads/${headRef}`);
+      const shas = await repo.git.commitSeries({
+        branch: headRef, parent: existing ?? baseSha, alsoPoint: [`refs/pull/${number}/head`],
+        commits: commits.map((c) => ({ files: c.files, message: c.message ?? issue.title, author: this.identity(c.author ?? author), date: this.now() })),
+      });
+      const parent = shas[shas.length - 1] ?? baseSha;
       for (const rv of p.reviews ?? []) {
         pull.reviews.push({ id: this.nextId(), user: this.ensureUser(rv.author).login, body: rv.body ?? '', state: rv.state, commitId: parent, submittedAt: this.stamp() });
       }
@@ -522,15 +526,14 @@ class FakeGitHubServer implements FakeGitHub {
     let sha = '';
     return this.enqueue(async () => {
       const parent = (await repo.git.resolve(`refs/heads/${branch}`)) ?? (await repo.git.resolve(`refs/heads/${repo.defaultBranch}`));
-      sha = await repo.git.commit({
-        branch, parent, files, message: options.message ?? `Update ${branch}`, author: this.identity(options.author ?? repo.owner), date: this.now(),
-      });
       // GitHub keeps refs/pull/<n>/head at each open PR's head: clonerefs fetches it.
-      for (const issue of repo.issues.values()) {
-        if (issue.pull && !issue.pull.merged && issue.state === 'open' && issue.pull.headRef === branch) {
-          await repo.git.git(['update-ref', `refs/pull/${issue.number}/head`, sha]);
-        }
-      }
+      const pullRefs = [...repo.issues.values()]
+        .filter((i) => i.pull && !i.pull.merged && i.state === 'open' && i.pull.headRef === branch)
+        .map((i) => `refs/pull/${i.number}/head`);
+      [sha = ''] = await repo.git.commitSeries({
+        branch, parent, alsoPoint: pullRefs,
+        commits: [{ files, message: options.message ?? `Update ${branch}`, author: this.identity(options.author ?? repo.owner), date: this.now() }],
+      });
     }).then(() => sha);
   }
 
