@@ -8,7 +8,7 @@
 // A new controller process can therefore tell a live run from a dead one, and finish the bookkeeping.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -255,6 +255,9 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       await writeState(state);
     }
     log.info({ prowjob: name, reason, signal }, 'interrupting job');
+    // entrypoint notes the interruption in the process log
+    const line = reason === 'timeout' ? `Process did not finish before ${formatDuration(state.timeoutMs)} timeout` : 'Entrypoint received interrupt: aborted';
+    await appendFile(state.logFile, `\n${line}\n`).catch(() => undefined);
     killGroup(state.pid, signal);
     const timers = active.get(name)?.timers ?? watched.get(name);
     const t = setTimeout(() => { if (groupAlive(state.pid!)) killGroup(state.pid!, 'SIGKILL'); }, state.graceMs);

@@ -156,7 +156,7 @@ describe('local executor', () => {
     assert.equal(s.interrupted, 'timeout');
     assert.match(s.reason ?? '', /^Process did not finish before 400ms timeout$/);
     assert.equal(s.exitCode, undefined); // killed: the wrapper never wrote one
-    assert.match((await exec.readLog(pj))!, /ready\n[^]*got INT/);
+    assert.match((await exec.readLog(pj))!, /ready\n[^]*Process did not finish before 400ms timeout\n[^]*got INT/);
     assert.equal(await groupGone(runState(dataDir, pj).pid), true);
   });
 
