@@ -92,6 +92,21 @@ describe('local executor', () => {
     assert.match((await artifacts.get(`${dir}/prowjob.json`))!.toString(), /\n\t"kind"/);
   });
 
+  it('with a remote-style artifact store (no local path) the log is uploaded when the job ends', async () => {
+    const { localPath: _hidden, ...remote } = artifacts;
+    const other = createLocalExecutor({ dataDir: join(root, 'remote-data'), artifacts: remote, log });
+    try {
+      const pj = makePj(['sh', '-c', 'echo uploaded']);
+      await other.start(pj, { buildId: '40' });
+      const s = await waitFor(other, pj, ['succeeded', 'failed', 'unknown']);
+      assert.equal(s.phase, 'succeeded');
+      assert.equal(await other.readLog(pj), 'uploaded\n');
+      assert.equal((await artifacts.get('logs/local-test/40/build-log.txt'))!.toString(), 'uploaded\n');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('start is idempotent: a second start finds the first run', async () => {
     const pj = makePj(['sh', '-c', 'echo once >> "$ARTIFACTS/../count"']);
     await exec.start(pj, { buildId: '1' });
