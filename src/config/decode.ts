@@ -185,6 +185,7 @@ export function decode(ctx: DecodeContext, node: YNode, schema: Schema, path: st
 function decodeObject(ctx: DecodeContext, node: YMap, schema: Schema & { t: 'obj' }, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys: Record<string, number> = {};
+  const written = new Map<string, string>();
   for (const e of node.entries) {
     let field: string | undefined = Object.prototype.hasOwnProperty.call(schema.fields, e.key) ? e.key : undefined;
     if (field === undefined) field = schema.lower.get(e.key.toLowerCase());
@@ -193,9 +194,15 @@ function decodeObject(ctx: DecodeContext, node: YMap, schema: Schema & { t: 'obj
       ctx.issues.unknown(ctx.file, e.keyLine, p, `unknown field ${JSON.stringify(e.key)} in ${schema.name}`);
       continue;
     }
-    if (keys[field] !== undefined) {
-      ctx.issues.unknown(ctx.file, e.keyLine, p, `duplicate key ${JSON.stringify(e.key)} (the last one wins)`);
+    const previous = written.get(field);
+    if (previous !== undefined) {
+      // Go sees the keys through a map marshalled in sorted order: among spellings of one field, the one
+      // that sorts last wins; the same spelling twice means the later one wins.
+      const winner = previous === e.key || e.key > previous ? e.key : previous;
+      ctx.issues.unknown(ctx.file, e.keyLine, p, `duplicate key ${JSON.stringify(e.key)} for field ${field} (${JSON.stringify(winner)} wins)`);
+      if (winner === previous && previous !== e.key) continue;
     }
+    written.set(field, e.key);
     keys[field] = e.keyLine;
     const v = decode(ctx, e.value, schema.fields[field]!, keyPath(path, field));
     if (v !== undefined) out[field] = v;

@@ -468,3 +468,15 @@ periodics:
     assert.deepEqual(warnings.map((w) => w.field), ['tot_url']);
   });
 });
+
+describe('Go encoding/json key matching', () => {
+  it('matches keys case-insensitively; of two spellings the one sorting last wins; duplicates warn', () => {
+    const { config, warnings } = load({
+      'jobs/a.yaml': `postsubmits:\n  o/r:\n  - name: p\n    decorate: true\n    Decorate: false\n    SKIP_REPORT: true\n    spec: {containers: [{image: a, command: [x]}]}\n`,
+    });
+    const p = config.postsubmits['o/r']![0]!;
+    assert.equal(p.decorate, true); // "decorate" > "Decorate" byte-wise
+    assert.equal(p.skip_report, true);
+    assert.deepEqual(warnings.map((w) => `${w.line}: ${w.message}`), ['5: duplicate key "Decorate" for field decorate ("decorate" wins)']);
+  });
+});
