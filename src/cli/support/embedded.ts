@@ -20,7 +20,7 @@ import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { openSqliteStore, storePath } from '../../store/sqlite.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
-import { DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
+import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -160,7 +160,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
     closers.push(() => hook.close());
 
-    const deck: DeckServer = await startDeckServer({ port: o.deckPort, hostname: host, store, artifacts, log: log.child({ component: 'deck' }) });
+    const deck: DeckServer = await startDeckServer({
+      port: o.deckPort, hostname: host, store, artifacts, log: log.child({ component: 'deck' }),
+      snapshot: () => agent.current(), github, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+    });
     closers.push(() => deck.close());
 
     return {

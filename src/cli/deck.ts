@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { createLocalArtifactStore } from '../artifacts/local.js';
+import { loadConfigAgent } from '../config/agent.js';
+import type { HelpData } from '../deck/pages/help.js';
+import { loadOAuthConfig } from '../deck/oauth.js';
+import { startDeckServer } from '../deck/server.js';
+import { createGitHubClient } from '../github/client.js';
+import { createLogger } from '../observability/logger.js';
+import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { membershipChecker, pluginHelpSource } from './support/deck-server.js';
+
+interface DeckFlags {
+  configPath: string;
+  jobConfigPath?: string;
+  pluginConfig?: string;
+  hookUrl?: string;
+  dataDir: string;
+  port: string;
+  hostname: string;
+  cookieSecretFile?: string;
+  githubOauthConfigFile?: string;
+  githubTokenPath?: string;
+  githubEndpoint?: string;
+  allowInsecure?: boolean;
+}
+
+export function createCommand(): Command {
+  return new Command('deck')
+    .description('the web UI: job list, live build logs, PR history, command help, rerun and abort')
+    .requiredOption('--config-path <file>', 'Prow config.yaml')
+    .option('--job-config-path <dir>', 'job configuration directory')
+    .option('--plugin-config <file>', 'plugins.yaml, for the command help page')
+    .option('--hook-url <url>', "hook's base URL: command help is read from its /plugin-help instead of --plugin-config")
+    .option('--data-dir <dir>', 'data directory holding the SQLite store and artifacts/', '.prow')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--hostname <host>', 'address to listen on', '0.0.0.0')
+    .option('--cookie-secret-file <file>', 'key for session cookies and CSRF tokens (random per start when absent)')
+    .option('--github-oauth-config-file <file>', 'GitHub OAuth app (client_id, client_secret, redirect_url) for sign-in')
+    .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
+    .option('--github-endpoint <url>', 'GitHub API base URL')
+    .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
+    .action(async (flags: DeckFlags) => {
+      const log = createLogger().child({ component: 'deck' });
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
+      const agent = await loadConfigAgent({
+        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, log: log.child({ component: 'config' }),
+      });
+      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
+      const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
+      const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
+      const github = flags.githubTokenPath
+        ? createGitHubClient({ tokenPath: flags.githubTokenPath, ...(flags.githubEndpoint ? { baseUrl: flags.githubEndpoint } : {}), log })
+        : undefined;
+      let pluginHelp: (() => Promise<HelpData>) | undefined;
+      if (flags.hookUrl) {
+        const url = `${flags.hookUrl.replace(/\/+$/, '')}/plugin-help`;
+        pluginHelp = async () => {
+          const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+          if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+          return (await res.json()) as HelpData;
+        };
+      } else if (flags.pluginConfig) {
+        pluginHelp = pluginHelpSource(() => agent.current().plugins);
+      }
+      const server = await startDeckServer({
+        port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
+        ...(pluginHelp ? { pluginHelp } : {}),
+        ...(github ? { github: membershipChecker(github) } : {}),
+        ...(oauth ? { oauth, secureCookies: !flags.allowInsecure } : {}),
+        ...(cookieSecret ? { cookieSecret } : {}),
+      });
+      process.stderr.write(`deck listening on ${server.url}\n`);
+      const stop = (): void => {
+        void server.close().then(async () => {
+          agent.close();
+          await store.close();
+        });
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}
