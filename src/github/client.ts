@@ -737,7 +737,10 @@ class Client implements OctokitGitHubClient {
   }
 
   async graphql<T = unknown>(query: string, variables: Record<string, unknown> = {}, org?: string): Promise<T> {
-    const res = await this.request(org, 'POST /graphql', { query, variables });
+    const params: Params = { query, variables };
+    // GitHub Enterprise Server serves REST at /api/v3 but GraphQL at /api/graphql.
+    if (/\/api\/v3$/.test(this.core.baseUrl)) params.baseUrl = this.core.baseUrl.replace(/\/api\/v3$/, '/api');
+    const res = await this.request(org, 'POST /graphql', params);
     const body = res.data as { data?: unknown; errors?: { message: string; type?: string; path?: (string | number)[] }[] };
     if (Array.isArray(body.errors) && body.errors.length > 0) throw new GraphQLError(body.errors, body.data);
     return body.data as T;

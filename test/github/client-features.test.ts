@@ -221,3 +221,21 @@ describe('GitHub App auth', () => {
     await assert.rejects(client.listIssueLabels('nobody', 'repo', 1), (e: unknown) => e instanceof GitHubError && e.status === 404 && /installation/.test(e.path));
   });
 });
+
+describe('GitHub Enterprise layout', () => {
+  it('talks REST under /api/v3 (pagination included) and GraphQL at /api/graphql', async () => {
+    const gh = await startFakeGitHub({ enterprise: true });
+    try {
+      await gh.reset({ pulls: [{ repo: 'corp/app', number: 1 }] });
+      for (let i = 0; i < 130; i++) gh.addComment('corp/app', 1, 'alice', `c${i}`);
+      assert.match(gh.url, /\/api\/v3$/);
+      const client = createGitHubClient({ baseUrl: gh.url, token: 't', retry: { retryAfterBaseValue: 1 }, throttle: false });
+      assert.equal((await client.listComments('corp', 'app', 1)).length, 130);
+      const data = await client.graphql<{ search: { nodes: { number: number }[] } }>('query { search(type: ISSUE, first: 10, query: "repo:corp/app") { nodes { ... on PullRequest { number } } } }');
+      assert.deepEqual(data.search.nodes.map((n) => n.number), [1]);
+      assert.equal((await fetch(`${gh.url.replace(/\/api\/v3$/, '')}/repos/corp/app`)).status, 404);
+    } finally {
+      await gh.close();
+    }
+  });
+});

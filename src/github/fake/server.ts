@@ -29,6 +29,8 @@ export interface FakeGitHubOptions {
   now?: () => Date;
   /** Where the git repositories live; defaults to a fresh temp dir removed by close(). */
   dataDir?: string;
+  /** Serve as GitHub Enterprise Server does: `url` ends in /api/v3, GraphQL at /api/graphql. */
+  enterprise?: boolean;
 }
 
 export interface FakeCall {
@@ -70,6 +72,7 @@ export interface FakeFailure {
 }
 
 export interface FakeGitHub {
+  /** The REST base URL (what the client's baseUrl is set to). */
   readonly url: string;
   /** Where repositories live (`<dataDir>/<owner>/<name>.git`). */
   readonly dataDir: string;
@@ -145,7 +148,7 @@ const AUTH_ROUTES = new Set(['/app', '/app/installations/:installation_id/access
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'prow-fake-github-')));
   const fake = new FakeGitHubServer(dataDir, options.now ?? (() => new Date()), options.dataDir === undefined);
-  await fake.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await fake.listen(options.port ?? 0, options.host ?? '127.0.0.1', options.enterprise ?? false);
   if (options.seed) await fake.reset(options.seed);
   return fake;
 }
@@ -182,11 +185,21 @@ class FakeGitHubServer implements FakeGitHub {
 
   // ---- lifecycle -------------------------------------------------------------------------
 
-  listen(port: number, host: string): Promise<void> {
+  listen(port: number, host: string, enterprise: boolean): Promise<void> {
     const app = this.buildApp();
+    // GitHub Enterprise Server layout: REST under /api/v3, GraphQL at /api/graphql.
+    const fetch = enterprise
+      ? (req: Request): Response | Promise<Response> => {
+          const url = new URL(req.url);
+          if (url.pathname === '/api/graphql') url.pathname = '/graphql';
+          else if (url.pathname.startsWith('/api/v3/')) url.pathname = url.pathname.slice('/api/v3'.length);
+          else if (!url.pathname.startsWith('/_fake/')) return this.errorResponse(notFound());
+          return app.fetch(new Request(url, req));
+        }
+      : app.fetch;
     return new Promise((resolve) => {
-      this.server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
-        this.url = `http://${host}:${info.port}`;
+      this.server = serve({ fetch, port, hostname: host }, (info: AddressInfo) => {
+        this.url = `http://${host}:${info.port}${enterprise ? '/api/v3' : ''}`;
         this.render.api = this.url;
         resolve();
       });
