@@ -7,7 +7,7 @@ import type { IssueList } from './errors.js';
 import { compileGoTemplate } from './gotemplate.js';
 import { defaultRerunCommandFor, defaultTriggerFor } from './match.js';
 import type {
-  Config, DefaultDecorationConfigEntry, JobBase, Periodic, Postsubmit, Presubmit, Preset, ProwConfig, ProwJobDefaultEntry,
+  Config, DefaultDecorationConfigEntry, JobBase, TideQuery, Periodic, Postsubmit, Presubmit, Preset, ProwConfig, ProwJobDefaultEntry,
 } from './types.js';
 
 export const DEFAULT_TENANT_ID = 'GlobalDefaultID';
@@ -103,6 +103,7 @@ export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): vo
   if (!tide.max_goroutines) tide.max_goroutines = 20;
   tide.queries ??= [];
   validateTide(tide, file, issues);
+  tide.queries = deduplicateTideQueries(tide.queries as TideQuery[]);
 
   sub<Obj>(raw, 'branch-protection');
   const bp = raw['branch-protection'] as Obj;
@@ -420,4 +421,56 @@ export function clonePlain<T>(v: T): T {
   const out: Record<string, unknown> = {};
   for (const k in v) out[k] = clonePlain((v as Record<string, unknown>)[k]);
   return out as T;
+}
+
+const QUERY_KEYS = ['orgs', 'repos', 'excludedRepos', 'author', 'labels', 'missingLabels', 'excludedBranches', 'includedBranches', 'milestone', 'reviewApprovedRequired'] as const;
+
+function goQueryJSON(q: TideQuery): string {
+  const out: Record<string, unknown> = {};
+  for (const k of QUERY_KEYS) {
+    const v = q[k];
+    if (v === undefined || v === '' || v === false || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v;
+  }
+  return JSON.stringify(out);
+}
+
+/**
+ * Upstream deduplicateTideQueries: queries that differ only in orgs/repos/excludedRepos become one, and the
+ * result is sorted by its JSON form (so label lists come out sorted). Tenant IDs, which upstream also
+ * keys on, are not considered: every job here has the default tenant unless prowjob_default_entries say otherwise.
+ */
+export function deduplicateTideQueries(queries: readonly TideQuery[]): TideQuery[] {
+  const merged = new Map<string, TideQuery>();
+  for (const q of queries) {
+    if (!q) continue;
+    const sorted = (l: string[] | undefined): string[] | undefined => (l ? [...l].sort() : undefined);
+    const base: TideQuery = {
+      author: q.author,
+      excludedBranches: sorted(q.excludedBranches),
+      includedBranches: sorted(q.includedBranches),
+      labels: sorted(q.labels),
+      missingLabels: sorted(q.missingLabels),
+      milestone: q.milestone,
+      reviewApprovedRequired: q.reviewApprovedRequired,
+    };
+    const key = JSON.stringify([base.author ?? '', base.excludedBranches ?? [], base.includedBranches ?? [], base.labels ?? [], base.missingLabels ?? [], base.milestone ?? '', base.reviewApprovedRequired ?? false]);
+    let target = merged.get(key);
+    if (!target) {
+      target = { ...base };
+      merged.set(key, target);
+    }
+    if (q.orgs?.length) target.orgs = [...(target.orgs ?? []), ...q.orgs];
+    if (q.repos?.length) target.repos = [...(target.repos ?? []), ...q.repos];
+    if (q.excludedRepos?.length) target.excludedRepos = [...(target.excludedRepos ?? []), ...q.excludedRepos];
+  }
+  const out = [...merged.values()].map((q) => {
+    const clean: TideQuery = {};
+    for (const k of QUERY_KEYS) if (q[k] !== undefined) (clean as Record<string, unknown>)[k] = q[k];
+    return clean;
+  });
+  return out
+    .map((q) => ({ q, json: goQueryJSON(q) }))
+    .sort((a, b) => (a.json < b.json ? -1 : a.json > b.json ? 1 : 0))
+    .map((x) => x.q);
 }

@@ -480,3 +480,27 @@ describe('Go encoding/json key matching', () => {
     assert.deepEqual(warnings.map((w) => `${w.line}: ${w.message}`), ['5: duplicate key "Decorate" for field decorate ("decorate" wins)']);
   });
 });
+
+describe('tide queries', () => {
+  it('merges queries that differ only in orgs/repos/excludedRepos and sorts them as upstream does', () => {
+    const { config } = load({
+      'config.yaml': `${DECORATION}tide:
+  queries:
+  - repos: [a/one]
+    labels: [lgtm, approved]
+    missingLabels: [hold]
+  - orgs: [b]
+    excludedRepos: [b/x]
+    labels: [approved, lgtm]
+    missingLabels: [hold]
+  - repos: [c/bot]
+    author: bot
+`,
+    });
+    // Sorted by the Go JSON form: {"orgs":… sorts before {"repos":…
+    assert.deepEqual(config.tide.queries, [
+      { orgs: ['b'], repos: ['a/one'], excludedRepos: ['b/x'], labels: ['approved', 'lgtm'], missingLabels: ['hold'] },
+      { repos: ['c/bot'], author: 'bot' },
+    ]);
+  });
+});
