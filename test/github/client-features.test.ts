@@ -108,6 +108,15 @@ describe('client features', () => {
     assert.equal(gh.comments('demo/hello', 1).length, 1);
   });
 
+  it('with throttling on (the production default), waits out a secondary rate limit once and retries', async () => {
+    gh.failNext({ method: 'GET', path: '/repos/demo/hello/issues/1/labels', status: 403, message: 'You have exceeded a secondary rate limit.', headers: { 'retry-after': '1' } });
+    const { log, lines } = captureLogger('warn');
+    const client = createGitHubClient({ baseUrl: gh.url, token: 't', log, retry: { retryAfterBaseValue: 1 } });
+    assert.deepEqual(await client.listIssueLabels('demo', 'hello', 1), ['a']);
+    assert.deepEqual(gh.calls().map((c) => c.status), [403, 200]);
+    assert.ok(lines().some((l) => l.includes('github secondary rate limit hit')));
+  });
+
   it('does not retry a 404 and raises GitHubError with the status and GitHub message', async () => {
     const client = createGitHubClient({ baseUrl: gh.url, token: 't', ...fast });
     await assert.rejects(client.createComment('demo', 'hello', 99, 'x'), (e: unknown) => e instanceof GitHubError && e.status === 404 && e.path === '/repos/demo/hello/issues/99/comments');
