@@ -225,6 +225,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       await finish(name, { outcome: 'failed', reason: 'could not start /bin/sh' });
       return;
     }
+    child.unref(); // the job outlives a controller that stops; the next one re-attaches
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.once('error', (err) => log.warn({ err, prowjob: name }, 'job process error'));
     const running: RunState = { ...state, phase: 'running', pid, procStart: procStartTime(pid), startedAt: now().toISOString() };

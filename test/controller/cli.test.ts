@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
@@ -80,6 +80,35 @@ describe('prow controller / prow plank', () => {
     } finally {
       child.kill('SIGTERM');
       assert.equal(await exited(child), 0);
+    }
+  });
+
+  it('stops promptly on SIGTERM and leaves a running job running', async () => {
+    const name = '22222222-0000-4000-8000-000000000099';
+    await store.createProwJob({
+      apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name },
+      spec: { type: 'periodic', job: 'cli-long', agent: 'kubernetes', pod_spec: { containers: [{ command: ['sleep', '30'] }] } },
+      status: { startTime: new Date().toISOString(), state: 'triggered' },
+    });
+    const child = run('controller');
+    const runFile = join(dir, 'workspaces', name, 'run.json');
+    let pid: number | undefined;
+    for (let i = 0; i < 300 && pid === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        pid = (JSON.parse(readFileSync(runFile, 'utf8')) as { pid?: number }).pid;
+      } catch {
+        pid = undefined;
+      }
+    }
+    assert.ok(pid, 'the job started');
+    try {
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited(child), new Promise<string>((r) => setTimeout(() => r('still running'), 10_000).unref())]);
+      assert.equal(code, 0); // not held open by the job (which sleeps 30 s)
+      process.kill(pid, 0); // throws if the job died with the controller
+    } finally {
+      process.kill(-pid, 'SIGKILL');
     }
   });
 
