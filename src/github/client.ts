@@ -305,6 +305,7 @@ function pathOf(url: string): string {
 
 function isWrite(method: string, template: string, options: Record<string, unknown>): boolean {
   if (method === 'GET' || method === 'HEAD') return false;
+  if (template.endsWith('/access_tokens')) return false; // App token exchange: auth, not a write
   if (template.endsWith('/graphql')) return /^\s*mutation\b/.test(String(options.query ?? ''));
   return true;
 }

@@ -219,6 +219,17 @@ describe('GitHub App auth', () => {
     assert.equal((await client.botUser()).login, 'prow-app[bot]');
   });
 
+  it('still exchanges tokens in dry-run mode, and skips the writes', async () => {
+    const client = createGitHubClient({ baseUrl: gh.url, appId: 42, privateKey: app.privateKey, dryRun: true, retry: { retryAfterBaseValue: 1 }, throttle: false });
+    await client.createComment('demo', 'hello', 1, 'hi');
+    assert.deepEqual(await client.listIssueLabels('demo', 'hello', 1), []);
+    assert.deepEqual(gh.calls().map((c) => `${c.auth} ${c.method} ${c.path}`), [
+      'app GET /orgs/demo/installation',
+      'app POST /app/installations/7/access_tokens',
+      'installation GET /repos/demo/hello/issues/1/labels',
+    ]);
+  });
+
   it('is refused when the JWT is signed with the wrong key', async () => {
     const client = createGitHubClient({ baseUrl: gh.url, appId: 42, privateKey: keyPair().privateKey, retry: { retryAfterBaseValue: 1 }, throttle: false });
     await assert.rejects(client.createComment('demo', 'hello', 1, 'hi'), (e: unknown) => e instanceof GitHubError && e.status === 401);
