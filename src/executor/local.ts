@@ -70,7 +70,8 @@ interface RunState {
 
 // The wrapper keeps the exit code even when the controller is gone. Trapping INT/TERM (rather than
 // ignoring them) leaves the job's own handlers at their defaults while the shell outlives the job.
-const WRAPPER = 'f=$1; shift; trap : INT TERM; "$@"; c=$?; echo "$c" > "$f.tmp" && mv "$f.tmp" "$f"';
+// It records its pid first, so a run whose controller died right after the spawn can still be found.
+const WRAPPER = 'd=$1; shift; echo $$ > "$d/pid"; trap : INT TERM; "$@"; c=$?; echo "$c" > "$d/exit-code.tmp" && mv "$d/exit-code.tmp" "$d/exit-code"';
 
 export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
   const root = join(deps.dataDir, 'workspaces');
@@ -214,20 +215,25 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
     const fd = openSync(state.logFile, 'a');
     let child;
     try {
-      child = spawn('/bin/sh', ['-c', WRAPPER, 'prow-entrypoint', exitFile(name), ...argv], {
+      child = spawn('/bin/sh', ['-c', WRAPPER, 'prow-entrypoint', workspace, ...argv], {
         cwd, env, detached: true, stdio: ['ignore', fd, fd],
       });
     } finally {
       closeSync(fd);
     }
+    let spawnError: Error | undefined;
+    child.once('error', (err) => {
+      spawnError = err;
+      log.warn({ err, prowjob: name }, 'job process error');
+    });
     const pid = child.pid;
     if (pid === undefined) {
-      await finish(name, { outcome: 'failed', reason: 'could not start /bin/sh' });
+      await new Promise((r) => setImmediate(r)); // let the error event arrive
+      await finish(name, { outcome: 'failed', reason: `could not start the job: ${spawnError?.message ?? 'no pid'}` });
       return;
     }
     child.unref(); // the job outlives a controller that stops; the next one re-attaches
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.once('error', (err) => log.warn({ err, prowjob: name }, 'job process error'));
     const running: RunState = { ...state, phase: 'running', pid, procStart: procStartTime(pid), startedAt: now().toISOString() };
     await writeState(running);
     emit(name);
@@ -396,7 +402,14 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       return existsSync(ws(name)) ? { phase: 'unknown', reason: 'The run workspace has no run state.' } : { phase: 'missing' };
     }
     if (state.phase === 'cloning' && !active.has(name)) {
-      state = await finish(name, { outcome: 'unknown', reason: 'The executor restarted while cloning refs.' });
+      const pid = readPid(join(ws(name), 'pid'));
+      if (pid === undefined) {
+        state = await finish(name, { outcome: 'unknown', reason: 'The executor restarted while cloning refs.' });
+      } else {
+        // The controller died between spawning the job and recording it: adopt the process.
+        state = { ...state, phase: 'running', pid, procStart: procStartTime(pid), startedAt: state.createdAt };
+        await writeState(state);
+      }
     }
     if (state.phase === 'running') {
       const alive = state.pid !== undefined && isSameProcess(state.pid, state.procStart);
@@ -543,6 +556,15 @@ function checkName(name: string): string {
   return name;
 }
 
+function readPid(file: string): number | undefined {
+  try {
+    const n = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined; // the wrapper never started
+  }
+}
+
 function readExitCode(file: string): number | undefined {
   try {
     const n = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
@@ -563,7 +585,8 @@ function procStartTime(pid: number): string | undefined {
 }
 
 function isSameProcess(pid: number, procStart: string | undefined): boolean {
-  if (procStart !== undefined && existsSync('/proc/self/stat')) {
+  if (existsSync('/proc/self/stat')) {
+    if (procStart === undefined) return false; // it was gone already when we looked it up
     const current = procStartTime(pid);
     if (current === undefined) return false;
     // A zombie (exited, not yet reaped by its parent) counts as gone.

@@ -328,6 +328,28 @@ describe('local executor', () => {
     }
   });
 
+  it('adopts a job spawned just before the controller died, before it was recorded as running', async () => {
+    const first = createLocalExecutor({ dataDir, artifacts, log });
+    const pj = makePj(['sh', '-c', 'sleep 0.5; echo adopted']);
+    await first.start(pj, { buildId: '19' });
+    await waitFor(first, pj, ['running']);
+    await first.close();
+    const file = join(dataDir, 'workspaces', pj.metadata.name, 'run.json');
+    const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    pgids.push(state.pid as number);
+    for (const key of ['pid', 'procStart', 'startedAt']) delete state[key];
+    writeFileSync(file, JSON.stringify({ ...state, phase: 'cloning' })); // as if the crash came before this write
+    const second = createLocalExecutor({ dataDir, artifacts, log, reattachPollMs: 25 });
+    try {
+      assert.equal((await second.status(pj)).phase, 'running');
+      const s = await waitFor(second, pj, ['succeeded', 'failed', 'unknown']);
+      assert.equal(s.phase, 'succeeded');
+      assert.equal(await second.readLog(pj), 'adopted\n');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('a job that died with the controller is reported unknown, with a reason', async () => {
     const first = createLocalExecutor({ dataDir, artifacts, log });
     const pj = makePj(['sleep', '30']);
