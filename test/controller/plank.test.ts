@@ -195,6 +195,32 @@ describe('plank controller', () => {
     assert.deepEqual(exec.calls.filter((c) => c.startsWith('start')), ['start serial 1', 'start serial 2', 'start serial 3']);
   });
 
+  it('never runs more than max_concurrency at once, whatever the worker count', async () => {
+    const jobs = [];
+    for (let i = 0; i < 12; i++) jobs.push(await store.createProwJob(pj('pair', { max_concurrency: 2 })));
+    let maxActive = 0;
+    const realStart = exec.start.bind(exec);
+    exec.start = async (p, ctx) => {
+      const active = [...exec.runs.values()].filter((r) => r.phase === 'pending' || r.phase === 'running').length;
+      maxActive = Math.max(maxActive, active + 1);
+      return realStart(p, ctx);
+    };
+    await startController({ workers: 20 });
+    for (let done = 0; done < jobs.length;) {
+      const pending = [];
+      for (const j of jobs) if ((await get(j.metadata.name)).status.state === 'pending') pending.push(j.metadata.name);
+      for (const name of pending) {
+        if (exec.runs.get(name)?.phase === 'pending') {
+          exec.set(name, 'succeeded');
+          done += 1;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const j of jobs) await state('success', j.metadata.name);
+    assert.equal(maxActive, 2);
+  });
+
   it('job queues cap jobs across job names; capacity 0 blocks; an unknown queue is retried, not started', async () => {
     config = { plank: plankConfig({ job_queue_capacities: { two: 2, none: 0 } }) };
     const q = [pj('qa', { job_queue_name: 'two' }), pj('qb', { job_queue_name: 'two' }), pj('qc', { job_queue_name: 'two' })];
