@@ -182,6 +182,7 @@ export class FastYaml {
       }
       const next = this.lines[this.i]!.slice(col);
       if (next === '-' || next.startsWith('- ')) bail(); // a sequence where a key should be
+      if (!startsMapEntry(next)) bail(); // not `key: …` (e.g. `? key`, or a stray scalar): the library reports it
       ln = this.i;
     }
   }
@@ -207,8 +208,12 @@ export class FastYaml {
     if (c === '&' || c === '*' || c === '!' || c === '%' || c === '@' || c === '`' || c === '?' || c === ':' || c === ',' || c === ']' || c === '}' || c === '#') bail();
     if (content === '-' || content.startsWith('- ')) bail();
     const s = plainEnd(content);
-    const folded = this.plainContinuation(s, parentIndent);
-    return resolvePlain(folded, line);
+    if (s.length < content.trimEnd().length) {
+      // A comment ended the scalar: nothing may continue it on the next lines.
+      this.checkNoContinuation(parentIndent);
+      return resolvePlain(s, line);
+    }
+    return resolvePlain(this.plainContinuation(s, parentIndent), line);
   }
 
   /**
@@ -471,7 +476,7 @@ class FlowParser {
     while (k < this.s.length && !',[]{}'.includes(this.s[k]!) && !(this.s[k] === ':' && (this.s[k + 1] === ' ' || this.s[k + 1] === ',' || this.s[k + 1] === '}' || this.s[k + 1] === ']' || k + 1 === this.s.length)) && !(this.s[k] === '#' && this.s[k - 1] === ' ')) k++;
     const raw = this.s.slice(this.pos, k).trimEnd();
     this.pos = k;
-    if (raw.startsWith('-') && raw.length > 1 && raw[1] === ' ') bail();
+    if (raw === '' || raw === '-' || raw.startsWith('- ')) bail();
     return resolvePlain(raw, this.line);
   }
 
