@@ -438,15 +438,17 @@ ${[...demoUsers].map((u) => html`<button type="submit" name="user" value="${u}" 
 }
 
 function omitFields(pj: ProwJob, omit: Set<string>): ProwJob {
-  const out = structuredClone(pj);
-  if (omit.has('annotations')) delete out.metadata.annotations;
-  if (omit.has('labels')) delete out.metadata.labels;
-  if (omit.has('decoration_config')) delete out.spec.decoration_config;
-  if (omit.has('pod_spec') && out.spec.pod_spec) {
+  // Shallow copies: only the keys we drop differ from the stored object.
+  const metadata = { ...pj.metadata };
+  const spec = { ...pj.spec };
+  if (omit.has('annotations')) delete metadata.annotations;
+  if (omit.has('labels')) delete metadata.labels;
+  if (omit.has('decoration_config')) delete spec.decoration_config;
+  if (omit.has('pod_spec') && spec.pod_spec) {
     // Upstream keeps the container count so clients can still tell how many there were.
-    out.spec.pod_spec = { containers: out.spec.pod_spec.containers.map(() => ({})) };
+    spec.pod_spec = { containers: spec.pod_spec.containers.map(() => ({})) };
   }
-  return out;
+  return { ...pj, metadata, spec };
 }
 
 function nodeToWeb(stream: NodeJS.ReadableStream & { destroy?: () => void }): ReadableStream<Uint8Array> {

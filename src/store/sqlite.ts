@@ -111,6 +111,7 @@ CREATE INDEX IF NOT EXISTS prowjobs_type ON prowjobs (type, start_time DESC);
 CREATE INDEX IF NOT EXISTS prowjobs_state ON prowjobs (state, start_time DESC);
 CREATE INDEX IF NOT EXISTS prowjobs_repo ON prowjobs (org, repo, pull, start_time DESC);
 CREATE INDEX IF NOT EXISTS prowjobs_complete ON prowjobs (complete, start_time);
+CREATE INDEX IF NOT EXISTS prowjobs_org_repo ON prowjobs (org, repo, start_time DESC);
 CREATE INDEX IF NOT EXISTS prowjobs_author ON prowjobs (${AUTHOR_EXPR}, start_time DESC);
 CREATE TABLE IF NOT EXISTS prowjob_labels (
   key TEXT NOT NULL,

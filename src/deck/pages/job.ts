@@ -58,7 +58,7 @@ export function jobPage(d: JobPageData, now = Date.now()): SafeHtml {
 </div>
 <table class="meta">
 <tr><th>Type</th><td>${pj.spec.type}</td></tr>
-<tr><th>Refs</th><td>${refsCell(pj.spec.refs, { withSha: true })}${(pj.spec.extra_refs ?? []).map((r) => html`<br>${refsCell(r, { withSha: true })}`)}</td></tr>
+${pj.spec.refs || pj.spec.extra_refs?.length ? html`<tr><th>Refs</th><td>${refsCell(pj.spec.refs, { withSha: true })}${(pj.spec.extra_refs ?? []).map((r) => html`<br>${refsCell(r, { withSha: true })}`)}</td></tr>` : ''}
 <tr><th>Started</th><td>${time(s.startTime)}</td></tr>
 ${s.pendingTime ? html`<tr><th>Running since</th><td>${time(s.pendingTime)}</td></tr>` : ''}
 ${s.completionTime ? html`<tr><th>Finished</th><td>${time(s.completionTime)}</td></tr>` : ''}

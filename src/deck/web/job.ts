@@ -72,7 +72,7 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-action]
       if (!resultEl) return;
       resultEl.className = res.ok ? 'ok' : 'denied';
       resultEl.textContent = body.message ?? '';
-      if (res.ok && body.url) {
+      if (res.ok && body.url && action === 'rerun') {
         const a = document.createElement('a');
         a.href = body.url;
         a.id = 'new-job-link';

@@ -1,0 +1,125 @@
+// Deck at history scale: fills the SQLite Store with N ProwJobs (default 50,000), starts deck over HTTP and
+// times the list page and /prowjobs.js with and without filters. Prints p50/p95 and the process RSS before
+// and after; asserts nothing. Goal: p95 under 100 ms, RSS flat.
+// Run: node --import tsx bench/deck.ts [count] [requests-per-case]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProwJob, ProwJobState, ProwJobType } from '../src/api/prowjob.js';
+import { createLocalArtifactStore } from '../src/artifacts/local.js';
+import { startDeckServer } from '../src/deck/server.js';
+import { createSilentLogger } from '../src/observability/logger.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+
+const count = Number(process.argv[2] ?? 50_000);
+const perCase = Number(process.argv[3] ?? 200);
+const dir = mkdtempSync(join(tmpdir(), 'bench-deck-'));
+const store = openSqliteStore(join(dir, 'prow.db'));
+const types: ProwJobType[] = ['presubmit', 'presubmit', 'presubmit', 'postsubmit', 'periodic', 'batch'];
+const states: ProwJobState[] = ['success', 'success', 'success', 'failure', 'pending', 'aborted', 'error', 'success'];
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+function job(i: number): ProwJob {
+  const type = types[i % types.length]!;
+  const jobName = `${type === 'batch' ? 'pull' : type === 'presubmit' ? 'pull' : type === 'postsubmit' ? 'post' : 'ci'}-repo-${i % 20}-${['unit', 'lint', 'e2e', 'integration', 'verify'][i % 5]}`;
+  const state = states[(i * 7) % states.length]!;
+  const start = new Date(Date.UTC(2026, 0, 1) + i * 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const end = new Date(Date.UTC(2026, 0, 1) + i * 30_000 + 600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const org = `org-${i % 4}`;
+  const repo = `repo-${i % 20}`;
+  const pr = 1000 + (i % 3000);
+  return {
+    apiVersion: 'prow.k8s.io/v1',
+    kind: 'ProwJob',
+    metadata: {
+      name: `pj-${String(i).padStart(7, '0')}`,
+      labels: {
+        'created-by-prow': 'true', 'prow.k8s.io/type': type, 'prow.k8s.io/job': jobName,
+        ...(type !== 'periodic' ? { 'prow.k8s.io/refs.org': org, 'prow.k8s.io/refs.repo': repo } : {}),
+        ...(type === 'presubmit' ? { 'prow.k8s.io/refs.pull': String(pr) } : {}),
+      },
+      annotations: { 'prow.k8s.io/job': jobName },
+    },
+    spec: {
+      type, job: jobName, agent: 'kubernetes', report: true, context: jobName, rerun_command: `/test ${jobName}`,
+      ...(type !== 'periodic' ? {
+        refs: {
+          org, repo, base_ref: 'main', base_sha: 'a'.repeat(40),
+          ...(type === 'presubmit' || type === 'batch' ? { pulls: [{ number: pr, author: `user-${i % 300}`, sha: (i % 97).toString(16).padStart(40, 'c') }] } : {}),
+        },
+      } : {}),
+      pod_spec: { containers: [{ image: 'golang:1.22', command: ['make', 'test'], args: [] }] },
+      decoration_config: { timeout: '2h', grace_period: '15s', gcs_configuration: { bucket: 'prow-artifacts', path_strategy: 'explicit' } },
+    },
+    status: {
+      startTime: start, state,
+      ...(state === 'pending' ? { pendingTime: start } : { pendingTime: start, completionTime: end }),
+      build_id: String(100000 + i), description: 'Job succeeded.', url: `http://localhost:8080/view/local/prow-artifacts/logs/${jobName}/${100000 + i}/`,
+    },
+  };
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) await store.createProwJob(job(i));
+  process.stdout.write(`filled ${count} ProwJobs in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  const log = createSilentLogger();
+  const deck = await startDeckServer({ port: 0, store, artifacts: createLocalArtifactStore({ root: join(dir, 'artifacts') }), log, config: () => ({}) });
+  const cases: [string, string][] = [
+    ['list page, no filter', '/'],
+    ['list page, repo + state', '/?repo=org-1/repo-5&state=failure'],
+    ['list page, author', '/?author=user-42'],
+    ['list page, job wildcard', '/?job=pull-repo-3-*'],
+    ['list page, PR', '/?repo=org-2/repo-2&pull=1402'],
+    ['list page, 5th page', ''],
+    ['/prowjobs.js (500 jobs)', '/prowjobs.js'],
+    ['/prowjobs.js omit (500 jobs)', '/prowjobs.js?omit=annotations,labels,decoration_config,pod_spec'],
+    ['/prowjobs.js repo + type', '/prowjobs.js?org=org-3&repo=repo-7&type=presubmit'],
+    ['/prowjobs.js author', '/prowjobs.js?author=user-7'],
+    ['/prowjobs.js rare state', '/prowjobs.js?state=error&job=ci-repo-4-*'],
+    ['PR history page', '/pr-history?org=org-2&repo=repo-2&pr=1402'],
+  ];
+  // The 5th page: follow the cursor four times.
+  let path = '/';
+  for (let i = 0; i < 4; i++) {
+    const body = await (await fetch(`${deck.url}${path}`)).text();
+    path = /rel="next" href="([^"]+)"/.exec(body)![1]!.replace(/&amp;/g, '&');
+  }
+  cases[5]![1] = path;
+  // Warm-up: every case a few times, so RSS before/after compares steady states (SQLite page cache, JIT, sockets).
+  for (const [, p] of cases) for (let i = 0; i < 20; i++) await (await fetch(`${deck.url}${p}`)).arrayBuffer();
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  process.stdout.write(`RSS before requests (after warm-up): ${mb(rssBefore)}, heap used ${mb(process.memoryUsage().heapUsed)}\n\n`);
+  process.stdout.write(`${'case'.padEnd(34)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'bytes'.padStart(9)}\n`);
+  for (const [name, p] of cases) {
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < perCase; i++) {
+      const t = performance.now();
+      const res = await fetch(`${deck.url}${p}`);
+      const buf = await res.arrayBuffer();
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`${p}: HTTP ${res.status}`);
+      bytes = buf.byteLength;
+    }
+    times.sort((a, b) => a - b);
+    process.stdout.write(`${name.padEnd(34)} ${`${pct(times, 50).toFixed(1)}ms`.padStart(8)} ${`${pct(times, 95).toFixed(1)}ms`.padStart(8)} ${String(bytes).padStart(9)}\n`);
+  }
+  global.gc?.();
+  const rssAfter = process.memoryUsage().rss;
+  process.stdout.write(`\nRSS after ${cases.length * perCase} requests: ${mb(rssAfter)} (${rssAfter >= rssBefore ? '+' : ''}${mb(rssAfter - rssBefore)}), heap used ${mb(process.memoryUsage().heapUsed)}\n`);
+  process.stdout.write('(deck and the HTTP client share this process; run with --expose-gc for comparable RSS figures)\n');
+  await deck.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
