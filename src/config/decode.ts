@@ -166,6 +166,9 @@ export function decode(ctx: DecodeContext, node: YNode, schema: Schema, path: st
       const out: Record<string, unknown> = {};
       const keys: Record<string, number> = {};
       for (const e of node.entries) {
+        if (keys[e.key] !== undefined) {
+          ctx.issues.unknown(ctx.file, e.keyLine, mapPath(path, e.key), `duplicate key ${JSON.stringify(e.key)} (also at line ${keys[e.key]}; the last one wins)`);
+        }
         const v = decode(ctx, e.value, schema.of, mapPath(path, e.key));
         if (v !== undefined) out[e.key] = v;
         else if (e.value.kind === 'scalar' && e.value.value === null) out[e.key] = undefined;

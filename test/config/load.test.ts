@@ -504,3 +504,13 @@ describe('tide queries', () => {
     ]);
   });
 });
+
+describe('duplicate map keys', () => {
+  it('the same repo key twice: the last wins with a warning, an error under --strict', () => {
+    const files = { 'jobs/a.yaml': `presubmits:\n  o/r:\n${job('first')}  o/r:\n${job('second')}` };
+    const { config, warnings } = load(files);
+    assert.deepEqual(config.presubmits['o/r']!.map((j) => j.name), ['second']);
+    assert.deepEqual(warnings.map((w) => `${w.line}: ${w.field}`), ['9: presubmits["o/r"]']);
+    assert.deepEqual(errorsOf(files, true), ['jobs/a.yaml:9: presubmits["o/r"]: duplicate key "o/r" (also at line 2; the last one wins)']);
+  });
+});
