@@ -1,11 +1,10 @@
 // `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
 import { mkdirSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
-import { startInstrumentation } from '../crier/instrumentation.js';
 import { createGitHubClient } from '../github/client.js';
+import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 
@@ -81,17 +80,12 @@ export function createCommand(): Command {
       }
       mkdirSync(f.dataDir, { recursive: true });
       const store = openSqliteStore(storePath(f.dataDir), { log });
-      const registry = new Registry();
-      collectDefaultMetrics({ register: registry });
+      const registry = createMetricsRegistry();
       const crier = startCrier({
         store, github, log, registry, workers: f.githubWorkers, config: () => agent.current().config,
         ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
       });
-      const instrumentation = await startInstrumentation({
-        registry, log,
-        ...(f.healthPort !== undefined ? { healthPort: f.healthPort } : {}),
-        ...(f.metricsPort !== undefined ? { metricsPort: f.metricsPort } : {}),
-      });
+      const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort });
       const keepAlive = setInterval(() => undefined, 1 << 30);
       const stop = (): void => {
         clearInterval(keepAlive);

@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfigAgent } from '../config/agent.js';
 import { createHorologium } from '../horologium/horologium.js';
-import { startInstrumentation } from '../horologium/instrumentation.js';
+import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 
@@ -43,14 +42,9 @@ export function createCommand(): Command {
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
       });
       const store = openSqliteStore(storePath(flags.dataDir), { log });
-      const registry = new Registry();
-      collectDefaultMetrics({ register: registry });
+      const registry = createMetricsRegistry();
       const horologium = createHorologium({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true });
-      const instrumentation = await startInstrumentation({
-        registry, log,
-        ...(flags.healthPort !== undefined ? { healthPort: flags.healthPort } : {}),
-        ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
-      });
+      const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
       horologium.start();
       const stop = () => {
         void horologium.stop()

@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfigAgent } from '../config/agent.js';
+import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createLogger } from '../observability/logger.js';
-import { startInstrumentation } from '../sinker/instrumentation.js';
 import { createSinker } from '../sinker/sinker.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 
@@ -45,8 +44,7 @@ export function createCommand(): Command {
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
       });
       const store = openSqliteStore(storePath(flags.dataDir), { log });
-      const registry = new Registry();
-      collectDefaultMetrics({ register: registry });
+      const registry = createMetricsRegistry();
       // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
       // executor: a second executor instance in this process would misread runs the controller drives.
       const sinker = createSinker({
@@ -61,11 +59,7 @@ export function createCommand(): Command {
         }
         return;
       }
-      const instrumentation = await startInstrumentation({
-        registry, log,
-        ...(flags.healthPort !== undefined ? { healthPort: flags.healthPort } : {}),
-        ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
-      });
+      const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
       sinker.start();
       const stop = () => {
         void sinker.stop()

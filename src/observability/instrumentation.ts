@@ -1,0 +1,84 @@
+// The health and metrics endpoints every long-running component serves: /healthz and /healthz/ready on
+// upstream's --health-port (8081) and /metrics on --metrics-port (9090), each on its own server.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Logger } from './logger.js';
+
+export interface InstrumentationOptions {
+  /** /healthz and /healthz/ready; undefined: not served; 0 picks a free port. */
+  healthPort?: number | undefined;
+  /** /metrics; undefined: not served; 0 picks a free port. */
+  metricsPort?: number | undefined;
+  /** Defaults to 0.0.0.0. */
+  hostname?: string | undefined;
+  registry: Registry;
+  /** /healthz/ready answers 503 while this returns false; without it the process is ready once serving. */
+  ready?: () => boolean;
+  log: Logger;
+}
+
+export interface Instrumentation {
+  /** The bound ports (useful when 0 was asked); undefined for what is not served. */
+  healthPort?: number;
+  metricsPort?: number;
+  close(): Promise<void>;
+}
+
+/** A fresh registry; with the process metrics (CPU, memory, event loop…) unless `defaultMetrics` is false. */
+export function createMetricsRegistry(options: { defaultMetrics?: boolean } = {}): Registry {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+export async function startInstrumentation(options: InstrumentationOptions): Promise<Instrumentation> {
+  const hostname = options.hostname ?? '0.0.0.0';
+  const servers: Server[] = [];
+  const out: Instrumentation = {
+    close: async () => {
+      await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      })));
+    },
+  };
+  try {
+    if (options.healthPort !== undefined) {
+      const ready = options.ready;
+      const app = new Hono();
+      app.get('/healthz', (c) => c.text('OK'));
+      app.get('/healthz/ready', (c) => (!ready || ready() ? c.text('OK') : c.text('not ready', 503)));
+      const h = await listen(app, options.healthPort, hostname);
+      servers.push(h.server);
+      out.healthPort = h.port;
+    }
+    if (options.metricsPort !== undefined) {
+      const registry = options.registry;
+      const app = new Hono();
+      app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
+      const m = await listen(app, options.metricsPort, hostname);
+      servers.push(m.server);
+      out.metricsPort = m.port;
+    }
+  } catch (err) {
+    await out.close();
+    throw err;
+  }
+  options.log.info({ healthPort: out.healthPort, metricsPort: out.metricsPort }, 'instrumentation serving');
+  return out;
+}
+
+async function listen(app: Hono, port: number, hostname: string): Promise<{ server: Server; port: number }> {
+  const server = createAdaptorServer({ fetch: app.fetch, hostname }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
