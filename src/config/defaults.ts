@@ -5,6 +5,7 @@ import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
 import { lineOf, sourceOf } from './decode.js';
 import type { IssueList } from './errors.js';
 import { compileGoTemplate } from './gotemplate.js';
+import { compileRegex, RegexError } from './regex.js';
 import { defaultRerunCommandFor, defaultTriggerFor } from './match.js';
 import type {
   Config, DefaultDecorationConfigEntry, JobBase, TideQuery, Periodic, Postsubmit, Presubmit, Preset, ProwConfig, ProwJobDefaultEntry,
@@ -89,6 +90,7 @@ export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): vo
   if (spyglass.gcs_browser_prefix && (spyglass.gcs_browser_prefixes as Obj | undefined)?.['*'] !== undefined) {
     err(spyglass, 'gcs_browser_prefix', 'deck.spyglass.gcs_browser_prefix', 'both gcs_browser_prefix and gcs_browser_prefixes["*"] are specified');
   }
+  migrateSpyglassViewers(spyglass, file, issues);
   deck.tide_update_period ||= '10s';
   if (deck.rerun_auth_configs && deck.default_rerun_auth_configs) {
     err(deck, 'default_rerun_auth_configs', 'deck.default_rerun_auth_configs', 'rerun_auth_configs and default_rerun_auth_configs are mutually exclusive');
@@ -473,4 +475,47 @@ export function deduplicateTideQueries(queries: readonly TideQuery[]): TideQuery
     .map((q) => ({ q, json: goQueryJSON(q) }))
     .sort((a, b) => (a.json < b.json ? -1 : a.json > b.json ? 1 : 0))
     .map((x) => x.q);
+}
+
+const OLD_VIEWER_NAMES: Record<string, string> = {
+  'build-log-viewer': 'buildlog',
+  'metadata-viewer': 'metadata',
+  'junit-viewer': 'junit',
+};
+
+/**
+ * The deprecated `spyglass.viewers` map ({regex: [viewer]}) becomes lenses appended after the configured ones,
+ * sorted by name as upstream does. Unlike upstream, whose lens entries keep the old viewer names, the old
+ * names are mapped (build-log-viewer → buildlog, …) so that the lenses resolve. Every file regex must compile.
+ */
+function migrateSpyglassViewers(spyglass: Obj, file: string, issues: IssueList): void {
+  const viewers = spyglass.viewers as Record<string, string[]> | undefined;
+  const lenses = ((spyglass.lenses as Obj[] | undefined) ?? []).filter(Boolean);
+  const old: Obj[] = [];
+  for (const [re, names] of Object.entries(viewers ?? {})) {
+    for (const name of names ?? []) old.push({ lens: { name: OLD_VIEWER_NAMES[name] ?? name }, required_files: [re] });
+  }
+  old.sort((a, b) => ((a.lens as Obj).name as string).localeCompare((b.lens as Obj).name as string));
+  if (old.length > 0 || spyglass.lenses) spyglass.lenses = [...lenses, ...old];
+  lenses.forEach((l, i) => {
+    for (const key of ['required_files', 'optional_files']) {
+      const list = (l[key] as string[] | undefined) ?? [];
+      list.forEach((re, j) => {
+        try {
+          compileRegex(re);
+        } catch (err) {
+          if (!(err instanceof RegexError)) throw err;
+          issues.error(file, lineOf(list, j), `deck.spyglass.lenses[${i}].${key}[${j}]`, `cannot compile regexp: ${err.message}`);
+        }
+      });
+    }
+  });
+  for (const re of Object.keys(viewers ?? {})) {
+    try {
+      compileRegex(re);
+    } catch (err) {
+      if (!(err instanceof RegexError)) throw err;
+      issues.error(file, lineOf(viewers, re), `deck.spyglass.viewers[${JSON.stringify(re)}]`, `cannot compile regexp: ${err.message}`);
+    }
+  }
 }

@@ -514,3 +514,19 @@ describe('duplicate map keys', () => {
     assert.deepEqual(errorsOf(files, true), ['jobs/a.yaml:9: presubmits["o/r"]: duplicate key "o/r" (also at line 2; the last one wins)']);
   });
 });
+
+describe('deck.spyglass', () => {
+  it('migrates the old viewers map into lenses and checks every file regex', () => {
+    const { config } = load({
+      'config.yaml': `${DECORATION}deck:\n  spyglass:\n    lenses:\n    - lens: {name: podinfo}\n      required_files: [^podinfo\\.json$]\n    viewers:\n      "started.json|finished.json": [metadata-viewer]\n      build-log.txt: [build-log-viewer, custom]\n`,
+    });
+    assert.deepEqual(config.deck.spyglass.lenses, [
+      { lens: { name: 'podinfo' }, required_files: ['^podinfo\\.json$'] },
+      { lens: { name: 'buildlog' }, required_files: ['build-log.txt'] },
+      { lens: { name: 'custom' }, required_files: ['build-log.txt'] },
+      { lens: { name: 'metadata' }, required_files: ['started.json|finished.json'] },
+    ]);
+    assert.deepEqual(errorsOf({ 'config.yaml': `${DECORATION}deck:\n  spyglass:\n    lenses:\n    - lens: {name: x}\n      required_files:\n      - ok\n      - "(bad"\n` }),
+      ['config.yaml:13: deck.spyglass.lenses[0].required_files[1]: cannot compile regexp: error parsing regexp "(bad": missing ): (bad']);
+  });
+});
