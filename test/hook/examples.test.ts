@@ -84,37 +84,10 @@ describe('webhooks-examples through the hook', () => {
 describe('webhooks-examples with every built-in plugin', () => {
   it('handles all 329 examples with the real plugins against the fake GitHub, with no plugin crash', { timeout: 120_000 }, async (t) => {
     const { Writable } = await import('node:stream');
+    const { join } = await import('node:path');
     const { createLogger } = await import('../../src/observability/logger.js');
-    const { startFakeGitHub } = await import('../../src/github/fake/server.js');
-    const { createGitHubClient } = await import('../../src/github/client.js');
-    const { loadConfig } = await import('../../src/config/load.js');
-    const { loadPluginsConfig } = await import('../../src/config/plugins.js');
     const { builtinPlugins } = await import('../../src/plugins/registry.js');
-    const root = new URL('../../', import.meta.url).pathname;
-
-    // The world the examples talk about: their repositories, and their issues and PRs by number.
-    const repos = new Map<string, string>();
-    const issues = new Map<string, { repo: string; number: number; isPR: boolean; author: string }>();
-    for (const set of sets) {
-      for (const p of set.examples) {
-        const full = p.repository?.full_name;
-        if (typeof full !== 'string') continue;
-        repos.set(full, p.repository?.default_branch ?? 'master');
-        const item = p.pull_request ?? p.issue;
-        if (item && typeof item.number === 'number') {
-          const isPR = p.pull_request !== undefined || (p.issue?.pull_request ?? null) !== null;
-          issues.set(`${full}#${item.number}`, { repo: full, number: item.number, isPR, author: item.user?.login ?? 'someone' });
-        }
-      }
-    }
-    const fake = await startFakeGitHub({
-      seed: {
-        // The examples name both master and main as a repo's default branch: have both.
-        repos: [...repos].map(([repo, defaultBranch]) => ({ repo, defaultBranch, branches: { [defaultBranch === 'main' ? 'master' : 'main']: {} }, files: { 'README.md': 'hi\n', OWNERS: 'approvers:\n- Codertocat\n' } })),
-        issues: [...issues.values()].filter((i) => !i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
-        pulls: [...issues.values()].filter((i) => i.isPR).map((i) => ({ repo: i.repo, number: i.number, author: i.author })),
-      },
-    });
+    const { startExamplesWorld } = await import('./support/examples-world.js');
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -123,32 +96,18 @@ describe('webhooks-examples with every built-in plugin', () => {
       },
     });
     const log = createLogger({ destination: sink, level: 'warn' });
-    const github = createGitHubClient({ baseUrl: fake.url, token: 'bench', retry: { retryAfterBaseValue: 1, retries: 0 }, throttle: false, log });
-    const { config } = loadConfig({ configPath: `${root}examples/config.yaml`, jobConfigPath: `${root}examples/jobs` });
-    const pluginConfig = loadPluginsConfig(`${root}examples/plugins.yaml`).plugins;
-    const orgs = new Set([...repos.keys()].map((r) => r.split('/')[0]!));
-    for (const set of sets) for (const p of set.examples) if (typeof p.repository?.owner?.name === 'string') orgs.add(p.repository.owner.name);
-    pluginConfig.plugins = Object.fromEntries([...orgs].map((o) => [o, { plugins: builtinPlugins.map((p) => p.name) }]));
-
-    const { createGitMirrorSource, createOwnersClient } = await import('../../src/owners/client.js');
-    const { join } = await import('node:path');
-    const repoDirs = new Map<string, string>();
-    for (const repo of repos.keys()) repoDirs.set(repo, await fake.repoDir(repo));
     const ts = tempStore();
-    const owners = createOwnersClient({
-      github,
-      source: createGitMirrorSource({ cacheDir: join(ts.dir, 'mirrors'), remoteFor: (o, r) => repoDirs.get(`${o}/${r}`) ?? join(fake.dataDir, 'missing') }),
-      pluginConfig: () => pluginConfig,
-      config: () => config,
-    });
+    const world = await startExamplesWorld({ plugins: builtinPlugins, log, cacheDir: join(ts.dir, 'mirrors') });
     const server = await startHookServer({
-      port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store, snapshot: () => ({ config, pluginConfig }),
-      github, owners, plugins: builtinPlugins, log, secrets: staticSecretSource('examples-secret'), pollIntervalMs: 20, retryBaseMs: 10,
+      port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store,
+      snapshot: () => ({ config: world.config, pluginConfig: world.pluginConfig }),
+      github: world.github, owners: world.owners, plugins: builtinPlugins, log,
+      secrets: staticSecretSource('examples-secret'), pollIntervalMs: 20, retryBaseMs: 10,
     });
     t.after(async () => {
       await server.close();
       await ts.cleanup();
-      await fake.close();
+      await world.close();
     });
 
     const ids: string[] = [];
