@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { createLocalArtifactStore } from '../artifacts/local.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../controller/build-id.js';
-import { startInstrumentation } from '../controller/instrumentation.js';
+import { startInstrumentation } from '../observability/instrumentation.js';
 import { createControllerMetrics } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
 import { createLocalExecutor } from '../executor/local.js';

@@ -283,6 +283,8 @@ export interface IssuePatch {
   title?: string;
   body?: string;
   state?: 'open' | 'closed';
+  /** Why a closed issue was closed (GitHub's `state_reason`). */
+  state_reason?: 'completed' | 'not_planned' | 'reopened';
   /** Milestone number; null clears it. */
   milestone?: number | null;
 }

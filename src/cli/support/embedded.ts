@@ -15,6 +15,7 @@ import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
+import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
 import { builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
@@ -62,6 +63,12 @@ function gitRewriteEnv(rewrites: { from: string; to: string }[]): Record<string,
     env[`GIT_CONFIG_VALUE_${i}`] = r.from;
   });
   return env;
+}
+
+/** The URL git would fetch after applying the longest matching insteadOf rewrite. */
+function rewriteUrl(url: string, rewrites: { from: string; to: string }[]): string {
+  const match = rewrites.filter((r) => url.startsWith(r.from)).sort((a, b) => b.from.length - a.from.length)[0];
+  return match ? match.to + url.slice(match.from.length) : url;
 }
 
 /** The webhook secret: the given file, else one generated once into the data directory. */
@@ -142,6 +149,18 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     horologium.start();
     closers.push(() => horologium.stop());
 
+    // OWNERS come from a bare mirror of each repository, cloned through the same URL rewrites as jobs.
+    const owners = createOwnersClient({
+      github,
+      source: createGitMirrorSource({
+        cacheDir: join(dataDir, 'owners'),
+        remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites),
+      }),
+      pluginConfig: () => agent.current().plugins,
+      config,
+      log: log.child({ component: 'owners' }),
+    });
+
     const hmacSecretFile = ensureHmacFile(dataDir, o.hmacSecretFile);
     const hook = await startHookServer({
       port: o.hookPort,
@@ -155,6 +174,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       },
       github,
       plugins: builtinPlugins,
+      owners,
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
     });

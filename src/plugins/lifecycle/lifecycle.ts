@@ -121,8 +121,7 @@ export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCo
     await reply(gh, e, 'Closed this PR.');
     return;
   }
-  // state_reason is passed through as GitHub's field name (IssuePatch has no typed field for it yet).
-  const patch: IssuePatch & { state_reason: 'completed' | 'not_planned' } = {
+  const patch: IssuePatch = {
     state: 'closed',
     state_reason: notPlanned ? 'not_planned' : 'completed',
   };
