@@ -165,6 +165,7 @@ export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): vo
     }
   }
   validateTemplates(raw, file, issues);
+  validateConfigRegexes(raw, file, issues);
   if (!raw.config_version_sha) {
     const versionFile = join(dirname(file), 'VERSION');
     if (existsSync(versionFile)) raw.config_version_sha = readFileSync(versionFile, 'utf8').trim();
@@ -516,6 +517,50 @@ function migrateSpyglassViewers(spyglass: Obj, file: string, issues: IssueList):
     } catch (err) {
       if (!(err instanceof RegexError)) throw err;
       issues.error(file, lineOf(viewers, re), `deck.spyglass.viewers[${JSON.stringify(re)}]`, `cannot compile regexp: ${err.message}`);
+    }
+  }
+}
+
+/** Regex-valued settings outside jobs compile at load (owners_dir_denylist, branch-protection include/exclude, gerrit). */
+function validateConfigRegexes(raw: Obj, file: string, issues: IssueList): void {
+  const check = (list: unknown, path: string): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((re, i) => {
+      if (typeof re !== 'string') return;
+      try {
+        compileRegex(re);
+      } catch (err) {
+        if (!(err instanceof RegexError)) throw err;
+        issues.error(file, lineOf(list, i), `${path}[${i}]`, err.message);
+      }
+    });
+  };
+  const od = raw.owners_dir_denylist as { default?: string[]; repos?: Record<string, string[]> } | undefined;
+  check(od?.default, 'owners_dir_denylist.default');
+  for (const [k, v] of Object.entries(od?.repos ?? {})) check(v, `owners_dir_denylist.repos[${JSON.stringify(k)}]`);
+  const policy = (p: Obj | undefined, path: string): void => {
+    if (!p) return;
+    check(p.include, `${path}.include`);
+    check(p.exclude, `${path}.exclude`);
+  };
+  const bp = raw['branch-protection'] as Obj;
+  policy(bp, 'branch-protection');
+  for (const [org, o] of Object.entries((bp.orgs as Record<string, Obj | undefined>) ?? {})) {
+    const op = `branch-protection.orgs[${JSON.stringify(org)}]`;
+    policy(o, op);
+    for (const [repo, r] of Object.entries((o?.repos as Record<string, Obj | undefined>) ?? {})) {
+      const rp = `${op}.repos[${JSON.stringify(repo)}]`;
+      policy(r, rp);
+      for (const [br, b] of Object.entries((r?.branches as Record<string, Obj | undefined>) ?? {})) policy(b, `${rp}.branches[${JSON.stringify(br)}]`);
+    }
+  }
+  const gerrit = raw.gerrit as Obj;
+  if (typeof gerrit.allowed_presubmit_trigger_re === 'string' && gerrit.allowed_presubmit_trigger_re) {
+    try {
+      compileRegex(gerrit.allowed_presubmit_trigger_re);
+    } catch (err) {
+      if (!(err instanceof RegexError)) throw err;
+      issues.error(file, lineOf(gerrit, 'allowed_presubmit_trigger_re'), 'gerrit.allowed_presubmit_trigger_re', err.message);
     }
   }
 }

@@ -185,6 +185,14 @@ describe('malformed configuration: every error names file:line and field', () =>
       want: ['config.yaml:7: log_level: not a valid logrus Level: "loud"', 'config.yaml:9: sinker.max_prowjob_age: time: unknown unit "week"'],
     },
     {
+      name: 'bad regex in branch-protection and owners_dir_denylist',
+      files: { 'config.yaml': `${DECORATION}branch-protection:\n  orgs:\n    o:\n      exclude:\n      - "^release-(.*"\nowners_dir_denylist:\n  default: ["x(?<!y)"]\n` },
+      want: [
+        'config.yaml:11: branch-protection.orgs["o"].exclude[0]: error parsing regexp',
+        'config.yaml:13: owners_dir_denylist.default[0]: error parsing regexp',
+      ],
+    },
+    {
       name: 'bad job_url_template',
       files: { 'config.yaml': `${DECORATION}  job_url_template: "{{if .Spec.Job}}"\n` },
       want: ['config.yaml:7: plank.job_url_template: invalid template'],
