@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
 import { parseDuration } from '../config/duration.js';
 import { createGitHubClient } from '../github/client.js';
+import { createRepoGate } from '../hook/gate.js';
 import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook/secrets.js';
 import { startHookServer } from '../hook/server.js';
 import { createLogger } from '../observability/logger.js';
@@ -47,21 +48,6 @@ function parsePort(name: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name}: ${JSON.stringify(v)} is not a port number`);
   return n;
-}
-
-/** Upstream's --github-enabled-org/repo and --github-disabled-org/repo: disabled always wins. */
-function repoGate(f: HookFlags): (org: string, repo: string) => boolean {
-  const enabledOrgs = new Set(f.githubEnabledOrg.map((o) => o.toLowerCase()));
-  const enabledRepos = new Set(f.githubEnabledRepo.map((r) => r.toLowerCase()));
-  const disabledOrgs = new Set(f.githubDisabledOrg.map((o) => o.toLowerCase()));
-  const disabledRepos = new Set(f.githubDisabledRepo.map((r) => r.toLowerCase()));
-  return (org, repo) => {
-    const o = org.toLowerCase();
-    const full = `${o}/${repo.toLowerCase()}`;
-    if (disabledOrgs.has(o) || disabledRepos.has(full)) return false;
-    if (enabledOrgs.size === 0 && enabledRepos.size === 0) return true;
-    return enabledOrgs.has(o) || enabledRepos.has(full);
-  };
 }
 
 /** Clone URLs for OWNERS mirrors: github.com, or the GitHub Enterprise host behind `--github-endpoint`. */
@@ -154,7 +140,12 @@ export function createCommand(): Command {
         allowSha1: f.allowSha1Signature,
         webhookPath: f.webhookPath,
         gracePeriodMs: parseDuration(f.gracePeriod),
-        repoEnabled: repoGate(f),
+        repoEnabled: createRepoGate({
+          enabledOrgs: f.githubEnabledOrg,
+          enabledRepos: f.githubEnabledRepo,
+          disabledOrgs: f.githubDisabledOrg,
+          disabledRepos: f.githubDisabledRepo,
+        }),
       });
       const stop = (signal: string) => {
         log.info({ signal }, 'shutting down');
