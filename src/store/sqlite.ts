@@ -87,6 +87,8 @@ export interface ProwJobPage {
   next?: string;
 }
 
+/** Up to this many jobs matching a job pattern's literal prefix are read through the job index and sorted. */
+const JOB_PATTERN_RANGE_MAX = 2000;
 const AUTHOR_EXPR = "json_extract(doc, '$.spec.refs.pulls[0].author')";
 
 const SCHEMA = `
@@ -347,8 +349,21 @@ export class SqliteStore implements Store, BuildNumberStore {
       where.push(`${AUTHOR_EXPR} = ?`);
       params.push(query.author);
     }
+    let table = 'prowjobs';
     if (query.jobPattern !== undefined) {
-      where.push('job GLOB ?');
+      // A pattern with a literal prefix that few jobs share reads those jobs through the job index; a broad
+      // one (`pull-*`) or a leading `*` walks the newest-first index instead and stops at the page size.
+      const prefix = query.jobPattern.split('*')[0] ?? '';
+      const high = `${prefix}\u{10FFFF}`;
+      const narrow = prefix !== '' && (this.db
+        .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM prowjobs WHERE job >= ? AND job < ? LIMIT ?)')
+        .get(prefix, high, JOB_PATTERN_RANGE_MAX + 1) as { n: number }).n <= JOB_PATTERN_RANGE_MAX;
+      if (narrow) {
+        table = 'prowjobs INDEXED BY prowjobs_job';
+        where.push('job >= ? AND job < ?');
+        params.push(prefix, high);
+      }
+      where.push(narrow ? 'job GLOB ?' : '+job GLOB ?');
       params.push(query.jobPattern.replace(/[[\]?]/g, (c) => `[${c}]`));
     }
     if (query.complete !== undefined) {
@@ -367,7 +382,7 @@ export class SqliteStore implements Store, BuildNumberStore {
     }
     const limit = Math.max(1, Math.min(10_000, Math.floor(query.limit ?? 500)));
     const rows = this.db
-      .prepare(`SELECT name, doc, start_time FROM prowjobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+      .prepare(`SELECT name, doc, start_time FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
         ORDER BY start_time DESC, name DESC LIMIT ?`)
       .all(...params, limit + 1) as ProwJobRow[];
     const page: ProwJobPage = { prowjobs: rows.slice(0, limit).map((row) => JSON.parse(row.doc) as ProwJob) };

@@ -34,6 +34,8 @@ describe('deck job list and /prowjobs.js', () => {
     ['state', '?state=failure', ['pull-b']],
     ['job name', '?job=pull-a', ['pull-a']],
     ['job wildcard', '?job=pull-*', ['pull-d', 'pull-b', 'pull-a']],
+    ['leading wildcard', '?job=*-b', ['pull-b']],
+    ['wildcard in the middle', '?job=p*-d', ['pull-d']],
     ['author', '?author=alice', ['pull-d', 'pull-a']],
     ['upstream owner = author', '?owner=bob', ['pull-b']],
     ['pull', '?repo=demo/hello&pull=2', ['pull-b']],
