@@ -4,8 +4,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { Hono } from 'hono';
 import type { GitHubClient } from '../github/types.js';
+import { startInstrumentation } from '../observability/instrumentation.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from '../plugins/external.js';
@@ -106,30 +106,17 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
 
   await dispatcher.start();
-  const servers: Server[] = [];
   const main = await listen(app.fetch, deps.port, deps.hostname);
-  servers.push(main.server);
 
-  let healthPort: number | undefined;
-  if (deps.healthPort !== undefined) {
-    const health = new Hono();
-    health.get('/healthz', (c) => c.text('OK'));
-    health.get('/healthz/ready', (c) => (ready ? c.text('OK') : c.text('not ready', 503)));
-    const h = await listen(health.fetch, deps.healthPort, deps.hostname);
-    servers.push(h.server);
-    healthPort = h.port;
-  }
-  let metricsPort: number | undefined;
-  if (deps.metricsPort !== undefined) {
-    const m = new Hono();
-    m.get('/metrics', async (c) => {
-      c.header('Content-Type', metrics.registry.contentType);
-      return c.body(await metrics.registry.metrics());
-    });
-    const s = await listen(m.fetch, deps.metricsPort, deps.hostname);
-    servers.push(s.server);
-    metricsPort = s.port;
-  }
+  const instrumentation = await startInstrumentation({
+    healthPort: deps.healthPort,
+    metricsPort: deps.metricsPort,
+    hostname: deps.hostname,
+    registry: metrics.registry,
+    ready: () => ready,
+    log,
+  });
+  const { healthPort, metricsPort } = instrumentation;
   ready = true;
   log.info({ port: main.port, healthPort, metricsPort, plugins: deps.plugins.length }, 'hook serving');
 
@@ -157,7 +144,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
         ]);
         clearTimeout(timer);
         if (timedOut) log.warn({ gracePeriodMs: grace }, 'grace period over: in-flight deliveries stay claimed and are requeued at the next start');
-        await Promise.all(servers.slice(1).map(closeServer));
+        await instrumentation.close();
       })();
       return closing;
     },
