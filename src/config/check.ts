@@ -1,4 +1,5 @@
 // What `prow checkconfig` does: load everything, collect every error and warning, and summarize.
+import { lineOf, sourceOf } from './decode.js';
 import { ConfigAggregateError, type ConfigIssue } from './errors.js';
 import { allPeriodics, allPostsubmits, allPresubmits, loadConfig } from './load.js';
 import { loadPluginsConfig, pluginsFor } from './plugins.js';
@@ -68,6 +69,7 @@ export function checkConfig(opts: CheckConfigOptions): CheckConfigResult {
       collect(err);
     }
   }
+  if (result.config) result.warnings.push(...jobWarnings(result.config));
   if (result.config && result.plugins) result.warnings.push(...missingTriggerWarnings(result.config, result.plugins, opts.pluginConfigPath!));
   // Stable sort by file, then line: problems of one file read top to bottom.
   const byPlace = (a: ConfigIssue, b: ConfigIssue): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
@@ -90,4 +92,34 @@ export function missingTriggerWarnings(config: Config, plugins: PluginsConfig, p
     file: pluginPath, line: 0, field: 'plugins', severity: 'warning',
     message: `the following repos have jobs configured but do not have the trigger plugin enabled: ${missing.join(', ')}`,
   }];
+}
+
+/**
+ * checkconfig's `duplicate-job-refs` (a presubmit's extra_refs repeat its own repo or each other) and
+ * `periodic-default-clone-config` (clone_depth/clone_uri/path_alias do nothing on periodics).
+ */
+export function jobWarnings(config: Config): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const warn = (job: object, key: string, message: string): void => {
+    const src = sourceOf(job);
+    out.push({ file: src?.file ?? '', line: lineOf(job, key), field: key, message, severity: 'warning' });
+  };
+  for (const { repo, job } of allPresubmits(config)) {
+    const seen = new Map<string, number>([[repo, 1]]);
+    for (const r of job.extra_refs ?? []) {
+      const k = `${r.org}/${r.repo}`;
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+    }
+    const dupes = [...seen].filter(([, n]) => n > 1).map(([k]) => k).sort();
+    if (dupes.length > 0) {
+      warn(job, 'extra_refs', `invalid job ${job.name} on repo ${repo}: the following refs specified more than once: ${dupes.join(',')}`);
+    }
+  }
+  for (const job of allPeriodics(config)) {
+    if (job.clone_depth || job.clone_uri || job.path_alias) {
+      const key = job.path_alias ? 'path_alias' : job.clone_uri ? 'clone_uri' : 'clone_depth';
+      warn(job, key, `periodic jobs might clone 0, 1, or more repos, top level \`clone_depth\`, \`clone_uri\`, and \`path_alias\` don't have any effect. Name: ${JSON.stringify(job.name)}`);
+    }
+  }
+  return out;
 }
