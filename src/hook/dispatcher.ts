@@ -51,6 +51,19 @@ export interface DispatcherDeps {
   /** Backoff before the n-th retry: base * 2^(n-1), capped. Defaults 2 s and 5 min. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * A handler still running after this long is counted as failed (not retried) so that its order key
+   * moves on; the handler itself cannot be cancelled and may still finish later. Default 10 min.
+   */
+  handlerTimeoutMs?: number;
+}
+
+/** A handler ran past DispatcherDeps.handlerTimeoutMs. */
+export class HandlerTimeoutError extends Error {
+  override readonly name = 'HandlerTimeoutError';
+  constructor(readonly plugin: string, readonly timeoutMs: number) {
+    super(`plugin ${plugin} did not finish within ${timeoutMs} ms`);
+  }
 }
 
 export interface Dispatcher {
@@ -85,6 +98,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     maxAttempts = 5,
     retryBaseMs = 2000,
     retryMaxMs = 5 * 60_000,
+    handlerTimeoutMs = 10 * 60_000,
   } = deps;
   const log = deps.log;
   const inFlight = new Map<string, Promise<void>>();
@@ -238,7 +252,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     let outcome: 'transient' | 'error' | undefined;
     try {
       // Promise.resolve().then: a handler that throws synchronously is caught like a rejection.
-      await Promise.resolve().then(() => handler(t.event, ctx));
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          Promise.resolve().then(() => handler(t.event, ctx)),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new HandlerTimeoutError(t.plugin.name, handlerTimeoutMs)), handlerTimeoutMs);
+            timer.unref();
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (err) {
       outcome = isTransient(err) ? 'transient' : 'error';
       plog.error({ err, handler: t.kind, transient: outcome === 'transient' }, 'plugin handler failed');

@@ -250,3 +250,23 @@ describe('dispatcher failures outside plugins', () => {
     assert.deepEqual(calls, [`r:${id}:later`]);
   });
 });
+
+describe('dispatcher handler timeout', () => {
+  it('counts a hung handler as failed so that its order key moves on', async (t) => {
+    const calls: string[] = [];
+    const hung: Plugin = {
+      name: 'hung',
+      help: { description: 'x' },
+      handlers: { genericComment: (e) => (e.body === 'first' ? new Promise<void>(() => undefined) : Promise.resolve()) },
+    };
+    const { store, dispatcher, metrics } = setup(t, [hung, recorder('r', calls)], snapshotFor({ org: ['hung', 'r'] }), { handlerTimeoutMs: 50 });
+    const first = await enqueue(store, issueCommentPayload({ number: 9, body: 'first' }));
+    const second = await enqueue(store, issueCommentPayload({ number: 9, body: 'second' }));
+    await dispatcher.start();
+    await waitFor(async () => (await store.getDelivery(second))?.status === 'done', 5000, 'second delivery of the key');
+    assert.equal((await store.getDelivery(first))?.status, 'done');
+    assert.deepEqual(calls, [`r:${first}:first`, `r:${second}:second`]);
+    const errors = (await metrics.pluginHandleErrors.get()).values.map((v) => [v.labels.plugin, v.value]);
+    assert.deepEqual(errors, [['hung', 1]]);
+  });
+});
