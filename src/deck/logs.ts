@@ -59,6 +59,8 @@ export interface LogStreamOptions {
   offset: number;
   pollMs: number;
   signal?: AbortSignal;
+  /** Called once when the stream ends, from either side. */
+  onClose?: () => void;
 }
 
 /**
@@ -74,6 +76,13 @@ export function logEventStream(o: LogStreamOptions): ReadableStream<Uint8Array> 
   let closed = false;
   let lastState: string | undefined;
   let lastBeat = Date.now();
+  let reported = false;
+  const ended = (): void => {
+    if (!reported) {
+      reported = true;
+      o.onClose?.();
+    }
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const send = (s: string): void => {
@@ -83,7 +92,12 @@ export function logEventStream(o: LogStreamOptions): ReadableStream<Uint8Array> 
         if (closed) return;
         closed = true;
         if (timer) clearTimeout(timer);
-        controller.close();
+        try {
+          controller.close();
+        } catch {
+          // the reader already went away
+        }
+        ended();
       };
       o.signal?.addEventListener('abort', finish, { once: true });
       const tick = async (): Promise<void> => {
@@ -133,6 +147,7 @@ export function logEventStream(o: LogStreamOptions): ReadableStream<Uint8Array> 
     cancel() {
       closed = true;
       if (timer) clearTimeout(timer);
+      ended();
     },
   });
 }

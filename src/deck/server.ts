@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
+import { Gauge, Histogram, Registry } from 'prom-client';
 import { getCookie, setCookie } from 'hono/cookie';
 import { stringify } from 'yaml';
 import { RERUN_LABEL } from '../api/labels.js';
@@ -48,6 +49,8 @@ export interface DeckDeps {
   secureCookies?: boolean;
   /** How often a live log stream looks for new bytes (default 250 ms). */
   logPollMs?: number;
+  /** Where deck's metrics go (served at /metrics); a private registry when absent. */
+  registry?: Registry;
 }
 
 type Env = { Variables: { session: Session } };
@@ -77,6 +80,12 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
   const app = new Hono<Env>();
   const demoUsers = new Set(deps.demoUsers ?? []);
   const deckConfig = (): Partial<Deck> | undefined => deps.config().deck;
+  const registry = deps.registry ?? new Registry();
+  const requestSeconds = new Histogram({
+    name: 'deck_http_request_duration_seconds', help: 'Time to answer a deck request, by route.',
+    labelNames: ['route', 'method', 'code'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+  });
+  const liveStreams = new Gauge({ name: 'deck_live_log_streams', help: 'Open live build-log streams.', registers: [registry] });
 
   const saveSession = (c: Context<Env>, s: Session): void => {
     setCookie(c, SESSION_COOKIE, codec.encode(s), {
@@ -96,6 +105,14 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
     );
   };
 
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    await next();
+    if (c.req.routePath !== '/log-stream/:name') {
+      requestSeconds.observe({ route: c.req.routePath, method: c.req.method, code: String(c.res.status) }, (performance.now() - start) / 1000);
+    }
+  });
+
   // Every visitor has a session (anonymous until sign-in): the CSRF token is bound to it.
   app.use('*', async (c, next) => {
     const s = codec.decode(getCookie(c, SESSION_COOKIE));
@@ -105,7 +122,7 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'same-origin');
     if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
-      c.header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+      c.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
       c.header('x-frame-options', 'DENY');
     }
   });
@@ -133,6 +150,7 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
   });
 
   app.get('/healthz', (c) => c.text('OK'));
+  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
 
   app.get('/static/:name', async (c) => {
     const a = await assets.get(c.req.param('name'));
@@ -276,7 +294,9 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
     if (!/^\d{1,15}$/.test(from)) throw new FilterError('offset: not a byte offset');
     const stream = logEventStream({
       store: deps.store, artifacts: deps.artifacts, name, offset: Number(from), pollMs: deps.logPollMs ?? 250, signal: c.req.raw.signal,
+      onClose: () => liveStreams.dec(),
     });
+    liveStreams.inc();
     return new Response(stream, {
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
     });

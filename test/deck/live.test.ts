@@ -98,6 +98,10 @@ describe('deck live log stream', () => {
     assert.deepEqual(events.filter((e) => e.event === 'log').map((e) => JSON.parse(e.data) as string), ['def\n']);
     assert.equal(events.at(-1)!.event, 'done');
     assert.equal((await fetch(`${deck.url}/log-stream/missing`)).status, 404);
+    await fetch(`${deck.url}/healthz`);
+    const metrics = await (await fetch(`${deck.url}/metrics`)).text();
+    assert.match(metrics, /^deck_live_log_streams 0$/m, 'finished streams are counted out');
+    assert.match(metrics, /deck_http_request_duration_seconds_count\{route="\/healthz",method="GET",code="200"\} 1/);
   });
 
   it('close() returns while a client still follows a running job', async () => {
