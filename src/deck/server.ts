@@ -287,6 +287,21 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
     return c.body(new Uint8Array(buf), 200, { 'content-type': 'text/plain; charset=utf-8', 'x-log-start': String(start), 'x-log-size': String(st.size) });
   });
 
+  // Upstream's /log?job=&id=: the build log of a job found by name and build id (the newest 1000 runs are searched).
+  app.get('/log', async (c) => {
+    const jobName = c.req.query('job');
+    const id = c.req.query('id');
+    if (!jobName || !id) throw new FilterError('job and id are required');
+    const { prowjobs } = await queryJobs(deps.store, { job: jobName, limit: 1000 });
+    const pj = prowjobs.find((p) => p.status.build_id === id);
+    const dir = pj ? artifactDir(pj) : undefined;
+    const st = dir ? await deps.artifacts.stat(`${dir}/${BUILD_LOG}`) : undefined;
+    if (!dir || !st) return c.text(`404 Not Found: no build log for ${jobName} build ${id}`, 404, { 'access-control-allow-origin': '*' });
+    const headers = { 'content-type': 'text/plain; charset=utf-8', 'access-control-allow-origin': '*' };
+    if (st.size === 0) return c.body('', 200, headers);
+    return new Response(nodeToWeb(await deps.artifacts.openRead(`${dir}/${BUILD_LOG}`)), { headers });
+  });
+
   app.get('/log-stream/:name', async (c) => {
     const name = c.req.param('name');
     if (!(await deps.store.getProwJob(name))) return c.text(`404 Not Found: no ProwJob named ${name}`, 404);

@@ -154,6 +154,15 @@ describe('deck job page, logs and artifacts', () => {
     assert.equal((await w.app.request('/artifacts/logs/a%2F..%2F..%2F..%2Fetc%2Fpasswd')).status, 400);
   });
 
+  it("serves upstream's /log?job=&id= as plain text with CORS", async () => {
+    const res = await w.app.request('/log?job=pull-hello-test&id=42');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(await res.text(), /last line\n$/);
+    assert.equal((await w.app.request('/log?job=pull-hello-test&id=41')).status, 404);
+    assert.equal((await w.app.request('/log?job=pull-hello-test')).status, 400);
+  });
+
   it('returns the ProwJob as YAML and 404s an unknown one', async () => {
     assert.match(await (await w.app.request(`/prowjob?prowjob=${pj.metadata.name}`)).text(), /job: pull-hello-test/);
     assert.equal((await w.app.request('/job/nope')).status, 404);
