@@ -272,29 +272,34 @@ function validatePodSpec(rec: JobRecord, config: Config, err: ErrFn): void {
   const containers = spec.containers ?? [];
   const decorated = !!rec.job.decoration_config;
   for (const [i, ic] of (spec.initContainers ?? []).entries()) {
-    if (ic && ic.restartPolicy !== 'Always') err(`spec.initContainers[${i}]`, 'pod spec may not use init containers (except native sidecars with restartPolicy: Always)');
+    if (ic && ic.restartPolicy !== 'Always') err(`spec.initContainers[${i}]`, 'pod spec may not use init containers (except native sidecars with restartPolicy: Always)', spec.initContainers, i);
   }
   if (containers.length === 0) {
-    err('spec.containers', 'pod spec must specify at least 1 container');
+    err('spec.containers', 'pod spec must specify at least 1 container', spec, 'containers');
     return;
   }
-  if (containers.length > 1 && !decorated) err('spec.containers', 'pod spec may not use multiple containers unless using decoration');
+  if (containers.length > 1 && !decorated) err('spec.containers', 'pod spec may not use multiple containers unless using decoration', spec, 'containers');
   const reserved = RESERVED_ENV[rec.kind];
   const names = new Set<string>();
+  // As upstream (decorate.VolumeMounts), these names are reserved whether or not the job is decorated.
+  const decorationVolumes = new Set(DECORATION_VOLUMES);
+  const dc = rec.job.decoration_config;
+  if (dc?.oauth_token_secret?.name) decorationVolumes.add(dc.oauth_token_secret.name);
+  for (const s of dc?.ssh_key_secrets ?? []) decorationVolumes.add(s);
   const volumeNames = new Set<string>();
   for (const [i, v] of ((spec.volumes as Array<{ name?: string }> | undefined) ?? []).entries()) {
     const vn = v?.name ?? '';
-    if (volumeNames.has(vn)) err(`spec.volumes[${i}]`, `volume named ${JSON.stringify(vn)} is defined more than once`);
+    if (volumeNames.has(vn)) err(`spec.volumes[${i}]`, `volume named ${JSON.stringify(vn)} is defined more than once`, spec.volumes, i);
     volumeNames.add(vn);
-    if (decorated && DECORATION_VOLUMES.has(vn)) err(`spec.volumes[${i}]`, `volume ${vn} is a reserved for decoration`);
+    if (decorationVolumes.has(vn)) err(`spec.volumes[${i}]`, `volume ${vn} is a reserved for decoration`, spec.volumes, i);
   }
   containers.forEach((c, i) => {
     if (!c) return;
     const p = `spec.containers[${i}]`;
     if (containers.length > 1) {
-      if (!c.name) err(`${p}.name`, 'container does not have name. all containers must have names when defining multiple containers');
-      else if (names.has(c.name)) err(`${p}.name`, `container named ${JSON.stringify(c.name)} is defined more than once`);
-      else if (DECORATION_CONTAINER_NAMES.has(c.name)) err(`${p}.name`, `container name ${c.name} is a reserved for decoration`);
+      if (!c.name) err(`${p}.name`, 'container does not have name. all containers must have names when defining multiple containers', containers, i);
+      else if (names.has(c.name)) err(`${p}.name`, `container named ${JSON.stringify(c.name)} is defined more than once`, c, 'name');
+      else if (DECORATION_CONTAINER_NAMES.has(c.name)) err(`${p}.name`, `container name ${c.name} is a reserved for decoration`, c, 'name');
       if (c.name) names.add(c.name);
     }
     const envNames = new Set<string>();
@@ -307,10 +312,10 @@ function validatePodSpec(rec: JobRecord, config: Config, err: ErrFn): void {
     ((c.volumeMounts as Array<{ name?: string; mountPath?: string }> | undefined) ?? []).forEach((m, j) => {
       if (!m) return;
       const mp = `${p}.volumeMounts[${j}]`;
-      if (decorated && m.name && RESERVED_MOUNT_NAMES.has(m.name)) err(mp, `volumeMount name ${m.name} is reserved for decoration`);
-      if (decorated && m.mountPath && RESERVED_MOUNT_PATHS.has(m.mountPath)) err(mp, `mount ${m.mountPath} at ${m.name} conflicts with decoration mount`);
-      if (m.name && !volumeNames.has(m.name) && !(decorated && DECORATION_VOLUMES.has(m.name))) {
-        err(mp, `volumeMount named ${JSON.stringify(m.name)} is undefined`);
+      if (m.name && RESERVED_MOUNT_NAMES.has(m.name)) err(mp, `volumeMount name ${m.name} is reserved for decoration`, c.volumeMounts as object, j);
+      if (m.mountPath && RESERVED_MOUNT_PATHS.has(m.mountPath)) err(mp, `mount ${m.name} at ${m.mountPath} conflicts with decoration mount`, c.volumeMounts as object, j);
+      if (m.name && !volumeNames.has(m.name) && !decorationVolumes.has(m.name)) {
+        err(mp, `volumeMount named ${JSON.stringify(m.name)} is undefined`, c.volumeMounts as object, j);
       }
     });
   });

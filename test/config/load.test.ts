@@ -133,6 +133,15 @@ describe('malformed configuration: every error names file:line and field', () =>
       want: ['jobs/a.yaml:8: presubmits["o/r"][0].spec.containers[0].env[0]: env PULL_NUMBER is reserved'],
     },
     {
+      name: 'reserved volume and mount path, even without decoration',
+      files: { 'jobs/a.yaml': 'postsubmits:\n  o/r:\n  - name: j\n    spec:\n      volumes:\n      - name: logs\n      containers:\n      - image: a\n        volumeMounts:\n        - name: logs\n          mountPath: /tools\n' },
+      want: [
+        'jobs/a.yaml:6: postsubmits["o/r"][0].spec.volumes[0]: volume logs is a reserved for decoration',
+        'jobs/a.yaml:10: postsubmits["o/r"][0].spec.containers[0].volumeMounts[0]: volumeMount name logs is reserved for decoration',
+        'jobs/a.yaml:10: postsubmits["o/r"][0].spec.containers[0].volumeMounts[0]: mount logs at /tools conflicts with decoration mount',
+      ],
+    },
+    {
       name: 'reserved label',
       files: { 'jobs/a.yaml': `presubmits:\n  o/r:\n${job('j', '    labels:\n      created-by-prow: "true"\n')}` },
       want: ['jobs/a.yaml:6: presubmits["o/r"][0].labels["created-by-prow"]: label created-by-prow is reserved for decoration'],
