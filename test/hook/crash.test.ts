@@ -15,12 +15,13 @@ import { issueCommentPayload, waitFor, webhookHeaders } from './support/helpers.
 const here = dirname(fileURLToPath(import.meta.url));
 const childScript = join(here, 'support', 'hook-child.ts');
 
-function startChild(storePath: string, effectsPath: string): Promise<{ child: ChildProcess; port: number }> {
+function startChild(storePath: string, effectsPath: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', childScript, storePath, effectsPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('hook child did not start')), 20_000);
+    const timer = setTimeout(() => reject(new Error('hook child did not start')), 45_000);
     child.once('exit', (code) => reject(new Error(`hook child exited early (${code})`)));
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
@@ -34,7 +35,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 describe('hook crash safety', () => {
-  it('handles every acknowledged delivery exactly once across a SIGKILL', { timeout: 60_000 }, async (t) => {
+  it('handles every acknowledged delivery exactly once across a SIGKILL', { timeout: 120_000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'prow-hook-crash-'));
     const storePath = join(dir, 'prow.db');
     const effectsPath = join(dir, 'effects.db');
@@ -47,7 +48,7 @@ describe('hook crash safety', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const first = await startChild(storePath, effectsPath);
+    const first = await startChild(storePath, effectsPath, { HANG_AFTER: '10' });
     children.push(first.child);
     const acked: string[] = [];
     const burst = Array.from({ length: 60 }, (_, i) => {
@@ -62,10 +63,6 @@ describe('hook crash safety', () => {
       });
     });
     await Promise.all(burst);
-    first.child.kill('SIGKILL');
-    await exited(first.child);
-    assert.equal(acked.length, 60, 'every delivery of the burst was acknowledged');
-
     const effects = () => {
       const db = new Database(effectsPath, { readonly: true, fileMustExist: true });
       try {
@@ -76,12 +73,26 @@ describe('hook crash safety', () => {
         db.close();
       }
     };
+    // Kill only once handlers are hanging mid-delivery (HANG_AFTER), so the crash always interrupts work.
+    await waitFor(() => {
+      try {
+        const e = effects();
+        return e.invocations > 10 && e.handled.length === 10;
+      } catch {
+        return false;
+      }
+    }, 30_000, 'handlers in flight');
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    assert.equal(acked.length, 60, 'every delivery of the burst was acknowledged');
+
     const before = effects();
-    assert.ok(before.handled.length < 60, `the kill should interrupt the burst (handled ${before.handled.length} before it)`);
+    assert.equal(before.handled.length, 10, 'exactly the 10 handlers allowed to finish did so before the kill');
+    assert.ok(before.invocations > 10, 'some handlers were in flight when the process died');
 
     const second = await startChild(storePath, effectsPath);
     children.push(second.child);
-    await waitFor(() => effects().handled.length === 60, 30_000, 'all acknowledged deliveries handled after restart');
+    await waitFor(() => effects().handled.length === 60, 60_000, 'all acknowledged deliveries handled after restart');
     second.child.kill('SIGTERM');
     await exited(second.child);
 

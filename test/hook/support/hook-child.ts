@@ -1,7 +1,7 @@
 // A hook process for the crash test: `node --import tsx hook-child.ts <store.db> <effects.db>`.
 // Its one plugin records each handled delivery id in effects.db idempotently (INSERT OR IGNORE), and
 // counts every invocation separately, so the test can tell "handled twice" from "effect applied twice".
-// Prints {"port": N} on stdout once serving.
+// Prints {"port": N} on stdout once serving. With HANG_AFTER=n, invocations after the n-th hang.
 import Database from 'better-sqlite3';
 import { startHookServer } from '../../../src/hook/server.js';
 import { staticSecretSource } from '../../../src/hook/secrets.js';
@@ -18,13 +18,19 @@ effects.exec(`CREATE TABLE IF NOT EXISTS handled (id TEXT PRIMARY KEY);
 const insertHandled = effects.prepare('INSERT OR IGNORE INTO handled (id) VALUES (?)');
 const insertInvocation = effects.prepare('INSERT INTO invocations (id) VALUES (?)');
 
+const hangAfter = Number(process.env.HANG_AFTER ?? 'Infinity');
+let invocations = 0;
+
 const recorder: Plugin = {
   name: 'recorder',
   help: { description: 'records handled deliveries' },
   handlers: {
     genericComment: async (e) => {
       insertInvocation.run(e.deliveryId);
-      await new Promise((r) => setTimeout(r, 40));
+      // HANG_AFTER=n: every invocation after the n-th never finishes, so a kill always finds work in
+      // flight and queued, however fast or slow the machine is.
+      if (++invocations > hangAfter) await new Promise<never>(() => undefined);
+      await new Promise((r) => setTimeout(r, 5));
       insertHandled.run(e.deliveryId);
     },
   },
