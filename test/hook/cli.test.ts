@@ -20,7 +20,7 @@ function files(dir: string) {
 }
 
 describe('prow hook (CLI)', () => {
-  it('serves, stores a signed delivery, and exits 0 on SIGTERM', { timeout: 30_000 }, async (t) => {
+  it('serves, stores a signed delivery, and exits 0 on SIGTERM', { timeout: 90_000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'prow-hook-cli-'));
     files(dir);
     let child: ChildProcess | undefined;
@@ -35,7 +35,7 @@ describe('prow hook (CLI)', () => {
     ], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exit = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     const serving = await new Promise<{ port: number; healthPort: number; metricsPort: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no "hook serving" line')), 20_000);
+      const timer = setTimeout(() => reject(new Error('no "hook serving" line')), 45_000);
       const rl = createInterface({ input: child!.stdout! });
       rl.on('line', (line) => {
         const rec = JSON.parse(line) as { msg: string; port: number; healthPort: number; metricsPort: number };
@@ -75,7 +75,7 @@ describe('prow hook (CLI)', () => {
       const env = { ...process.env };
       delete env.HMAC_SECRET_FILE;
       delete env.PROW_HMAC_SECRET;
-      const r = spawnSync(process.execPath, [prow, 'hook', '--config-path', join(dir, 'config.yaml'), '--github-token-path', join(dir, 'token'), '--data-dir', join(dir, 'data')], { env, encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, [prow, 'hook', '--config-path', join(dir, 'config.yaml'), '--github-token-path', join(dir, 'token'), '--data-dir', join(dir, 'data')], { env, encoding: 'utf8', timeout: 60_000 });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /prow hook: hook needs a webhook secret: --hmac-secret-file/);
     } finally {
