@@ -136,6 +136,10 @@ function validateJob(config: Config, rec: JobRecord, queues: Set<string>, issues
   if (job.job_queue_name && !queues.has(job.job_queue_name)) err('job_queue_name', `invalid job queue name ${job.job_queue_name}`);
 
   if (job.spec && agent === 'kubernetes') validatePodSpec(rec, config, err);
+  if (agent === 'tekton-pipeline') {
+    const problem = pipelineRunSpecProblem(kind, job);
+    if (problem) err(job.tekton_pipeline_run_spec ? 'tekton_pipeline_run_spec' : 'pipeline_run_spec', problem);
+  }
 
   if (job.spec && (job.spec.containers?.length ?? 0) > 0) {
     const ra = job.rerun_auth_config;
@@ -375,4 +379,31 @@ function checkDuplicates(records: readonly JobRecord[], issues: IssueList): void
       }
     }
   }
+}
+
+const EXTRA_REF_RE = /PROW_EXTRA_GIT_REF_(\d+)/;
+
+/** Upstream ValidatePipelineRunSpec: every extra_refs[i] is used by a task PROW_EXTRA_GIT_REF_i, and nothing else is referenced. */
+function pipelineRunSpecProblem(kind: JobKind, job: JobBase): string | undefined {
+  const spec = (job.tekton_pipeline_run_spec?.v1beta1 ?? job.pipeline_run_spec) as
+    | { pipelineSpec?: { tasks?: Array<{ name?: string; taskRef?: { name?: string } }> } }
+    | undefined;
+  if (!spec) return undefined;
+  const used = new Set<number>();
+  for (const task of spec.pipelineSpec?.tasks ?? []) {
+    const ref = task?.taskRef?.name ?? '';
+    if (kind === 'periodic' && ref === 'PROW_IMPLICIT_GIT_REF') return 'periodic jobs do not have an implicit git ref to replace PROW_IMPLICIT_GIT_REF';
+    const m = EXTRA_REF_RE.exec(ref);
+    if (!m) continue;
+    if (m[1]!.length > 1 && m[1]![0] === '0') return `task ${JSON.stringify(task.name ?? '')}: leading zeros are not allowed in PROW_EXTRA_GIT_REF_* indexes`;
+    used.add(Number(m[1]));
+  }
+  const refs = job.extra_refs ?? [];
+  for (let i = 0; i < refs.length; i++) {
+    if (!used.has(i)) return `extra_refs[${i}] is not used; some task must reference PROW_EXTRA_GIT_REF_${i}`;
+  }
+  if (refs.length !== used.size) {
+    return `${refs.length} extra_refs are specified, but the following PROW_EXTRA_GIT_REF_* indexes are used: ${[...used].join(', ')}`;
+  }
+  return undefined;
 }

@@ -142,6 +142,11 @@ describe('malformed configuration: every error names file:line and field', () =>
       ],
     },
     {
+      name: 'tekton job with an unused extra ref',
+      files: { 'jobs/a.yaml': 'periodics:\n- name: t\n  interval: 1h\n  agent: tekton-pipeline\n  extra_refs:\n  - {org: o, repo: r}\n  - {org: o, repo: s}\n  pipeline_run_spec:\n    pipelineSpec:\n      tasks:\n      - name: a\n        taskRef: {name: PROW_EXTRA_GIT_REF_1}\n' },
+      want: ['jobs/a.yaml:8: periodics[0].pipeline_run_spec: extra_refs[0] is not used; some task must reference PROW_EXTRA_GIT_REF_0'],
+    },
+    {
       name: 'reserved label',
       files: { 'jobs/a.yaml': `presubmits:\n  o/r:\n${job('j', '    labels:\n      created-by-prow: "true"\n')}` },
       want: ['jobs/a.yaml:6: presubmits["o/r"][0].labels["created-by-prow"]: label created-by-prow is reserved for decoration'],
