@@ -10,6 +10,7 @@ import { createController } from '../controller/plank.js';
 import { createLocalExecutor } from '../executor/local.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { parsePort } from './support/flags.js';
 
 interface ControllerFlags {
   configPath: string;
@@ -21,12 +22,6 @@ interface ControllerFlags {
   dryRun?: boolean;
   healthPort?: number;
   metricsPort?: number;
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${value}: not a port number`);
-  return port;
 }
 
 export function createControllerCommand(name: string): Command {

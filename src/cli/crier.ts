@@ -1,12 +1,13 @@
 // `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
 import { mkdirSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
 import { createGitHubClient } from '../github/client.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
 interface CrierFlags {
   configPath: string;
@@ -21,22 +22,6 @@ interface CrierFlags {
   dryRun: boolean;
   healthPort?: number;
   metricsPort?: number;
-}
-
-function parsePort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number');
-  return Number(value);
-}
-
-function parseCount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a non-negative integer');
-  return Number(value);
-}
-
-function parseGoBool(value: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
-  throw new InvalidArgumentError('must be true or false');
 }
 
 export function createCommand(): Command {

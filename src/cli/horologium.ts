@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
 import { createHorologium } from '../horologium/horologium.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { parseGoBool, parsePort } from './support/flags.js';
 
 interface HorologiumFlags {
   configPath: string;
@@ -12,18 +13,6 @@ interface HorologiumFlags {
   dryRun: boolean;
   healthPort?: number;
   metricsPort?: number;
-}
-
-// Go's flag package spells booleans many ways; deployments pass `--dry-run=false`.
-function parseGoBool(value: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
-  throw new InvalidArgumentError('must be true or false');
-}
-
-function parsePort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number');
-  return Number(value);
 }
 
 export function createCommand(): Command {

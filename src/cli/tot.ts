@@ -3,9 +3,10 @@ import { Command } from 'commander';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 import { createUrlFallback, importTotJson, startTotServer } from '../tot/server.js';
+import { parsePort } from './support/flags.js';
 
 interface TotFlags {
-  port: string;
+  port: number;
   dataDir: string;
   storage?: string;
   fallback?: boolean;
@@ -15,7 +16,7 @@ interface TotFlags {
 export function createCommand(): Command {
   return new Command('tot')
     .description('vend increasing build numbers per job over HTTP (GET/HEAD/POST /vend/<job>)')
-    .option('--port <port>', 'port to listen on', '8888')
+    .option('--port <port>', 'port to listen on', parsePort, 8888)
     .option('--data-dir <dir>', 'data directory holding the SQLite store', '.prow')
     .option('--storage <file>', "upstream tot's JSON storage to import at start (counters are only raised)")
     .option('--fallback', 'seed jobs without a number from --fallback-url-template')
@@ -23,15 +24,13 @@ export function createCommand(): Command {
       'https://storage.googleapis.com/kubernetes-jenkins/logs/%s/latest-build.txt')
     .action(async (flags: TotFlags) => {
       const log = createLogger().child({ component: 'tot' });
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       if (flags.storage && existsSync(flags.storage)) {
         const changed = await importTotJson(store, flags.storage);
         log.info({ file: flags.storage, changed }, 'imported tot storage');
       }
       const fallback = flags.fallback ? createUrlFallback({ template: flags.fallbackUrlTemplate, log }) : undefined;
-      const server = await startTotServer({ store, port, log, ...(fallback ? { fallback } : {}) });
+      const server = await startTotServer({ store, port: flags.port, log, ...(fallback ? { fallback } : {}) });
       const stop = () => void server.close().then(() => store.close());
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

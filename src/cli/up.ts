@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../observability/logger.js';
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
+import { parsePort } from './support/flags.js';
 
 interface UpFlags {
   dataDir: string;
@@ -24,12 +25,6 @@ interface UpFlags {
   dryRun: boolean;
   hostname: string;
   cloneUrlRewrite: { from: string; to: string }[];
-}
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('not a port number');
-  return n;
 }
 
 function parseRewrite(value: string, previous: { from: string; to: string }[]): { from: string; to: string }[] {
