@@ -89,6 +89,7 @@ describe('deck in Chromium', () => {
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
+      timeout: 90_000, // a loaded 2-core CI machine can take a while to start Chromium
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
   });
@@ -188,5 +189,19 @@ describe('deck in Chromium', () => {
     assert.deepEqual(runs[0]!.spec, runs[1]!.spec, 'the rerun copies the spec');
     await alice.waitForSelector('#build-log >> text=done', { timeout: 20_000 });
     await shot(alice, 'rerun-allowed');
+  });
+
+  it('reads without JavaScript: list, job page with its log, PR history', async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${deck.url}/?job=rerun-me`);
+    await page.click('#jobs tbody td.job > a >> nth=0');
+    await page.waitForSelector('#build-log >> text=done');
+    await page.goto(`${deck.url}/?author=bob&state=failure`);
+    assert.deepEqual(await page.locator('#jobs tbody td.job > a').allTextContents(), ['pull-lint']);
+    await page.goto(`${deck.url}/pr-history?org=demo&repo=hello&pr=11`);
+    assert.deepEqual(await page.locator('table.jobs td a').allTextContents(), ['pull-lint']);
+    await shot(page, 'no-javascript-pr-history');
   });
 });
