@@ -312,7 +312,6 @@ export function createController(deps: ControllerDeps): Controller {
 
   async function syncPending(pj: ProwJob): Promise<void> {
     const status = await deps.executor.status(pj);
-    const name = pj.metadata.name;
     switch (status.phase) {
       case 'missing': {
         if (deps.dryRun) return;
@@ -340,27 +339,13 @@ export function createController(deps: ControllerDeps): Controller {
       }
       case 'pending': {
         const limit = timeoutMs(pj.spec.decoration_config?.pod_pending_timeout, plank().pod_pending_timeout, DEFAULT_PENDING_TIMEOUT);
-        const since = Date.parse(status.createdAt ?? pj.status.pendingTime ?? pj.status.startTime);
-        const left = since + limit - now().getTime();
-        if (left <= 0) {
-          await abortRun(pj);
-          await complete(pj, 'error', DESCRIPTIONS.pendingTimeout);
-        } else {
-          requeueAfter(name, left);
-        }
+        await endIfTimedOut(pj, status.createdAt ?? pj.status.pendingTime ?? pj.status.startTime, limit, 'error', DESCRIPTIONS.pendingTimeout);
         return;
       }
       case 'running': {
         const limit = timeoutMs(pj.spec.decoration_config?.pod_running_timeout, plank().pod_running_timeout, DEFAULT_RUNNING_TIMEOUT);
-        const since = Date.parse(status.startedAt ?? pj.status.pendingTime ?? pj.status.startTime);
-        const left = since + limit - now().getTime();
-        if (left <= 0) {
-          await abortRun(pj);
-          await complete(pj, 'aborted', DESCRIPTIONS.runningTimeout);
-        } else {
-          requeueAfter(name, left);
-          await refreshUrl(pj);
-        }
+        const ended = await endIfTimedOut(pj, status.startedAt ?? pj.status.pendingTime ?? pj.status.startTime, limit, 'aborted', DESCRIPTIONS.runningTimeout);
+        if (!ended) await refreshUrl(pj);
         return;
       }
       case 'succeeded':
@@ -374,6 +359,18 @@ export function createController(deps: ControllerDeps): Controller {
         await complete(pj, 'error', `Job lost: ${status.reason ?? 'the executor cannot tell what happened to it'}`);
         return;
     }
+  }
+
+  /** Stops the run and completes the job once `limitMs` has passed since `since`; otherwise wakes up when it will. */
+  async function endIfTimedOut(pj: ProwJob, since: string, limitMs: number, state: ProwJobState, description: string): Promise<boolean> {
+    const left = Date.parse(since) + limitMs - now().getTime();
+    if (left > 0) {
+      requeueAfter(pj.metadata.name, left);
+      return false;
+    }
+    await abortRun(pj);
+    await complete(pj, state, description);
+    return true;
   }
 
   async function refreshUrl(pj: ProwJob): Promise<void> {
