@@ -6,7 +6,6 @@ import { Hono, type Context } from 'hono';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import { getCookie, setCookie } from 'hono/cookie';
 import { stringify } from 'yaml';
-import { RERUN_LABEL } from '../api/labels.js';
 import { newProwJob } from '../api/pjutil.js';
 import type { ProwJob } from '../api/prowjob.js';
 import type { ArtifactEntry, ArtifactStore } from '../artifacts/types.js';
@@ -361,9 +360,8 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
   };
 
   function rerunJob(pj: ProwJob, login: string | undefined): ProwJob {
-    const labels = { ...(pj.metadata.labels ?? {}) };
-    delete labels[RERUN_LABEL];
-    const next = newProwJob(structuredClone(pj.spec), labels, { ...(pj.metadata.annotations ?? {}) });
+    // As upstream: the spec, labels and annotations are copied; the name, start time and status are new.
+    const next = newProwJob(structuredClone(pj.spec), { ...(pj.metadata.labels ?? {}) }, { ...(pj.metadata.annotations ?? {}) });
     next.status.description = `${login ?? 'anyone'} successfully reran ${pj.metadata.name}.`;
     return next;
   }

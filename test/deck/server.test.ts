@@ -228,6 +228,7 @@ describe('deck rerun and abort', () => {
     const created = (await w.store.getProwJob(decodeURIComponent(url.slice('/job/'.length))))!;
     assert.notEqual(created.metadata.name, pj.metadata.name);
     assert.deepEqual(created.spec, pj.spec);
+    assert.deepEqual(created.metadata.labels, pj.metadata.labels);
     assert.equal(created.status.state, 'triggered');
     assert.equal(created.status.description, `alice successfully reran ${pj.metadata.name}.`);
     assert.equal(await count(), before + 1);
