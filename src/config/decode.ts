@@ -104,6 +104,18 @@ function mismatch(ctx: DecodeContext, node: YNode, path: string, want: string): 
   return undefined;
 }
 
+/** `text` when it is a Go duration; otherwise reports why and returns undefined. */
+function checkDuration(ctx: DecodeContext, line: number, text: string, path: string): string | undefined {
+  try {
+    parseDurationNanos(text);
+  } catch (err) {
+    if (!(err instanceof DurationError)) throw err;
+    ctx.issues.error(ctx.file, line, path, err.message);
+    return undefined;
+  }
+  return text;
+}
+
 /** Decodes `node` against `schema`. Returns undefined for null or for a value with errors (already reported). */
 export function decode(ctx: DecodeContext, node: YNode, schema: Schema, path: string): unknown {
   if (node.kind === 'scalar' && node.value === null) return undefined;
@@ -124,29 +136,13 @@ export function decode(ctx: DecodeContext, node: YNode, schema: Schema, path: st
     case 'number':
       if (node.kind !== 'scalar' || typeof node.value !== 'number') return mismatch(ctx, node, path, 'number');
       return node.value;
-    case 'duration': {
+    case 'duration':
       if (node.kind !== 'scalar' || typeof node.value !== 'string') return mismatch(ctx, node, path, 'duration string');
-      try {
-        parseDurationNanos(node.value);
-      } catch (err) {
-        if (!(err instanceof DurationError)) throw err;
-        ctx.issues.error(ctx.file, node.line, path, err.message);
-        return undefined;
-      }
-      return node.value;
-    }
-    case 'nsDuration': {
+      return checkDuration(ctx, node.line, node.value, path);
+    case 'nsDuration':
       if (node.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value)) return node.value;
       if (node.kind !== 'scalar' || typeof node.value !== 'string') return mismatch(ctx, node, path, 'duration');
-      try {
-        parseDurationNanos(node.value);
-      } catch (err) {
-        if (!(err instanceof DurationError)) throw err;
-        ctx.issues.error(ctx.file, node.line, path, err.message);
-        return undefined;
-      }
-      return node.value;
-    }
+      return checkDuration(ctx, node.line, node.value, path);
     case 'list': {
       if (node.kind !== 'seq') return mismatch(ctx, node, path, 'list');
       const out: unknown[] = [];
