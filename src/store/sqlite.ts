@@ -162,6 +162,12 @@ interface ProwJobRow {
   start_time: string;
 }
 
+/** Indexed columns an update may change (name, created_at and resource_version are handled apart). */
+const UPDATABLE_COLUMNS = ['job', 'type', 'state', 'cluster', 'org', 'repo', 'pull', 'start_time', 'complete'] as const;
+type UpdatableColumn = (typeof UPDATABLE_COLUMNS)[number];
+type CurrentRow = { doc: string } & Record<UpdatableColumn, string | number | null>;
+const DYNAMIC_STATEMENT_CACHE = 500;
+
 interface ChangeRow {
   seq: number;
   type: WatchEventType;
@@ -196,6 +202,13 @@ function matchesLabels(pj: ProwJob, selector: LabelSelector | undefined): boolea
   if (!selector) return true;
   const labels = pj.metadata.labels ?? {};
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ka = Object.keys(a ?? {});
+  const kb = Object.keys(b ?? {});
+  if (ka.length !== kb.length) return false;
+  return ka.every((key) => b !== undefined && Object.hasOwn(b, key) && String(a![key]) === String(b[key]));
 }
 
 function pullNumber(pj: ProwJob): number | null {
@@ -250,12 +263,23 @@ export class SqliteStore implements Store, BuildNumberStore {
   private trimTimer: NodeJS.Timeout | undefined;
   private notifyScheduled = false;
   private closed = false;
+  /** Statements whose SQL is built at run time (label selectors, deck queries, UPDATE column sets), prepared once each. */
+  private readonly dynamic = new Map<string, Statement>();
+  private readonly tx: {
+    create: (stored: ProwJob) => void;
+    update: (stored: ProwJob, given: string | undefined) => void;
+    delete: (name: string) => void;
+    nextBuildNumber: (job: string) => number;
+    claim: (nowMs: number, limit: number) => StoredDelivery[];
+    retry: (id: string, error: string, notBefore: string | null, notBeforeMs: number | null) => void;
+    requeue: () => number;
+  };
   private readonly stmt: {
     get: Statement<[string], ProwJobRow>;
+    current: Statement<[string], CurrentRow>;
     rv: Statement<[string], { resource_version: number }>;
     nextRv: Statement<[], { value: number }>;
     insert: Statement;
-    update: Statement;
     delete: Statement<[string]>;
     insertLabel: Statement<[string, string, string]>;
     deleteLabels: Statement<[string]>;
@@ -263,6 +287,19 @@ export class SqliteStore implements Store, BuildNumberStore {
     changesAfter: Statement<[number], ChangeRow>;
     maxSeq: Statement<[], { seq: number | null }>;
     getDelivery: Statement<[string], DeliveryRow>;
+    enqueueDelivery: Statement<[string, string, string, string, string | null]>;
+    claimable: Statement<[{ now: number; limit: number }], DeliveryRow>;
+    claim: Statement<[number, string]>;
+    completeDelivery: Statement<[string]>;
+    retryDelivery: Statement<[string, string, string | null, number | null, string]>;
+    failStuckClaims: Statement<[number]>;
+    requeueClaims: Statement<[]>;
+    pruneDeliveries: Statement<[string]>;
+    nextBuildNumber: Statement<[string], { value: number }>;
+    currentBuildNumber: Statement<[string], { value: number }>;
+    setBuildNumber: Statement<[string, number]>;
+    trimChanges: Statement<[number]>;
+    patternCount: Statement<[string, string, number], { n: number }>;
   };
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -290,14 +327,12 @@ export class SqliteStore implements Store, BuildNumberStore {
     }).immediate();
     this.stmt = {
       get: this.db.prepare('SELECT name, doc, start_time FROM prowjobs WHERE name = ?'),
+      current: this.db.prepare(`SELECT doc, ${UPDATABLE_COLUMNS.join(', ')} FROM prowjobs WHERE name = ?`),
       rv: this.db.prepare('SELECT resource_version FROM prowjobs WHERE name = ?'),
       nextRv: this.db.prepare(`UPDATE counters SET value = value + 1 WHERE name = 'resource_version' RETURNING value`),
       insert: this.db.prepare(`INSERT INTO prowjobs
         (name, resource_version, job, type, state, cluster, org, repo, pull, created_at, start_time, complete, doc)
         VALUES (@name, @resource_version, @job, @type, @state, @cluster, @org, @repo, @pull, @created_at, @start_time, @complete, @doc)`),
-      update: this.db.prepare(`UPDATE prowjobs SET resource_version = @resource_version, job = @job, type = @type,
-        state = @state, cluster = @cluster, org = @org, repo = @repo, pull = @pull, start_time = @start_time,
-        complete = @complete, doc = @doc WHERE name = @name`),
       delete: this.db.prepare('DELETE FROM prowjobs WHERE name = ?'),
       insertLabel: this.db.prepare('INSERT OR REPLACE INTO prowjob_labels (key, value, name) VALUES (?, ?, ?)'),
       deleteLabels: this.db.prepare('DELETE FROM prowjob_labels WHERE name = ?'),
@@ -306,6 +341,55 @@ export class SqliteStore implements Store, BuildNumberStore {
       changesAfter: this.db.prepare('SELECT seq, type, doc FROM prowjob_changes WHERE seq > ? ORDER BY seq LIMIT 1000'),
       maxSeq: this.db.prepare(`SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'prowjob_changes'), 0) AS seq`),
       getDelivery: this.db.prepare('SELECT * FROM deliveries WHERE id = ?'),
+      enqueueDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (id, event, payload, received_at, order_key, status, attempts)
+        VALUES (?, ?, ?, ?, ?, 'queued', 0)`),
+      claimable: this.db.prepare(`SELECT d.* FROM deliveries d
+        WHERE d.status = 'queued'
+          AND (d.not_before_ms IS NULL OR d.not_before_ms <= @now)
+          AND (d.order_key IS NULL OR NOT EXISTS (
+            SELECT 1 FROM deliveries o WHERE o.order_key = d.order_key
+              AND (o.status = 'claimed' OR (o.status = 'queued' AND o.seq < d.seq))))
+        ORDER BY d.seq LIMIT @limit`),
+      claim: this.db.prepare(`UPDATE deliveries SET status = 'claimed', attempts = attempts + 1, claimed_at_ms = ? WHERE id = ?`),
+      completeDelivery: this.db.prepare(`UPDATE deliveries SET status = 'done', not_before = NULL, not_before_ms = NULL
+        WHERE id = ?`),
+      retryDelivery: this.db.prepare(`UPDATE deliveries SET status = ?, last_error = ?, not_before = ?, not_before_ms = ?
+        WHERE id = ?`),
+      failStuckClaims: this.db.prepare(`UPDATE deliveries SET status = 'failed',
+          last_error = COALESCE(last_error, 'claimed ' || attempts || ' times by processes that stopped')
+        WHERE status = 'claimed' AND attempts >= ?`),
+      requeueClaims: this.db.prepare(`UPDATE deliveries SET status = 'queued' WHERE status = 'claimed'`),
+      pruneDeliveries: this.db.prepare(`DELETE FROM deliveries WHERE status IN ('done', 'failed') AND received_at < ?`),
+      nextBuildNumber: this.db.prepare(`INSERT INTO build_numbers (job, value) VALUES (?, 1)
+        ON CONFLICT (job) DO UPDATE SET value = value + 1 RETURNING value`),
+      currentBuildNumber: this.db.prepare('SELECT value FROM build_numbers WHERE job = ?'),
+      setBuildNumber: this.db.prepare(`INSERT INTO build_numbers (job, value) VALUES (?, ?)
+        ON CONFLICT (job) DO UPDATE SET value = excluded.value`),
+      trimChanges: this.db.prepare('DELETE FROM prowjob_changes WHERE at_ms < ?'),
+      patternCount: this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM prowjobs WHERE job >= ? AND job < ? LIMIT ?)'),
+    };
+    // Each transaction function is built once: better-sqlite3 wraps BEGIN IMMEDIATE / COMMIT around it.
+    this.tx = {
+      create: this.db.transaction((stored: ProwJob) => this.insertProwJob(stored)).immediate,
+      update: this.db.transaction((stored: ProwJob, given: string | undefined) => this.replaceProwJob(stored, given)).immediate,
+      delete: this.db.transaction((name: string) => this.removeProwJob(name)).immediate,
+      // One statement, atomic on its own; IMMEDIATE takes the write lock up front so a busy store waits (busy_timeout).
+      nextBuildNumber: this.db.transaction((job: string) => this.stmt.nextBuildNumber.get(job)!.value).immediate,
+      claim: this.db.transaction((nowMs: number, limit: number) => this.stmt.claimable.all({ now: nowMs, limit }).map((row) => {
+        this.stmt.claim.run(nowMs, row.id);
+        return toDelivery({ ...row, status: 'claimed', attempts: row.attempts + 1 });
+      })).immediate,
+      retry: this.db.transaction((id: string, error: string, notBefore: string | null, notBeforeMs: number | null) => {
+        const row = this.stmt.getDelivery.get(id);
+        if (!row) throw new NotFoundError(DELIVERY_KIND, id);
+        const failed = row.attempts >= this.maxDeliveryAttempts;
+        this.stmt.retryDelivery.run(failed ? 'failed' : 'queued', error, failed ? null : notBefore, failed ? null : notBeforeMs, id);
+        if (failed) this.log.warn({ delivery: id, attempts: row.attempts, err: error }, 'delivery failed for good');
+      }).immediate,
+      requeue: this.db.transaction(() => {
+        this.stmt.failStuckClaims.run(this.maxDeliveryAttempts);
+        return this.stmt.requeueClaims.run().changes;
+      }).immediate,
     };
     this.trimTimer = setInterval(() => this.trimChangeLog(), Math.min(60_000, Math.max(1000, this.retentionMs / 4)));
     this.trimTimer.unref();
@@ -323,8 +407,7 @@ export class SqliteStore implements Store, BuildNumberStore {
   async listProwJobs(options: ListOptions = {}): Promise<ProwJob[]> {
     this.assertOpen();
     const { clause, params } = this.labelClause(options.labels);
-    const rows = this.db
-      .prepare(`SELECT doc FROM prowjobs${clause ? ` WHERE ${clause}` : ''} ORDER BY name`)
+    const rows = this.prepared(`SELECT doc FROM prowjobs${clause ? ` WHERE ${clause}` : ''} ORDER BY name`)
       .all(...params) as { doc: string }[];
     return rows.map((row) => JSON.parse(row.doc) as ProwJob);
   }
@@ -355,9 +438,8 @@ export class SqliteStore implements Store, BuildNumberStore {
       // one (`pull-*`) or a leading `*` walks the newest-first index instead and stops at the page size.
       const prefix = query.jobPattern.split('*')[0] ?? '';
       const high = `${prefix}\u{10FFFF}`;
-      const narrow = prefix !== '' && (this.db
-        .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM prowjobs WHERE job >= ? AND job < ? LIMIT ?)')
-        .get(prefix, high, JOB_PATTERN_RANGE_MAX + 1) as { n: number }).n <= JOB_PATTERN_RANGE_MAX;
+      const narrow = prefix !== ''
+        && this.stmt.patternCount.get(prefix, high, JOB_PATTERN_RANGE_MAX + 1)!.n <= JOB_PATTERN_RANGE_MAX;
       if (narrow) {
         table = 'prowjobs INDEXED BY prowjobs_job';
         where.push('job >= ? AND job < ?');
@@ -381,8 +463,8 @@ export class SqliteStore implements Store, BuildNumberStore {
       params.push(startTime, startTime, name);
     }
     const limit = Math.max(1, Math.min(10_000, Math.floor(query.limit ?? 500)));
-    const rows = this.db
-      .prepare(`SELECT name, doc, start_time FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+    const rows = this
+      .prepared(`SELECT name, doc, start_time FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
         ORDER BY start_time DESC, name DESC LIMIT ?`)
       .all(...params, limit + 1) as ProwJobRow[];
     const page: ProwJobPage = { prowjobs: rows.slice(0, limit).map((row) => JSON.parse(row.doc) as ProwJob) };
@@ -399,15 +481,7 @@ export class SqliteStore implements Store, BuildNumberStore {
     stored.metadata.namespace ||= DEFAULT_NAMESPACE;
     stored.metadata.creationTimestamp ||= rfc3339Seconds(this.now());
     stored.metadata.uid ||= randomUUID();
-    this.db.transaction(() => {
-      if (this.stmt.rv.get(name)) throw new AlreadyExistsError(PROWJOB_KIND, name);
-      const rv = this.stmt.nextRv.get()!.value;
-      stored.metadata.resourceVersion = String(rv);
-      const doc = JSON.stringify(stored);
-      this.stmt.insert.run({ ...this.columns(stored), resource_version: rv, created_at: stored.metadata.creationTimestamp, doc });
-      this.writeLabels(stored);
-      this.stmt.logChange.run(name, 'added', rv, this.now().getTime(), doc);
-    }).immediate();
+    this.tx.create(stored);
     this.notifyLocal();
     return stored;
   }
@@ -422,25 +496,7 @@ export class SqliteStore implements Store, BuildNumberStore {
     const name = pj.metadata?.name;
     if (!name) throw new Error('updateProwJob: metadata.name is required');
     const stored: ProwJob = structuredClone(pj);
-    this.db.transaction(() => {
-      const current = this.stmt.get.get(name);
-      if (!current) throw new NotFoundError(PROWJOB_KIND, name);
-      const old = JSON.parse(current.doc) as ProwJob;
-      const given = pj.metadata.resourceVersion;
-      if (given !== undefined && given !== '' && given !== old.metadata.resourceVersion) {
-        throw new ConflictError(PROWJOB_KIND, name, given);
-      }
-      const rv = this.stmt.nextRv.get()!.value;
-      stored.metadata.resourceVersion = String(rv);
-      stored.metadata.creationTimestamp = old.metadata.creationTimestamp;
-      stored.metadata.uid = old.metadata.uid;
-      stored.metadata.namespace = old.metadata.namespace;
-      const doc = JSON.stringify(stored);
-      this.stmt.update.run({ ...this.columns(stored), resource_version: rv, doc });
-      this.stmt.deleteLabels.run(name);
-      this.writeLabels(stored);
-      this.stmt.logChange.run(name, 'modified', rv, this.now().getTime(), doc);
-    }).immediate();
+    this.tx.update(stored, pj.metadata.resourceVersion);
     this.notifyLocal();
     return stored;
   }
@@ -448,15 +504,7 @@ export class SqliteStore implements Store, BuildNumberStore {
   /** Throws NotFoundError when no such job exists (as Kubernetes answers 404); callers racing a delete catch it. */
   async deleteProwJob(name: string): Promise<void> {
     this.assertOpen();
-    this.db.transaction(() => {
-      const current = this.stmt.get.get(name);
-      if (!current) throw new NotFoundError(PROWJOB_KIND, name);
-      const rv = this.stmt.nextRv.get()!.value;
-      this.stmt.delete.run(name);
-      this.stmt.deleteLabels.run(name);
-      // The deleted event carries the last stored object.
-      this.stmt.logChange.run(name, 'deleted', rv, this.now().getTime(), current.doc);
-    }).immediate();
+    this.tx.delete(name);
     this.notifyLocal();
   }
 
@@ -485,9 +533,7 @@ export class SqliteStore implements Store, BuildNumberStore {
   async enqueueDelivery(delivery: Delivery): Promise<boolean> {
     this.assertOpen();
     if (!delivery.id) throw new Error('enqueueDelivery: delivery id is required');
-    const result = this.db
-      .prepare(`INSERT OR IGNORE INTO deliveries (id, event, payload, received_at, order_key, status, attempts)
-        VALUES (?, ?, ?, ?, ?, 'queued', 0)`)
+    const result = this.stmt.enqueueDelivery
       .run(delivery.id, delivery.event, delivery.payload, delivery.receivedAt, delivery.orderKey ?? null);
     return result.changes === 1;
   }
@@ -500,29 +546,12 @@ export class SqliteStore implements Store, BuildNumberStore {
   async claimDeliveries(limit: number): Promise<StoredDelivery[]> {
     this.assertOpen();
     const nowMs = this.now().getTime();
-    return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(`SELECT d.* FROM deliveries d
-          WHERE d.status = 'queued'
-            AND (d.not_before_ms IS NULL OR d.not_before_ms <= @now)
-            AND (d.order_key IS NULL OR NOT EXISTS (
-              SELECT 1 FROM deliveries o WHERE o.order_key = d.order_key
-                AND (o.status = 'claimed' OR (o.status = 'queued' AND o.seq < d.seq))))
-          ORDER BY d.seq LIMIT @limit`)
-        .all({ now: nowMs, limit: Math.max(0, Math.floor(limit)) }) as DeliveryRow[];
-      const claim = this.db.prepare(`UPDATE deliveries SET status = 'claimed', attempts = attempts + 1,
-        claimed_at_ms = ? WHERE id = ?`);
-      return rows.map((row) => {
-        claim.run(nowMs, row.id);
-        return toDelivery({ ...row, status: 'claimed', attempts: row.attempts + 1 });
-      });
-    }).immediate();
+    return this.tx.claim(nowMs, Math.max(0, Math.floor(limit)));
   }
 
   async completeDelivery(id: string): Promise<void> {
     this.assertOpen();
-    const result = this.db.prepare(`UPDATE deliveries SET status = 'done', not_before = NULL, not_before_ms = NULL
-      WHERE id = ?`).run(id);
+    const result = this.stmt.completeDelivery.run(id);
     if (result.changes === 0) throw new NotFoundError(DELIVERY_KIND, id);
   }
 
@@ -533,25 +562,13 @@ export class SqliteStore implements Store, BuildNumberStore {
       notBeforeMs = Date.parse(notBefore);
       if (Number.isNaN(notBeforeMs)) throw new Error(`retryDelivery ${id}: notBefore ${JSON.stringify(notBefore)} is not RFC 3339`);
     }
-    this.db.transaction(() => {
-      const row = this.stmt.getDelivery.get(id);
-      if (!row) throw new NotFoundError(DELIVERY_KIND, id);
-      const failed = row.attempts >= this.maxDeliveryAttempts;
-      this.db.prepare(`UPDATE deliveries SET status = ?, last_error = ?, not_before = ?, not_before_ms = ?
-        WHERE id = ?`).run(failed ? 'failed' : 'queued', error, failed ? null : (notBefore ?? null), failed ? null : notBeforeMs, id);
-      if (failed) this.log.warn({ delivery: id, attempts: row.attempts, err: error }, 'delivery failed for good');
-    }).immediate();
+    this.tx.retry(id, error, notBefore ?? null, notBeforeMs);
   }
 
   /** Claimed deliveries go back to queued; one already claimed maxDeliveryAttempts times is marked failed. */
   async requeueClaimedDeliveries(): Promise<number> {
     this.assertOpen();
-    return this.db.transaction(() => {
-      this.db.prepare(`UPDATE deliveries SET status = 'failed',
-          last_error = COALESCE(last_error, 'claimed ' || attempts || ' times by processes that stopped')
-        WHERE status = 'claimed' AND attempts >= ?`).run(this.maxDeliveryAttempts);
-      return this.db.prepare(`UPDATE deliveries SET status = 'queued' WHERE status = 'claimed'`).run().changes;
-    }).immediate();
+    return this.tx.requeue();
   }
 
   async getDelivery(id: string): Promise<StoredDelivery | undefined> {
@@ -563,35 +580,26 @@ export class SqliteStore implements Store, BuildNumberStore {
   /** Deletes done and failed deliveries received before `before`; returns how many went. */
   pruneDeliveries(before: Date): number {
     this.assertOpen();
-    return this.db
-      .prepare(`DELETE FROM deliveries WHERE status IN ('done', 'failed') AND received_at < ?`)
-      .run(before.toISOString()).changes;
+    return this.stmt.pruneDeliveries.run(before.toISOString()).changes;
   }
 
   // ---- Build numbers (tot) -----------------------------------------------------------------------
 
   async nextBuildNumber(job: string): Promise<number> {
     this.assertOpen();
-    return this.db.transaction(() => {
-      const row = this.db
-        .prepare(`INSERT INTO build_numbers (job, value) VALUES (?, 1)
-          ON CONFLICT (job) DO UPDATE SET value = value + 1 RETURNING value`)
-        .get(job) as { value: number };
-      return row.value;
-    }).immediate();
+    return this.tx.nextBuildNumber(job);
   }
 
   async currentBuildNumber(job: string): Promise<number> {
     this.assertOpen();
-    const row = this.db.prepare('SELECT value FROM build_numbers WHERE job = ?').get(job) as { value: number } | undefined;
+    const row = this.stmt.currentBuildNumber.get(job);
     return row?.value ?? 0;
   }
 
   async setBuildNumber(job: string, value: number): Promise<void> {
     this.assertOpen();
     if (!Number.isSafeInteger(value) || value < 0) throw new Error(`setBuildNumber ${job}: ${value} is not a non-negative integer`);
-    this.db.prepare(`INSERT INTO build_numbers (job, value) VALUES (?, ?)
-      ON CONFLICT (job) DO UPDATE SET value = excluded.value`).run(job, value);
+    this.stmt.setBuildNumber.run(job, value);
   }
 
   // ---- Lifecycle ---------------------------------------------------------------------------------
@@ -612,9 +620,7 @@ export class SqliteStore implements Store, BuildNumberStore {
   trimChangeLog(): number {
     if (this.closed) return 0;
     try {
-      return this.db
-        .prepare('DELETE FROM prowjob_changes WHERE at_ms < ?')
-        .run(this.now().getTime() - this.retentionMs).changes;
+      return this.stmt.trimChanges.run(this.now().getTime() - this.retentionMs).changes;
     } catch (err) {
       this.log.warn({ err }, 'change log trim failed');
       return 0;
@@ -625,6 +631,76 @@ export class SqliteStore implements Store, BuildNumberStore {
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`the SQLite store ${this.path} is closed`);
+  }
+
+  private insertProwJob(stored: ProwJob): void {
+    const name = stored.metadata.name;
+    if (this.stmt.rv.get(name)) throw new AlreadyExistsError(PROWJOB_KIND, name);
+    const rv = this.stmt.nextRv.get()!.value;
+    stored.metadata.resourceVersion = String(rv);
+    const doc = JSON.stringify(stored);
+    this.stmt.insert.run({ ...this.columns(stored), resource_version: rv, created_at: stored.metadata.creationTimestamp, doc });
+    this.writeLabels(stored);
+    this.stmt.logChange.run(name, 'added', rv, this.now().getTime(), doc);
+  }
+
+  private replaceProwJob(stored: ProwJob, given: string | undefined): void {
+    const name = stored.metadata.name;
+    const current = this.stmt.current.get(name);
+    if (!current) throw new NotFoundError(PROWJOB_KIND, name);
+    const old = JSON.parse(current.doc) as ProwJob;
+    if (given !== undefined && given !== '' && given !== old.metadata.resourceVersion) {
+      throw new ConflictError(PROWJOB_KIND, name, given);
+    }
+    const rv = this.stmt.nextRv.get()!.value;
+    stored.metadata.resourceVersion = String(rv);
+    stored.metadata.creationTimestamp = old.metadata.creationTimestamp;
+    stored.metadata.uid = old.metadata.uid;
+    stored.metadata.namespace = old.metadata.namespace;
+    const doc = JSON.stringify(stored);
+    // Only the columns whose value changed are SET: SQLite then leaves the indexes on the others untouched,
+    // which is most of the pages a commit would otherwise write (a state change touches one index, not seven).
+    const columns = this.columns(stored);
+    const params: Record<string, unknown> = { name, resource_version: rv, doc };
+    const changed: string[] = [];
+    for (const column of UPDATABLE_COLUMNS) {
+      if (columns[column] !== current[column]) {
+        changed.push(column);
+        params[column] = columns[column];
+      }
+    }
+    this.updateStatement(changed).run(params);
+    if (!sameLabels(old.metadata.labels, stored.metadata.labels)) {
+      this.stmt.deleteLabels.run(name);
+      this.writeLabels(stored);
+    }
+    this.stmt.logChange.run(name, 'modified', rv, this.now().getTime(), doc);
+  }
+
+  private removeProwJob(name: string): void {
+    const current = this.stmt.get.get(name);
+    if (!current) throw new NotFoundError(PROWJOB_KIND, name);
+    const rv = this.stmt.nextRv.get()!.value;
+    this.stmt.delete.run(name);
+    this.stmt.deleteLabels.run(name);
+    // The deleted event carries the last stored object.
+    this.stmt.logChange.run(name, 'deleted', rv, this.now().getTime(), current.doc);
+  }
+
+  private updateStatement(changed: string[]): Statement {
+    const sets = ['resource_version = @resource_version', ...changed.map((c) => `${c} = @${c}`), 'doc = @doc'];
+    return this.prepared(`UPDATE prowjobs SET ${sets.join(', ')} WHERE name = @name`);
+  }
+
+  /** Prepares a statement built at run time once; the cache is bounded in case callers vary SQL without end. */
+  private prepared(sql: string): Statement {
+    let stmt = this.dynamic.get(sql);
+    if (!stmt) {
+      if (this.dynamic.size >= DYNAMIC_STATEMENT_CACHE) this.dynamic.clear();
+      stmt = this.db.prepare(sql);
+      this.dynamic.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private columns(pj: ProwJob) {
