@@ -6,11 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import type { PluginsConfig } from '../../../src/config/types.js';
 import { createGitHubClient } from '../../../src/github/client.js';
 import { approvePlugin, findAssociatedIssue } from '../../../src/plugins/approve/approve.js';
-import type { PluginEvent } from '../../../src/plugins/types.js';
 import {
-  BOT, configWith, contextFor, demux, issueCommentDelivery, pluginConfigWith, pullRequestDelivery, reviewDelivery, scenarioSeed,
+  BOT, configWith, contextFor, issueCommentDelivery, pluginConfigWith, pullRequestDelivery, reviewDelivery, scenarioSeed,
   startWorld, writes, type Delivery, type World,
 } from '../trigger/fixtures.js';
+import { deliverTo, deliverTwice } from '../support/fixtures.js';
 
 let w: World;
 let pc: PluginsConfig = pluginConfigWith();
@@ -21,24 +21,8 @@ after(async () => {
   await w.close();
 });
 
-async function deliver(d: Delivery): Promise<void> {
-  const { typed, generic } = demux(d);
-  const ctx = contextFor(w, d.id, configWith(), pc);
-  const run = async (e: PluginEvent | undefined): Promise<void> => {
-    if (e?.kind === 'pullRequest') await approvePlugin.handlers.pullRequest!(e, ctx);
-    if (e?.kind === 'review') await approvePlugin.handlers.review!(e, ctx);
-    if (e?.kind === 'genericComment') await approvePlugin.handlers.genericComment!(e, ctx);
-  };
-  await run(typed);
-  await run(generic);
-}
-
-async function twice(d: Delivery): Promise<void> {
-  await deliver(d);
-  const n = writes(w.gh).length;
-  await deliver(d);
-  assert.equal(writes(w.gh).length, n, `redelivery wrote: ${writes(w.gh).slice(n).join(', ')}`);
-}
+const deliver = (d: Delivery): Promise<void> => deliverTo(approvePlugin, d, contextFor(w, d.id, configWith(), pc));
+const twice = (d: Delivery): Promise<void> => deliverTwice(w.gh, () => deliver(d));
 
 const OWNERS = {
   'a/OWNERS': 'approvers: [alice]\n',

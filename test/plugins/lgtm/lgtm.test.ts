@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { PluginsConfig } from '../../../src/config/types.js';
 import { addLgtmNotification, lgtmPlugin, REMOVE_LGTM_NOTIFICATION } from '../../../src/plugins/lgtm/lgtm.js';
-import type { PluginEvent } from '../../../src/plugins/types.js';
 import {
-  configWith, contextFor, demux, issueCommentDelivery, pluginConfigWith, pullRequestDelivery, reviewDelivery, scenarioSeed, startWorld,
+  configWith, contextFor, issueCommentDelivery, pluginConfigWith, pullRequestDelivery, reviewDelivery, scenarioSeed, startWorld,
   writes, type Delivery, type World,
 } from '../trigger/fixtures.js';
+import { deliverTo, deliverTwice } from '../support/fixtures.js';
 
 let w: World;
 let pc: PluginsConfig = pluginConfigWith();
@@ -19,24 +19,8 @@ after(async () => {
   await w.close();
 });
 
-async function deliver(d: Delivery): Promise<void> {
-  const { typed, generic } = demux(d);
-  const ctx = contextFor(w, d.id, configWith(), pc);
-  const run = async (e: PluginEvent | undefined): Promise<void> => {
-    if (e?.kind === 'pullRequest') await lgtmPlugin.handlers.pullRequest!(e, ctx);
-    if (e?.kind === 'review') await lgtmPlugin.handlers.review!(e, ctx);
-    if (e?.kind === 'genericComment') await lgtmPlugin.handlers.genericComment!(e, ctx);
-  };
-  await run(typed);
-  await run(generic);
-}
-
-async function twice(d: Delivery): Promise<void> {
-  await deliver(d);
-  const after1 = writes(w.gh).length;
-  await deliver(d);
-  assert.equal(writes(w.gh).length, after1, `redelivery wrote: ${writes(w.gh).slice(after1).join(', ')}`);
-}
+const deliver = (d: Delivery): Promise<void> => deliverTo(lgtmPlugin, d, contextFor(w, d.id, configWith(), pc));
+const twice = (d: Delivery): Promise<void> => deliverTwice(w.gh, () => deliver(d));
 
 async function reset(seed: Parameters<typeof scenarioSeed>[0], lgtm: PluginsConfig['lgtm'] = [], extra: Partial<PluginsConfig> = {}): Promise<void> {
   pc = pluginConfigWith({ lgtm, ...extra });

@@ -2,7 +2,6 @@
 // heart, shrug, yuks): the fake GitHub, the real Octokit client over HTTP, webhook payloads built from the
 // fake's own REST JSON (so their shapes are GitHub's) and demultiplexed by src/plugins/events.ts, and
 // plugins.yaml parsed by the real loader.
-import { createGitHubClient } from '../../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
 import type { FakeSeed, SeedIssue, SeedPull } from '../../../src/github/fake/state.js';
 import type { GitHubClient } from '../../../src/github/types.js';
@@ -10,10 +9,10 @@ import { parsePluginsConfig } from '../../../src/config/plugins.js';
 import { IssueList, formatIssue } from '../../../src/config/errors.js';
 import type { Config, PluginsConfig } from '../../../src/config/types.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
-import { demuxEvent } from '../../../src/plugins/events.js';
-import type { GenericCommentEvent, PluginContext, TypedEvent } from '../../../src/plugins/types.js';
+import type { PluginContext } from '../../../src/plugins/types.js';
+import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
 
-export const BOT = 'k8s-ci-robot';
+export { BOT, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
 export const REPO = 'org/repo';
 export const log = createSilentLogger();
 
@@ -25,8 +24,7 @@ export interface World {
 
 export async function startWorld(): Promise<World> {
   const gh = await startFakeGitHub();
-  // No retries and no ETag cache: every handler call is one HTTP request we can count.
-  const client = createGitHubClient({ baseUrl: gh.url, token: 'test-token', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
+  const client = testClient(gh);
   return { gh, client, close: () => gh.close() };
 }
 
@@ -90,18 +88,6 @@ export function seed(o: {
   };
 }
 
-async function restJson(gh: FakeGitHub, path: string): Promise<Record<string, any>> {
-  const res = await fetch(`${gh.url}${path}`, { headers: { authorization: 'token test-token', accept: 'application/vnd.github+json' } });
-  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
-  return (await res.json()) as Record<string, any>;
-}
-
-export interface Delivery {
-  type: string;
-  id: string;
-  payload: Record<string, any>;
-}
-
 let nextCommentId = 700000;
 
 /**
@@ -132,23 +118,6 @@ export async function pullRequestDelivery(gh: FakeGitHub, action: string, o: { n
   const payload: Record<string, any> = { action, number: pr.number, pull_request: pr, repository: pr.base.repo, sender: { login: o.sender ?? pr.user.login, type: 'User' } };
   if (o.label !== undefined) payload.label = { name: o.label, color: 'ededed' };
   return { type: 'pull_request', id: o.id ?? `delivery-pr-${action}-${nextCommentId++}`, payload };
-}
-
-export function genericOf(d: Delivery): GenericCommentEvent {
-  const { generic } = demuxEvent(d.type, d.id, d.payload);
-  if (!generic) throw new Error(`delivery ${d.id} has no generic comment view`);
-  return generic;
-}
-
-export function typedOf<K extends TypedEvent['kind']>(d: Delivery, kind: K): Extract<TypedEvent, { kind: K }> {
-  const { typed } = demuxEvent(d.type, d.id, d.payload);
-  if (!typed || typed.kind !== kind) throw new Error(`delivery ${d.id} is not a ${kind}`);
-  return typed as Extract<TypedEvent, { kind: K }>;
-}
-
-/** Writes as short strings: `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`. */
-export function writes(gh: FakeGitHub): string[] {
-  return gh.calls({ write: true }).map((c) => c.route);
 }
 
 /** Every call, reads included, as `METHOD /route`. */

@@ -6,17 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRerunCommandFor, defaultTriggerFor } from '../../../src/config/match.js';
 import type { Config, PluginsConfig, Postsubmit, Presubmit } from '../../../src/config/types.js';
-import { createGitHubClient } from '../../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
 import type { FakeSeed } from '../../../src/github/fake/state.js';
 import type { GitHubClient } from '../../../src/github/types.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../../../src/owners/client.js';
-import { demuxEvent } from '../../../src/plugins/events.js';
-import type { GenericCommentEvent, PluginContext, TypedEvent } from '../../../src/plugins/types.js';
+import type { PluginContext } from '../../../src/plugins/types.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite.js';
+import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
 
-export const BOT = 'k8s-ci-robot';
+export { BOT, demux, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
 
 export function presubmit(name: string, extra: Partial<Presubmit> = {}): Presubmit {
   return {
@@ -96,7 +95,7 @@ export async function startWorld(pluginConfig: () => PluginsConfig = () => plugi
   const gh = await startFakeGitHub();
   const dir = mkdtempSync(join(tmpdir(), 'prow-core-plugins-'));
   const store = openSqliteStore(join(dir, 'prow.db'));
-  const client = createGitHubClient({ baseUrl: gh.url, token: 'test-token', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
+  const client = testClient(gh);
   const remotes = new Map<string, string>();
   const owners = createOwnersClient({
     github: client,
@@ -137,18 +136,6 @@ export function contextFor(w: World, deliveryId: string, config: Config, pluginC
     github: w.client, config, pluginConfig, jobs: w.store, owners: withOwners ? w.owners : undefined, log: createSilentLogger(),
     deliveryId, clock: { now: () => new Date('2026-11-27T12:00:00Z') },
   };
-}
-
-async function restJson(gh: FakeGitHub, path: string): Promise<Record<string, any>> {
-  const res = await fetch(`${gh.url}${path}`, { headers: { authorization: 'token test-token', accept: 'application/vnd.github+json' } });
-  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
-  return (await res.json()) as Record<string, any>;
-}
-
-export interface Delivery {
-  type: string;
-  id: string;
-  payload: Record<string, any>;
 }
 
 export async function pullRequestDelivery(gh: FakeGitHub, id: string, action: string, opts: { number?: number; sender?: string; label?: string; changes?: unknown } = {}): Promise<Delivery> {
@@ -196,27 +183,6 @@ export function pushDelivery(id: string, o: { repo: string; ref: string; after?:
       sender: { login: 'trusted-member' },
     },
   };
-}
-
-export function demux(d: Delivery): { typed?: TypedEvent; generic?: GenericCommentEvent } {
-  return demuxEvent(d.type, d.id, d.payload);
-}
-
-export function typedOf<K extends TypedEvent['kind']>(d: Delivery, kind: K): Extract<TypedEvent, { kind: K }> {
-  const { typed } = demux(d);
-  if (!typed || typed.kind !== kind) throw new Error(`delivery ${d.id} is not a ${kind}`);
-  return typed as Extract<TypedEvent, { kind: K }>;
-}
-
-export function genericOf(d: Delivery): GenericCommentEvent {
-  const { generic } = demux(d);
-  if (!generic) throw new Error(`delivery ${d.id} has no generic comment view`);
-  return generic;
-}
-
-/** Writes as short strings (upstream fakegithub style): `POST .../labels`, `DELETE .../comments/{id}`. */
-export function writes(gh: FakeGitHub): string[] {
-  return gh.calls({ write: true }).map((c) => c.route);
 }
 
 export function reads(gh: FakeGitHub): string[] {
