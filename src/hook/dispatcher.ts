@@ -44,6 +44,13 @@ export interface DispatcherDeps {
   repoEnabled?: (org: string, repo: string) => boolean;
   /** Deliveries handled at once (across order keys). Default 16. */
   concurrency?: number;
+  /**
+   * Acks first: while this returns true (the intake is taking a burst) at most `busyConcurrency`
+   * deliveries are handled at once, so handling does not slow the answers GitHub is waiting for.
+   */
+  isBusy?: () => boolean;
+  /** Default 2. */
+  busyConcurrency?: number;
   /** How often to look for deliveries when nobody calls wake(). Default 200 ms. */
   pollIntervalMs?: number;
   /** Claims before a delivery with transient failures is given up (the Store marks it failed). Default 5. */
@@ -94,6 +101,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     clock = { now: () => new Date() },
     repoEnabled = () => true,
     concurrency = 16,
+    isBusy = () => false,
+    busyConcurrency = 2,
     pollIntervalMs = 200,
     maxAttempts = 5,
     retryBaseMs = 2000,
@@ -138,7 +147,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function loop(): Promise<void> {
     while (running) {
-      const free = concurrency - inFlight.size;
+      const limit = isBusy() ? Math.min(busyConcurrency, concurrency) : concurrency;
+      const free = limit - inFlight.size;
       let claimed: StoredDelivery[] = [];
       if (free > 0) {
         try {
@@ -169,7 +179,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         idleWaiters = [];
         for (const w of waiters) w();
       }
-      if (claimed.length === 0 || inFlight.size >= concurrency) await sleep(pollIntervalMs);
+      if (claimed.length === 0 || inFlight.size >= limit) await sleep(limit < concurrency ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
     }
   }
 

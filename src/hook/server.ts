@@ -3,6 +3,7 @@
 // then waits (up to the grace period) for in-flight handlers and external-plugin forwards.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { createAdaptorServer } from '@hono/node-server';
 import type { GitHubClient } from '../github/types.js';
 import { startInstrumentation } from '../observability/instrumentation.js';
@@ -39,6 +40,12 @@ export interface HookServerDeps {
   allowSha1?: boolean;
   webhookPath?: string;
   repoEnabled?: (org: string, repo: string) => boolean;
+  /**
+   * Acks first: for this long after a delivery arrives, the dispatcher handles at most `busyConcurrency`
+   * deliveries at once (default 50 ms and 2; 0 turns it off).
+   */
+  busyWindowMs?: number;
+  busyConcurrency?: number;
   /** How long close() waits for in-flight work (upstream --grace-period, 180 s). */
   gracePeriodMs?: number;
   concurrency?: number;
@@ -61,7 +68,11 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   const log = deps.log;
   const metrics = deps.metrics ?? createHookMetrics({ defaultMetrics: true });
   const repoEnabled = deps.repoEnabled ?? (() => true);
+  const busyWindowMs = deps.busyWindowMs ?? 50;
+  let lastIntakeAt = -Infinity;
   const dispatcher = createDispatcher({
+    isBusy: () => performance.now() - lastIntakeAt < busyWindowMs,
+    busyConcurrency: deps.busyConcurrency,
     store: deps.store,
     snapshot: deps.snapshot,
     github: deps.github,
@@ -91,6 +102,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
         onExternalError: (plugin, err) => log.warn({ err, 'external-plugin': plugin }, 'external plugin help failed'),
       }),
     onAccepted: (delivery, headers) => {
+      lastIntakeAt = performance.now();
       dispatcher.wake();
       // External plugins get the original bytes and headers (they re-check the HMAC), as upstream does:
       // in memory, right after the answer. Durable handling is for in-process plugins.

@@ -270,3 +270,36 @@ describe('dispatcher handler timeout', () => {
     assert.deepEqual(errors, [['hung', 1]]);
   });
 });
+
+describe('dispatcher acks-first throttle', () => {
+  it('handles at most busyConcurrency deliveries at once while the intake is busy, then speeds up', async (t) => {
+    let busy = true;
+    let running = 0;
+    let maxBusy = 0;
+    let maxIdle = 0;
+    const p: Plugin = {
+      name: 'count',
+      help: { description: 'x' },
+      handlers: {
+        genericComment: async () => {
+          running++;
+          if (busy) maxBusy = Math.max(maxBusy, running);
+          else maxIdle = Math.max(maxIdle, running);
+          await new Promise((r) => setTimeout(r, 20));
+          running--;
+        },
+      },
+    };
+    const { store, dispatcher } = setup(t, [p], snapshotFor({ org: ['count'] }), { isBusy: () => busy, busyConcurrency: 1, concurrency: 8 });
+    const first: string[] = [];
+    for (let i = 0; i < 4; i++) first.push(await enqueue(store, issueCommentPayload({ number: 100 + i })));
+    await dispatcher.start();
+    await waitFor(async () => (await store.getDelivery(first[3]!))?.status === 'done', 5000, 'busy batch');
+    assert.equal(maxBusy, 1);
+    busy = false;
+    for (let i = 0; i < 6; i++) await enqueue(store, issueCommentPayload({ number: 200 + i }));
+    dispatcher.wake();
+    await dispatcher.idle();
+    assert.ok(maxIdle > 1, `expected parallel handling once idle, saw ${maxIdle}`);
+  });
+});
