@@ -1,19 +1,22 @@
 // Deck at history scale: fills the SQLite Store with N ProwJobs (default 50,000), starts deck over HTTP and
 // times the list page and /prowjobs.js with and without filters. Prints p50/p95 and the process RSS before
 // and after; asserts nothing. Goal: p95 under 100 ms, RSS flat.
-// Run: node --import tsx bench/deck.ts [count] [requests-per-case]
+// Run: node --import tsx bench/deck.ts [count] [requests-per-case]   (the server runs in a child process)
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ProwJob, ProwJobState, ProwJobType } from '../src/api/prowjob.js';
 import { createLocalArtifactStore } from '../src/artifacts/local.js';
 import { startDeckServer } from '../src/deck/server.js';
 import { createSilentLogger } from '../src/observability/logger.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 
+const serveDir = process.argv[2] === '--serve' ? process.argv[3] : undefined;
 const count = Number(process.argv[2] ?? 50_000);
 const perCase = Number(process.argv[3] ?? 200);
-const dir = mkdtempSync(join(tmpdir(), 'bench-deck-'));
+const dir = serveDir ?? mkdtempSync(join(tmpdir(), 'bench-deck-'));
 const store = openSqliteStore(join(dir, 'prow.db'));
 const types: ProwJobType[] = ['presubmit', 'presubmit', 'presubmit', 'postsubmit', 'periodic', 'batch'];
 const states: ProwJobState[] = ['success', 'success', 'success', 'failure', 'pending', 'aborted', 'error', 'success'];
@@ -63,12 +66,37 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The deck server runs in its own process so its RSS is measured alone (not the HTTP client's). */
+async function serve(): Promise<void> {
+  const deck = await startDeckServer({ port: 0, store, artifacts: createLocalArtifactStore({ root: join(dir, 'artifacts') }), log: createSilentLogger(), config: () => ({}) });
+  process.stdout.write(`${deck.url}\n`);
+  process.on('message', (m) => {
+    if (m === 'gc') {
+      global.gc?.();
+      process.send?.(`rss ${process.memoryUsage().rss} ${process.memoryUsage().heapUsed}`);
+    }
+  });
+  process.once('disconnect', () => void deck.close().then(() => store.close()));
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < count; i++) await store.createProwJob(job(i));
   process.stdout.write(`filled ${count} ProwJobs in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  const log = createSilentLogger();
-  const deck = await startDeckServer({ port: 0, store, artifacts: createLocalArtifactStore({ root: join(dir, 'artifacts') }), log, config: () => ({}) });
+  await store.close();
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', dir], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`deck server exited with ${code}`)));
+  });
+  const deck = { url };
+  const memory = (): Promise<{ rss: number; heap: number }> => new Promise((resolve) => {
+    child.once('message', (m) => {
+      const [, rss, heap] = String(m).split(' ');
+      resolve({ rss: Number(rss), heap: Number(heap) });
+    });
+    child.send('gc');
+  });
   const cases: [string, string][] = [
     ['list page, no filter', '/'],
     ['list page, repo + state', '/?repo=org-1/repo-5&state=failure'],
@@ -94,9 +122,9 @@ async function main(): Promise<void> {
   cases.find(([n]) => n === 'list page, 5th page')![1] = path;
   // Warm-up: every case a few times, so RSS before/after compares steady states (SQLite page cache, JIT, sockets).
   for (const [, p] of cases) for (let i = 0; i < 20; i++) await (await fetch(`${deck.url}${p}`)).arrayBuffer();
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  process.stdout.write(`RSS before requests (after warm-up): ${mb(rssBefore)}, heap used ${mb(process.memoryUsage().heapUsed)}\n\n`);
+  const before = await memory();
+  const rssBefore = before.rss;
+  process.stdout.write(`deck server RSS before requests (after warm-up): ${mb(rssBefore)}, heap used ${mb(before.heap)}\n\n`);
   process.stdout.write(`${'case'.padEnd(34)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'bytes'.padStart(9)}\n`);
   for (const [name, p] of cases) {
     const times: number[] = [];
@@ -112,16 +140,19 @@ async function main(): Promise<void> {
     times.sort((a, b) => a - b);
     process.stdout.write(`${name.padEnd(34)} ${`${pct(times, 50).toFixed(1)}ms`.padStart(8)} ${`${pct(times, 95).toFixed(1)}ms`.padStart(8)} ${String(bytes).padStart(9)}\n`);
   }
-  global.gc?.();
-  const rssAfter = process.memoryUsage().rss;
-  process.stdout.write(`\nRSS after ${cases.length * perCase} requests: ${mb(rssAfter)} (${rssAfter >= rssBefore ? '+' : ''}${mb(rssAfter - rssBefore)}), heap used ${mb(process.memoryUsage().heapUsed)}\n`);
-  process.stdout.write('(deck and the HTTP client share this process; run with --expose-gc for comparable RSS figures)\n');
-  await deck.close();
-  await store.close();
+  const rssRound1 = (await memory()).rss;
+  process.stdout.write(`\ndeck server RSS after round 1 (${cases.length * perCase} requests): ${mb(rssRound1)}\n`);
+  // Round 2, same requests again: growth here rather than a plateau would be a leak.
+  for (const [, p] of cases) for (let i = 0; i < perCase; i++) await (await fetch(`${deck.url}${p}`)).arrayBuffer();
+  const afterMem = await memory();
+  const rssAfter = afterMem.rss;
+  process.stdout.write(`deck server RSS after round 2 (${2 * cases.length * perCase} requests): ${mb(rssAfter)} (${rssAfter >= rssBefore ? '+' : ''}${mb(rssAfter - rssBefore)} since warm-up, ${rssAfter >= rssRound1 ? '+' : ''}${mb(rssAfter - rssRound1)} since round 1), heap used ${mb(afterMem.heap)}\n`);
+  child.disconnect();
+  await new Promise((r) => child.once('exit', r));
   rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((err: unknown) => {
+(serveDir ? serve() : main()).catch((err: unknown) => {
   process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
   process.exitCode = 1;
 });
