@@ -262,6 +262,8 @@ export class SqliteStore implements Store, BuildNumberStore {
   private pollTimer: NodeJS.Timeout | undefined;
   private trimTimer: NodeJS.Timeout | undefined;
   private notifyScheduled = false;
+  private queue: { run: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = [];
+  private flushScheduled = false;
   private closed = false;
   /** Statements whose SQL is built at run time (label selectors, deck queries, UPDATE column sets), prepared once each. */
   private readonly dynamic = new Map<string, Statement>();
@@ -287,6 +289,9 @@ export class SqliteStore implements Store, BuildNumberStore {
     changesAfter: Statement<[number], ChangeRow>;
     maxSeq: Statement<[], { seq: number | null }>;
     getDelivery: Statement<[string], DeliveryRow>;
+    begin: Statement<[]>;
+    commit: Statement<[]>;
+    rollback: Statement<[]>;
     enqueueDelivery: Statement<[string, string, string, string, string | null]>;
     claimable: Statement<[{ now: number; limit: number }], DeliveryRow>;
     claim: Statement<[number, string]>;
@@ -341,6 +346,9 @@ export class SqliteStore implements Store, BuildNumberStore {
       changesAfter: this.db.prepare('SELECT seq, type, doc FROM prowjob_changes WHERE seq > ? ORDER BY seq LIMIT 1000'),
       maxSeq: this.db.prepare(`SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'prowjob_changes'), 0) AS seq`),
       getDelivery: this.db.prepare('SELECT * FROM deliveries WHERE id = ?'),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
       enqueueDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (id, event, payload, received_at, order_key, status, attempts)
         VALUES (?, ?, ?, ?, ?, 'queued', 0)`),
       claimable: this.db.prepare(`SELECT d.* FROM deliveries d
@@ -474,15 +482,14 @@ export class SqliteStore implements Store, BuildNumberStore {
   }
 
   async createProwJob(pj: ProwJob): Promise<ProwJob> {
-    this.assertOpen();
+    this.assertOpen(false);
     const name = pj.metadata?.name;
     if (!name) throw new Error('createProwJob: metadata.name is required');
     const stored: ProwJob = structuredClone(pj);
     stored.metadata.namespace ||= DEFAULT_NAMESPACE;
     stored.metadata.creationTimestamp ||= rfc3339Seconds(this.now());
     stored.metadata.uid ||= randomUUID();
-    this.tx.create(stored);
-    this.notifyLocal();
+    await this.write(() => this.tx.create(stored));
     return stored;
   }
 
@@ -492,20 +499,19 @@ export class SqliteStore implements Store, BuildNumberStore {
    * uid and namespace are kept from the stored object.
    */
   async updateProwJob(pj: ProwJob): Promise<ProwJob> {
-    this.assertOpen();
+    this.assertOpen(false);
     const name = pj.metadata?.name;
     if (!name) throw new Error('updateProwJob: metadata.name is required');
     const stored: ProwJob = structuredClone(pj);
-    this.tx.update(stored, pj.metadata.resourceVersion);
-    this.notifyLocal();
+    const given = pj.metadata.resourceVersion;
+    await this.write(() => this.tx.update(stored, given));
     return stored;
   }
 
   /** Throws NotFoundError when no such job exists (as Kubernetes answers 404); callers racing a delete catch it. */
   async deleteProwJob(name: string): Promise<void> {
-    this.assertOpen();
-    this.tx.delete(name);
-    this.notifyLocal();
+    this.assertOpen(false);
+    await this.write(() => this.tx.delete(name));
   }
 
   watchProwJobs(onEvent: (event: WatchEvent) => void, options: ListOptions = {}): Watch {
@@ -586,8 +592,8 @@ export class SqliteStore implements Store, BuildNumberStore {
   // ---- Build numbers (tot) -----------------------------------------------------------------------
 
   async nextBuildNumber(job: string): Promise<number> {
-    this.assertOpen();
-    return this.tx.nextBuildNumber(job);
+    this.assertOpen(false);
+    return this.write(() => this.tx.nextBuildNumber(job));
   }
 
   async currentBuildNumber(job: string): Promise<number> {
@@ -606,6 +612,7 @@ export class SqliteStore implements Store, BuildNumberStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     for (const watcher of this.watchers) watcher.closed = true;
     this.watchers.clear();
@@ -629,8 +636,87 @@ export class SqliteStore implements Store, BuildNumberStore {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private assertOpen(): void {
+  /**
+   * Every call but the batched writes first commits the writes this process has queued, so reads see
+   * them and other writes keep their issue order.
+   */
+  private assertOpen(flush = true): void {
     if (this.closed) throw new Error(`the SQLite store ${this.path} is closed`);
+    if (flush && this.queue.length > 0) this.flush();
+  }
+
+  /**
+   * Group commit: ProwJob writes and build-number vends issued in the same tick share one BEGIN IMMEDIATE
+   * transaction, each in its own savepoint, so one failing (a conflict, a taken name) leaves the others alone.
+   * Each promise settles only after the commit, so a resolved write is as durable as one committed alone;
+   * what a batch saves is the per-commit cost (WAL frames for pages several writes share).
+   */
+  private write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(() => {
+          this.flushScheduled = false;
+          if (!this.closed) this.flush();
+        });
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    if (batch.length === 1) {
+      const op = batch[0]!;
+      try {
+        op.resolve(op.run()); // its own BEGIN IMMEDIATE transaction
+        this.notifyLocal();
+      } catch (err) {
+        op.reject(err);
+      }
+      return;
+    }
+    const results: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+    let failure: { err: unknown } | undefined;
+    try {
+      this.stmt.begin.run();
+    } catch (err) {
+      failure = { err };
+    }
+    if (!failure) {
+      for (const op of batch) {
+        try {
+          results.push({ ok: true, value: op.run() });
+        } catch (err) {
+          results.push({ ok: false, err });
+          // An error that rolled back the whole transaction (disk full, I/O) takes the batch with it.
+          if (!this.db.inTransaction) {
+            failure = { err };
+            break;
+          }
+        }
+      }
+    }
+    if (!failure) {
+      try {
+        this.stmt.commit.run();
+      } catch (err) {
+        failure = { err };
+      }
+    }
+    if (failure) {
+      if (this.db.inTransaction) this.stmt.rollback.run();
+      for (const op of batch) op.reject(failure.err);
+      return;
+    }
+    batch.forEach((op, i) => {
+      const result = results[i]!;
+      if (result.ok) op.resolve(result.value);
+      else op.reject(result.err);
+    });
+    this.notifyLocal();
   }
 
   private insertProwJob(stored: ProwJob): void {

@@ -147,6 +147,75 @@ describe('sqlite store', () => {
     });
   });
 
+  describe('group commit and partial updates', () => {
+    it('writes issued in one tick commit together, each failing on its own, in issue order', async () => {
+      await store.createProwJob(makeProwJob('taken'));
+      const events: string[] = [];
+      const watch = store.watchProwJobs((e) => events.push(`${e.type} ${e.prowjob.metadata.name} ${e.prowjob.metadata.resourceVersion}`));
+      const results = await Promise.allSettled([
+        store.createProwJob(makeProwJob('x1')),
+        store.createProwJob(makeProwJob('taken')),
+        store.createProwJob(makeProwJob('x2')),
+        store.updateProwJob(makeProwJob('missing')),
+        store.nextBuildNumber('some-job'),
+        store.deleteProwJob('x1'),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      assert.ok((results[1] as PromiseRejectedResult).reason instanceof AlreadyExistsError);
+      assert.ok((results[3] as PromiseRejectedResult).reason instanceof NotFoundError);
+      assert.equal((results[4] as PromiseFulfilledResult<number>).value, 1);
+      const x1 = (results[0] as PromiseFulfilledResult<{ metadata: { resourceVersion?: string } }>).value;
+      const x2 = (results[2] as PromiseFulfilledResult<{ metadata: { resourceVersion?: string } }>).value;
+      // The failed create rolled back its resourceVersion: the two successful ones are consecutive.
+      assert.equal(Number(x2.metadata.resourceVersion), Number(x1.metadata.resourceVersion) + 1);
+      assert.equal(await store.getProwJob('x1'), undefined);
+      assert.equal((await store.getProwJob('x2'))?.metadata.resourceVersion, x2.metadata.resourceVersion);
+      await waitFor('three events', () => events.length === 3);
+      assert.deepEqual(events.map((e) => e.split(' ').slice(0, 2).join(' ')), ['added x1', 'added x2', 'deleted x1']);
+      watch.close();
+    });
+
+    it('a read, or close, right after an unawaited write sees that write', async () => {
+      const pending = store.createProwJob(makeProwJob('early'));
+      assert.equal((await store.getProwJob('early'))?.metadata.name, 'early');
+      assert.equal(store.queryProwJobs({}).prowjobs.length, 1);
+      await pending;
+      const vend = store.nextBuildNumber('j');
+      await store.close();
+      assert.equal(await vend, 1);
+      const reopened = openSqliteStore(db);
+      try {
+        assert.equal(await reopened.currentBuildNumber('j'), 1);
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    it('an update that changes some indexed fields keeps every column and label in step', async () => {
+      await store.createProwJob(makeProwJob('u', { job: 'j1', org: 'o', repo: 'r', pull: 1, labels: { a: '1', b: '2' } }));
+      const pj = (await store.getProwJob('u'))!;
+      pj.status.state = 'pending';
+      pj.status.description = 'only the state and the doc change';
+      await store.updateProwJob(pj);
+      assert.deepEqual(store.queryProwJobs({ state: 'pending' }).prowjobs.map((p) => p.metadata.name), ['u']);
+      assert.deepEqual(store.queryProwJobs({ state: 'triggered' }).prowjobs, []);
+      assert.deepEqual(store.queryProwJobs({ job: 'j1', org: 'o', repo: 'r', pull: 1 }).prowjobs.length, 1);
+      assert.deepEqual((await store.listProwJobs({ labels: { a: '1', b: '2' } })).length, 1);
+      const next = (await store.getProwJob('u'))!;
+      next.spec.job = 'j2';
+      next.spec.refs!.pulls![0]!.number = 7;
+      next.status.state = 'success';
+      next.status.completionTime = '2026-01-02T00:00:00Z';
+      next.metadata.labels = { b: '3' };
+      await store.updateProwJob(next);
+      assert.deepEqual(store.queryProwJobs({ job: 'j1' }).prowjobs, []);
+      assert.deepEqual(store.queryProwJobs({ job: 'j2', pull: 7, complete: true, state: 'success' }).prowjobs.length, 1);
+      assert.deepEqual(await store.listProwJobs({ labels: { a: '1' } }), []);
+      assert.deepEqual(await store.listProwJobs({ labels: { b: '2' } }), []);
+      assert.deepEqual((await store.listProwJobs({ labels: { b: '3' } })).map((p) => p.metadata.name), ['u']);
+    });
+  });
+
   describe('watch', () => {
     it('sees added, modified and deleted in order; deleted carries the last object', async () => {
       await store.createProwJob(makeProwJob('before-watch'));
