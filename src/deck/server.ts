@@ -93,7 +93,7 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
     c.set('session', s);
   };
 
-  const render = (c: Context<Env>, title: string, body: SafeHtml, script?: string, status: 200 | 400 | 403 | 404 = 200): Response => {
+  const render = (c: Context<Env>, title: string, body: SafeHtml, script?: string, status: 200 | 400 | 403 | 404 | 409 = 200): Response => {
     const s = c.get('session');
     return c.html(
       page({
@@ -356,7 +356,14 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
   const reply = (c: Context<Env>, status: 200 | 403 | 409, message: string, url?: string): Response => {
     if (wantsJson(c)) return c.json({ message, ...(url ? { url } : {}) }, status);
     if (status === 200 && url) return c.redirect(url, 303);
-    return c.text(message, status);
+    // A form POST without JavaScript: a page with the reason and a way back.
+    let back = '/';
+    try {
+      back = safeDest(new URL(c.req.header('referer') ?? '/', 'http://deck').pathname);
+    } catch {
+      // an unparsable Referer: go back to the list
+    }
+    return render(c, status === 403 ? 'Refused' : 'Not done', html`<h1>${status === 403 ? 'Refused' : 'Not done'}</h1><p class="problem" id="reason">${message}</p><p><a href="${back}">Back</a></p>`, undefined, status);
   };
 
   function rerunJob(pj: ProwJob, login: string | undefined): ProwJob {
@@ -413,7 +420,6 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
 
   // ---- sign-in -----------------------------------------------------------------------------------
 
-  const safeDest = (d: string | undefined): string => (d && d.startsWith('/') && !d.startsWith('//') && !d.includes('\\') ? d : '/');
 
   app.get('/login', (c) => {
     const dest = safeDest(c.req.query('dest'));
@@ -468,6 +474,11 @@ ${[...demoUsers].map((u) => html`<button type="submit" name="user" value="${u}" 
   });
 
   return app;
+}
+
+/** A same-site path to return to, never another origin. */
+function safeDest(d: string | undefined): string {
+  return d && d.startsWith('/') && !d.startsWith('//') && !d.includes('\\') ? d : '/';
 }
 
 function omitFields(pj: ProwJob, omit: Set<string>): ProwJob {

@@ -218,6 +218,15 @@ describe('deck rerun and abort', () => {
     const bobRes = await bob.post(`/rerun?prowjob=${pj.metadata.name}`, await bob.csrf());
     assert.equal(bobRes.status, 403);
     assert.match(((await bobRes.json()) as { message: string }).message, /bob is not allowed to rerun pull-rerun-me/);
+    // Without JavaScript the form posts and the answer is a page with the reason.
+    const form = await bob.req(`/rerun?prowjob=${pj.metadata.name}`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', referer: `http://x/job/${pj.metadata.name}` },
+      body: `csrf=${encodeURIComponent(await bob.csrf())}`,
+    });
+    assert.equal(form.status, 403);
+    const page = await form.text();
+    assert.match(page, /<p class="problem" id="reason">403 Forbidden: bob is not allowed to rerun pull-rerun-me/);
+    assert.match(page, new RegExp(`<a href="/job/${pj.metadata.name}">Back</a>`));
     assert.equal(await count(), before);
 
     const alice = new Client(w);
