@@ -211,7 +211,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const only = pendingRetry.get(d.id);
     const todo = only === undefined ? tasks : tasks.filter((t) => only.has(t.key));
     const number = 'number' in typed ? typed.number : undefined;
-    const elog = dlog.child({ org: typed.org, repo: typed.repo, ...(number !== undefined ? { pr: number } : {}) });
+    const action = 'action' in typed ? typed.action : undefined;
+    const elog = dlog.child({
+      org: typed.org, repo: typed.repo, ...(number !== undefined ? { pr: number } : {}), ...(action ? { action } : {}),
+    });
+    elog.info({ plugins: todo.map((t) => t.key), retry: only !== undefined }, 'handling event');
 
     const failed = await Promise.all(todo.map((t) => runTask(t, d, snap, elog)));
     const retry = todo.filter((_, i) => failed[i] === 'transient');
