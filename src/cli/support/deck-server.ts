@@ -1,5 +1,8 @@
 // `prow up`'s deck: a thin adapter from the embedded wiring to src/deck. Job URLs from examples/config.yaml
 // (http://localhost:8080/view/local/prow-artifacts/<artifact path>/) land on deck's job page.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ArtifactStore } from '../../artifacts/types.js';
 import type { Config, PluginsConfig } from '../../config/types.js';
@@ -24,6 +27,15 @@ export interface DeckServerDeps {
   /** Demo mode: logins that may sign in locally. */
   demoUsers?: string[];
   cookieSecret?: Buffer;
+  /** Keep the session key in `<dataDir>/deck-cookie-secret` (created once) so sign-ins survive a restart. */
+  dataDir?: string;
+}
+
+/** The session key file in the data directory, created with 32 random bytes the first time. */
+export function ensureCookieSecret(dataDir: string): Buffer {
+  const file = join(dataDir, 'deck-cookie-secret');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  return readFileSync(file);
 }
 
 export type { DeckServer };
@@ -51,6 +63,6 @@ export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer>
     ...(snapshot ? { pluginHelp: pluginHelpSource(() => snapshot().plugins) } : {}),
     ...(deps.github ? { github: membershipChecker(deps.github) } : {}),
     ...(deps.demoUsers ? { demoUsers: deps.demoUsers } : {}),
-    ...(deps.cookieSecret ? { cookieSecret: deps.cookieSecret } : {}),
+    ...(deps.cookieSecret ? { cookieSecret: deps.cookieSecret } : deps.dataDir ? { cookieSecret: ensureCookieSecret(deps.dataDir) } : {}),
   });
 }
