@@ -1,17 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import { openSqliteStore, storePath } from '../../src/store/sqlite.js';
-
-const execFileP = promisify(execFile);
-const RUNNER = fileURLToPath(new URL('../horologium/fixtures/run-command.ts', import.meta.url));
-const CLI = fileURLToPath(new URL('../../src/cli/sinker.ts', import.meta.url));
+import { commandArgs, runCli } from '../support/spawn-cli.js';
 
 function oldDoneJob(name: string): ProwJob {
   return {
@@ -32,14 +26,16 @@ describe('prow sinker', () => {
     const store = openSqliteStore(storePath(dataDir));
     t.after(() => store.close());
     await store.createProwJob(oldDoneJob('old'));
-    const run = (...flags: string[]) => execFileP(process.execPath,
-      ['--import', 'tsx', RUNNER, CLI, '--config-path', configPath, '--data-dir', dataDir, '--run-once', ...flags], { timeout: 30_000 });
+    const run = (...flags: string[]) =>
+      runCli(process.execPath, commandArgs('sinker', '--config-path', configPath, '--data-dir', dataDir, '--run-once', ...flags));
 
     const dry = await run('--dry-run');
+    assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /would delete prowjob/);
     assert.ok(await store.getProwJob('old'));
 
     const real = await run('--dry-run=false');
+    assert.equal(real.code, 0, real.stderr);
     assert.match(real.stdout, /deleted prowjob/);
     assert.equal(await store.getProwJob('old'), undefined);
   });
@@ -49,9 +45,8 @@ describe('prow sinker', () => {
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, 'sinker:\n  max_prowjob_age: forever\n');
-    await assert.rejects(
-      execFileP(process.execPath, ['--import', 'tsx', RUNNER, CLI, '--config-path', configPath, '--data-dir', join(dir, 'd'), '--run-once'], { timeout: 30_000 }),
-      (err: { code?: number; stderr?: string }) => err.code !== 0 && /config\.yaml/.test(err.stderr ?? ''),
-    );
+    const res = await runCli(process.execPath, commandArgs('sinker', '--config-path', configPath, '--data-dir', join(dir, 'd'), '--run-once'));
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /config\.yaml/);
   });
 });
