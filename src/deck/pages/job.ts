@@ -63,7 +63,7 @@ ${pj.spec.refs || pj.spec.extra_refs?.length ? html`<tr><th>Refs</th><td>${refsC
 ${s.pendingTime ? html`<tr><th>Running since</th><td>${time(s.pendingTime)}</td></tr>` : ''}
 ${s.completionTime ? html`<tr><th>Finished</th><td>${time(s.completionTime)}</td></tr>` : ''}
 <tr><th>Duration</th><td>${formatDuration(durationMs(pj, now))}${live ? ' (running)' : ''}</td></tr>
-<tr><th>Build ID</th><td>${s.build_id ?? ''}</td></tr>
+${s.build_id ? html`<tr><th>Build ID</th><td>${s.build_id}</td></tr>` : ''}
 <tr><th>ProwJob</th><td><a href="/prowjob?prowjob=${encodeURIComponent(name)}">${name}</a></td></tr>
 <tr><th>Ran on</th><td>${where}</td></tr>
 ${pj.spec.refs?.pulls?.[0] ? html`<tr><th>History</th><td><a href="/pr-history?org=${encodeURIComponent(pj.spec.refs.org)}&amp;repo=${encodeURIComponent(pj.spec.refs.repo)}&amp;pr=${pj.spec.refs.pulls[0].number}">all jobs of this pull request</a></td></tr>` : ''}
