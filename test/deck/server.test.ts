@@ -5,10 +5,10 @@ import { Client, job, makeWorld, type World } from './support/world.js';
 
 const names = (body: { items: ProwJob[] }): string[] => body.items.map((pj) => pj.spec.job);
 
-describe('deck job list and /prowjobs.js', () => {
+for (const scan of [false, true]) describe(`deck job list and /prowjobs.js (${scan ? 'scan of a plain ProwJobStore' : 'indexed SQLite queries'})`, () => {
   let w: World;
   before(async () => {
-    w = makeWorld();
+    w = makeWorld({}, { scan });
     const jobs = [
       job({ job: 'pull-a', author: 'alice', pull: 1, start: '2026-01-01T00:00:01Z', state: 'success' }),
       job({ job: 'pull-b', author: 'bob', pull: 2, start: '2026-01-01T00:00:02Z', state: 'failure' }),

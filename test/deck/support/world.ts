@@ -19,7 +19,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-export function makeWorld(extra: Partial<DeckDeps> = {}): World {
+/** With `scan`, deck sees only the ProwJobStore seam (no indexed queryProwJobs), as with a non-SQLite store. */
+export function makeWorld(extra: Partial<DeckDeps> = {}, { scan = false } = {}): World {
   const dir = mkdtempSync(join(tmpdir(), 'deck-test-'));
   const store = openSqliteStore(join(dir, 'prow.db'));
   const artifacts = createLocalArtifactStore({ root: join(dir, 'artifacts') });
@@ -31,7 +32,13 @@ export function makeWorld(extra: Partial<DeckDeps> = {}): World {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  world.app = createDeckApp({ store, artifacts, config: () => world.config, log: createSilentLogger(), logPollMs: 20, ...extra });
+  const seen: DeckDeps['store'] = scan
+    ? {
+        getProwJob: (n) => store.getProwJob(n), listProwJobs: (o) => store.listProwJobs(o), createProwJob: (pj) => store.createProwJob(pj),
+        updateProwJob: (pj) => store.updateProwJob(pj), deleteProwJob: (n) => store.deleteProwJob(n), watchProwJobs: (cb, o) => store.watchProwJobs(cb, o),
+      }
+    : store;
+  world.app = createDeckApp({ store: seen, artifacts, config: () => world.config, log: createSilentLogger(), logPollMs: 20, ...extra });
   return world;
 }
 
