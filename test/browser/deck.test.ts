@@ -158,6 +158,10 @@ describe('deck in Chromium', () => {
     assert.equal(status.phase, 'failed');
     assert.equal(status.interrupted, 'abort');
     await page.waitForSelector('#live-note >> text=The job finished: aborted', { timeout: 20_000 });
+    // The finished page's parts arrive without a reload: the completion time and finished.json.
+    await page.waitForSelector('body[data-refreshed="1"]', { timeout: 20_000 });
+    await page.waitForSelector('table.meta >> text=Finished');
+    await page.waitForSelector('#artifacts >> text=finished.json');
     assert.doesNotMatch((await page.locator('#build-log').textContent()) ?? '', /never/);
     await shot(page, 'aborted');
   });

@@ -14,6 +14,24 @@ function setState(state: string, description?: string): void {
   if (abortBtn) abortBtn.disabled = !(state === 'triggered' || state === 'pending');
 }
 
+/** Once the job is done: swap in the final metadata, test summary and artifacts from a fresh render of the page. */
+async function refreshFinished(): Promise<void> {
+  const res = await fetch(window.location.href, { headers: { accept: 'text/html' } });
+  if (!res.ok) return;
+  const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+  for (const selector of ['table.meta', '#artifacts']) {
+    const next = fresh.querySelector(selector);
+    if (next) document.querySelector(selector)?.replaceWith(next);
+  }
+  const junit = fresh.getElementById('junit');
+  if (junit) {
+    const old = document.getElementById('junit');
+    if (old) old.replaceWith(junit);
+    else document.getElementById('artifacts')?.before(junit);
+  }
+  document.body.dataset['refreshed'] = '1';
+}
+
 function nearBottom(): boolean {
   return window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
 }
@@ -40,6 +58,7 @@ if (logEl && logEl.dataset['live'] === '1') {
     setState(s.state);
     document.getElementById('live-note')?.replaceChildren(`The job finished: ${s.state}.`);
     logEl.dataset['live'] = '0';
+    void refreshFinished();
   });
   source.addEventListener('gone', () => source.close());
 }
