@@ -52,8 +52,17 @@ export function spawnCli(command: string, args: string[], opts: SpawnOptions & {
   child.stdout!.on('data', (b: Buffer) => { stdout += b.toString(); out += b.toString(); });
   child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); out += b.toString(); });
   let done = false;
+  // 'exit' can come before the last output is read; wait (briefly: a grandchild may hold the pipes) for the pipes to close.
+  const drained = Promise.all([child.stdout!, child.stderr!].map((s) => new Promise((r) => s.once('close', r))));
   const exit = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => { done = true; resolve(code); });
+    child.once('exit', (code) => {
+      let timer: NodeJS.Timeout | undefined;
+      void Promise.race([drained, new Promise((r) => { timer = setTimeout(r, 1000); })]).then(() => {
+        clearTimeout(timer);
+        done = true;
+        resolve(code);
+      });
+    });
     child.once('error', (err) => { done = true; out += `\n[spawn failed: ${err.message}]`; resolve(null); });
   });
   const report = (msg: string): Error => new Error(`${name}: ${msg}; its output:\n${out || '(none)'}`);
