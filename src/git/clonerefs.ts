@@ -116,9 +116,39 @@ interface Step {
   retry?: boolean;
 }
 
+/**
+ * Values from a ProwJob's refs (branch names, SHAs, pull refs, the remote) go to git as positional
+ * arguments, and git reads a positional that starts with "-" as an option (`--upload-pack=<cmd>` runs a
+ * command). Refs arrive from webhook payloads and the API, so each is checked before any git runs.
+ */
+export function unsafeRefsReason(refs: Refs): string | undefined {
+  const check = (field: string, value: string | undefined): string | undefined => {
+    if (value === undefined || value === '') return undefined;
+    if (value.startsWith('-')) return `${field} ${JSON.stringify(value)} must not start with "-"`;
+    if (/[\0-\x1f\x7f]/.test(value)) return `${field} ${JSON.stringify(value)} must not contain control characters`;
+    return undefined;
+  };
+  const found = [
+    check('base_ref', refs.base_ref),
+    check('base_sha', refs.base_sha),
+    check('clone_uri', refs.clone_uri),
+    check('repo_link', refs.repo_link),
+    ...(refs.pulls ?? []).flatMap((p, i) => [check(`pulls[${i}].ref`, p.ref), check(`pulls[${i}].sha`, p.sha)]),
+    ...(refs.sparse_checkout_files ?? []).map((f, i) => check(`sparse_checkout_files[${i}]`, f)),
+  ];
+  return found.find((r) => r !== undefined);
+}
+
 async function cloneOne(refs: Refs, options: CloneRefsOptions): Promise<CloneRecord> {
   const started = process.hrtime.bigint();
   const record: CloneRecord = { refs, commands: [] };
+  const unsafe = unsafeRefsReason(refs);
+  if (unsafe !== undefined) {
+    record.commands!.push({ command: 'validate refs', error: `refusing to clone ${refs.org}/${refs.repo}: ${unsafe}` });
+    record.failed = true;
+    record.duration = Number(process.hrtime.bigint() - started);
+    return record;
+  }
   const dir = pathForRefs(options.srcRoot, refs);
   const remote = remoteForRefs(refs);
   const git = (...args: string[]): Step => ({ dir, command: 'git', args, env: [] });

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs } from '../../src/git/clonerefs.js';
@@ -102,6 +102,26 @@ describe('clonerefs', () => {
     assert.match(last.output ?? '', /CONFLICT/);
     assert.equal(last.error, 'exit status 1');
     assert.match(formatCloneRecords(records), /# FAILED\n# Cloning o\/r at main/);
+  });
+
+  it('refuses refs that git would read as options, and runs no git command for them', async () => {
+    const marker = join(root, 'injected');
+    const evil = `--upload-pack=touch ${marker};git-upload-pack`;
+    const cases = [
+      { org: 'o', repo: 'r', base_ref: evil, clone_uri: origin.dir },
+      { org: 'o', repo: 'r', base_ref: 'main', base_sha: '--output=/tmp/x', clone_uri: origin.dir },
+      { org: 'o', repo: 'r', base_ref: 'main', clone_uri: origin.dir, pulls: [{ number: 1, author: 'u', sha: '', ref: evil }] },
+      { org: 'o', repo: 'r', base_ref: 'main', clone_uri: origin.dir, pulls: [{ number: 1, author: 'u', sha: '-b' }] },
+      { org: 'o', repo: 'r', base_ref: 'main', clone_uri: evil },
+    ];
+    for (const [i, refs] of cases.entries()) {
+      const src = join(root, `evil${i}`);
+      const records = await cloneRefs({ srcRoot: src, refs: [refs], fetchRetryDelaysMs: [] });
+      assert.equal(records[1]!.failed, true, `case ${i}: ${formatCloneRecords(records)}`);
+      assert.equal(records[1]!.commands!.length, 1, `case ${i}: no git command may run`);
+      assert.match(records[1]!.commands![0]!.error ?? '', /must not start with "-"/, `case ${i}`);
+      assert.equal(existsSync(marker), false, `case ${i}: the injected command ran`);
+    }
   });
 
   it('records an unreachable remote as failed after the retries', async () => {
