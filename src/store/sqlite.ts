@@ -820,10 +820,15 @@ export class SqliteStore implements Store, BuildNumberStore {
     return { clause, params: entries.flat() };
   }
 
+  /**
+   * Wakes this process's watchers after the writers' own continuations have run (setImmediate, not a
+   * microtask): a writer that records what it wrote, as plank's cache does, then recognises the echo of
+   * its write instead of reconciling the job a second time.
+   */
   private notifyLocal(): void {
     if (this.notifyScheduled || this.watchers.size === 0) return;
     this.notifyScheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.notifyScheduled = false;
       this.pollWatchers();
     });

@@ -175,6 +175,17 @@ describe('sqlite store', () => {
       watch.close();
     });
 
+    it('wakes local watchers only after the writer has resumed, so it can recognise its own echo', async () => {
+      let recorded = false;
+      let recordedWhenSeen: boolean | undefined;
+      const watch = store.watchProwJobs(() => { recordedWhenSeen ??= recorded; });
+      await store.createProwJob(makeProwJob('echo'));
+      recorded = true;
+      await waitFor('the added event', () => recordedWhenSeen !== undefined);
+      assert.equal(recordedWhenSeen, true);
+      watch.close();
+    });
+
     it('a read, or close, right after an unawaited write sees that write', async () => {
       const pending = store.createProwJob(makeProwJob('early'));
       assert.equal((await store.getProwJob('early'))?.metadata.name, 'early');
