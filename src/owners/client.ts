@@ -37,6 +37,18 @@ function git(args: string[], cwd?: string): Promise<string> {
   });
 }
 
+// org, repo and SHAs arrive from webhook payloads: they name a directory under cacheDir and are passed
+// to git as positionals, so "..", "/" and a leading "-" (read by git as an option) are refused.
+function checkName(what: 'org' | 'repo', name: string): void {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('-') || name === '.' || name === '..') {
+    throw new Error(`invalid ${what} name ${JSON.stringify(name)} for an OWNERS mirror`);
+  }
+}
+
+function checkSha(sha: string): void {
+  if (!/^[0-9a-fA-F]{4,64}$/.test(sha)) throw new Error(`invalid SHA ${JSON.stringify(sha)}: want hexadecimal`);
+}
+
 export interface GitMirrorSourceOptions {
   /** Directory for bare mirrors (`<cacheDir>/<org>/<repo>.git`). */
   cacheDir: string;
@@ -57,6 +69,9 @@ export function createGitMirrorSource(options: GitMirrorSourceOptions): OwnersSo
     return next;
   };
   async function ensure(org: string, repo: string, sha: string): Promise<string> {
+    checkName('org', org);
+    checkName('repo', repo);
+    checkSha(sha);
     const dir = join(options.cacheDir, org, `${repo}.git`);
     return serial(dir, async () => {
       if (!existsSync(dir)) {
@@ -77,6 +92,7 @@ export function createGitMirrorSource(options: GitMirrorSourceOptions): OwnersSo
       return out;
     },
     async changedPaths(org, repo, from, to) {
+      checkSha(from);
       const dir = await ensure(org, repo, to);
       const has = await git(['cat-file', '-e', `${from}^{commit}`], dir).then(() => true, () => false);
       if (!has) return undefined;

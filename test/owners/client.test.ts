@@ -89,3 +89,19 @@ describe('owners client', () => {
     assert.deepEqual([...files.keys()].sort(), ['OWNERS', 'a/OWNERS']);
   });
 });
+
+describe('git mirror source input checks', () => {
+  it('refuses an org or repo that would leave the cache dir, and a SHA git would read as an option', async (t) => {
+    const cacheDir = join(dir, 'checks', 'cache');
+    const calls: string[] = [];
+    const source = createGitMirrorSource({ cacheDir, remoteFor: (o, r) => (calls.push(`${o}/${r}`), join(dir, 'no-such-remote')) });
+    t.after(() => rmSync(join(dir, 'checks'), { recursive: true, force: true }));
+    const sha = 'a'.repeat(40);
+    await assert.rejects(source.readFiles('..', 'escape', sha, () => true), /invalid org/);
+    await assert.rejects(source.readFiles('org', '../../escape', sha, () => true), /invalid repo/);
+    await assert.rejects(source.readFiles('org', 'repo', '--output=/tmp/x', () => true), /invalid SHA/);
+    await assert.rejects(source.changedPaths!('org', 'repo', '--output=/tmp/x', sha), /invalid SHA/);
+    assert.deepEqual(calls, [], 'no clone was attempted');
+    assert.equal(existsSync(join(dir, 'checks')), false, 'nothing was created');
+  });
+});
