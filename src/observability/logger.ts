@@ -2,12 +2,17 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-// Tokens, secrets and authorization headers never reach a log line.
-const REDACT = [
-  'token', '*.token', 'secret', '*.secret', 'password', '*.password',
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'req.headers.authorization', 'hmac', '*.hmac', 'privateKey', '*.privateKey',
+// Tokens, secrets, cookies and authorization headers never reach a log line, at the top level or nested
+// up to four levels deep (an error's request.headers.authorization, an options object's github.token).
+const SECRET_KEYS = [
+  'token', 'secret', 'password', 'authorization', 'cookie', 'set-cookie', 'hmac',
+  'privateKey', 'private_key', 'clientSecret', 'client_secret', 'cookieSecret', 'cookie_secret',
+  'accessToken', 'access_token',
 ];
+const keyPath = (key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`);
+const REDACT = SECRET_KEYS.flatMap((key) =>
+  ['', '*', '*.*', '*.*.*', '*.*.*.*'].map((prefix) => (prefix === '' ? keyPath(key).replace(/^\./, '') : `${prefix}${keyPath(key)}`)),
+);
 
 export interface LoggerOptions {
   level?: string;
