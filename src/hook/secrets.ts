@@ -62,12 +62,13 @@ export class NoHmacSecretError extends Error {
  * events). Throws NoHmacSecretError when no level applies.
  */
 export function tokensFor(secrets: HmacSecrets, orgRepo: string, now: Date = new Date()): string[] {
-  if (secrets.kind === 'legacy') return [secrets.token];
+  // An empty key is no secret: anyone can compute its HMAC. It never verifies.
+  if (secrets.kind === 'legacy') return secrets.token === '' ? [] : [secrets.token];
   const org = orgRepo.split('/')[0] ?? '';
   const level = secrets.scopes.get(orgRepo) ?? secrets.scopes.get(org) ?? secrets.scopes.get('*');
   if (level === undefined) throw new NoHmacSecretError(orgRepo);
   return level
-    .filter((t) => t.expiry === undefined || !(Date.parse(t.expiry) <= now.getTime()))
+    .filter((t) => t.value !== '' && (t.expiry === undefined || !(Date.parse(t.expiry) <= now.getTime())))
     .map((t) => t.value);
 }
 

@@ -119,6 +119,8 @@ myorg:
     { name: 'numeric-looking token stays as written', file: "'*':\n  - value: 0123\n", repo: 'a/b', key: '0123', status: 200 },
     { name: 'no applicable level', file: "foo/bar:\n  - value: x\n", repo: 'other/x', key: 'x', status: 403, reason: 'failed to get an appropriate hmac secret' },
     { name: 'expired token no longer verifies', file: "'*':\n  - value: old\n    expiry: 2001-01-01T00:00:00Z\n  - value: new\n", repo: 'a/b', key: 'old', status: 403 },
+    { name: 'an empty token value never verifies (anyone could sign with the empty key)', file: "'*':\n  - value: ''\n", repo: 'a/b', key: '', status: 403 },
+    { name: 'an empty token beside a real one: only the real one verifies', file: "'*':\n  - value: ''\n  - value: real\n", repo: 'a/b', key: '', status: 403 },
     { name: 'unexpired token verifies', file: "'*':\n  - value: old\n    expiry: 2999-01-01T00:00:00Z\n", repo: 'a/b', key: 'old', status: 200 },
   ];
   for (const c of cases) {
