@@ -58,13 +58,18 @@ describe('local executor', () => {
   let artifacts: ArtifactStore;
   let exec: Executor;
   const pgids: number[] = [];
+  // Job processes are unref'd (they outlive a stopping controller), so while a test awaits one nothing
+  // else may hold the event loop open; a real controller has its servers and watches for that.
+  let keepAlive: NodeJS.Timeout;
   before(() => {
+    keepAlive = setInterval(() => undefined, 1000);
     root = mkdtempSync(join(tmpdir(), 'local-exec-'));
     dataDir = join(root, 'data');
     artifacts = createLocalArtifactStore({ root: join(root, 'bucket') });
     exec = createLocalExecutor({ dataDir, artifacts, log, fetchRetryDelaysMs: [], reattachPollMs: 25 });
   });
   after(async () => {
+    clearInterval(keepAlive);
     for (const g of pgids) if (groupAlive(g)) process.kill(-g, 'SIGKILL');
     await exec.close();
     rmSync(root, { recursive: true, force: true });
