@@ -317,6 +317,15 @@ function dryRunAnswer(template: string): unknown {
   return {};
 }
 
+/**
+ * Whether a login can name a user in a URL path. GitHub ignores a trailing slash, so an empty login turns
+ * `/orgs/{org}/members/{login}` into the member list (200), and fetch resolves a `..` login away: either
+ * would read as "is a member". Logins are letters, digits, `-` and `_` (and an App's `[bot]` suffix).
+ */
+export function isLoginLike(login: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\[bot\])?$/.test(login);
+}
+
 export function toGitHubError(err: unknown, method: string, path: string): GitHubError {
   if (err instanceof GitHubError) return err;
   if (isRequestError(err)) {
@@ -440,6 +449,7 @@ class Client implements OctokitGitHubClient {
   }
 
   async isMember(org: string, login: string): Promise<boolean> {
+    if (!isLoginLike(login)) return false;
     if (org.toLowerCase() === login.toLowerCase()) return true;
     return this.exists(org, 'GET /orgs/{org}/members/{username}', { org, username: login });
   }
@@ -449,6 +459,7 @@ class Client implements OctokitGitHubClient {
   }
 
   async isCollaborator(org: string, repo: string, login: string): Promise<boolean> {
+    if (!isLoginLike(login)) return false;
     if (org.toLowerCase() === login.toLowerCase()) return true;
     return this.exists(org, 'GET /repos/{owner}/{repo}/collaborators/{username}', { owner: org, repo, username: login });
   }
