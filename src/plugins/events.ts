@@ -164,6 +164,8 @@ export function demuxEvent(eventType: string, deliveryId: string, payload: Obj, 
       const pr = obj(payload.pull_request);
       const { org, repo } = repoCoords(obj(pr.base).repo ?? payload.repository);
       if (org === '' || repo === '' || pr.number === undefined) return missing(log, eventType);
+      const lacking = lackingPullField(pr);
+      if (lacking !== undefined) return missingField(log, eventType, lacking);
       const headSHA = s(obj(pr.head).sha);
       const typed: PullRequestEvent = {
         ...base, kind: 'pullRequest', org, repo, action, number: n(payload.number) || n(pr.number),
@@ -193,6 +195,8 @@ export function demuxEvent(eventType: string, deliveryId: string, payload: Obj, 
       const review = obj(payload.review);
       const { org, repo } = repoCoords(obj(pr.base).repo ?? payload.repository);
       if (org === '' || repo === '' || pr.number === undefined) return missing(log, eventType);
+      const lacking = lackingPullField(pr);
+      if (lacking !== undefined) return missingField(log, eventType, lacking);
       const headSHA = s(obj(pr.head).sha);
       const typed: ReviewEvent = {
         ...base, kind: 'review', org, repo, action, number: n(pr.number),
@@ -218,6 +222,8 @@ export function demuxEvent(eventType: string, deliveryId: string, payload: Obj, 
       const comment = obj(payload.comment);
       const { org, repo } = repoCoords(obj(pr.base).repo ?? payload.repository);
       if (org === '' || repo === '' || pr.number === undefined) return missing(log, eventType);
+      const lacking = lackingPullField(pr);
+      if (lacking !== undefined) return missingField(log, eventType, lacking);
       const headSHA = s(obj(pr.head).sha);
       const typed: ReviewCommentEvent = {
         ...base, kind: 'reviewComment', org, repo, action, number: n(pr.number),
@@ -275,6 +281,25 @@ export function demuxEvent(eventType: string, deliveryId: string, payload: Obj, 
       log?.debug({ event: eventType }, 'ignoring unhandled event type (external plugins may still get it)');
       return {};
   }
+}
+
+/**
+ * The first field every pull_request object carries (GitHub's schema marks them required) that this
+ * one lacks: plugins read them without checks, so such a payload is refused here, by name.
+ */
+function lackingPullField(pr: Obj): string | undefined {
+  const base = obj(pr.base);
+  const baseRepo = obj(base.repo);
+  if (s(base.ref) === '') return 'pull_request.base.ref';
+  if (s(baseRepo.name) === '') return 'pull_request.base.repo.name';
+  if (login(baseRepo.owner) === '') return 'pull_request.base.repo.owner.login';
+  if (s(obj(pr.head).sha) === '') return 'pull_request.head.sha';
+  return undefined;
+}
+
+function missingField(log: Logger | undefined, eventType: string, field: string): DemuxedEvent {
+  log?.warn({ event: eventType, field }, `payload lacks ${field}: no plugin handles it`);
+  return {};
 }
 
 function missing(log: Logger | undefined, eventType: string): DemuxedEvent {

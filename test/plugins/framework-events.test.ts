@@ -194,3 +194,26 @@ describe('plugin test fixtures', () => {
     assert.deepEqual(Object.keys(commentEvent({ body: '/hold' })).sort(), Object.keys(real).sort());
   });
 });
+
+describe('demuxEvent refuses pull requests without the fields plugins rely on', () => {
+  const cases: [string, string, (p: Record<string, any>) => void][] = [
+    ['pull_request', 'pull_request.base.ref', (p) => delete p.pull_request.base],
+    ['pull_request', 'pull_request.base.repo.owner.login', (p) => delete p.pull_request.base.repo.owner],
+    ['pull_request', 'pull_request.head.sha', (p) => (p.pull_request.head = null)],
+    ['pull_request_review', 'pull_request.base.ref', (p) => delete p.pull_request.base.ref],
+    ['pull_request_review_comment', 'pull_request.base.repo.name', (p) => delete p.pull_request.base.repo.name],
+  ];
+  for (const [event, field, damage] of cases) {
+    it(`${event} without ${field}: no event, a warning naming the field`, () => {
+      const p = example(event, undefined, (x) => typeof x.pull_request === 'object');
+      damage(p);
+      const warnings: unknown[][] = [];
+      const log = { warn: (...a: unknown[]) => warnings.push(a), debug: () => undefined } as unknown as Parameters<typeof demuxEvent>[3];
+      const d = demuxEvent(event, 'delivery-1', p, log);
+      assert.equal(d.typed, undefined);
+      assert.equal(d.generic, undefined);
+      assert.equal(warnings.length, 1);
+      assert.match(String(warnings[0]![1]), new RegExp(`lacks ${field.replaceAll('.', '\\.')}`));
+    });
+  }
+});
