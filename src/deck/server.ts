@@ -69,7 +69,13 @@ function wantsJson(c: Context): boolean {
 }
 
 function artifactPath(c: Context, prefix: string): string {
-  return decodeURIComponent(c.req.path.slice(prefix.length)).replace(/\/+$/, '');
+  let path: string;
+  try {
+    path = decodeURIComponent(c.req.path.slice(prefix.length));
+  } catch {
+    throw new HttpError(400, '400 Bad Request: malformed percent-encoding in the path');
+  }
+  return path.replace(/\/+$/, '');
 }
 
 export function createDeckApp(deps: DeckDeps): Hono<Env> {
@@ -225,6 +231,7 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
   app.get('/view/:provider/:bucket/*', async (c) => {
     const prefix = `/view/${c.req.param('provider')}/${c.req.param('bucket')}/`;
     const dir = artifactPath(c, prefix);
+    if (dir === '') return render(c, 'Not found', html`<h1>Not found</h1><p>Name a job's artifact directory.</p>`, undefined, 404);
     const raw = await deps.artifacts.get(`${dir}/prowjob.json`);
     let pj: ProwJob | undefined;
     if (raw) {
