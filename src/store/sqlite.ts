@@ -91,6 +91,27 @@ export interface ProwJobPage {
 const JOB_PATTERN_RANGE_MAX = 2000;
 const AUTHOR_EXPR = "json_extract(doc, '$.spec.refs.pulls[0].author')";
 
+// Each order key has one head: its claimed delivery if it has one (that blocks the rest), else its oldest
+// queued one. A delivery without a key is always its own head. Only a queued head can be claimed, so
+// claiming reads the small partial index deliveries_ready and never walks the deliveries waiting behind a
+// head. The trigger moves a key's head whenever one of its deliveries changes status (other than the head
+// being claimed), inside the same statement: a few index seeks, whatever the queue length.
+const NEXT_HEAD = (key: string) => `SELECT coalesce(
+    (SELECT min(h.seq) FROM deliveries h WHERE h.order_key = ${key} AND h.status = 'claimed'),
+    (SELECT min(h.seq) FROM deliveries h WHERE h.order_key = ${key} AND h.status = 'queued'))`;
+const DELIVERY_HEADS = `
+CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (seq) WHERE head = 1 AND status = 'queued';
+CREATE INDEX IF NOT EXISTS deliveries_heads ON deliveries (order_key) WHERE head = 1;
+CREATE TRIGGER IF NOT EXISTS deliveries_move_head AFTER UPDATE OF status ON deliveries
+  WHEN NEW.order_key IS NOT NULL AND OLD.status IS NOT NEW.status AND NOT (OLD.status = 'queued' AND NEW.status = 'claimed')
+BEGIN
+  UPDATE deliveries SET head = 0 WHERE order_key = NEW.order_key AND head = 1;
+  UPDATE deliveries SET head = 1 WHERE seq = (${NEXT_HEAD('NEW.order_key')});
+END;
+`;
+const HEAD_BACKFILL = `UPDATE deliveries SET head = CASE WHEN order_key IS NULL THEN 1
+  WHEN status NOT IN ('queued', 'claimed') THEN 0 ELSE seq = (${NEXT_HEAD('deliveries.order_key')}) END`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS prowjobs (
   name TEXT PRIMARY KEY,
@@ -146,7 +167,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_error TEXT,
   not_before TEXT,
   not_before_ms INTEGER,
-  claimed_at_ms INTEGER
+  claimed_at_ms INTEGER,
+  head INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, seq);
 CREATE INDEX IF NOT EXISTS deliveries_key ON deliveries (order_key, status, seq);
@@ -292,7 +314,7 @@ export class SqliteStore implements Store, BuildNumberStore {
     begin: Statement<[]>;
     commit: Statement<[]>;
     rollback: Statement<[]>;
-    enqueueDelivery: Statement<[string, string, string, string, string | null]>;
+    enqueueDelivery: Statement<[{ id: string; event: string; payload: string; receivedAt: string; key: string | null }]>;
     claimable: Statement<[{ now: number; limit: number }], DeliveryRow>;
     claim: Statement<[number, string]>;
     completeDelivery: Statement<[string]>;
@@ -328,6 +350,13 @@ export class SqliteStore implements Store, BuildNumberStore {
     this.db.pragma('foreign_keys = ON');
     this.db.transaction(() => {
       this.db.exec(SCHEMA);
+      const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(deliveries)').all();
+      if (!columns.some((c) => c.name === 'head')) {
+        // A store written before heads existed: add the column and work out every key's head once.
+        this.db.exec('ALTER TABLE deliveries ADD COLUMN head INTEGER NOT NULL DEFAULT 0');
+        this.db.exec(HEAD_BACKFILL);
+      }
+      this.db.exec(DELIVERY_HEADS);
       this.db.prepare(`INSERT OR IGNORE INTO counters (name, value) VALUES ('resource_version', 0)`).run();
     }).immediate();
     this.stmt = {
@@ -349,15 +378,14 @@ export class SqliteStore implements Store, BuildNumberStore {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
       rollback: this.db.prepare('ROLLBACK'),
-      enqueueDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (id, event, payload, received_at, order_key, status, attempts)
-        VALUES (?, ?, ?, ?, ?, 'queued', 0)`),
-      claimable: this.db.prepare(`SELECT d.* FROM deliveries d
-        WHERE d.status = 'queued'
-          AND (d.not_before_ms IS NULL OR d.not_before_ms <= @now)
-          AND (d.order_key IS NULL OR NOT EXISTS (
-            SELECT 1 FROM deliveries o WHERE o.order_key = d.order_key
-              AND (o.status = 'claimed' OR (o.status = 'queued' AND o.seq < d.seq))))
-        ORDER BY d.seq LIMIT @limit`),
+      // One statement, so the head check and the insert are atomic against other processes.
+      enqueueDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries
+        (id, event, payload, received_at, order_key, status, attempts, head)
+        SELECT @id, @event, @payload, @receivedAt, @key, 'queued', 0, (@key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM deliveries WHERE order_key = @key AND status IN ('queued', 'claimed')))`),
+      claimable: this.db.prepare(`SELECT * FROM deliveries INDEXED BY deliveries_ready
+        WHERE head = 1 AND status = 'queued' AND (not_before_ms IS NULL OR not_before_ms <= @now)
+        ORDER BY seq LIMIT @limit`),
       claim: this.db.prepare(`UPDATE deliveries SET status = 'claimed', attempts = attempts + 1, claimed_at_ms = ? WHERE id = ?`),
       completeDelivery: this.db.prepare(`UPDATE deliveries SET status = 'done', not_before = NULL, not_before_ms = NULL
         WHERE id = ?`),
@@ -539,8 +567,9 @@ export class SqliteStore implements Store, BuildNumberStore {
   async enqueueDelivery(delivery: Delivery): Promise<boolean> {
     this.assertOpen();
     if (!delivery.id) throw new Error('enqueueDelivery: delivery id is required');
-    const result = this.stmt.enqueueDelivery
-      .run(delivery.id, delivery.event, delivery.payload, delivery.receivedAt, delivery.orderKey ?? null);
+    const result = this.stmt.enqueueDelivery.run({
+      id: delivery.id, event: delivery.event, payload: delivery.payload, receivedAt: delivery.receivedAt, key: delivery.orderKey ?? null,
+    });
     return result.changes === 1;
   }
 
