@@ -259,6 +259,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       git: deps.git,
       log: plog,
       deliveryId: d.id,
+      redelivery: d.attempts > 1,
       clock,
     };
     const handler = t.plugin.handlers[t.kind] as (e: PluginEvent, c: PluginContext) => Promise<void>;

@@ -273,6 +273,13 @@ export interface PluginContext {
   /** Child logger with component, plugin, delivery, event, org, repo, pr. */
   log: Logger;
   deliveryId: string;
+  /**
+   * True when this delivery was claimed before (its claim count is above 1): an earlier handling may have
+   * written already, after a crash or a transient failure. Reads that exist only to keep a redelivery from
+   * replying or writing twice (e.g. listing comments before a reply) are made only when this is true: a
+   * delivery handled for the first time cannot have an earlier reply.
+   */
+  redelivery: boolean;
   clock: Clock;
 }
 

@@ -47,7 +47,7 @@ export const assignPlugin: Plugin = {
       },
     ],
   },
-  handlers: { genericComment: (e, ctx) => handleAssign(ctx.github, ctx.log, e) },
+  handlers: { genericComment: (e, ctx) => handleAssign(ctx.github, ctx.log, e, ctx.redelivery) },
 };
 
 /** The logins named in a command's argument text, "@" and blanks trimmed. */
@@ -82,26 +82,34 @@ export function parseTargets(re: InstanceType<typeof RE2>, body: string, comment
   return out;
 }
 
-export async function handleAssign(gh: AssignGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+/**
+ * On a first delivery the plugin writes directly, as upstream, and learns refused users from GitHub's
+ * answer. On a redelivery (`redelivery`, default true) it first reads the issue or PR and writes only what
+ * is still missing, so a redelivered command neither writes again nor replies twice.
+ */
+export async function handleAssign(gh: AssignGitHub, log: Logger, e: GenericCommentEvent, redelivery = true): Promise<void> {
   if (e.action !== 'created') return;
   // Both halves run even when one fails, as upstream.
   const errors: unknown[] = [];
-  await handleAssignees(gh, log, e).catch((err: unknown) => errors.push(err));
-  if (e.isPR) await handleReviewers(gh, log, e).catch((err: unknown) => errors.push(err));
+  await handleAssignees(gh, log, e, redelivery).catch((err: unknown) => errors.push(err));
+  if (e.isPR) await handleReviewers(gh, log, e, redelivery).catch((err: unknown) => errors.push(err));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateError(errors, 'assign: both assignees and review requests failed');
 }
 
-async function replyMissing(gh: AssignGitHub, e: GenericCommentEvent, text: string): Promise<void> {
-  await commentOnce(gh, e.org, e.repo, e.number, formatEventResponse(e, text));
+async function replyMissing(gh: AssignGitHub, e: GenericCommentEvent, text: string, redelivery: boolean): Promise<void> {
+  await commentOnce(gh, e.org, e.repo, e.number, formatEventResponse(e, text), redelivery);
 }
 
-async function handleAssignees(gh: AssignGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+async function handleAssignees(gh: AssignGitHub, log: Logger, e: GenericCommentEvent, redelivery: boolean): Promise<void> {
   const targets = parseTargets(assignRe, e.body, e.user);
   if (targets === undefined) return;
-  const current = new Set((await gh.getIssue(e.org, e.repo, e.number)).assignees.map((a) => a.toLowerCase()));
-  const remove = targets.remove.filter((l) => current.has(l.toLowerCase()));
-  const add = targets.add.filter((l) => !current.has(l.toLowerCase()));
+  let { remove, add } = targets;
+  if (redelivery) {
+    const current = new Set((await gh.getIssue(e.org, e.repo, e.number)).assignees.map((a) => a.toLowerCase()));
+    remove = remove.filter((l) => current.has(l.toLowerCase()));
+    add = add.filter((l) => !current.has(l.toLowerCase()));
+  }
   if (remove.length > 0) {
     log.info({ users: remove }, 'removing assignees');
     await gh.unassignIssue(e.org, e.repo, e.number, remove);
@@ -119,24 +127,28 @@ async function handleAssignees(gh: AssignGitHub, log: Logger, e: GenericCommentE
       `GitHub didn't allow me to assign the following users: ${err.users.join(', ')}.\n\n` +
         `Note that only [${e.org} members](https://github.com/orgs/${e.org}/people) with read permissions, repo collaborators and people who have commented on this issue/PR can be assigned. Additionally, issues/PRs can only have 10 assignees at the same time.\n` +
         'For more information please see [the contributor guide](https://git.k8s.io/community/contributors/guide/first-contribution.md#issue-assignment-in-github)',
+      redelivery,
     );
   }
 }
 
-async function handleReviewers(gh: AssignGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+async function handleReviewers(gh: AssignGitHub, log: Logger, e: GenericCommentEvent, redelivery: boolean): Promise<void> {
   const targets = parseTargets(ccRe, e.body, e.user);
   if (targets === undefined) return;
-  const pr = await gh.getPullRequest(e.org, e.repo, e.number);
-  const users = new Set(pr.requestedReviewers.map((r) => r.toLowerCase()));
-  const teams = new Set(pr.requestedTeams.map((t) => t.toLowerCase()));
-  const isRequested = (login: string): boolean => {
-    const l = login.toLowerCase();
-    const slash = l.indexOf('/');
-    if (slash < 0) return users.has(l);
-    return l.slice(0, slash) === e.org.toLowerCase() && teams.has(l.slice(slash + 1));
-  };
-  const remove = targets.remove.filter(isRequested);
-  const add = targets.add.filter((l) => !isRequested(l));
+  let { remove, add } = targets;
+  if (redelivery) {
+    const pr = await gh.getPullRequest(e.org, e.repo, e.number);
+    const users = new Set(pr.requestedReviewers.map((r) => r.toLowerCase()));
+    const teams = new Set(pr.requestedTeams.map((t) => t.toLowerCase()));
+    const isRequested = (login: string): boolean => {
+      const l = login.toLowerCase();
+      const slash = l.indexOf('/');
+      if (slash < 0) return users.has(l);
+      return l.slice(0, slash) === e.org.toLowerCase() && teams.has(l.slice(slash + 1));
+    };
+    remove = remove.filter(isRequested);
+    add = add.filter((l) => !isRequested(l));
+  }
   if (remove.length > 0) {
     log.info({ users: remove }, 'removing review requests');
     await gh.unrequestReview(e.org, e.repo, e.number, remove);
@@ -153,6 +165,7 @@ async function handleReviewers(gh: AssignGitHub, log: Logger, e: GenericCommentE
       e,
       `GitHub didn't allow me to request PR reviews from the following users: ${err.users.join(', ')}.\n\n` +
         `Note that only [${e.org} members](https://github.com/orgs/${e.org}/people) and repo collaborators can review this PR, and authors cannot review their own PRs.`,
+      redelivery,
     );
   }
 }

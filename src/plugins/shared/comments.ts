@@ -29,7 +29,9 @@ export async function listBotComments(
 
 /**
  * Posts `body` unless the bot already posted exactly that text on the issue. Returns true when it
- * wrote. Costs botUser (cached) + listComments before the write.
+ * wrote. On a redelivery (PluginContext.redelivery) it costs botUser (cached) + listComments before the
+ * write; on a first delivery there can be no earlier reply, so it writes directly. `redelivery` defaults
+ * to true (always check) for callers that cannot tell.
  */
 export async function commentOnce(
   gh: Pick<GitHubClient, 'botUser' | 'listComments' | 'createComment'>,
@@ -37,9 +39,9 @@ export async function commentOnce(
   repo: string,
   number: number,
   body: string,
+  redelivery = true,
 ): Promise<boolean> {
-  const mine = await listBotComments(gh, org, repo, number);
-  if (mine.some((c) => c.body === body)) return false;
+  if (redelivery && (await listBotComments(gh, org, repo, number)).some((c) => c.body === body)) return false;
   await gh.createComment(org, repo, number, body);
   return true;
 }

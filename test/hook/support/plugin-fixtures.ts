@@ -54,6 +54,8 @@ export interface ContextOptions {
   log?: Logger;
   clock?: Clock;
   deliveryId?: string;
+  /** PluginContext.redelivery; default false (a first delivery). */
+  redelivery?: boolean;
 }
 
 /** A PluginContext for calling a handler directly. `jobs` defaults to one that refuses every call. */
@@ -70,6 +72,7 @@ export function pluginContext(opts: ContextOptions): PluginContext {
     git: opts.git,
     log: opts.log ?? createSilentLogger(),
     deliveryId: opts.deliveryId ?? 'test-delivery',
+    redelivery: opts.redelivery ?? false,
     clock: opts.clock ?? { now: () => new Date() },
   };
 }

@@ -23,9 +23,10 @@ const cases: Case[] = [
   { name: 'S29 assign one, unassign another', body: '/assign @fejta\n/unassign @spxtr', assignees: ['spxtr'], wantAssignees: ['fejta'], writes: 2 },
   { name: 'S29 a login with bad characters matches nothing', body: '/assign @Invalid$User', wantAssignees: [], writes: 0 },
   { name: 'several logins, with and without @', body: '/assign collab1 @collab2', wantAssignees: ['collab1', 'collab2'], writes: 1 },
-  { name: 'the later mention wins', body: '/assign @collab1\n/unassign @collab1', assignees: [], wantAssignees: [], writes: 0 },
-  { name: 'already assigned: no write', body: '/assign @collab1', assignees: ['collab1'], wantAssignees: ['collab1'], writes: 0 },
-  { name: '/unassign of someone not assigned: no write', body: '/unassign @collab1', wantAssignees: [], writes: 0 },
+  // A first delivery writes without reading first, as upstream (a no-op for GitHub); the redelivery reads and writes nothing.
+  { name: 'the later mention wins', body: '/assign @collab1\n/unassign @collab1', assignees: [], wantAssignees: [], writes: 1 },
+  { name: 'already assigned: written once, as upstream, not again on redelivery', body: '/assign @collab1', assignees: ['collab1'], wantAssignees: ['collab1'], writes: 1 },
+  { name: '/unassign of someone not assigned: written once, as upstream', body: '/unassign @collab1', wantAssignees: [], writes: 1 },
   { name: 'works on issues', body: '/assign @collab1', isPR: false, wantAssignees: ['collab1'], writes: 1 },
   {
     // The redelivery tries the assignment again (GitHub may have changed its mind); the reply is not repeated.
@@ -35,7 +36,7 @@ const cases: Case[] = [
   { name: '/cc requests a review', body: '/cc @collab1', wantAssignees: [], wantRequested: ['collab1'], writes: 1 },
   { name: 'S29 /cc of an org team uses team_reviewers', body: '/cc @org/sig-foo', wantAssignees: [], wantRequested: ['org/sig-foo'], writes: 1 },
   { name: '/uncc withdraws a request', body: '/uncc @collab1', requested: ['collab1'], wantAssignees: [], wantRequested: [], writes: 1 },
-  { name: '/cc of someone already requested: no write', body: '/cc collab1', requested: ['collab1'], wantAssignees: [], wantRequested: ['collab1'], writes: 0 },
+  { name: '/cc of someone already requested: written once, as upstream', body: '/cc collab1', requested: ['collab1'], wantAssignees: [], wantRequested: ['collab1'], writes: 1 },
   { name: 'S29 /cc on an issue does nothing', body: '/cc @someone', isPR: false, wantAssignees: [], writes: 0 },
   {
     // Each delivery: the refused request, the client's one-at-a-time retry; then one reply in all.
@@ -61,8 +62,8 @@ describe('assign', () => {
       const user = c.user ?? 'trusted-member';
       const e = genericOf(await commentDelivery(w.gh, user, c.body, { post: true }));
       w.gh.clearCalls();
-      await handleAssign(w.client, log, e);
-      await handleAssign(w.client, log, e); // redelivery
+      await handleAssign(w.client, log, e, false);
+      await handleAssign(w.client, log, e, true); // redelivery, as the dispatcher marks it
       assert.deepEqual([...w.gh.assignees(REPO, 1)].sort(), c.wantAssignees);
       if (isPR) {
         assert.deepEqual(w.gh.requestedReviewers(REPO, 1), c.wantRequested ?? c.requested ?? []);
@@ -76,6 +77,44 @@ describe('assign', () => {
       }
     });
   }
+});
+
+describe('assign: first delivery and redelivery', () => {
+  let w: World;
+  before(async () => {
+    w = await startWorld();
+  });
+  after(() => w.close());
+
+  const routes = (): string[] => w.gh.calls().map((c) => c.route).filter((r) => r !== 'GET /user');
+
+  it('a first /assign and /cc write directly, without reading the issue or the PR', async () => {
+    await w.gh.reset(seed({ isPR: true }));
+    const e = genericOf(await commentDelivery(w.gh, 'trusted-member', '/assign @collab1\n/cc @collab2', { post: true }));
+    w.gh.clearCalls();
+    await handleAssign(w.client, log, e, false);
+    assert.deepEqual(routes().sort(), [
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees',
+      'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
+    ]);
+    assert.deepEqual(w.gh.assignees(REPO, 1), ['collab1']);
+    assert.deepEqual(w.gh.requestedReviewers(REPO, 1), ['collab2']);
+  });
+
+  it('a redelivery reads first and neither writes again nor repeats the reply', async () => {
+    await w.gh.reset({ ...seed({ isPR: true, users: ['user12'] }), orgs: { org: { members: ['trusted-member'] } } });
+    const e = genericOf(await commentDelivery(w.gh, 'trusted-member', '/assign @collab1 @user12\n/cc @collab2', { post: true }));
+    await handleAssign(w.client, log, e, false);
+    assert.equal(botComments(w.gh).length, 1, 'the first delivery replies about user12');
+    w.gh.clearCalls();
+    await handleAssign(w.client, log, e, true);
+    const r = routes();
+    assert.ok(r.includes('GET /repos/{owner}/{repo}/issues/{issue_number}'), r.join('\n'));
+    assert.ok(r.includes('GET /repos/{owner}/{repo}/pulls/{pull_number}'), r.join('\n'));
+    assert.ok(!r.includes('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers'), r.join('\n'));
+    assert.equal(botComments(w.gh).length, 1, 'no second reply');
+    assert.deepEqual(w.gh.assignees(REPO, 1), ['collab1']);
+  });
 });
 
 describe('assign: parsing', () => {

@@ -36,9 +36,9 @@ export function pluginConfig(yaml = '{}'): PluginsConfig {
   return pc;
 }
 
-export function contextFor(w: World, deliveryId: string, pc: PluginsConfig = pluginConfig()): PluginContext {
+export function contextFor(w: World, deliveryId: string, pc: PluginsConfig = pluginConfig(), redelivery = false): PluginContext {
   return {
-    github: w.client, config: {} as Config, pluginConfig: pc, jobs: undefined as never, log, deliveryId,
+    github: w.client, config: {} as Config, pluginConfig: pc, jobs: undefined as never, log, deliveryId, redelivery,
     clock: { now: () => new Date('2026-11-27T12:00:00Z') },
   };
 }

@@ -77,6 +77,17 @@ describe('shared: comments against the fake', () => {
     assert.deepEqual(w.gh.comments(REPO, 1).map((c) => `${c.user}:${c.body}`), ['rando:same', `${BOT}:same`]);
   });
 
+  it('commentOnce on a first delivery writes without listing comments; on a redelivery it lists them and does not repeat', async () => {
+    await w.gh.reset(seed({}));
+    w.gh.clearCalls();
+    assert.equal(await commentOnce(w.client, 'org', 'repo', 1, 'hello', false), true);
+    assert.deepEqual(w.gh.calls().map((c) => c.route), ['POST /repos/{owner}/{repo}/issues/{issue_number}/comments']);
+    w.gh.clearCalls();
+    assert.equal(await commentOnce(w.client, 'org', 'repo', 1, 'hello', true), false);
+    assert.deepEqual(w.gh.calls().map((c) => c.route).filter((r) => r !== 'GET /user'), ['GET /repos/{owner}/{repo}/issues/{issue_number}/comments']);
+    assert.deepEqual(w.gh.comments(REPO, 1).map((c) => `${c.user}:${c.body}`), [`${BOT}:hello`]);
+  });
+
   it('pruneBotComments deletes only the bot\'s matching comments', async () => {
     await w.gh.reset(seed({ comments: [{ author: BOT, body: 'old reminder' }, { author: 'rando', body: 'old reminder' }, { author: BOT, body: 'keep' }] }));
     w.gh.clearCalls();

@@ -131,10 +131,12 @@ export async function startWorld(pluginConfig: () => PluginsConfig = () => plugi
   return world;
 }
 
-export function contextFor(w: World, deliveryId: string, config: Config, pluginConfig: PluginsConfig, withOwners = true): PluginContext {
+export function contextFor(
+  w: World, deliveryId: string, config: Config, pluginConfig: PluginsConfig, withOwners = true, redelivery = false,
+): PluginContext {
   return {
     github: w.client, config, pluginConfig, jobs: w.store, owners: withOwners ? w.owners : undefined, log: createSilentLogger(),
-    deliveryId, clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+    deliveryId, redelivery, clock: { now: () => new Date('2026-11-27T12:00:00Z') },
   };
 }
 
