@@ -22,14 +22,15 @@ function plugin(name: string): Plugin {
 
 async function deliver(w: World, name: string, d: Delivery, pcYaml?: string): Promise<void> {
   const p = plugin(name);
-  const ctx = contextFor(w, d.id, pluginConfig(pcYaml));
   const { typed, generic } = demuxEvent(d.type, d.id, d.payload);
-  const run = async (e: PluginEvent | undefined): Promise<void> => {
-    if (e === undefined) return;
-    const h = p.handlers[e.kind] as ((ev: PluginEvent, c: typeof ctx) => Promise<void>) | undefined;
-    if (h !== undefined) await h(e, ctx);
-  };
-  for (let i = 0; i < 2; i++) {
+  // The second pass is a redelivery, marked as the dispatcher marks a delivery claimed before.
+  for (const redelivery of [false, true]) {
+    const ctx = contextFor(w, d.id, pluginConfig(pcYaml), redelivery);
+    const run = async (e: PluginEvent | undefined): Promise<void> => {
+      if (e === undefined) return;
+      const h = p.handlers[e.kind] as ((ev: PluginEvent, c: typeof ctx) => Promise<void>) | undefined;
+      if (h !== undefined) await h(e, ctx);
+    };
     await run(typed);
     await run(generic);
   }
