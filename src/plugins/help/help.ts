@@ -44,7 +44,7 @@ export const helpPlugin: Plugin = {
       },
     ],
   },
-  handlers: { genericComment: (e, ctx) => handleHelp(ctx.github, ctx.log, guidelinesOf(ctx.pluginConfig), e) },
+  handlers: { genericComment: (e, ctx) => handleHelp(ctx.github, ctx.log, guidelinesOf(ctx.pluginConfig), e, ctx.redelivery) },
 };
 
 export function guidelinesOf(pc: PluginsConfig): HelpGuidelines {
@@ -70,7 +70,8 @@ export function goodFirstIssueMessage(g: HelpGuidelines): string {
   return `\n\t${GOOD_FIRST_ISSUE_MSG_MARK}\n\nPlease ensure the request meets the requirements listed [here](${g.url}#good-first-issue).\n\n${removal}`;
 }
 
-export async function handleHelp(gh: HelpGitHub, log: Logger, g: HelpGuidelines, e: GenericCommentEvent): Promise<void> {
+/** `redelivery` (default true): check the bot's comments before replying (PluginContext.redelivery). */
+export async function handleHelp(gh: HelpGitHub, log: Logger, g: HelpGuidelines, e: GenericCommentEvent, redelivery = true): Promise<void> {
   if (e.isPR || e.issueState !== 'open' || e.action !== 'created') return;
   const wantsSomething =
     helpRe.test(e.body) || helpRemoveRe.test(e.body) || goodFirstIssueRe.test(e.body) || goodFirstIssueRemoveRe.test(e.body);
@@ -81,7 +82,7 @@ export async function handleHelp(gh: HelpGitHub, log: Logger, g: HelpGuidelines,
   const hasGoodFirst = hasLabel(labels, GOOD_FIRST_ISSUE);
   // Upstream quotes the issue's URL (not the comment's) in these replies.
   const reply = (text: string): Promise<boolean> =>
-    commentOnce(gh, e.org, e.repo, e.number, formatResponseRaw(e.body, e.issueHTMLURL, e.user, text));
+    commentOnce(gh, e.org, e.repo, e.number, formatResponseRaw(e.body, e.issueHTMLURL, e.user, text), redelivery);
   const prune = (mark: string): Promise<number> => pruneBotComments(gh, e.org, e.repo, e.number, (c) => c.body.includes(mark));
 
   // The first branch that applies wins, in upstream's order.

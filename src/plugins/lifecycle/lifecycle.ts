@@ -55,18 +55,19 @@ export const lifecyclePlugin: Plugin = {
       { usage: '/[remove-]lifecycle <active|frozen|stale|rotten>', description: 'Flags an issue or PR as active/frozen/stale/rotten', featured: false, whoCanUse: 'Anyone can trigger this command.', examples: ['/lifecycle frozen', '/remove-lifecycle stale'] },
     ],
   },
-  handlers: { genericComment: (e, ctx) => handleLifecycle(ctx.github, ctx.log, e) },
+  handlers: { genericComment: (e, ctx) => handleLifecycle(ctx.github, ctx.log, e, ctx.redelivery) },
 };
 
-export async function handleLifecycle(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+/** `redelivery` (default true): check the bot's comments before replying (PluginContext.redelivery). */
+export async function handleLifecycle(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent, redelivery = true): Promise<void> {
   if (e.action !== 'created') return;
-  await handleReopen(gh, log, e);
-  await handleClose(gh, log, e);
-  await handleLifecycleLabels(gh, log, e);
+  await handleReopen(gh, log, e, redelivery);
+  await handleClose(gh, log, e, redelivery);
+  await handleLifecycleLabels(gh, log, e, redelivery);
 }
 
-function reply(gh: LifecycleGitHub, e: GenericCommentEvent, text: string): Promise<boolean> {
-  return commentOnce(gh, e.org, e.repo, e.number, formatEventResponse(e, text));
+function reply(gh: LifecycleGitHub, e: GenericCommentEvent, text: string, redelivery: boolean): Promise<boolean> {
+  return commentOnce(gh, e.org, e.repo, e.number, formatEventResponse(e, text), redelivery);
 }
 
 async function isAuthorOrCollaborator(gh: LifecycleGitHub, e: GenericCommentEvent): Promise<boolean> {
@@ -74,13 +75,13 @@ async function isAuthorOrCollaborator(gh: LifecycleGitHub, e: GenericCommentEven
   return gh.isCollaborator(e.org, e.repo, e.user);
 }
 
-export async function handleReopen(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+export async function handleReopen(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent, redelivery = true): Promise<void> {
   if (e.action !== 'created' || e.issueState !== 'closed' || !reopenRe.test(e.body)) return;
   // The event says closed; a redelivery after we reopened must not reopen (and reply) again.
   const live = await gh.getIssue(e.org, e.repo, e.number);
   if (live.state !== 'closed') return;
   if (!(await isAuthorOrCollaborator(gh, e))) {
-    await reply(gh, e, CANNOT_REOPEN);
+    await reply(gh, e, CANNOT_REOPEN, redelivery);
     return;
   }
   const kind = e.isPR ? 'PR' : 'Issue';
@@ -91,16 +92,16 @@ export async function handleReopen(gh: LifecycleGitHub, log: Logger, e: GenericC
     // GitHub answers 422 when the state cannot change (for example the PR's head branch is gone).
     if (err instanceof GitHubError && err.status === 422) {
       log.info({ err }, 'reopen refused');
-      await reply(gh, e, `Failed to re-open ${kind}: ${err.message}`);
+      await reply(gh, e, `Failed to re-open ${kind}: ${err.message}`, redelivery);
       return;
     }
     throw err;
   }
   log.info({ pr: e.number }, e.isPR ? 'reopened pr' : 'reopened issue');
-  await reply(gh, e, e.isPR ? 'Reopened this PR.' : 'Reopened this issue.');
+  await reply(gh, e, e.isPR ? 'Reopened this PR.' : 'Reopened this issue.', redelivery);
 }
 
-export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent, redelivery = true): Promise<void> {
   if (e.action !== 'created' || e.issueState !== 'open') return;
   const notPlanned = closeNotPlannedRe.test(e.body);
   if (!notPlanned && !closeRe.test(e.body)) return;
@@ -108,17 +109,17 @@ export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCo
   if (live.state !== 'open') return; // already closed: a redelivery, or someone was faster
   const inactive = hasLabel(live.labels, LIFECYCLE_STALE) || hasLabel(live.labels, LIFECYCLE_ROTTEN);
   if (!inactive && !(await isAuthorOrCollaborator(gh, e))) {
-    await reply(gh, e, CANNOT_CLOSE);
+    await reply(gh, e, CANNOT_CLOSE, redelivery);
     return;
   }
   if (e.isPR) {
     if (notPlanned) {
-      await reply(gh, e, PR_NOT_PLANNED);
+      await reply(gh, e, PR_NOT_PLANNED, redelivery);
       return;
     }
     await gh.closePullRequest(e.org, e.repo, e.number);
     log.info({ pr: e.number }, 'closed pr');
-    await reply(gh, e, 'Closed this PR.');
+    await reply(gh, e, 'Closed this PR.', redelivery);
     return;
   }
   const patch: IssuePatch = {
@@ -127,7 +128,7 @@ export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCo
   };
   await gh.patchIssue(e.org, e.repo, e.number, patch);
   log.info({ pr: e.number, notPlanned }, 'closed issue');
-  await reply(gh, e, notPlanned ? 'Closing this issue, marking it as "Not Planned".' : 'Closing this issue.');
+  await reply(gh, e, notPlanned ? 'Closing this issue, marking it as "Not Planned".' : 'Closing this issue.', redelivery);
 }
 
 /**
@@ -135,7 +136,7 @@ export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCo
  * then write only the difference, so a redelivery (or `/lifecycle stale` followed by
  * `/lifecycle rotten`) writes each label at most once.
  */
-export async function handleLifecycleLabels(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent): Promise<void> {
+export async function handleLifecycleLabels(gh: LifecycleGitHub, log: Logger, e: GenericCommentEvent, redelivery = true): Promise<void> {
   if (e.action !== 'created') return;
   const matches = findAllMatches(lifecycleRe, e.body);
   if (matches.length === 0) return;
@@ -145,7 +146,7 @@ export async function handleLifecycleLabels(gh: LifecycleGitHub, log: Logger, e:
     const remove = m[1] !== undefined && m[1] !== '';
     const label = `lifecycle/${(m[2] ?? '').toLowerCase()}`;
     if (e.isPR && label === LIFECYCLE_FROZEN && !remove) {
-      await reply(gh, e, `The \`${LIFECYCLE_FROZEN}\` label cannot be applied to Pull Requests.`);
+      await reply(gh, e, `The \`${LIFECYCLE_FROZEN}\` label cannot be applied to Pull Requests.`, redelivery);
       continue;
     }
     if (before === undefined || after === undefined) {

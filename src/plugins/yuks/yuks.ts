@@ -19,7 +19,7 @@ export const yuksPlugin: Plugin = {
     description: 'The yuks plugin comments with jokes in response to the `/joke` command.',
     commands: [{ usage: '/joke', description: 'Tells a joke.', featured: false, whoCanUse: 'Anyone can use the `/joke` command.', examples: ['/joke'] }],
   },
-  handlers: { genericComment: (e, ctx) => handleYuks(ctx.github, ctx.log, e) },
+  handlers: { genericComment: (e, ctx) => handleYuks(ctx.github, ctx.log, e, JOKES, ctx.redelivery) },
 };
 
 /** Writes every character outside `[\w?'!., ]` as an HTML numeric entity, so a joke cannot carry markdown. */
@@ -36,10 +36,13 @@ export function pickJoke(seed: string, jokes: readonly string[] = JOKES): string
   return jokes[h % jokes.length] ?? '';
 }
 
-export async function handleYuks(gh: YuksGitHub, log: Logger, e: GenericCommentEvent, jokes: readonly string[] = JOKES): Promise<void> {
+/** `redelivery` (default true): check the bot's comments before replying (PluginContext.redelivery). */
+export async function handleYuks(
+  gh: YuksGitHub, log: Logger, e: GenericCommentEvent, jokes: readonly string[] = JOKES, redelivery = true,
+): Promise<void> {
   if (e.action !== 'created' || !jokeRe.test(e.body)) return;
   if (jokes.length === 0) return;
   const joke = escapeMarkdown(pickJoke(`${e.org}/${e.repo}#${e.number}:${e.nodeId || e.id}`, jokes));
   log.info({ joke }, 'telling a joke');
-  await commentOnce(gh, e.org, e.repo, e.number, formatEventResponse(e, joke));
+  await commentOnce(gh, e.org, e.repo, e.number, formatEventResponse(e, joke), redelivery);
 }

@@ -57,8 +57,8 @@ describe('help', () => {
       }));
       const e = genericOf(await commentDelivery(w.gh, 'rando', c.body));
       w.gh.clearCalls();
-      await handleHelp(w.client, log, G, e);
-      await handleHelp(w.client, log, G, e); // redelivery
+      await handleHelp(w.client, log, G, e, false);
+      await handleHelp(w.client, log, G, e, true); // redelivery, as the dispatcher marks it
       assert.deepEqual([...w.gh.labels(REPO, 1)].sort(), [...c.want].sort());
       const expected = c.wantBot.map((b) =>
         b === 'help' ? formatResponseRaw(c.body, e.issueHTMLURL, 'rando', helpMessage(G))

@@ -57,8 +57,8 @@ describe('lifecycle', () => {
       await w.gh.reset(seed({ isPR: c.isPR ?? false, state: c.state ?? 'open', labels: c.had ?? [], repoLabels: [...ALL, 'kind/bug'] }));
       const e = genericOf(await commentDelivery(w.gh, c.user, c.body));
       w.gh.clearCalls();
-      await handleLifecycle(w.client, log, e);
-      await handleLifecycle(w.client, log, e); // redelivery
+      await handleLifecycle(w.client, log, e, false);
+      await handleLifecycle(w.client, log, e, true); // redelivery, as the dispatcher marks it
       const issue = w.gh.issue(REPO, 1)!;
       assert.equal(issue.state, c.wantState);
       if (c.wantLabels !== undefined) assert.deepEqual([...w.gh.labels(REPO, 1)].sort(), [...c.wantLabels].sort());

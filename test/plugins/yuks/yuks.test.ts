@@ -17,8 +17,8 @@ describe('yuks', () => {
     await w.gh.reset(seed({ isPR: false }));
     const e = genericOf(await commentDelivery(w.gh, 'rando', 'tell me\n/joke'));
     w.gh.clearCalls();
-    await handleYuks(w.client, log, e, ['A <b>bold</b> joke & more']);
-    await handleYuks(w.client, log, e, ['A <b>bold</b> joke & more']); // redelivery: same joke, no second comment
+    await handleYuks(w.client, log, e, ['A <b>bold</b> joke & more'], false);
+    await handleYuks(w.client, log, e, ['A <b>bold</b> joke & more'], true); // redelivery: same joke, no second comment
     const replies = botComments(w.gh);
     assert.equal(replies.length, 1);
     assert.ok(replies[0]!.startsWith('@rando: A &#60;b&#62;bold&#60;&#47;b&#62; joke &#38; more\n\n<details>'), replies[0]);
