@@ -32,6 +32,11 @@ export interface TriggerDeps {
   trigger: TriggerConfig;
   log: Logger;
   now?: () => Date;
+  /**
+   * PluginContext.redelivery: look for the bot's own earlier reply before commenting. Undefined counts as
+   * true (always look); a first delivery cannot have replied yet.
+   */
+  redelivery?: boolean;
 }
 
 export const ABORTED_DESCRIPTION = 'Aborted by trigger plugin.';
@@ -244,10 +249,13 @@ async function welcome(d: TriggerDeps, pr: PRInfo): Promise<void> {
   const trustedOrg = d.trigger.trusted_org ?? '';
   const more = trustedOrg !== '' && trustedOrg !== org ? `or [${trustedOrg}](https://github.com/orgs/${trustedOrg}/people) ` : '';
   const joinOrgURL = d.trigger.join_org_url || `https://github.com/orgs/${org}/people`;
-  // An earlier attempt at this delivery may have commented already: look for our own welcome first.
-  const bot = (await d.github.botUser()).login;
   const marker = `Hi @${author}. Thanks for your PR.`;
-  const existing = (await d.github.listComments(org, repo, number)).some((c) => c.body.startsWith(marker) && c.user.login === bot);
+  // On a redelivery an earlier attempt may have commented already: look for our own welcome first.
+  let existing = false;
+  if (d.redelivery !== false) {
+    const bot = (await d.github.botUser()).login;
+    existing = (await d.github.listComments(org, repo, number)).some((c) => c.body.startsWith(marker) && c.user.login === bot);
+  }
   let comment: string;
   if (d.trigger.ignore_ok_to_test) {
     comment = `${marker}\n\nPRs from untrusted users cannot be marked as trusted with \`/ok-to-test\` in this repo meaning untrusted PR authors can never trigger tests themselves. Collaborators can still trigger tests on the PR using \`/test all\`.\n\nI understand the commands that are listed [here](https://go.k8s.io/bot-commands?repo=${encoded}).\n\n<details>\n\n${ABOUT_WITHOUT_COMMANDS}\n</details>\n`;
@@ -284,8 +292,11 @@ export async function handleTriggerPR(d: TriggerDeps, e: Pick<PullRequestEvent, 
       const t = await trustedUser(d.github, d.trigger, pr.author, pr.org, pr.repo);
       if (t.trusted) {
         if (pr.draft) {
-          const bot = (await d.github.botUser()).login;
-          const said = (await d.github.listComments(pr.org, pr.repo, pr.number)).some((c) => c.user.login === bot && c.body === draftMessage());
+          let said = false;
+          if (d.redelivery !== false) {
+            const bot = (await d.github.botUser()).login;
+            said = (await d.github.listComments(pr.org, pr.repo, pr.number)).some((c) => c.user.login === bot && c.body === draftMessage());
+          }
           if (!said) await d.github.createComment(pr.org, pr.repo, pr.number, draftMessage());
           return;
         }
@@ -441,7 +452,7 @@ export async function handleTriggerPush(d: Pick<TriggerDeps, 'jobs' | 'config' |
 function deps(ctx: PluginContext, org: string, repo: string): TriggerDeps {
   return {
     github: ctx.github, jobs: ctx.jobs, config: ctx.config, trigger: triggerFor(ctx.pluginConfig, org, repo), log: ctx.log,
-    now: () => ctx.clock.now(),
+    now: () => ctx.clock.now(), redelivery: ctx.redelivery,
   };
 }
 

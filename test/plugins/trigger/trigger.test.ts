@@ -24,9 +24,13 @@ after(async () => {
   await w.close();
 });
 
+// Delivery ids handled since the last reset: handling one again is a redelivery, as the dispatcher marks it.
+const handled = new Set<string>();
+
 async function deliver(d: Delivery, config: Config, pc: PluginsConfig = pluginConfigWith()): Promise<void> {
   const { typed, generic } = demux(d);
-  const ctx = contextFor(w, d.id, config, pc);
+  const ctx = contextFor(w, d.id, config, pc, true, handled.has(d.id));
+  handled.add(d.id);
   const run = async (e: PluginEvent | undefined): Promise<void> => {
     if (!e) return;
     if (e.kind === 'pullRequest') await triggerPlugin.handlers.pullRequest!(e, ctx);
@@ -45,6 +49,7 @@ async function jobs(): Promise<{ job: string; state: string; labels: Record<stri
 
 async function reset(seed = scenarioSeed()): Promise<void> {
   await w.gh.reset(seed);
+  handled.clear();
   for (const pj of await w.store.listProwJobs()) await w.store.deleteProwJob(pj.metadata.name);
   w.gh.clearCalls();
 }
@@ -96,6 +101,21 @@ describe('trigger: pull request events', () => {
     const c = comments();
     assert.equal(c.length, 1);
     assert.equal(c[0], "Hi @u. Thanks for your PR.\n\nI'm waiting for a [org](https://github.com/orgs/org/people) member to verify that this patch is reasonable to test. If it is, they should reply with `/ok-to-test` on its own line. Until that is done, I will not automatically test new commits in this PR, but the usual testing commands by org members will still work.\n\nRegular contributors should [join the org](https://github.com/orgs/org/people) to skip this step.\n\nOnce the patch is verified, the new status will be reflected by the `ok-to-test` label.\n\nI understand the commands that are listed [here](https://go.k8s.io/bot-commands?repo=org%2Frepo).\n\n<details>\n\n" + ABOUT_THIS_BOT + '\n</details>\n');
+  });
+
+  it('S07 the welcome: a first delivery does not list comments; the redelivery does and posts nothing more', async () => {
+    await reset(scenarioSeed({ author: 'u' }));
+    const d = await pullRequestDelivery(w.gh, 'guid-s07-calls', 'opened');
+    const listings = (): number => w.gh.calls({ method: 'GET', route: '/repos/{owner}/{repo}/issues/{issue_number}/comments' }).length;
+    w.gh.clearCalls();
+    await deliver(d, cfg);
+    assert.equal(listings(), 0);
+    assert.equal(comments().length, 1);
+    w.gh.clearCalls();
+    await deliver(d, cfg);
+    assert.equal(listings(), 1);
+    assert.equal(comments().length, 1);
+    assert.deepEqual(w.gh.calls({ write: true }), []);
   });
 
   it('S07 variant: with ok-to-test already present only the comment is posted', async () => {
