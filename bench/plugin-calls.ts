@@ -2,7 +2,11 @@
 // reference/hook-plugins-spec.md §2. Each row: seed the fake GitHub, enable ONLY that plugin, post the
 // event as a signed webhook to the real hook server, wait until the dispatcher is idle and count what the
 // fake recorded. Then re-seed the same world (so the plugin takes the same path) and post the same event
-// on a fresh delivery id with the cache the first run filled: a 304 costs no rate limit.
+// on a fresh delivery id with the cache the first run filled: a 304 costs no rate limit. Last, the
+// redelivery column: re-seed, post once more, and fail the Store's completeDelivery once after the
+// handler ran (as if the process died before recording it), so the dispatcher claims the delivery again
+// (attempts 2, PluginContext.redelivery) with a new client (empty ETag cache); only that second
+// handling is counted, against a world the first handling already wrote to.
 // Run: node --import tsx bench/plugin-calls.ts [--markdown-only]
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +22,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../src/owners/client.js';
 import { builtinPlugins } from '../src/plugins/registry.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import type { Store } from '../src/store/types.js';
 import { webhookHeaders } from '../test/hook/support/helpers.js';
 import { pluginConfig } from '../test/plugins/shared/fixtures.js';
 import {
@@ -163,8 +168,27 @@ const forward = <T extends object>(get: () => T): T =>
     },
   });
 freshClients();
+// Deliveries whose first completeDelivery fails (the redelivery column); callsAtCrash: calls recorded until then.
+const crashOnce = new Set<string>();
+let callsAtCrash = 0;
+const crashingStore = new Proxy(store, {
+  get(target, prop) {
+    if (prop === 'completeDelivery') {
+      return async (id: string): Promise<void> => {
+        if (crashOnce.delete(id)) {
+          callsAtCrash = gh.calls().length;
+          freshClients(); // the next claim runs as a restarted process would: empty ETag and OWNERS caches
+          throw new Error('bench: completion lost, as if the process died');
+        }
+        return target.completeDelivery(id);
+      };
+    }
+    const v = (target as unknown as Record<string | symbol, unknown>)[prop];
+    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+  },
+}) as Store;
 const server = await startHookServer({
-  port: 0, hostname: '127.0.0.1', store, snapshot: () => snapshot, github: forward(() => client), plugins: builtinPlugins,
+  port: 0, hostname: '127.0.0.1', store: crashingStore, snapshot: () => snapshot, github: forward(() => client), plugins: builtinPlugins,
   log: createLogger({ level: 'warn', destination: process.stderr }), secrets: staticSecretSource(SECRET), owners: forward(() => owners), pollIntervalMs: 5, retryBaseMs: 10,
 });
 
@@ -190,16 +214,23 @@ interface Count {
   routes: string[];
 }
 
-async function deliver(d: Delivery): Promise<Count> {
+async function deliver(d: Delivery, redelivered = false): Promise<Count> {
   await client.botUser(); // fetched once per process, as upstream: outside every event's count
   gh.clearCalls();
+  if (redelivered) crashOnce.add(d.id);
   const body = JSON.stringify(d.payload);
   const res = await fetch(`${server.url}/hook`, { method: 'POST', headers: webhookHeaders(d.type, d.id, body, SECRET), body });
   if (res.status !== 200) throw new Error(`delivery ${d.id}: ${res.status} ${await res.text()}`);
-  await server.dispatcher.idle();
-  const delivery = await store.getDelivery(d.id);
+  let delivery = await store.getDelivery(d.id);
+  for (let i = 0; i < 500 && delivery?.status !== 'done' && delivery?.status !== 'failed'; i++) {
+    await server.dispatcher.idle();
+    if (redelivered) await new Promise((r) => setTimeout(r, 5));
+    delivery = await store.getDelivery(d.id);
+  }
   if (delivery?.status !== 'done') throw new Error(`delivery ${d.id} ended ${delivery?.status}`);
-  const calls = gh.calls().filter((c) => c.auth !== 'none');
+  if (redelivered && delivery.attempts !== 2) throw new Error(`delivery ${d.id}: ${delivery.attempts} attempts, want 2`);
+  // The restarted client fetches the bot's login once, outside the count as above.
+  const calls = gh.calls().slice(redelivered ? callsAtCrash : 0).filter((c) => c.auth !== 'none' && !(redelivered && c.route === 'GET /user'));
   return {
     total: calls.length,
     reads: calls.filter((c) => !c.write).length,
@@ -214,6 +245,8 @@ interface Result {
   row: Row;
   cold: Count;
   warm: Count;
+  /** The second handling of a delivery whose first handling completed its writes (attempts 2). */
+  redelivery: Count;
 }
 const results: Result[] = [];
 const started = performance.now();
@@ -228,7 +261,10 @@ for (const r of rows) {
   const cold = await deliver(await r.delivery(`bench-${++seq}`));
   await given(r);
   const warm = await deliver(await r.delivery(`bench-${++seq}`));
-  results.push({ row: r, cold, warm });
+  freshClients();
+  await given(r);
+  const redelivery = await deliver(await r.delivery(`bench-${++seq}`), true);
+  results.push({ row: r, cold, warm, redelivery });
 }
 const seconds = (performance.now() - started) / 1000;
 await server.close();
@@ -244,17 +280,17 @@ function verdict(r: Result): string {
 }
 
 const out: string[] = [];
-out.push('| plugin | event | spec typical (§2) | cold calls | cold token-costing | warm token-costing (304s) | writes | verdict |');
-out.push('|---|---|---|---|---|---|---|---|');
+out.push('| plugin | event | spec typical (§2) | cold calls | cold token-costing | warm token-costing (304s) | writes | redelivery calls | verdict |');
+out.push('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const spec = r.row.spec ? `${r.row.spec.calls}: ${r.row.spec.path}` : 'not stated';
-  out.push(`| ${r.row.plugin} | ${r.row.event} | ${spec} | ${r.cold.total} (${r.cold.reads}r/${r.cold.writes}w) | ${r.cold.costing} | ${r.warm.costing} (${r.warm.notModified}) | ${r.cold.writes} | ${verdict(r)} |`);
+  out.push(`| ${r.row.plugin} | ${r.row.event} | ${spec} | ${r.cold.total} (${r.cold.reads}r/${r.cold.writes}w) | ${r.cold.costing} | ${r.warm.costing} (${r.warm.notModified}) | ${r.cold.writes} | ${r.redelivery.total} (${r.redelivery.reads}r/${r.redelivery.writes}w) | ${verdict(r)} |`);
 }
 process.stdout.write(`${out.join('\n')}\n\n`);
 if (!process.argv.includes('--markdown-only')) {
-  process.stdout.write('Calls per row (cold, then warm):\n');
+  process.stdout.write('Calls per row (cold, warm, then the redelivery):\n');
   for (const r of results) {
-    process.stdout.write(`- ${r.row.plugin} / ${r.row.event}\n    cold: ${r.cold.routes.join(', ') || '(none)'}\n    warm: ${r.warm.routes.join(', ') || '(none)'}\n`);
+    process.stdout.write(`- ${r.row.plugin} / ${r.row.event}\n    cold: ${r.cold.routes.join(', ') || '(none)'}\n    warm: ${r.warm.routes.join(', ') || '(none)'}\n    redelivery: ${r.redelivery.routes.join(', ') || '(none)'}\n`);
   }
 }
 process.stdout.write(`\n${results.length} rows in ${seconds.toFixed(1)} s\n`);

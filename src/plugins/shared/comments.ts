@@ -1,5 +1,6 @@
 // Bot comments that survive redelivery: a handler may run twice for one delivery (DESIGN.md "persist,
-// then acknowledge"), so a reply is posted only if the bot has not already posted the same text, and
+// then acknowledge"), so on a redelivery a reply is posted only if the bot has not already posted the
+// same text (a first delivery cannot have replied yet, and skips that read), and
 // pruning (upstream pkg/commentpruner, reference §1.12) deletes only the bot's own comments.
 import type { GitHubClient, IssueComment } from '../../github/types.js';
 import { sameLogin } from './login.js';
