@@ -163,6 +163,25 @@ describe('dispatcher', () => {
     assert.equal((await metrics.deliveryRetries.get()).values[0]?.value, 2);
   });
 
+  it('tells plugins whether the delivery was handled before (ctx.redelivery from the claim count)', async (t) => {
+    const seen: boolean[] = [];
+    const once: Plugin = {
+      name: 'once',
+      help: { description: 'x' },
+      handlers: {
+        genericComment: async (_e, ctx) => {
+          seen.push(ctx.redelivery);
+          if (seen.length === 1) throw new GitHubError(502, 'POST', '/repos/org/repo/issues/1/comments', 'Bad Gateway');
+        },
+      },
+    };
+    const { store, dispatcher } = setup(t, [once], snapshotFor({ org: ['once'] }));
+    const id = await enqueue(store, issueCommentPayload({}));
+    await dispatcher.start();
+    await waitFor(async () => (await store.getDelivery(id))?.status === 'done', 5000, 'delivery done');
+    assert.deepEqual(seen, [false, true], 'first handling is not a redelivery; the retry is');
+  });
+
   it('gives up after maxAttempts: the Store marks the delivery failed', async (t) => {
     let n = 0;
     const down: Plugin = {
