@@ -4,7 +4,7 @@ import { newJobSpec } from '../api/jobspec.js';
 import type { ProwJob, ProwJobState, ProwJobType } from '../api/prowjob.js';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '../api/prowjob.js';
 import { pathsForJob } from '../api/storage-path.js';
-import type { ProwJobStore } from '../store/types.js';
+import type { PagedProwJobStore, ProwJobQuery, ProwJobStore } from '../store/types.js';
 
 export interface JobFilters {
   /** "org/repo" or "org". */
@@ -28,27 +28,8 @@ export interface JobPage {
   next?: string;
 }
 
-/** What SqliteStore.queryProwJobs accepts (kept structural: deck does not import a store implementation). */
-interface IndexedQuery {
-  job?: string;
-  jobPattern?: string;
-  type?: string;
-  state?: string;
-  org?: string;
-  repo?: string;
-  pull?: number;
-  cluster?: string;
-  author?: string;
-  limit?: number;
-  before?: string;
-}
-
-interface IndexedStore {
-  queryProwJobs(q: IndexedQuery): { prowjobs: ProwJob[]; next?: string };
-}
-
-function hasIndex(store: ProwJobStore): store is ProwJobStore & IndexedStore {
-  return typeof (store as Partial<IndexedStore>).queryProwJobs === 'function';
+function hasIndex(store: ProwJobStore): store is ProwJobStore & PagedProwJobStore {
+  return typeof (store as Partial<PagedProwJobStore>).queryProwJobs === 'function';
 }
 
 export class FilterError extends Error {
@@ -165,7 +146,7 @@ export async function queryJobs(store: ProwJobStore, q: JobQuery, hiddenRepos: r
     return !refs || !hiddenRepos.some((h) => h === refs.org || h === `${refs.org}/${refs.repo}`);
   };
   if (hasIndex(store)) {
-    const iq: IndexedQuery = { limit: q.limit };
+    const iq: ProwJobQuery = { limit: q.limit };
     if (q.job) {
       if (q.job.includes('*')) iq.jobPattern = q.job;
       else iq.job = q.job;

@@ -22,6 +22,9 @@ import type {
   DeliveryStatus,
   LabelSelector,
   ListOptions,
+  PagedProwJobStore,
+  ProwJobPage,
+  ProwJobQuery,
   Store,
   StoredDelivery,
   Watch,
@@ -57,34 +60,6 @@ export interface SqliteStoreOptions {
    * with the database intact but the last commits possibly gone; FULL also keeps those, at one fsync per write.
    */
   synchronous?: 'NORMAL' | 'FULL';
-}
-
-/** Filters for deck-style paging over many jobs; every field narrows the result. */
-export interface ProwJobQuery {
-  job?: string;
-  type?: string;
-  state?: string;
-  org?: string;
-  repo?: string;
-  pull?: number;
-  cluster?: string;
-  /** The author of the first pull (spec.refs.pulls[0].author), through an expression index. */
-  author?: string;
-  /** Job name with `*` wildcards (SQLite GLOB; other GLOB characters are matched literally). */
-  jobPattern?: string;
-  complete?: boolean;
-  labels?: LabelSelector;
-  /** Page size (default 500, at most 10000). */
-  limit?: number;
-  /** The `next` cursor of a previous page. */
-  before?: string;
-}
-
-export interface ProwJobPage {
-  /** Newest first: by status.startTime, then name. */
-  prowjobs: ProwJob[];
-  /** Pass as `before` to get the following (older) page; absent on the last page. */
-  next?: string;
 }
 
 /** Up to this many jobs matching a job pattern's literal prefix are read through the job index and sorted. */
@@ -272,7 +247,7 @@ function toDelivery(row: DeliveryRow): StoredDelivery {
   return out;
 }
 
-export class SqliteStore implements Store, BuildNumberStore {
+export class SqliteStore implements Store, BuildNumberStore, PagedProwJobStore {
   readonly path: string;
   private readonly db: Db;
   private readonly log: Logger;

@@ -101,6 +101,39 @@ export interface DeliveryStore {
   getDelivery(id: string): Promise<StoredDelivery | undefined>;
 }
 
+/** Filters for deck-style paging over many jobs; every field narrows the result. */
+export interface ProwJobQuery {
+  job?: string;
+  type?: string;
+  state?: string;
+  org?: string;
+  repo?: string;
+  pull?: number;
+  cluster?: string;
+  /** The author of the first pull (spec.refs.pulls[0].author), through an expression index. */
+  author?: string;
+  /** Job name with `*` wildcards (SQLite GLOB; other GLOB characters are matched literally). */
+  jobPattern?: string;
+  complete?: boolean;
+  labels?: LabelSelector;
+  /** Page size (default 500, at most 10000). */
+  limit?: number;
+  /** The `next` cursor of a previous page. */
+  before?: string;
+}
+
+export interface ProwJobPage {
+  /** Newest first: by status.startTime, then name. */
+  prowjobs: ProwJob[];
+  /** Pass as `before` to get the following (older) page; absent on the last page. */
+  next?: string;
+}
+
+/** A store that pages through ProwJobs with indexed filters (deck's list and PR pages). */
+export interface PagedProwJobStore {
+  queryProwJobs(query?: ProwJobQuery): ProwJobPage;
+}
+
 export interface Store extends ProwJobStore, DeliveryStore {
   close(): Promise<void>;
 }
