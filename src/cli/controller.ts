@@ -1,6 +1,7 @@
 // `prow controller` (alias `prow plank`): runs ProwJobs with the local executor over the SQLite store.
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { closeOnSignal } from './support/shutdown.js';
 import { createLocalArtifactStore } from '../artifacts/local.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../controller/build-id.js';
@@ -57,17 +58,10 @@ export function createControllerCommand(name: string): Command {
         healthPort: flags.healthPort, metricsPort: flags.metricsPort, registry: metrics.registry, log,
       });
       // Jobs keep running when the controller stops: the next controller re-attaches to them.
-      const keepAlive = setInterval(() => undefined, 1 << 30);
-      const stop = (): void => {
-        clearInterval(keepAlive);
-        void controller.stop()
-          .then(() => instrumentation.close())
-          .then(() => executor.close())
-          .then(() => store.close())
-          .finally(() => config.close());
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      closeOnSignal(
+        [() => controller.stop(), () => instrumentation.close(), () => executor.close(), () => store.close(), () => config.close()],
+        { log, keepAlive: true },
+      );
     });
 }
 

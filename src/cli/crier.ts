@@ -1,6 +1,7 @@
 // `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
 import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
+import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
 import { createGitHubClient } from '../github/client.js';
@@ -71,15 +72,6 @@ export function createCommand(): Command {
         ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
       });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort });
-      const keepAlive = setInterval(() => undefined, 1 << 30);
-      const stop = (): void => {
-        clearInterval(keepAlive);
-        void crier.close()
-          .then(() => instrumentation.close())
-          .then(() => store.close())
-          .finally(() => agent.close());
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      closeOnSignal([() => crier.close(), () => instrumentation.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
     });
 }

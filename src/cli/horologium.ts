@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createHorologium } from '../horologium/horologium.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
@@ -35,15 +36,6 @@ export function createCommand(): Command {
       const horologium = createHorologium({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
       horologium.start();
-      const stop = () => {
-        void horologium.stop()
-          .then(() => instrumentation.close())
-          .finally(() => {
-            agent.close();
-            return store.close();
-          });
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      closeOnSignal([() => horologium.stop(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
     });
 }

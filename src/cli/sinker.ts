@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createLogger } from '../observability/logger.js';
@@ -50,15 +51,6 @@ export function createCommand(): Command {
       }
       const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
       sinker.start();
-      const stop = () => {
-        void sinker.stop()
-          .then(() => instrumentation.close())
-          .finally(() => {
-            agent.close();
-            return store.close();
-          });
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      closeOnSignal([() => sinker.stop(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
     });
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { closeOnSignal } from './support/shutdown.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 import { createUrlFallback, importTotJson, startTotServer } from '../tot/server.js';
@@ -31,8 +32,6 @@ export function createCommand(): Command {
       }
       const fallback = flags.fallback ? createUrlFallback({ template: flags.fallbackUrlTemplate, log }) : undefined;
       const server = await startTotServer({ store, port: flags.port, log, ...(fallback ? { fallback } : {}) });
-      const stop = () => void server.close().then(() => store.close());
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      closeOnSignal([() => server.close(), () => store.close()], { log });
     });
 }

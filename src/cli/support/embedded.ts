@@ -22,6 +22,7 @@ import { createSinker } from '../../sinker/sinker.js';
 import { openSqliteStore, storePath } from '../../store/sqlite.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
+import { runCloseSteps } from './shutdown.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -88,13 +89,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
   const demo = !o.githubTokenPath && !o.githubAppId;
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async (): Promise<void> => {
-    for (const close of closers.reverse()) {
-      try {
-        await close();
-      } catch (err) {
-        log.error({ err }, 'shutdown step failed');
-      }
-    }
+    await runCloseSteps([...closers].reverse(), log);
   };
 
   try {
