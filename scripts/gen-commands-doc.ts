@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderCommandsMarkdown } from '../src/plugins/help.js';
+import { renderCommandsMarkdown } from '../src/hook/plugin-help.js';
 import { builtinPlugins } from '../src/plugins/registry.js';
 
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'commands.md');

@@ -3,7 +3,7 @@
 import type { ProwJob } from './prowjob.js';
 import { newJobSpec } from './jobspec.js';
 import { goPathJoin, parseBucket, pathsForJob } from './storage-path.js';
-import { compileGoTemplate } from '../config/gotemplate.js';
+import { compileGoTemplate } from '../go/template.js';
 
 export interface JobURLConfig {
   /** A Go template source or something already compiled. */

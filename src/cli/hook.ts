@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../go/duration.js';
 import { createGitHubClient } from '../github/client.js';
 import { createRepoGate } from '../hook/gate.js';
 import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook/secrets.js';

@@ -1,7 +1,7 @@
 // robfig/cron v3 (what horologium uses): 5 fields, or 6 with a leading seconds field, or a descriptor
 // (@yearly … @hourly, @every <duration>). Always evaluated in UTC. `3/2` means 3-max/2; no Jenkins H,
 // no L/W/#. Day-of-month and day-of-week are ANDed when either is `*`, ORed otherwise (robfig dayMatches).
-import { DurationError, parseDurationNanos } from './duration.js';
+import { DurationError, parseDurationNanos } from '../go/duration.js';
 
 export class CronError extends Error {
   override readonly name = 'CronError';

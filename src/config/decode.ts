@@ -4,8 +4,8 @@
 // string field are stringified as sigs.k8s.io/yaml does (go-scalar.ts). Positions of every decoded object are kept
 // in a side table so later phases can name file:line for any field.
 import type { IssueList } from './errors.js';
-import { DurationError, parseDurationNanos } from './duration.js';
-import { goScalarString } from './go-scalar.js';
+import { DurationError, parseDurationNanos } from '../go/duration.js';
+import { goScalarString } from '../go/scalar.js';
 import { toPlain, type YMap, type YNode } from './yaml.js';
 
 export type Schema =

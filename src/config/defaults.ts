@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
 import { lineOf, sourceOf } from './decode.js';
 import type { IssueList } from './errors.js';
-import { compileGoTemplate } from './gotemplate.js';
-import { compileRegex, RegexError } from './regex.js';
+import { compileGoTemplate } from '../go/template.js';
+import { compileRegex, RegexError } from '../go/regex.js';
 import { defaultRerunCommandFor, defaultTriggerFor } from './match.js';
 import type {
   Config, DefaultDecorationConfigEntry, JobBase, TideQuery, Periodic, Postsubmit, Presubmit, Preset, ProwConfig, ProwJobDefaultEntry,

@@ -1,6 +1,6 @@
 // When does a job run? Branch filters, change filters and comment triggers with Go/RE2 semantics
 // (unanchored search), following upstream's Brancher, RegexpChangeMatcher and ShouldRun (pkg/config/jobs.go).
-import { compileAlternation, compileRegex, type GoRegexp } from './regex.js';
+import { compileAlternation, compileRegex, type GoRegexp } from '../go/regex.js';
 import type { Brancher, Postsubmit, Presubmit, RegexpChangeMatcher } from './types.js';
 
 interface Compiled {

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { decode, lineOf } from './decode.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
-import { compileGoTemplate } from './gotemplate.js';
-import { compileRegex, RegexError } from './regex.js';
+import { compileGoTemplate } from '../go/template.js';
+import { compileRegex, RegexError } from '../go/regex.js';
 import { pluginsConfigSchema } from './schema.js';
 import type {
   ApproveConfig, ExternalPlugin, LgtmConfig, OrgPlugins, PluginsConfig, TriggerConfig, WelcomeConfig,

@@ -2,10 +2,10 @@
 // cost stays linear in the number of jobs. Every message names file:line and the field path.
 import { CronError, parseCron } from './cron.js';
 import { lineOf } from './decode.js';
-import { DurationError, parseDurationNanos } from './duration.js';
+import { DurationError, parseDurationNanos } from '../go/duration.js';
 import type { IssueList } from './errors.js';
 import { branchersIntersect, defaultRerunCommandFor, defaultTriggerFor, setCompiledRegexes } from './match.js';
-import { compileAlternation, compileRegex, RegexError, type GoRegexp } from './regex.js';
+import { compileAlternation, compileRegex, RegexError, type GoRegexp } from '../go/regex.js';
 import type { Config, JobBase, Periodic, Postsubmit, Presubmit } from './types.js';
 import type { JobKind } from './defaults.js';
 

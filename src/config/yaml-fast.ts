@@ -4,7 +4,7 @@
 // complex keys, odd numbers…), and the caller then uses the full `yaml` library, so results never
 // differ: the fast path either produces exactly what parseYaml would, or nothing. It exists because
 // the full parser spends ~0.5 s per MB, and a Kubernetes-sized job config is 15 MB.
-import { goScalarString } from './go-scalar.js';
+import { goScalarString } from '../go/scalar.js';
 import type { YEntry, YNode, YScalar } from './yaml.js';
 
 class Bail extends Error {}

@@ -1,7 +1,7 @@
 // YAML 1.1 (go-yaml v2 dialect) into a small positioned tree that the decoder walks.
 // Aliases are resolved and `<<` merge keys applied here, so the decoder sees plain maps and lists.
 import { readFileSync } from 'node:fs';
-import { goScalarString } from './go-scalar.js';
+import { goScalarString } from '../go/scalar.js';
 import { parseYamlFast } from './yaml-fast.js';
 import { gunzipSync } from 'node:zlib';
 import {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ProwJob, ProwJobState, Refs } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { newPeriodicJob, newPostsubmitJob, newPresubmitJob, rfc3339 } from '../api/pjutil.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../go/duration.js';
 import type { Config, Periodic, Plank, Postsubmit, Presubmit } from '../config/types.js';
 import type { Executor, ExecutorStatus } from '../executor/types.js';
 import { TerminalExecutorError } from '../executor/types.js';

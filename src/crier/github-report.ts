@@ -4,7 +4,7 @@ import type { ProwJob, ProwJobState, ProwJobType } from '../api/prowjob.js';
 import { IS_OPTIONAL_LABEL } from '../api/labels.js';
 import type { GitHubClient, StatusState } from '../github/types.js';
 import { GitHubError } from '../github/types.js';
-import { compileGoTemplate, type GoTemplate } from '../config/gotemplate.js';
+import { compileGoTemplate, type GoTemplate } from '../go/template.js';
 
 /** Every GitHub call the GitHub reporter makes. */
 export type CrierGitHub = Pick<GitHubClient, 'botUser' | 'createStatus' | 'listComments' | 'createComment' | 'editComment' | 'deleteComment'>;

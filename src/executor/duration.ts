@@ -1,5 +1,5 @@
 // decoration_config timeout/grace_period: a Go duration string, or integer nanoseconds as JSON may carry.
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../go/duration.js';
 
 /** Milliseconds, or undefined for an empty value; throws on a malformed string. */
 export function parseGoDurationMs(value: string | number | undefined | null): number | undefined {

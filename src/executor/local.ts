@@ -20,7 +20,7 @@ import type { ArtifactStore } from '../artifacts/types.js';
 import { envForSpec, jobSpecForProwJob, newJobSpec } from '../api/jobspec.js';
 import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob, type RepoPathBuilder } from '../api/storage-path.js';
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs, type CloneRecord } from '../git/clonerefs.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../go/duration.js';
 import { parseGoDurationMs } from './duration.js';
 import {
   TerminalExecutorError, type Executor, type ExecutorStatus, type LogRange, type RunInfo, type StartContext,

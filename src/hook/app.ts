@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryStore } from '../store/types.js';
-import type { HelpJSON } from '../plugins/help.js';
+import type { HelpJSON } from './plugin-help.js';
 import type { HookMetrics } from './metrics.js';
 import type { SecretSource } from './secrets.js';
 import { verifyWebhook, WebhookError, type VerifiedDelivery } from './verify.js';

@@ -9,18 +9,13 @@ import type { Config, PluginsConfig } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store, StoredDelivery } from '../store/types.js';
-import { demuxEvent } from '../plugins/events.js';
-import { pluginsFor } from '../plugins/registry.js';
-import type {
-  Clock,
-  GitClient,
-  JobCreator,
-  OwnersClient,
-  Plugin,
-  PluginContext,
-  PluginEvent,
-  PluginHandlers,
-} from '../plugins/types.js';
+import { demuxEvent } from '../github/events.js';
+import { pluginsFor } from '../plugins/select.js';
+import type { JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
+import type { Clock } from '../api/clock.js';
+import type { GitClient } from '../git/types.js';
+import type { OwnersClient } from '../owners/types.js';
+import type { PluginEvent } from '../github/event-types.js';
 import type { HookMetrics } from './metrics.js';
 import { isTransient } from './transient.js';
 

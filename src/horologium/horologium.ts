@@ -5,7 +5,7 @@ import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { PROWJOB_TYPE_LABEL, RERUN_LABEL } from '../api/labels.js';
 import { newPeriodicJob } from '../api/pjutil.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../go/duration.js';
 import type { Config, Periodic } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobStore } from '../store/types.js';

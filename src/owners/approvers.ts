@@ -1,6 +1,6 @@
 // The approval computation and the approve notification (reference/hook-plugins-spec.md §3.4-§3.6,
 // upstream pkg/plugins/approve/approvers/owners.go). Pure functions over a RepoOwners view.
-import type { RepoOwners } from '../plugins/types.js';
+import type { RepoOwners } from './types.js';
 import { goDir } from './repo-owners.js';
 
 export type ApprovalOwners = Pick<

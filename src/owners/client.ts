@@ -10,7 +10,7 @@ import { ownersFilenamesFor } from '../config/plugins.js';
 import type { Config, PluginsConfig } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
-import type { OwnersClient } from '../plugins/types.js';
+import type { OwnersClient } from './types.js';
 import { buildRepoOwners, isOwnersRelevant, listIgnoredDirs, type BuildRepoOwnersOptions, type RepoOwnersIndex } from './repo-owners.js';
 
 /** Where OWNERS files are read from at a commit. */

@@ -2,7 +2,7 @@
 // The simple form is tried first; when it does not parse or names nobody, the full form with `filters`
 // is tried. Problems never throw: a file that fits neither form contributes nothing, as upstream.
 import { parse as parseYamlText } from 'yaml';
-import { normLogin } from '../plugins/shared/login.js';
+import { normLogin } from '../github/login.js';
 
 export interface DirOptions {
   no_parent_owners?: boolean;

@@ -1,7 +1,7 @@
 // Lookups over the OWNERS files of one repository at one commit (reference/hook-plugins-spec.md §3.3,
 // upstream pkg/repoowners RepoOwners). Keys are directories relative to the root, the root being "".
 import RE2 from 're2';
-import type { RepoOwners } from '../plugins/types.js';
+import type { RepoOwners } from './types.js';
 import {
   expandAliases, parseAliases, parseMarkdownHeader, parseOwnersFile, type DirOptions, type ParsedOwnersFile, type RepoAliases,
 } from './parse.js';

@@ -1,9 +1,7 @@
 // Plugins are registered as DATA (STYLE.md "Register plugins as data"): help, docs, checkconfig and the
 // dispatcher all read this one list without running anything. To add a plugin, add ONE import line and
 // ONE array line below (keep one per line, sorted, so parallel edits do not conflict).
-import { pluginsFor as configPluginsFor } from '../config/plugins.js';
-import type { PluginsConfig } from '../config/types.js';
-import type { Plugin, PluginHandlers } from './types.js';
+import type { Plugin } from './types.js';
 
 // --- plugin imports (one per line) ---
 
@@ -64,32 +62,4 @@ export function validatePlugins(plugins: readonly Plugin[]): string[] {
     }
   });
   return problems;
-}
-
-/**
- * Plugin names enabled for org/repo (upstream plugins.go getPlugins, via the config helper): the org's
- * list unless `repo` is in that org's `excluded_repos`, followed by the `org/repo` list. No `*` key.
- */
-export function enabledPluginNames(pluginConfig: PluginsConfig | undefined, org: string, repo: string): string[] {
-  if (pluginConfig?.plugins === undefined) return [];
-  return [...new Set(configPluginsFor(pluginConfig, org, repo))];
-}
-
-/** The registered plugins enabled for org/repo that handle `kind`, in registry order. */
-export function pluginsFor(
-  plugins: readonly Plugin[],
-  pluginConfig: PluginsConfig | undefined,
-  org: string,
-  repo: string,
-  kind: keyof PluginHandlers,
-): Plugin[] {
-  const enabled = new Set(enabledPluginNames(pluginConfig, org, repo));
-  return plugins.filter((p) => enabled.has(p.name) && p.handlers[kind] !== undefined);
-}
-
-/** Every "org" and "org/repo" key of the `plugins` section, with the plugins named there. */
-export function configuredRepoPlugins(pluginConfig: PluginsConfig | undefined): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [key, entry] of Object.entries(pluginConfig?.plugins ?? {})) out[key] = [...(entry.plugins ?? [])];
-  return out;
 }

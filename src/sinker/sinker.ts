@@ -6,7 +6,7 @@ import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../go/duration.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobStore } from '../store/types.js';
 import { NotFoundError } from '../store/types.js';

@@ -5,7 +5,8 @@ import { createDispatcher, type ConfigSnapshot, type DispatcherDeps } from '../.
 import { createHookMetrics } from '../../src/hook/metrics.js';
 import { TransientError } from '../../src/hook/transient.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import type { GenericCommentEvent, Plugin, PluginEvent } from '../../src/plugins/types.js';
+import type { Plugin } from '../../src/plugins/types.js';
+import type { GenericCommentEvent, PluginEvent } from '../../src/github/event-types.js';
 import { issueCommentPayload, noGitHub, snapshotFor, tempStore, waitFor } from './support/helpers.js';
 
 let seq = 0;

@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { staticSecretSource } from '../../src/hook/secrets.js';
 import { startHookServer } from '../../src/hook/server.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import type { Plugin, PluginEvent } from '../../src/plugins/types.js';
+import type { Plugin } from '../../src/plugins/types.js';
+import type { PluginEvent } from '../../src/github/event-types.js';
 import { noGitHub, snapshotFor, tempStore, webhookHeaders } from './support/helpers.js';
 
 interface ExampleSet {

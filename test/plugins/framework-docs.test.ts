@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { renderCommandsMarkdown } from '../../src/plugins/help.js';
+import { renderCommandsMarkdown } from '../../src/hook/plugin-help.js';
 import { builtinPlugins } from '../../src/plugins/registry.js';
 import type { Plugin } from '../../src/plugins/types.js';
 

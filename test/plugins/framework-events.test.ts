@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { demuxEvent, generalizeCommentAction } from '../../src/plugins/events.js';
+import { demuxEvent, generalizeCommentAction } from '../../src/github/events.js';
 
 interface ExampleSet {
   name: string;

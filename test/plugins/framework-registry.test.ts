@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KNOWN_PLUGIN_NAMES } from '../../src/config/plugins.js';
 import type { PluginsConfig } from '../../src/config/types.js';
-import { generatePluginHelp } from '../../src/plugins/help.js';
-import { matchExternalPlugins } from '../../src/plugins/external.js';
-import { builtinPlugins, enabledPluginNames, pluginsFor, validatePlugins } from '../../src/plugins/registry.js';
+import { generatePluginHelp } from '../../src/hook/plugin-help.js';
+import { matchExternalPlugins } from '../../src/hook/external-plugins.js';
+import { builtinPlugins, validatePlugins } from '../../src/plugins/registry.js';
+import { enabledPluginNames, pluginsFor } from '../../src/plugins/select.js';
 import type { Plugin } from '../../src/plugins/types.js';
 
 const noop = async () => undefined;

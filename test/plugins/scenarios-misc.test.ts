@@ -5,9 +5,10 @@
 // collaborators collab1 and collab2.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { demuxEvent } from '../../src/plugins/events.js';
+import { demuxEvent } from '../../src/github/events.js';
 import { builtinPlugins } from '../../src/plugins/registry.js';
-import type { Plugin, PluginEvent } from '../../src/plugins/types.js';
+import type { Plugin } from '../../src/plugins/types.js';
+import type { PluginEvent } from '../../src/github/event-types.js';
 import {
   REPO, botComments, commentDelivery, contextFor, pluginConfig, pullRequestDelivery, seed, startWorld, writes, type Delivery, type World,
 } from './shared/fixtures.js';

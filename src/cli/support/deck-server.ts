@@ -10,7 +10,7 @@ import type { MembershipChecker } from '../../deck/auth.js';
 import type { HelpData } from '../../deck/pages/help.js';
 import { startDeckServer as startDeck, type DeckServer } from '../../deck/server.js';
 import type { GitHubClient } from '../../github/types.js';
-import { generatePluginHelp } from '../../plugins/help.js';
+import { generatePluginHelp } from '../../hook/plugin-help.js';
 import { builtinPlugins } from '../../plugins/registry.js';
 import type { ProwJobStore } from '../../store/types.js';
 

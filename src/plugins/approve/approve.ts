@@ -7,7 +7,9 @@ import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { approvalMessage, PullApprovers, PullOwners, type ApprovalOwners } from '../../owners/approvers.js';
 import { findAllMatches } from '../shared/markdown.js';
-import type { GenericCommentEvent, OwnersClient, Plugin, PluginContext, PullRequestEvent, ReviewEvent } from '../types.js';
+import type { Plugin, PluginContext } from '../types.js';
+import type { GenericCommentEvent, PullRequestEvent, ReviewEvent } from '../../github/event-types.js';
+import type { OwnersClient } from '../../owners/types.js';
 
 export const APPROVED_LABEL = 'approved';
 const APPROVE_COMMAND = 'APPROVE';

@@ -5,7 +5,8 @@ import { ownersFilenamesFor } from '../../config/plugins.js';
 import type { PluginsConfig } from '../../config/types.js';
 import type { GitHubClient, ReactionContent } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { IssueCommentEvent, Plugin, PullRequestEvent } from '../types.js';
+import type { Plugin } from '../types.js';
+import type { IssueCommentEvent, PullRequestEvent } from '../../github/event-types.js';
 
 export const HEART_REACTIONS: readonly ReactionContent[] = ['+1', 'heart', 'hooray'];
 

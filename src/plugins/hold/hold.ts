@@ -2,7 +2,8 @@
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { GenericCommentEvent, Plugin } from '../types.js';
+import type { Plugin } from '../types.js';
+import type { GenericCommentEvent } from '../../github/event-types.js';
 import { HOLD, hasLabel } from '../shared/labels.js';
 
 const holdRe = new RE2('(?mi)^/hold(\\s.*)?$');

@@ -5,9 +5,11 @@ import { lgtmFor } from '../../config/plugins.js';
 import type { LgtmConfig, PluginsConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import { normLogin, sameLogin } from '../shared/login.js';
+import { normLogin, sameLogin } from '../../github/login.js';
 import { formatResponseRaw } from '../shared/respond.js';
-import type { GenericCommentEvent, OwnersClient, Plugin, PluginContext, PullRequestEvent, ReviewEvent } from '../types.js';
+import type { Plugin, PluginContext } from '../types.js';
+import type { GenericCommentEvent, PullRequestEvent, ReviewEvent } from '../../github/event-types.js';
+import type { OwnersClient } from '../../owners/types.js';
 
 export const LGTM_LABEL = 'lgtm';
 export const lgtmRe = new RE2('(?mi)^/lgtm(?: no-issue)?\\s*$');

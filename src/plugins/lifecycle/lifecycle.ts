@@ -3,7 +3,8 @@
 import RE2 from 're2';
 import { GitHubError, type GitHubClient, type IssuePatch } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { GenericCommentEvent, Plugin } from '../types.js';
+import type { Plugin } from '../types.js';
+import type { GenericCommentEvent } from '../../github/event-types.js';
 import { commentOnce } from '../shared/comments.js';
 import {
   LIFECYCLE_ACTIVE,
@@ -13,7 +14,7 @@ import {
   hasLabel,
 } from '../shared/labels.js';
 import { findAllMatches } from '../shared/markdown.js';
-import { sameLogin } from '../shared/login.js';
+import { sameLogin } from '../../github/login.js';
 import { formatEventResponse } from '../shared/respond.js';
 
 const reopenRe = new RE2('(?mi)^/reopen\\s*$');

@@ -4,7 +4,8 @@
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { IssueCommentEvent, Plugin, PullRequestEvent } from '../types.js';
+import type { Plugin } from '../types.js';
+import type { IssueCommentEvent, PullRequestEvent } from '../../github/event-types.js';
 import { botLogin, commentOnce, isBotLogin, pruneBotComments } from '../shared/comments.js';
 import {
   KIND_DEPRECATION,

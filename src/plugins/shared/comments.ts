@@ -3,7 +3,7 @@
 // same text (a first delivery cannot have replied yet, and skips that read), and
 // pruning (upstream pkg/commentpruner, reference §1.12) deletes only the bot's own comments.
 import type { GitHubClient, IssueComment } from '../../github/types.js';
-import { sameLogin } from './login.js';
+import { sameLogin } from '../../github/login.js';
 
 export type CommentGitHub = Pick<GitHubClient, 'botUser' | 'listComments' | 'createComment' | 'deleteComment'>;
 

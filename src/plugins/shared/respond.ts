@@ -1,7 +1,7 @@
 // Reply formatting shared by every plugin that answers a command (reference/hook-plugins-spec.md §1.12,
 // upstream pkg/plugins/respond.go): "@login: reply", a blank line, then a <details> block quoting the
 // command and pointing at the bot's documentation.
-import type { GenericCommentEvent } from '../types.js';
+import type { GenericCommentEvent } from '../../github/event-types.js';
 
 /** The fixed text at the bottom of every reply's <details> block. */
 export const ABOUT_THIS_BOT =

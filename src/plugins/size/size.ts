@@ -3,7 +3,8 @@
 import type { SizeConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Plugin, PullRequestEvent } from '../types.js';
+import type { Plugin } from '../types.js';
+import type { PullRequestEvent } from '../../github/event-types.js';
 import { loadGeneratedMatcher } from './generated-files.js';
 
 export const SIZE_LABEL_PREFIX = 'size/';

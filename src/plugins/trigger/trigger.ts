@@ -12,7 +12,8 @@ import type { Logger } from '../../observability/logger.js';
 import { AlreadyExistsError, ConflictError } from '../../store/types.js';
 import { dropCodeBlocks } from '../shared/markdown.js';
 import { ABOUT_THIS_BOT, formatResponseRaw } from '../shared/respond.js';
-import type { GenericCommentEvent, JobCreator, Plugin, PluginContext, PullRequestEvent, PushEvent } from '../types.js';
+import type { JobCreator, Plugin, PluginContext } from '../types.js';
+import type { GenericCommentEvent, PullRequestEvent, PushEvent } from '../../github/event-types.js';
 import {
   availablePresubmits, commentMatchesTrigger, filterPresubmits, helpMessage, isHelpComment, lazyChanges, okToTestCancelRe,
   okToTestRe, presubmitFilter, retestRe, retestRequiredRe, shouldPruneHelp, shouldRespondWithHelp, testAllFilter,

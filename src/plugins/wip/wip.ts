@@ -3,7 +3,8 @@
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Plugin, PullRequestEvent } from '../types.js';
+import type { Plugin } from '../types.js';
+import type { PullRequestEvent } from '../../github/event-types.js';
 import { WORK_IN_PROGRESS, hasLabel } from '../shared/labels.js';
 
 const wipTitleRe = new RE2('(?i)^\\W?WIP\\W');

@@ -3,7 +3,8 @@
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { GenericCommentEvent, Plugin } from '../types.js';
+import type { Plugin } from '../types.js';
+import type { GenericCommentEvent } from '../../github/event-types.js';
 import { commentOnce } from '../shared/comments.js';
 import { formatEventResponse } from '../shared/respond.js';
 import { JOKES } from './jokes.js';

@@ -14,7 +14,8 @@ import type { FakeSeed } from '../../../src/github/fake/state.js';
 import type { GitHubClient } from '../../../src/github/types.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient } from '../../../src/owners/client.js';
-import type { OwnersClient, Plugin } from '../../../src/plugins/types.js';
+import type { Plugin } from '../../../src/plugins/types.js';
+import type { OwnersClient } from '../../../src/owners/types.js';
 
 export interface ExampleSet {
   name: string;

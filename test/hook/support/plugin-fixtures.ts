@@ -4,7 +4,11 @@
 import type { Config, PluginsConfig } from '../../../src/config/types.js';
 import type { GitHubClient } from '../../../src/github/types.js';
 import { createSilentLogger, type Logger } from '../../../src/observability/logger.js';
-import type { Clock, GenericCommentEvent, JobCreator, OwnersClient, GitClient, PluginContext } from '../../../src/plugins/types.js';
+import type { JobCreator, PluginContext } from '../../../src/plugins/types.js';
+import type { Clock } from '../../../src/api/clock.js';
+import type { GenericCommentEvent } from '../../../src/github/event-types.js';
+import type { OwnersClient } from '../../../src/owners/types.js';
+import type { GitClient } from '../../../src/git/types.js';
 
 export interface CommentEventOptions extends Partial<Omit<GenericCommentEvent, 'kind' | 'org' | 'repo'>> {
   /** "org/repo" */

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { createGitHubClient } from '../../../src/github/client.js';
 import type { FakeGitHub } from '../../../src/github/fake/server.js';
 import type { GitHubClient } from '../../../src/github/types.js';
-import { demuxEvent } from '../../../src/plugins/events.js';
-import type { GenericCommentEvent, Handler, Plugin, PluginContext, PluginEvent, TypedEvent } from '../../../src/plugins/types.js';
+import { demuxEvent } from '../../../src/github/events.js';
+import type { Handler, Plugin, PluginContext } from '../../../src/plugins/types.js';
+import type { GenericCommentEvent, PluginEvent, TypedEvent } from '../../../src/github/event-types.js';
 
 export const BOT = 'k8s-ci-robot';
 

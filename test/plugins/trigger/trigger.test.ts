@@ -10,7 +10,7 @@ import { ABOUT_THIS_BOT } from '../../../src/plugins/shared/respond.js';
 import { availablePresubmits, helpMessage } from '../../../src/plugins/trigger/filter.js';
 import { ABORTED_DESCRIPTION, triggerPlugin } from '../../../src/plugins/trigger/trigger.js';
 import { trustedUser } from '../../../src/plugins/trigger/trust.js';
-import type { PluginEvent } from '../../../src/plugins/types.js';
+import type { PluginEvent } from '../../../src/github/event-types.js';
 import {
   configWith, contextFor, demux, issueCommentDelivery, pluginConfigWith, postsubmit, presubmit, pullRequestDelivery, pushDelivery,
   SCENARIO_PRESUBMITS, scenarioSeed, startWorld, writes, type Delivery, type World,

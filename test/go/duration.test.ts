@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DurationError, formatDuration, formatDurationNanos, parseDuration, parseDurationNanos } from '../../src/config/duration.js';
+import { DurationError, formatDuration, formatDurationNanos, parseDuration, parseDurationNanos } from '../../src/go/duration.js';
 
 // Expected values from Go's time package (time_test.go parseDurationTests / durationTests).
 describe('parseDuration (Go time.ParseDuration)', () => {

@@ -1,7 +1,7 @@
 // Go encoding/json output for our upstream-shaped objects: keys in Go struct order, omitempty rules,
 // map keys sorted, HTML-safe string escaping, Go duration strings. Used for JOB_SPEC (byte-compatible
 // with upstream's downwardapi.JobSpec) and to order ProwJob keys as kubectl prints them.
-import { formatDurationNanos, parseDurationNanos } from '../config/duration.js';
+import { formatDurationNanos, parseDurationNanos } from './duration.js';
 
 /**
  * A field: JSON key plus how it is emitted. `omit`: `empty` = omitempty on a value type (zero omitted),

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileGoTemplate, goNameToSnake, prowJobGoFieldTable, TemplateError } from '../../src/config/gotemplate.js';
+import { compileGoTemplate, goNameToSnake, prowJobGoFieldTable, TemplateError } from '../../src/go/template.js';
 import type { ProwJob, ProwJobType } from '../../src/api/prowjob.js';
 
 function pj(type: ProwJobType, over: Partial<ProwJob['spec']> = {}): ProwJob {

@@ -1,10 +1,10 @@
 // /plugin-help (upstream pkg/pluginhelp/hook): every plugin's help plus which repos enable which plugin,
 // in upstream's JSON keys so deck's plugin-help page and existing tools read it unchanged.
 import type { PluginsConfig } from '../config/types.js';
-import type { ExternalPlugin, ExternalPluginsConfig } from './external.js';
-import { externalEndpoint } from './external.js';
-import { configuredRepoPlugins } from './registry.js';
-import type { Plugin, PluginHandlers } from './types.js';
+import type { ExternalPlugin, ExternalPluginsConfig } from './external-plugins.js';
+import { externalEndpoint } from './external-plugins.js';
+import { configuredRepoPlugins } from '../plugins/select.js';
+import type { Plugin, PluginHandlers } from '../plugins/types.js';
 
 export interface CommandHelpJSON {
   Usage: string;

@@ -3,25 +3,7 @@
 // pkg/hook/events.go and github.GeneralizeComment). Reads are defensive: GitHub sends nulls where the
 // schema is loose, and a malformed payload must produce no event rather than a crash.
 import type { Logger } from '../observability/logger.js';
-import type {
-  GenericCommentAction,
-  GenericCommentEvent,
-  IssueCommentEvent,
-  IssueCommentPayload,
-  IssueEvent,
-  IssuesPayload,
-  PullRequestEvent,
-  PullRequestPayload,
-  PushEvent,
-  PushPayload,
-  ReviewCommentEvent,
-  ReviewCommentPayload,
-  ReviewEvent,
-  ReviewPayload,
-  StatusEvent,
-  StatusPayload,
-  TypedEvent,
-} from './types.js';
+import type { GenericCommentAction, GenericCommentEvent, IssueCommentEvent, IssueCommentPayload, IssueEvent, IssuesPayload, PullRequestEvent, PullRequestPayload, PushEvent, PushPayload, ReviewCommentEvent, ReviewCommentPayload, ReviewEvent, ReviewPayload, StatusEvent, StatusPayload, TypedEvent } from './event-types.js';
 
 /** The X-GitHub-Event values with typed handlers. Everything else goes to external plugins only. */
 export const HANDLED_EVENT_TYPES = [

@@ -1,0 +1,29 @@
+// What plugins and tide read of OWNERS (reference/hook-plugins-spec.md §3).
+
+/** OWNERS of one repository at one base ref (reference/hook-plugins-spec.md §3). Logins are lower-case. */
+export interface RepoOwners {
+  /** Approvers of `path` from its directory up to the root (respecting no_parent_owners), flattened. */
+  approvers(path: string): Set<string>;
+  /** Only the nearest level that names anyone. */
+  leafApprovers(path: string): Set<string>;
+  reviewers(path: string): Set<string>;
+  leafReviewers(path: string): Set<string>;
+  requiredReviewers(path: string): Set<string>;
+  /** The labels OWNERS files attach to `path` (owners-label). */
+  labels(path: string): Set<string>;
+  /** Directory of the nearest OWNERS file with a non-empty approvers entry matching `path` ("" = root). */
+  findApproverOwnersForFile(path: string): string;
+  findReviewersOwnersForFile(path: string): string;
+  isNoParentOwners(dir: string): boolean;
+  isAutoApproveUnownedSubfolders(dir: string): boolean;
+  topLevelApprovers(): Set<string>;
+  allApprovers(): Set<string>;
+  allReviewers(): Set<string>;
+  /** Every directory that has an OWNERS file (keys of the owners map). */
+  ownersDirs(): string[];
+}
+
+export interface OwnersClient {
+  /** Loads (or returns the cached) OWNERS of `org/repo` at the tip of `baseRef`, filtered to collaborators. */
+  loadRepoOwners(org: string, repo: string, baseRef: string): Promise<RepoOwners>;
+}
