@@ -22,7 +22,7 @@ const noop: Executor = {
   async abort() {},
   async readLog() { return undefined; },
   async logStream() { return undefined; },
-  async cleanup(name) { runs.delete(name); },
+  async cleanup(run) { runs.delete(run.name); },
   async listRuns() { return []; },
   onChange() { return () => undefined; },
   async close() {},

@@ -10,8 +10,8 @@ import { newPeriodicJob, newPostsubmitJob, newPresubmitJob, rfc3339 } from '../a
 import { parseDuration } from '../go/duration.js';
 import type { Config, Periodic, Plank, Postsubmit, Presubmit } from '../config/types.js';
 import type { Executor, ExecutorStatus } from '../executor/types.js';
-import { TerminalExecutorError } from '../executor/types.js';
 import type { Logger } from '../observability/logger.js';
+import { TerminalError } from '../api/terminal-error.js';
 import { AlreadyExistsError, ConflictError, type ProwJobStore, type Watch } from '../store/types.js';
 import { createSnowflakeBuildIdSource, type BuildIdSource } from './build-id.js';
 import { jobURL } from '../api/job-url.js';
@@ -66,13 +66,6 @@ const DEFAULT_PENDING_TIMEOUT = '10m';
 const DEFAULT_RUNNING_TIMEOUT = '48h';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Completes the ProwJob as `error` and is not retried (upstream pkg/plank/error.go). */
-export class TerminalError extends Error {
-  override readonly name = 'TerminalError';
-  constructor(readonly prowjob: string, detail: string, options?: ErrorOptions) {
-    super(detail, options);
-  }
-}
 
 export function createController(deps: ControllerDeps): Controller {
   const log = deps.log.child({ component: 'plank' });
@@ -283,7 +276,7 @@ export function createController(deps: ControllerDeps): Controller {
       try {
         await deps.executor.start(withBuild, { buildId });
       } catch (err) {
-        if (err instanceof TerminalExecutorError) {
+        if (err instanceof TerminalError) {
           await transition(pj, (p) => {
             if (p.status.state !== 'triggered') return false;
             p.status.state = 'error';
@@ -322,7 +315,7 @@ export function createController(deps: ControllerDeps): Controller {
         try {
           await deps.executor.start(withBuild, { buildId });
         } catch (err) {
-          if (err instanceof TerminalExecutorError) {
+          if (err instanceof TerminalError) {
             await complete(pj, 'error', `Pod can not be created: ${err.message}`);
             return;
           }

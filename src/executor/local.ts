@@ -22,9 +22,8 @@ import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob, type RepoPa
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs, type CloneRecord } from '../git/clonerefs.js';
 import { formatDuration } from '../go/duration.js';
 import { parseGoDurationMs } from './duration.js';
-import {
-  TerminalExecutorError, type Executor, type ExecutorStatus, type LogRange, type RunInfo, type StartContext,
-} from './types.js';
+import { TerminalError } from '../api/terminal-error.js';
+import type { Executor, ExecutorStatus, LogRange, RunInfo, RunRef, StartContext } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 export const DEFAULT_GRACE_MS = 15 * 1000;
@@ -120,12 +119,12 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
 
   async function start(pj: ProwJob, ctx: StartContext): Promise<void> {
     const name = pj.metadata.name;
-    if (!isValidName(name)) throw new TerminalExecutorError(name, `metadata.name ${JSON.stringify(name)} cannot name a workspace directory`);
+    if (!isValidName(name)) throw new TerminalError(name, `metadata.name ${JSON.stringify(name)} cannot name a workspace directory`);
     const container = pj.spec.pod_spec?.containers?.[0];
-    if (!container) throw new TerminalExecutorError(name, 'spec.pod_spec.containers is empty: nothing to run');
+    if (!container) throw new TerminalError(name, 'spec.pod_spec.containers is empty: nothing to run');
     const argv = [...(container.command ?? []), ...(container.args ?? [])];
     if (argv.length === 0) {
-      throw new TerminalExecutorError(name, `container ${container.name ?? '0'} has no command: the local executor does not run images, it needs command/args`);
+      throw new TerminalError(name, `container ${container.name ?? '0'} has no command: the local executor does not run images, it needs command/args`);
     }
     let timeoutMs: number;
     let graceMs: number;
@@ -133,7 +132,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       timeoutMs = parseGoDurationMs(pj.spec.decoration_config?.timeout) || DEFAULT_TIMEOUT_MS;
       graceMs = parseGoDurationMs(pj.spec.decoration_config?.grace_period) || DEFAULT_GRACE_MS;
     } catch (err) {
-      throw new TerminalExecutorError(name, `decoration_config: ${(err as Error).message}`, { cause: err });
+      throw new TerminalError(name, `decoration_config: ${(err as Error).message}`, { cause: err });
     }
     let buildDir: string;
     try {
@@ -144,7 +143,7 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       buildDir = pathsForJob(layout, spec).jobBasePath.replace(/^\/+/, '');
       envForSpec(spec, pj.spec.agent); // refuses refs the env contract cannot describe (a presubmit without pulls)
     } catch (err) {
-      throw new TerminalExecutorError(name, (err as Error).message, { cause: err });
+      throw new TerminalError(name, (err as Error).message, { cause: err });
     }
     await mkdir(root, { recursive: true });
     try {
@@ -484,7 +483,8 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
       return file ? rangeStream(file, range) : undefined;
     },
 
-    async cleanup(name) {
+    async cleanup(run: RunRef) {
+      const { name } = run;
       const state = await readState(name).catch(() => undefined);
       if (state?.phase === 'running' && state.pid !== undefined && isSameProcess(state.pid, state.procStart)) {
         killGroup(state.pid, 'SIGKILL');

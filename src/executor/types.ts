@@ -23,6 +23,27 @@ export interface ExecutorStatus {
   exitCode?: number;
   /** The run was stopped on purpose: 'timeout' (decoration timeout) or 'abort'. */
   interrupted?: 'timeout' | 'abort';
+  /** Why the run stopped when nobody asked it to (upstream plank's pod checks): see StopCause. */
+  stopCause?: StopCause;
+  /** RFC 3339: when the run was placed (a pod bound to a node); before that it is only created. */
+  scheduledAt?: string;
+  /** Where a person can follow the run outside Prow (a Jenkins build page), when there is one. */
+  url?: string;
+  /** The run's name in the system that runs it (pod name, Jenkins build number), when it has one. */
+  externalId?: string;
+}
+
+/**
+ * evicted: the node evicted it (upstream restarts the job); oom: a container was OOM-killed; node-lost:
+ * its node went away (NodeLost); deleted: the run was deleted from under the controller.
+ */
+export type StopCause = 'evicted' | 'oom' | 'node-lost' | 'deleted';
+
+/** A run as the executor that owns it knows it: the ProwJob name and the build cluster it runs in. */
+export interface RunRef {
+  name: string;
+  /** spec.cluster; the local executor has one, unnamed. */
+  cluster?: string;
 }
 
 export interface StartContext {
@@ -49,8 +70,8 @@ export interface Executor {
   /** The combined build log so far, or undefined when there is none. */
   readLog(pj: ProwJob, range?: LogRange): Promise<string | undefined>;
   logStream(pj: ProwJob, range?: LogRange): Promise<Readable | undefined>;
-  /** Kills what is left of the run and removes its workspace (sinker). */
-  cleanup(pjName: string): Promise<void>;
+  /** Kills what is left of the run and removes its workspace or pod (sinker). */
+  cleanup(run: RunRef): Promise<void>;
   listRuns(): Promise<RunInfo[]>;
   /** Calls back with a ProwJob name when one of its runs changes phase in this process. Returns an unsubscribe. */
   onChange(listener: (pjName: string) => void): () => void;
@@ -58,10 +79,3 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-/** The run cannot be created from this ProwJob (upstream: a 4xx on pod create). Not retried. */
-export class TerminalExecutorError extends Error {
-  override readonly name = 'TerminalExecutorError';
-  constructor(readonly prowjob: string, detail: string, options?: ErrorOptions) {
-    super(detail, options);
-  }
-}

@@ -32,6 +32,6 @@ export function sinkerCleanupFromExecutor(
         return run;
       });
     },
-    deleteRun: (name) => executor.cleanup(name),
+    deleteRun: (name) => executor.cleanup({ name, cluster: options.cluster ?? 'default' }),
   };
 }

@@ -7,7 +7,8 @@ import type { ProwJob, ProwJobSpec, ProwJobState } from '../../src/api/prowjob.j
 import type { Plank } from '../../src/config/types.js';
 import { createStoreBuildIdSource } from '../../src/controller/build-id.js';
 import { createController, type Controller, type ControllerConfig } from '../../src/controller/plank.js';
-import { TerminalExecutorError, type Executor, type ExecutorPhase, type ExecutorStatus } from '../../src/executor/types.js';
+import { TerminalError } from '../../src/api/terminal-error.js';
+import type { Executor, ExecutorPhase, ExecutorStatus, RunRef } from '../../src/executor/types.js';
 import { PassThrough } from 'node:stream';
 import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
@@ -22,7 +23,7 @@ class FakeExecutor implements Executor {
   private listeners = new Set<(name: string) => void>();
   async start(pj: ProwJob, ctx: { buildId: string }): Promise<void> {
     this.calls.push(`start ${pj.spec.job} ${ctx.buildId}`);
-    if (this.refuse.has(pj.spec.job)) throw new TerminalExecutorError(pj.metadata.name, 'no command');
+    if (this.refuse.has(pj.spec.job)) throw new TerminalError(pj.metadata.name, 'no command');
     if (this.runs.has(pj.metadata.name)) return;
     this.runs.set(pj.metadata.name, { phase: 'pending', buildId: ctx.buildId, createdAt: new Date().toISOString() });
   }
@@ -36,7 +37,7 @@ class FakeExecutor implements Executor {
   }
   async readLog(): Promise<string | undefined> { return undefined; }
   async logStream(): Promise<undefined> { return undefined; }
-  async cleanup(name: string): Promise<void> { this.runs.delete(name); }
+  async cleanup(run: RunRef): Promise<void> { this.runs.delete(run.name); }
   async listRuns() { return [...this.runs].map(([name, s]) => ({ name, ...s })); }
   onChange(l: (name: string) => void): () => void {
     this.listeners.add(l);
@@ -281,7 +282,7 @@ describe('plank controller', () => {
     const job = await store.createProwJob(pj('ci-g'));
     await startController();
     await state('pending', job.metadata.name);
-    await exec.cleanup(job.metadata.name);
+    await exec.cleanup({ name: job.metadata.name });
     controller!.enqueue(job.metadata.name);
     await until('restart', async () => (await get(job.metadata.name)).status.build_id === '2');
     assert.deepEqual(exec.calls, ['start ci-g 1', 'start ci-g 2']);

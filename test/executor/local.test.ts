@@ -8,7 +8,8 @@ import type { ProwJob, ProwJobSpec } from '../../src/api/prowjob.js';
 import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
 import { createLocalExecutor } from '../../src/executor/local.js';
-import { TerminalExecutorError, type Executor, type ExecutorStatus } from '../../src/executor/types.js';
+import { TerminalError } from '../../src/api/terminal-error.js';
+import type { Executor, ExecutorStatus } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 
 const log = createSilentLogger();
@@ -140,11 +141,11 @@ describe('local executor', () => {
     const s = await waitFor(exec, pj, ['succeeded', 'failed', 'unknown']);
     assert.equal(s.exitCode, 127);
     const bad = makePj([]);
-    await assert.rejects(exec.start(bad, { buildId: '9' }), TerminalExecutorError);
+    await assert.rejects(exec.start(bad, { buildId: '9' }), TerminalError);
     assert.equal((await exec.status(bad)).phase, 'missing');
     const escaping = makePj(['true']);
     escaping.metadata.name = '../escape';
-    await assert.rejects(exec.start(escaping, { buildId: '9' }), TerminalExecutorError);
+    await assert.rejects(exec.start(escaping, { buildId: '9' }), TerminalError);
     assert.equal((await exec.status(escaping)).phase, 'missing');
   });
 
@@ -159,7 +160,7 @@ describe('local executor', () => {
     assert.equal((await artifacts.get('pr-logs/pull/test-infra/9/pull-l/latest-build.txt'))!.toString(), '30');
     assert.equal((await artifacts.get('pr-logs/directory/pull-l/30.txt'))!.toString(), 'gs://b/pfx/pr-logs/pull/test-infra/9/pull-l/30');
     const bad = makePj(['true'], { type: 'presubmit', refs: { ...refs, pulls: [] } });
-    await assert.rejects(exec.start(bad, { buildId: '31' }), TerminalExecutorError);
+    await assert.rejects(exec.start(bad, { buildId: '31' }), TerminalError);
   });
 
   it('timeout sends SIGINT, then SIGKILL after the grace period', async () => {
@@ -378,7 +379,7 @@ describe('local executor', () => {
     const pj = makePj(['true']);
     await exec.start(pj, { buildId: '17' });
     await waitFor(exec, pj, ['succeeded']);
-    await exec.cleanup(pj.metadata.name);
+    await exec.cleanup({ name: pj.metadata.name });
     assert.equal((await exec.status(pj)).phase, 'missing');
   });
 });

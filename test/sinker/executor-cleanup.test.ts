@@ -14,7 +14,7 @@ describe('sinkerCleanupFromExecutor', () => {
     const now = new Date('2026-02-01T00:00:00Z');
     const cleanup = sinkerCleanupFromExecutor({
       listRuns: async () => runs,
-      cleanup: async (name) => { cleaned.push(name); },
+      cleanup: async (run) => { cleaned.push(run.name); },
     }, { now: () => now, cluster: 'local' });
     assert.deepEqual(await cleanup.listRuns(), [
       { name: 'a', prowjob: 'a', cluster: 'local', createdAt: new Date('2026-01-01T00:00:00Z'), startedAt: new Date('2026-01-01T00:00:05Z') },
