@@ -47,7 +47,7 @@ export function createHookApp(deps: HookAppDeps): Hono {
         orderKey: delivery.orderKey,
       });
       if (isNew) {
-        log.debug({ delivery: delivery.id, event: delivery.event, orderKey: delivery.orderKey }, 'delivery stored');
+        log.debug({ delivery: delivery.id, event: delivery.event, order_key: delivery.orderKey }, 'delivery stored');
         try {
           onAccepted?.(delivery, headersOf(c.req.raw.headers));
         } catch (err) {

@@ -102,7 +102,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     webhookPath: deps.webhookPath,
     pluginHelp: () =>
       generatePluginHelp(deps.plugins, deps.snapshot().pluginConfig, {
-        onExternalError: (plugin, err) => log.warn({ err, 'external-plugin': plugin }, 'external plugin help failed'),
+        onExternalError: (plugin, err) => log.warn({ err, external_plugin: plugin }, 'external plugin help failed'),
       }),
     onAccepted: (delivery, headers) => {
       lastIntakeAt = performance.now();
@@ -133,7 +133,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
   const { healthPort, metricsPort } = instrumentation;
   ready = true;
-  log.info({ port: main.port, healthPort, metricsPort, plugins: deps.plugins.length }, 'hook serving');
+  log.info({ port: main.port, health_port: healthPort, metrics_port: metricsPort, plugins: deps.plugins.length }, 'hook serving');
 
   let closing: Promise<void> | undefined;
   return {
@@ -158,7 +158,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
           }),
         ]);
         clearTimeout(timer);
-        if (timedOut) log.warn({ gracePeriodMs: grace }, 'grace period over: in-flight deliveries stay claimed and are requeued at the next start');
+        if (timedOut) log.warn({ grace_period_ms: grace }, 'grace period over: in-flight deliveries stay claimed and are requeued at the next start');
         await instrumentation.close();
       })();
       return closing;

@@ -67,7 +67,7 @@ export async function startInstrumentation(options: InstrumentationOptions): Pro
     await out.close();
     throw err;
   }
-  options.log.info({ healthPort: out.healthPort, metricsPort: out.metricsPort }, 'instrumentation serving');
+  options.log.info({ health_port: out.healthPort, metrics_port: out.metricsPort }, 'instrumentation serving');
   return out;
 }
 
