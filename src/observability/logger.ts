@@ -56,7 +56,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   let root: Logger;
   if (format === 'text') {
     // pino-pretty in-process and synchronous (no transport worker that could drop the last lines on exit).
-    const pretty = prettyFactory({ colorize: isTerminal(out), translateTime: 'SYS:HH:MM:ss.l' });
+    const pretty = prettyFactory({
+      colorize: isTerminal(out),
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'component',
+      messageFormat: '{if component}[{component}] {end}{msg}',
+    });
     const destination: DestinationStream = { write: (line: string) => void out.write(pretty(line)) };
     root = pino(common, destination);
   } else {
