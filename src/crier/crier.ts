@@ -101,7 +101,7 @@ export function startCrier(deps: CrierDeps): Crier {
     const n = (attempts.get(name) ?? 0) + 1;
     attempts.set(name, n);
     const delay = Math.min(maxDelay, baseDelay * 2 ** (n - 1));
-    log.warn({ err, prowjob: name, attempt: n, retry_in_ms: delay }, 'report failed');
+    log.warn({ err, prowjob: name, attempt: n, retry_ms: delay }, 'report failed');
     if (closed) return;
     const t = setTimeout(() => {
       timers.delete(t);
