@@ -10,9 +10,9 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from './logger.js';
 
-export type FetchHandler = (req: Request) => Response | Promise<Response>;
+type FetchHandler = (req: Request) => Response | Promise<Response>;
 
-export interface ListenOptions {
+interface ListenOptions {
   /** 0 picks a free port. */
   port: number;
   /** The address to bind; undefined binds every interface. */
@@ -90,15 +90,18 @@ export class HttpError extends Error {
   }
 }
 
-export interface HttpErrorHandlerOptions {
+interface HttpErrorHandlerOptions {
   log: Logger;
   /** The log message of an unexpected error (default "request failed"). */
   message?: string;
+  /** Gives a component's own errors their status (e.g. a bad filter is a 400); undefined leaves the error as it is. */
+  translate?: (err: Error) => HttpError | undefined;
 }
 
 /** `app.onError(onHttpError({ log }))`: HttpError and Hono's HTTPException answer as they say; the rest is a logged 500. */
-export function onHttpError({ log, message = 'request failed' }: HttpErrorHandlerOptions): (err: Error, c: Context) => Response {
-  return (err, c) => {
+export function onHttpError({ log, message = 'request failed', translate }: HttpErrorHandlerOptions): (err: Error, c: Context) => Response {
+  return (thrown, c) => {
+    const err = translate?.(thrown) ?? thrown;
     if (err instanceof HttpError) return c.text(err.message, err.status);
     if (err instanceof HTTPException) return err.getResponse();
     log.error({ err, path: c.req.path }, message);

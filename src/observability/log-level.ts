@@ -2,7 +2,7 @@
 // `info`, `debug`, `trace`, any case) for LOG_LEVEL and config.yaml's log_level, mapped onto pino's.
 import type { Level } from 'pino';
 
-export type PinoLevel = Level | 'silent';
+type PinoLevel = Level | 'silent';
 
 const LEVELS: ReadonlyMap<string, PinoLevel> = new Map<string, PinoLevel>([
   // pino has nothing above fatal: logrus's panic keeps the fatal lines.
@@ -18,7 +18,7 @@ const LEVELS: ReadonlyMap<string, PinoLevel> = new Map<string, PinoLevel>([
 ]);
 
 /** The logrus spellings, in order of severity (what errors list). */
-export const LOGRUS_LEVELS = ['panic', 'fatal', 'error', 'warning', 'info', 'debug', 'trace'] as const;
+const LOGRUS_LEVELS = ['panic', 'fatal', 'error', 'warning', 'info', 'debug', 'trace'] as const;
 
 export class LogLevelError extends Error {
   override readonly name = 'LogLevelError';

@@ -2,7 +2,7 @@
 // type, org, repo, pr) with `prowjob` for metadata.name (upstream's `name`), plus state and build_id.
 import type { ProwJob } from '../api/prowjob.js';
 
-export interface ProwJobLogFields {
+interface ProwJobLogFields {
   prowjob: string;
   job: string;
   type: string;

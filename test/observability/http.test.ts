@@ -110,6 +110,19 @@ describe('HttpError and onHttpError', () => {
     });
   }
 
+  it('translate gives a component\'s own errors their status', async () => {
+    class FilterError extends Error {}
+    const deckLike = new Hono().get('/', () => {
+      throw new FilterError('bad state filter');
+    });
+    deckLike.onError(onHttpError({
+      log: createSilentLogger(),
+      translate: (err) => (err instanceof FilterError ? new HttpError(400, `400 Bad Request: ${err.message}`) : undefined),
+    }));
+    const res = await deckLike.request('/');
+    assert.deepEqual([res.status, await res.text()], [400, '400 Bad Request: bad state filter']);
+  });
+
   it('the default message is "request failed"', async () => {
     const quiet = new Hono().get('/', () => {
       throw new Error('x');

@@ -14,7 +14,7 @@ export function logFormatOption(): Option {
     .choices(LOG_FORMATS);
 }
 
-export interface CommandLogger {
+interface CommandLogger {
   /** The root: its level is the process's level. */
   root: Logger;
   /** The root, named for the component; what the component's parts receive. */
@@ -28,7 +28,7 @@ export function createCommandLogger(component: string | undefined, flags: LogFor
 }
 
 /** What followConfigLogLevel needs of a ConfigAgent. */
-export interface LogLevelSource {
+interface LogLevelSource {
   current(): { config: { log_level: string } };
   onChange(cb: (next: { config: { log_level: string } }) => void): () => void;
 }
