@@ -17,7 +17,7 @@ function goTimeString(s: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac} +0000 UTC`;
 }
 
-export function formatNumber(n: number): string {
+function formatNumber(n: number): string {
   if (Number.isInteger(n)) return String(n);
   if (!Number.isFinite(n)) return n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
   const abs = Math.abs(n);
@@ -94,7 +94,7 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
-export function goTypeOf(a: Value): string {
+function goTypeOf(a: Value): string {
   if (a.t && a.t.kind !== 'dynamic') return typeName(a.t);
   return dynTypeName(a.v);
 }
