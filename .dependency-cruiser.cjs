@@ -10,8 +10,15 @@
 const COMPONENTS = ['hook', 'controller', 'crier', 'sinker', 'horologium', 'tot', 'deck', 'tide'];
 const COMPONENT = `(${COMPONENTS.join('|')})`;
 
-/** Implementations a seam hides: only src/cli picks one (tests and bench may use them directly). */
-const IMPLEMENTATIONS = ['store/sqlite', 'executor/local', 'artifacts/local'];
+/**
+ * Implementations a seam hides: only src/cli picks one (tests and bench may use them directly). Listed with
+ * the ones DESIGN.md plans (a CRD store, pod and Jenkins executors, GCS/S3 artifacts) so they land behind it.
+ */
+const IMPLEMENTATIONS = [
+  'store/sqlite', 'store/kubernetes',
+  'executor/local', 'executor/kubernetes', 'executor/jenkins',
+  'artifacts/local', 'artifacts/gcs', 'artifacts/s3',
+];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -55,6 +62,22 @@ module.exports = {
       severity: 'error',
       from: { path: `^src/${COMPONENT}/` },
       to: { path: `^src/${COMPONENT}/`, pathNot: '^src/$1/' },
+    },
+    {
+      name: 'lower-floors-never-import-a-component',
+      comment:
+        'Seams and shared parts (config, github, git, owners, store, executor, artifacts, plugins, observability, …) ' +
+        'sit below the components: a component may use them, never the other way round.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [`^src/${COMPONENT}/`, '^src/cli/'] },
+      to: { path: `^src/${COMPONENT}/` },
+    },
+    {
+      name: 'nothing-imports-cli',
+      comment: 'src/cli is the top floor: one file per subcommand that wires the parts; nothing builds on it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
     },
     {
       name: 'hook-sees-only-the-plugin-contract',
