@@ -94,7 +94,7 @@ function shortestCycle(component: string[], edges: Map<string, FolderEdge>): Fol
 }
 
 /** The report: one line per violation, the reason once per rule. Empty when the layering holds. */
-export function describeViolations(result: ICruiseResult, comments: Map<string, string>): string[] {
+function describeViolations(result: ICruiseResult, comments: Map<string, string>): string[] {
   const lines: string[] = [];
   const byRule = new Map<string, string[]>();
   for (const v of result.summary.violations) {
