@@ -6,7 +6,8 @@
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** One import that crosses from one top-level folder of src/ to another, as an example of the edge. */
 export interface FolderEdge {
@@ -113,10 +114,11 @@ function describeViolations(result: ICruiseResult, comments: Map<string, string>
   return lines;
 }
 
-async function main(): Promise<void> {
-  const options = await extractDepcruiseOptions('./.dependency-cruiser.cjs');
-  const tsConfig = extractTSConfig('tsconfig.json');
-  const { output } = await cruise(['src'], { ...options, outputType: 'json' }, {}, { tsConfig });
+/** Cruises `src` under `baseDir` with the rules in `configFile`; the report lines are empty when the layering holds. */
+export async function checkLayering({ baseDir, configFile }: { baseDir: string; configFile: string }): Promise<{ lines: string[]; modules: number; imports: number }> {
+  const options = await extractDepcruiseOptions(configFile);
+  const tsConfig = extractTSConfig(join(baseDir, 'tsconfig.json'));
+  const { output } = await cruise(['src'], { ...options, baseDir, outputType: 'json' }, {}, { tsConfig });
   const result: ICruiseResult = typeof output === 'string' ? JSON.parse(output) : output;
   const comments = new Map<string, string>(
     (options.ruleSet?.forbidden ?? []).map((r) => [r.name ?? '', r.comment ?? '']),
@@ -125,10 +127,18 @@ async function main(): Promise<void> {
     'no-top-level-folder-cycle',
     'The top-level folders of src/ form a cycle: move the shared piece down a floor (a types.ts, src/api or src/go).',
   );
-  const lines = describeViolations(result, comments);
-  const { totalCruised, totalDependenciesCruised } = result.summary;
+  return {
+    lines: describeViolations(result, comments),
+    modules: result.summary.totalCruised,
+    imports: result.summary.totalDependenciesCruised ?? 0,
+  };
+}
+
+async function main(): Promise<void> {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const { lines, modules, imports } = await checkLayering({ baseDir: root, configFile: join(root, '.dependency-cruiser.cjs') });
   if (lines.length === 0) {
-    process.stdout.write(`layering: ok (${totalCruised} modules, ${totalDependenciesCruised} imports; no folder cycle)\n`);
+    process.stdout.write(`layering: ok (${modules} modules, ${imports} imports; no folder cycle)\n`);
     return;
   }
   process.stderr.write(`layering: violations of .dependency-cruiser.cjs (docs/architecture.md)\n${lines.join('\n')}\n`);

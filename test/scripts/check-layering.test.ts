@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { findFolderCycles, topFolder } from '../../scripts/check-layering.js';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkLayering, findFolderCycles, topFolder } from '../../scripts/check-layering.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Modules as dependency-cruiser reports them, from `file: [imports]`. */
 function modules(graph: Record<string, string[]>): { source: string; dependencies: { resolved: string }[] }[] {
@@ -46,5 +52,83 @@ describe('check-layering: top-level folder cycles', () => {
     assert.equal(topFolder('src/plugins/hold/hold.ts'), 'plugins');
     assert.equal(topFolder('src/main.ts'), undefined);
     assert.equal(topFolder('test/go/fmt.test.ts'), undefined);
+  });
+});
+
+/** A source tree in a temp dir: `file: [relative imports]`; every file exports something. */
+async function tree(t: { after(fn: () => Promise<void>): void }, files: Record<string, string[]>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'layering-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src', 'test'] }));
+  for (const [file, imports] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, file)), { recursive: true });
+    await writeFile(join(dir, file), `${imports.map((i) => `import '${i}';`).join('\n')}\nexport const x = 1;\n`);
+  }
+  return dir;
+}
+
+function rulesIn(lines: string[]): string[] {
+  return [...new Set(lines.filter((l) => !l.startsWith(' ')).map((l) => l.slice(0, l.indexOf(':'))))].sort();
+}
+
+// The real .dependency-cruiser.cjs over small trees: each rule fires on its violation, and the seams stay open.
+describe('check-layering: the rules in .dependency-cruiser.cjs', () => {
+  const configFile = join(REPO, '.dependency-cruiser.cjs');
+  it('every rule fires on a tree that breaks it, naming the import', async (t) => {
+    const dir = await tree(t, {
+      'src/go/a.ts': ['../api/a.js'],
+      'src/api/a.ts': ['../config/a.js'],
+      'src/config/a.ts': ['../plugins/hold/hold.js'],
+      'src/plugins/types.ts': [],
+      'src/plugins/registry.ts': [],
+      'src/plugins/hold/hold.ts': ['../types.js', '../../config/b.js'],
+      'src/config/b.ts': [],
+      'src/github/a.ts': ['../owners/a.js'],
+      'src/github/b.ts': [],
+      'src/owners/a.ts': ['../github/b.js'],
+      'src/sinker/a.ts': ['../crier/a.js'],
+      'src/crier/a.ts': [],
+      'src/executor/a.ts': ['../crier/a.js'],
+      'src/tot/a.ts': ['../cli/a.js'],
+      'src/cli/a.ts': [],
+      'src/hook/a.ts': ['../plugins/registry.js'],
+      'src/controller/a.ts': ['../store/sqlite.js'],
+      'src/store/sqlite.ts': [],
+      'src/deck/a.ts': ['../../test/x.js', './nope.js'],
+      'test/x.ts': [],
+    });
+    const { lines } = await checkLayering({ baseDir: dir, configFile });
+    assert.deepEqual(rulesIn(lines), [
+      'api-imports-only-api-and-go', 'components-never-import-each-other', 'go-imports-nothing-of-ours',
+      'hook-sees-only-the-plugin-contract', 'lower-floors-never-import-a-component', 'no-folder-cycle',
+      'no-top-level-folder-cycle', 'no-unresolvable-import', 'nothing-imports-cli', 'only-cli-picks-an-implementation',
+      'src-never-imports-tests',
+    ]);
+    for (const want of [
+      '  src/go/a.ts → src/api/a.ts', '  src/sinker/a.ts → src/crier/a.ts', '  src/controller/a.ts → src/store/sqlite.ts',
+      '  src/hook/a.ts → src/plugins/registry.ts', '  src/deck/a.ts → test/x.ts', '  src/deck/a.ts → ./nope.js',
+    ]) assert.ok(lines.includes(want), `${want} in\n${lines.join('\n')}`);
+    assert.ok(lines.some((l) => l.startsWith('  config → plugins → config')), lines.join('\n'));
+  });
+  it('a layered tree passes: seam types, the plugin contract, wiring in cli, an implementation\'s own parts', async (t) => {
+    const dir = await tree(t, {
+      'src/go/a.ts': [],
+      'src/api/a.ts': ['../go/a.js'],
+      'src/config/a.ts': ['../api/a.js'],
+      'src/executor/types.ts': ['../api/a.js'],
+      'src/store/types.ts': ['../api/a.js'],
+      'src/store/sqlite.ts': ['./types.js', './sqlite-deliveries.js'],
+      'src/store/sqlite-deliveries.ts': ['./types.js'],
+      'src/plugins/types.ts': ['../config/a.js'],
+      'src/plugins/select.ts': ['./types.js'],
+      'src/plugins/hold/hold.ts': ['../types.js'],
+      'src/plugins/registry.ts': ['./hold/hold.js'],
+      'src/hook/a.ts': ['../plugins/types.js', '../plugins/select.js', '../store/types.js'],
+      'src/sinker/a.ts': ['../executor/types.js', '../store/types.js', '../config/a.js'],
+      'src/cli/a.ts': ['../hook/a.js', '../sinker/a.js', '../store/sqlite.js', '../plugins/registry.js'],
+    });
+    const { lines, modules } = await checkLayering({ baseDir: dir, configFile });
+    assert.deepEqual(lines, []);
+    assert.equal(modules, 14);
   });
 });
