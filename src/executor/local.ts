@@ -21,7 +21,7 @@ import { envForSpec, jobSpecForProwJob, newJobSpec } from '../api/jobspec.js';
 import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob, type RepoPathBuilder } from '../api/storage-path.js';
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs, type CloneRecord } from '../git/clonerefs.js';
 import { formatDuration } from '../go/duration.js';
-import { parseGoDurationMs } from './duration.js';
+import { parseGoDurationMs } from '../go/duration.js';
 import { TerminalError } from '../api/terminal-error.js';
 import type { Executor, ExecutorStatus, LogRange, RunInfo, RunRef, StartContext } from './types.js';
 

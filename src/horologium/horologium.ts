@@ -5,6 +5,7 @@ import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { PROWJOB_TYPE_LABEL, RERUN_LABEL } from '../api/labels.js';
 import { newPeriodicJob } from '../api/pjutil.js';
+import { systemClock, type Clock } from '../api/clock.js';
 import { parseDuration } from '../go/duration.js';
 import type { Config, Periodic } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -35,17 +36,13 @@ export const buildPeriodicProwJob: BuildPeriodicProwJob = (periodic, options) =>
     state: options.scheduling ? 'scheduling' : 'triggered',
   });
 
-export interface HorologiumClock {
-  now(): Date;
-}
-
 export interface HorologiumDeps {
   store: ProwJobStore;
   config: () => Config;
   log: Logger;
   /** Defaults to buildPeriodicProwJob. */
   buildProwJob?: BuildPeriodicProwJob;
-  clock?: HorologiumClock;
+  clock?: Clock;
   /** Log the runs it would create and create none. */
   dryRun?: boolean;
 }
@@ -71,8 +68,6 @@ interface CronEntry {
   fired: boolean;
 }
 
-const realClock: HorologiumClock = { now: () => new Date() };
-
 function ms(iso: string | undefined): number {
   const value = Date.parse(iso ?? '');
   return Number.isNaN(value) ? 0 : value;
@@ -88,7 +83,7 @@ function durationOf(p: Periodic, field: 'interval' | 'minimum_interval', value: 
 
 export function createHorologium(deps: HorologiumDeps): Horologium {
   const { store, log } = deps;
-  const clock = deps.clock ?? realClock;
+  const clock = deps.clock ?? systemClock;
   const buildProwJob = deps.buildProwJob ?? buildPeriodicProwJob;
   const cronEntries = new Map<string, CronEntry>();
   let timer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@
 // (workspaces, processes: upstream's pods) through SinkerCleanup.
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
+import { systemClock, type Clock } from '../api/clock.js';
 import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import { parseDuration } from '../go/duration.js';
@@ -36,16 +37,12 @@ export interface DeliveryPruner {
   pruneDeliveries(before: Date): number | Promise<number>;
 }
 
-export interface SinkerClock {
-  now(): Date;
-}
-
 export interface SinkerDeps {
   store: ProwJobStore;
   /** The current config snapshot; read at the start of every pass. */
   config: () => Config;
   log: Logger;
-  clock?: SinkerClock;
+  clock?: Clock;
   executor?: SinkerCleanup;
   /** Also delete handled webhook deliveries older than max_prowjob_age (not in dry run). */
   deliveries?: DeliveryPruner;
@@ -80,8 +77,6 @@ export interface Sinker {
 
 /** Never treat a run younger than this as orphaned: its ProwJob may not be visible yet. */
 export const ORPHAN_GRACE_MS = 30_000;
-
-const realClock: SinkerClock = { now: () => new Date() };
 
 /** Upstream's gauges, set after every pass (runs are upstream's pods, so the names keep "pods"). */
 function createSinkerMetrics(registry: Registry) {
@@ -124,7 +119,7 @@ export function latestProwJobs(pjs: readonly ProwJob[], type: ProwJob['spec']['t
 
 export function createSinker(deps: SinkerDeps): Sinker {
   const log = deps.log;
-  const clock = deps.clock ?? realClock;
+  const clock = deps.clock ?? systemClock;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
