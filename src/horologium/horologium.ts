@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../api/clock.js';
 import { parseDuration } from '../go/duration.js';
 import type { Config, Periodic } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import type { ProwJobStore } from '../store/types.js';
 import { parseCronSchedule, type CronSchedule } from './cron.js';
 
@@ -139,7 +140,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
     const countLabel = last.metadata.labels?.[RERUN_LABEL];
     if (countLabel !== undefined) {
       if (!/^\d+$/.test(countLabel)) {
-        log.warn({ job: p.name, prowjob: last.metadata.name, value: countLabel }, 'unreadable re-run label');
+        log.warn({ ...prowJobFields(last), value: countLabel }, 'unreadable re-run label');
         return undefined;
       }
       runCount = Number(countLabel) + 1;
@@ -174,7 +175,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
         if (p.cron) {
           if (!fired.has(p.name)) continue; // a cron job runs only when it fires, history or not
           if (!last || isComplete(last)) reason = last ? 'cron' : 'first-run';
-          else log.info({ job: p.name, prowjob: last.metadata.name }, 'cron fired while the last run is still going: skipped');
+          else log.info(prowJobFields(last), 'cron fired while the last run is still going: skipped');
         } else if (p.minimum_interval) {
           const min = durationOf(p, 'minimum_interval', p.minimum_interval);
           if (!last) reason = 'first-run';
@@ -202,7 +203,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
           scheduling: config.scheduler?.enabled ?? false,
         });
         if (config.prowjob_namespace) pj.metadata.namespace = config.prowjob_namespace;
-        const fields = { job: p.name, prowjob: pj.metadata.name, type: 'periodic', reason, state: pj.status.state };
+        const fields = { ...prowJobFields(pj), reason };
         if (deps.dryRun) {
           log.info(fields, 'would trigger new run (dry run)');
         } else {

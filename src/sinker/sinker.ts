@@ -9,6 +9,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import { parseDuration } from '../go/duration.js';
 import type { Logger } from '../observability/logger.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import type { ProwJobStore } from '../store/types.js';
 import { NotFoundError } from '../store/types.js';
 
@@ -127,7 +128,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
   const metrics = deps.registry ? createSinkerMetrics(deps.registry) : undefined;
 
   async function deleteProwJob(pj: ProwJob, reason: ProwJobCleanReason, result: SinkerPassResult): Promise<void> {
-    const fields = { prowjob: pj.metadata.name, job: pj.spec.job, type: pj.spec.type, state: pj.status.state, reason };
+    const fields = { ...prowJobFields(pj), reason };
     if (deps.dryRun) {
       log.info(fields, 'would delete prowjob (dry run)');
       result.prowjobsDeleted[reason].push(pj.metadata.name);

@@ -11,6 +11,7 @@ import { isComplete } from '../api/prowjob.js';
 import { ORG_LABEL, PROWJOB_JOB_LABEL, PULL_LABEL, REPO_LABEL } from '../api/labels.js';
 import type { Logger } from '../observability/logger.js';
 import { createSilentLogger } from '../observability/logger.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -862,7 +863,7 @@ export class SqliteStore implements Store, BuildNumberStore, PagedProwJobStore {
           try {
             watcher.onEvent({ type: row.type, prowjob });
           } catch (err) {
-            this.log.error({ err, prowjob: prowjob.metadata.name, type: row.type }, 'watch handler threw');
+            this.log.error({ err, ...prowJobFields(prowjob), watch_event: row.type }, 'watch handler threw');
           }
         }
         if (rows.length < 1000) break;
