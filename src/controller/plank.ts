@@ -474,7 +474,7 @@ export function createController(deps: ControllerDeps): Controller {
   }
 
   async function resync(): Promise<void> {
-    const all = await deps.store.listProwJobs();
+    const all = (await deps.store.listProwJobs()).items;
     cache.reset(all);
     for (const pj of all) if (!isComplete(pj) && isOurs(pj)) enqueue(pj.metadata.name);
   }
@@ -483,7 +483,14 @@ export function createController(deps: ControllerDeps): Controller {
     async start() {
       if (!stopped) return;
       stopped = false;
-      watch = deps.store.watchProwJobs((event) => {
+      const startWatch = (): Watch => deps.store.watchProwJobs({}, (event) => {
+        if (event.type === 'bookmark') return;
+        if (event.type === 'expired') { // fell behind the store's change log: watch again and list
+          if (stopped) return;
+          watch = startWatch();
+          void resync().catch((err: unknown) => log.error({ err }, 'resync failed'));
+          return;
+        }
         if (event.type === 'deleted') {
           cache.remove(event.prowjob.metadata.name);
           return;
@@ -491,13 +498,14 @@ export function createController(deps: ControllerDeps): Controller {
         if (!cache.put(event.prowjob)) return; // the echo of our own write, or older than what we know
         if (!isComplete(event.prowjob) && isOurs(event.prowjob)) enqueue(event.prowjob.metadata.name);
       });
+      watch = startWatch();
       unsubscribe = deps.executor.onChange((name) => enqueue(name));
       await resync();
       resyncTimer = setInterval(() => void resync().catch((err: unknown) => log.error({ err }, 'resync failed')), deps.resyncMs ?? 60_000);
       resyncTimer.unref();
       if (deps.metrics) {
         const metrics = deps.metrics;
-        const gather = (): void => void deps.store.listProwJobs().then((all) => metrics.gather(all), (err: unknown) => log.warn({ err }, 'metrics gather failed'));
+        const gather = (): void => void deps.store.listProwJobs().then((all) => metrics.gather(all.items), (err: unknown) => log.warn({ err }, 'metrics gather failed'));
         gather();
         metricsTimer = setInterval(gather, deps.metricsIntervalMs ?? 30_000);
         metricsTimer.unref();
