@@ -28,8 +28,6 @@ export interface WatchOptions {
   allowBookmarks?: boolean;
 }
 
-export type WatchEventType = 'added' | 'modified' | 'deleted' | 'bookmark' | 'expired';
-
 /**
  * `deleted` carries the last object, with the deletion's resourceVersion (as Kubernetes). `bookmark` only moves the consumer's
  * resourceVersion on (e.g. past changes the label selector left out). `expired` is Kubernetes' 410 Gone: the

@@ -2,14 +2,12 @@
 // takes the next resourceVersion and appends the change to prowjob_changes in the same transaction (the
 // change log watches read, sqlite/change-log.ts).
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { ProwJob } from '../../api/prowjob.js';
+import { PROWJOB_KIND, type ProwJob } from '../../api/prowjob.js';
 import { prowJobFields, type ProwJobFields } from '../prowjob-fields.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../types.js';
 import type { LabelSelector, ProwJobList } from '../types.js';
 import { RESOURCE_VERSION_COUNTER } from './schema.js';
 import type { StatementCache } from './statement-cache.js';
-
-export const PROWJOB_KIND = 'ProwJob';
 
 /** Indexed columns an update may change (name, created_at and resource_version are handled apart). */
 const UPDATABLE_COLUMNS = ['job', 'type', 'state', 'cluster', 'org', 'repo', 'pull', 'start_time', 'complete'] as const;

@@ -39,7 +39,7 @@ export function storePath(dataDir: string): string {
   return join(dataDir, STORE_FILENAME);
 }
 
-export const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_NAMESPACE = 'default';
 
 export interface SqliteStoreOptions {
   log?: Logger;
