@@ -12,7 +12,7 @@ export interface InformerHandler {
   onAdd?(pj: ProwJob): void;
   /** Also called with old === new on every resync. */
   onUpdate?(old: ProwJob, pj: ProwJob): void;
-  /** The last state the informer knew. */
+  /** The last state the watch gave. */
   onDelete?(pj: ProwJob): void;
 }
 
@@ -24,6 +24,8 @@ export interface ProwJobInformerOptions {
   labels?: LabelSelector;
   /** First wait before listing again after a failed list (doubles up to 30 s; default 500 ms). */
   relistBackoffMs?: number;
+  /** How long a recorded write is shown without its watch echo (default 60 s). */
+  assumeTtlMs?: number;
 }
 
 /**
@@ -41,6 +43,14 @@ export interface ProwJobInformer {
   list(selector?: LabelSelector): ProwJob[];
   /** Live (not complete) jobs with this key in the index, sorted by name. */
   byIndex(index: ProwJobIndex, key: string): ProwJob[];
+  /**
+   * A job this process has just written (call it as soon as the write resolves): reads (get, list, byIndex)
+   * show it at once, until the watch delivers that resourceVersion. The watch is in commit order, so every
+   * event for the job before that one is older and leaves the reads alone. Handlers still hear exactly the
+   * watch's events. client-go's MutationCache, without ordering resourceVersions; a write whose echo never
+   * comes is forgotten after `assumeTtlMs` or at the next relist.
+   */
+  recordWrite(pj: ProwJob): void;
   /** A handler added after start first gets onAdd for every cached job. Returns the unsubscribe. */
   addHandler(handler: InformerHandler): () => void;
   close(): void;
@@ -50,16 +60,24 @@ const MAX_BACKOFF_MS = 30_000;
 
 export function createProwJobInformer(store: ProwJobStore, options: ProwJobInformerOptions): ProwJobInformer {
   const log = options.log;
-  const cache = new Map<string, ProwJob>();
+  /** What the watch (and the lists) said: what handlers hear about. */
+  const watched = new Map<string, ProwJob>();
+  /** Recorded writes the watch has not echoed yet: what reads show instead. */
+  const assumed = new Map<string, { pj: ProwJob; at: number }>();
+  /** Over what reads show. */
   const indexes = new Map<ProwJobIndex, Map<string, Set<string>>>(PROWJOB_INDEXES.map((i) => [i, new Map()]));
   const handlers = new Set<InformerHandler>();
+  const assumeTtlMs = options.assumeTtlMs ?? 60_000;
   let synced = false;
   let closed = false;
   let rv: string | undefined;
   let watch: Watch | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
   let relistTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
+
+  const view = (name: string): ProwJob | undefined => assumed.get(name)?.pj ?? watched.get(name);
 
   function notify(call: (h: InformerHandler) => void, pj: ProwJob, what: string): void {
     for (const h of [...handlers]) {
@@ -87,27 +105,39 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
     }
   }
 
-  function put(pj: ProwJob): ProwJob | undefined {
-    const name = pj.metadata.name;
-    const old = cache.get(name);
-    if (old) setIndexes(old, false);
-    cache.set(name, pj);
-    setIndexes(pj, true);
-    return old;
-  }
-
-  function remove(name: string): ProwJob | undefined {
-    const old = cache.get(name);
-    if (!old) return undefined;
-    setIndexes(old, false);
-    cache.delete(name);
-    return old;
+  /** Runs `change` and moves the job's index entries from what reads showed before to what they show after. */
+  function changing(name: string, change: () => void): void {
+    const before = view(name);
+    change();
+    const after = view(name);
+    if (before === after) return;
+    if (before) setIndexes(before, false);
+    if (after) setIndexes(after, true);
   }
 
   function upsert(pj: ProwJob): void {
-    const old = put(pj);
+    const name = pj.metadata.name;
+    const old = watched.get(name);
+    changing(name, () => {
+      watched.set(name, pj);
+      if (assumed.get(name)?.pj.metadata.resourceVersion === pj.metadata.resourceVersion) assumed.delete(name);
+    });
     if (old) notify((h) => h.onUpdate?.(old, pj), pj, 'update');
     else notify((h) => h.onAdd?.(pj), pj, 'add');
+  }
+
+  function remove(name: string, last: ProwJob): void {
+    const old = watched.get(name);
+    changing(name, () => {
+      watched.delete(name);
+      assumed.delete(name);
+    });
+    const gone = old ?? last;
+    notify((h) => h.onDelete?.(gone), gone, 'delete');
+  }
+
+  function forgetAssumed(olderThan: number): void {
+    for (const [name, { at }] of [...assumed]) if (at < olderThan) changing(name, () => assumed.delete(name));
   }
 
   function onEvent(event: WatchEvent): void {
@@ -118,12 +148,10 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
         rv = event.prowjob.metadata.resourceVersion ?? rv;
         upsert(event.prowjob);
         return;
-      case 'deleted': {
+      case 'deleted':
         rv = event.prowjob.metadata.resourceVersion ?? rv;
-        const old = remove(event.prowjob.metadata.name);
-        notify((h) => h.onDelete?.(old ?? event.prowjob), event.prowjob, 'delete');
+        remove(event.prowjob.metadata.name, event.prowjob);
         return;
-      }
       case 'bookmark':
         rv = event.resourceVersion;
         return;
@@ -140,18 +168,16 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
   async function listAndWatch(): Promise<void> {
     const list = await store.listProwJobs(options.labels ? { labels: options.labels } : {});
     if (closed) return;
+    // The list is newer than every write recorded before it: nothing is awaited any more.
+    forgetAssumed(Infinity);
     const seen = new Set<string>();
     for (const pj of list.items) {
       seen.add(pj.metadata.name);
-      const old = cache.get(pj.metadata.name);
+      const old = watched.get(pj.metadata.name);
       if (old && old.metadata.resourceVersion === pj.metadata.resourceVersion) continue;
       upsert(pj);
     }
-    for (const name of [...cache.keys()]) {
-      if (seen.has(name)) continue;
-      const old = remove(name)!;
-      notify((h) => h.onDelete?.(old), old, 'delete');
-    }
+    for (const [name, old] of [...watched]) if (!seen.has(name)) remove(name, old);
     rv = list.resourceVersion;
     synced = true;
     watch = store.watchProwJobs({ resourceVersion: list.resourceVersion, allowBookmarks: true, ...(options.labels ? { labels: options.labels } : {}) }, onEvent);
@@ -173,8 +199,8 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
   }
 
   function resync(): void {
-    for (const pj of [...cache.values()]) {
-      if (cache.get(pj.metadata.name) !== pj) continue; // changed by a handler's doing meanwhile
+    for (const pj of [...watched.values()]) {
+      if (watched.get(pj.metadata.name) !== pj) continue; // changed by a handler's doing meanwhile
       notify((h) => h.onUpdate?.(pj, pj), pj, 'resync');
     }
   }
@@ -189,23 +215,34 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
           resyncTimer = setInterval(resync, period);
           resyncTimer.unref();
         }
+        if (!closed) {
+          sweepTimer = setInterval(() => forgetAssumed(Date.now() - assumeTtlMs), Math.max(1000, assumeTtlMs / 2));
+          sweepTimer.unref();
+        }
       });
       return starting;
     },
     hasSynced: () => synced,
     resourceVersion: () => rv,
-    get: (name) => cache.get(name),
+    get: view,
     list(selector) {
-      const all = [...cache.values()];
+      const all = [...watched.values()].map((pj) => assumed.get(pj.metadata.name)?.pj ?? pj);
+      for (const [name, { pj }] of assumed) if (!watched.has(name)) all.push(pj);
       return sortByName(selector ? all.filter((pj) => matchesLabels(pj, selector)) : all);
     },
     byIndex(index, key) {
       const names = indexes.get(index)?.get(key);
-      return names ? sortByName([...names].map((n) => cache.get(n)!)) : [];
+      return names ? sortByName([...names].map((n) => view(n)!)) : [];
+    },
+    recordWrite(pj) {
+      const name = pj.metadata.name;
+      if (closed || view(name)?.metadata.resourceVersion === pj.metadata.resourceVersion) return;
+      if (options.labels && !matchesLabels(pj, options.labels)) return; // its echo would never come
+      changing(name, () => assumed.set(name, { pj, at: Date.now() }));
     },
     addHandler(handler) {
       handlers.add(handler);
-      for (const pj of [...cache.values()]) {
+      for (const pj of [...watched.values()]) {
         try {
           handler.onAdd?.(pj);
         } catch (err) {
@@ -222,6 +259,7 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
       watch = undefined;
       if (resyncTimer) clearInterval(resyncTimer);
       if (relistTimer) clearTimeout(relistTimer);
+      if (sweepTimer) clearInterval(sweepTimer);
       handlers.clear();
     },
   };

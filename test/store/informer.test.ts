@@ -232,4 +232,59 @@ describe('prowjob informer', () => {
     await closed.close();
     await assert.rejects(informerOf(closed).start(), /closed/);
   });
+
+  it('shows a recorded write at once; older watch events leave it; its echo takes over; handlers hear only the watch', async () => {
+    // The informer's store polls rarely: the test says when its watch reads.
+    const slow = openSqliteStore(join(dir, 'prow.db'), { pollIntervalMs: 60_000, now: () => now });
+    stores.push(slow);
+    const informer = informerOf(slow);
+    await informer.start();
+    const handler = recorder();
+    informer.addHandler(handler);
+
+    // Another process creates the job; this one reads it and moves it on before its watch has read anything.
+    await store.createProwJob(presubmit('a', { job: 'unit', queue: 'q1' }));
+    const read = (await slow.getProwJob('a'))!;
+    read.status.state = 'pending';
+    const written = await slow.updateProwJob(read);
+    informer.recordWrite(written);
+    assert.equal(informer.get('a')?.status.state, 'pending');
+    assert.deepEqual(names(informer.byIndex('state', 'pending')), ['a']);
+    assert.deepEqual(names(informer.byIndex('queue', 'q1')), ['a']);
+    assert.deepEqual(names(informer.list()), ['a']);
+    assert.deepEqual(handler.calls, []);
+
+    // The watch now delivers the older 'added' event, then the echo: reads never go back to triggered.
+    let seenTriggered = false;
+    informer.addHandler({ onAdd: () => { seenTriggered ||= informer.get('a')?.status.state === 'triggered'; } });
+    await caughtUp(informer, slow);
+    assert.equal(seenTriggered, false);
+    assert.deepEqual(handler.calls, ['add a', 'update a triggered->pending']);
+    assert.equal(informer.get('a')?.status.state, 'pending');
+    assert.deepEqual(names(informer.byIndex('state', 'pending')), ['a']);
+    assert.deepEqual(informer.byIndex('state', 'triggered'), []);
+
+    // After the echo, the watch rules again: a later change by someone else shows.
+    const later = (await store.getProwJob('a'))!;
+    later.status.state = 'success';
+    later.status.completionTime = '2026-01-01T01:00:00Z';
+    await store.updateProwJob(later);
+    await slow.createProwJob(makeProwJob('wake'));
+    await caughtUp(informer, slow);
+    assert.equal(informer.get('a')?.status.state, 'success');
+    assert.deepEqual(informer.byIndex('state', 'pending'), []);
+  });
+
+  it('forgets a recorded write whose echo never comes after the TTL', async () => {
+    const informer = createProwJobInformer(store, { log, assumeTtlMs: 1 });
+    informers.push(informer);
+    await informer.start();
+    const ghost = makeProwJob('ghost');
+    ghost.metadata.resourceVersion = 'never-written';
+    informer.recordWrite(ghost);
+    assert.equal(informer.get('ghost')?.metadata.name, 'ghost');
+    await waitFor('the ghost to go', () => informer.get('ghost') === undefined, 5000);
+    assert.deepEqual(informer.list(), []);
+    assert.deepEqual(informer.byIndex('state', 'triggered'), []);
+  });
 });
