@@ -159,7 +159,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
     const result: HorologiumTickResult = { triggered: [], errors: [] };
 
     const latest = new Map<string, ProwJob>();
-    for (const pj of await store.listProwJobs({ labels: { [PROWJOB_TYPE_LABEL]: 'periodic' } })) {
+    for (const pj of (await store.listProwJobs({ labels: { [PROWJOB_TYPE_LABEL]: 'periodic' } })).items) {
       if (pj.spec.type !== 'periodic') continue;
       const current = latest.get(pj.spec.job);
       if (!current || ms(pj.status.startTime) > ms(current.status.startTime)) latest.set(pj.spec.job, pj);

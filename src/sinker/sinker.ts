@@ -1,7 +1,8 @@
 // sinker: garbage collection (lifecycle-spec §4). Deletes complete ProwJobs older than
 // sinker.max_prowjob_age (counted from startTime), except the newest run of each periodic still in
 // config, which horologium reads as the "last run". Optionally removes the executor's leftovers
-// (workspaces, processes: upstream's pods) through SinkerCleanup.
+// (workspaces, processes: upstream's pods) through SinkerCleanup. Reads jobs from the informer, as upstream's
+// sinker reads its cache (cmd/sinker/main.go).
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { systemClock, type Clock } from '../api/clock.js';
@@ -10,6 +11,7 @@ import type { Config } from '../config/types.js';
 import { parseDuration } from '../go/duration.js';
 import type { Logger } from '../observability/logger.js';
 import { prowJobFields } from '../observability/prowjob-fields.js';
+import type { ProwJobInformer } from '../store/informer.js';
 import type { ProwJobStore } from '../store/types.js';
 import { NotFoundError } from '../store/types.js';
 
@@ -39,7 +41,10 @@ export interface DeliveryPruner {
 }
 
 export interface SinkerDeps {
-  store: ProwJobStore;
+  /** Deletes, and the read that confirms a run is orphaned. */
+  store: Pick<ProwJobStore, 'getProwJob' | 'deleteProwJob'>;
+  /** Where each pass reads the jobs (started: it has synced). */
+  informer: Pick<ProwJobInformer, 'list'>;
   /** The current config snapshot; read at the start of every pass. */
   config: () => Config;
   log: Logger;
@@ -162,7 +167,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
       deliveriesDeleted: 0,
     };
 
-    const prowjobs = await deps.store.listProwJobs();
+    const prowjobs = deps.informer.list();
     result.prowjobsSeen = prowjobs.length;
     const byName = new Map(prowjobs.map((pj) => [pj.metadata.name, pj]));
     const activePeriodics = new Set(config.periodics.map((p) => p.name));

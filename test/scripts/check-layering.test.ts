@@ -92,7 +92,7 @@ describe('check-layering: the rules in .dependency-cruiser.cjs', () => {
       'src/tot/a.ts': ['../cli/a.js'],
       'src/cli/a.ts': [],
       'src/hook/a.ts': ['../plugins/registry.js'],
-      'src/controller/a.ts': ['../store/sqlite.js'],
+      'src/controller/a.ts': ['../store/sqlite/store.js'],
       'src/store/sqlite.ts': [],
       'src/deck/a.ts': ['../../test/x.js', './nope.js'],
       'test/x.ts': [],
@@ -125,7 +125,7 @@ describe('check-layering: the rules in .dependency-cruiser.cjs', () => {
       'src/plugins/registry.ts': ['./hold/hold.js'],
       'src/hook/a.ts': ['../plugins/types.js', '../plugins/select.js', '../store/types.js'],
       'src/sinker/a.ts': ['../executor/types.js', '../store/types.js', '../config/a.js'],
-      'src/cli/a.ts': ['../hook/a.js', '../sinker/a.js', '../store/sqlite.js', '../plugins/registry.js'],
+      'src/cli/a.ts': ['../hook/a.js', '../sinker/a.js', '../store/sqlite/store.js', '../plugins/registry.js'],
     });
     const { lines, modules } = await checkLayering({ baseDir: dir, configFile });
     assert.deepEqual(lines, []);

@@ -19,7 +19,8 @@ import { createGitMirrorSource, createOwnersClient } from '../../owners/client.j
 import { builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
-import { openSqliteStore, storePath } from '../../store/sqlite.js';
+import { createProwJobInformer } from '../../store/informer.js';
+import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 import { followConfigLogLevel } from './logging.js';
@@ -139,7 +140,14 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const crier = startCrier({ store, github, config, log: log.child({ component: 'crier' }) });
     closers.push(() => crier.close());
 
-    const sinker = createSinker({ store, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor) });
+    // One informer for the components here that read from a cache (sinker so far).
+    const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
+    await informer.start();
+    closers.push(() => informer.close());
+
+    const sinker = createSinker({
+      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor),
+    });
     sinker.start();
     closers.push(() => sinker.stop());
 
@@ -166,6 +174,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store,
+      jobs: store,
       snapshot: () => {
         const s = agent.current();
         return { config: s.config, pluginConfig: s.plugins };

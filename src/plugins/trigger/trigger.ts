@@ -134,7 +134,7 @@ async function createOnce(jobs: JobCreator, pj: ProwJob, sha: string, log: Logge
   const guid = pj.metadata.labels?.[EVENT_GUID_LABEL];
   const jobLabel = pj.metadata.labels?.[PROWJOB_JOB_LABEL];
   if (guid && jobLabel) {
-    const existing = await jobs.listProwJobs({ labels: { [EVENT_GUID_LABEL]: guid, [PROWJOB_JOB_LABEL]: jobLabel } });
+    const existing = (await jobs.listProwJobs({ labels: { [EVENT_GUID_LABEL]: guid, [PROWJOB_JOB_LABEL]: jobLabel } })).items;
     const same = existing.find((e) =>
       e.spec.job === pj.spec.job && e.spec.type === pj.spec.type &&
       (e.spec.refs?.pulls?.[0]?.sha ?? e.spec.refs?.base_sha) === sha);
@@ -183,9 +183,9 @@ export async function runRequested(
 
 /** Aborts the PR's incomplete presubmits (all of them, or only those for another head SHA). */
 export async function abortJobs(d: Pick<TriggerDeps, 'jobs' | 'log'>, pr: PRInfo, keepSha?: string): Promise<number> {
-  const list = await d.jobs.listProwJobs({
+  const list = (await d.jobs.listProwJobs({
     labels: { [ORG_LABEL]: pr.org, [REPO_LABEL]: pr.repo, [PULL_LABEL]: String(pr.number), [PROWJOB_TYPE_LABEL]: 'presubmit' },
-  });
+  })).items;
   let aborted = 0;
   const errors: unknown[] = [];
   for (const pj of list) {
