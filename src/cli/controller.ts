@@ -51,7 +51,7 @@ export function createControllerCommand(name: string): Command {
         : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);
       const metrics = createControllerMetrics({ defaultMetrics: true });
       const controller = createController({
-        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true, metrics,
+        store, executors: new Map([['kubernetes', executor]]), config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true, metrics,
       });
       await controller.start();
       const instrumentation = await startInstrumentation({

@@ -104,7 +104,7 @@ describe('plank controller', () => {
 
   const startController = async (over: Partial<Parameters<typeof createController>[0]> = {}): Promise<Controller> => {
     controller = createController({
-      store, executor: exec, config: () => config, log, clock: () => new Date(nowMs),
+      store, executors: new Map([['kubernetes', exec]]), config: () => config, log, clock: { now: () => new Date(nowMs) },
       buildIdSource: createStoreBuildIdSource(store), concurrencyRetryMs: 50, resyncMs: 60_000, ...over,
     });
     await controller.start();

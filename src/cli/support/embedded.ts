@@ -128,7 +128,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
     const config = () => agent.current().config;
     const controller = createController({
-      store, executor, config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+      store, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
     });
     await controller.start();
     closers.push(() => controller.stop());
