@@ -1,4 +1,4 @@
-// The one abort request (lifecycle-spec.md §1.8–1.9): anyone may ask for an abort by setting
+// The one abort request (docs/jobs.md): anyone may ask for an abort by setting
 // `status.state: aborted`; only the controller stops the run and sets completionTime. deck's abort
 // button, trigger's abort of a PR's older runs and plank's abort of superseded duplicates all ask
 // through here (upstream: pkg/deck/main.go handleAbort, pkg/plugins/trigger/pull-request.go

@@ -1,4 +1,4 @@
-// The 2017 behaviour (lifecycle-spec.md §1.12, kubernetes/test-infra prow/plank/controller.go): the jobs
+// The 2017 behaviour (kubernetes/test-infra prow/plank/controller.go; docs/jobs.md): the jobs
 // listed in the config's run_after_success start once their parent succeeds.
 import { createHash } from 'node:crypto';
 import type { ProwJob, Refs } from '../api/prowjob.js';

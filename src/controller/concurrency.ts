@@ -1,5 +1,5 @@
 // The concurrency facts decideTriggered needs, counted from the job cache (upstream
-// pkg/plank/reconciler.go canExecuteConcurrently; lifecycle-spec.md §1.4). Only the counts whose
+// pkg/plank/reconciler.go canExecuteConcurrently; docs/jobs.md). Only the counts whose
 // limit applies are computed: a job with no limits costs no scan.
 import { isComplete, type ProwJob } from '../api/prowjob.js';
 import type { Plank } from '../config/types.js';

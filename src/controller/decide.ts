@@ -1,6 +1,6 @@
 // plank's decisions as pure functions of the ProwJob, its run as the executor reports it, the config
 // snapshot, the clock and the concurrency facts (upstream pkg/plank/reconciler.go syncTriggeredJob,
-// syncPendingJob, syncAbortedJob; reference/lifecycle-spec.md §1.3–1.8). A Decision is data; the
+// syncPendingJob, syncAbortedJob; docs/jobs.md "What the controller does"). A Decision is data; the
 // effect layer (effects.ts) carries it out. Nothing here reads the Store or talks to an executor.
 import { isComplete, type ProwJob } from '../api/prowjob.js';
 import type { Plank } from '../config/types.js';
@@ -42,7 +42,7 @@ export type Decision =
   | { kind: 'retry'; why: string };
 
 /**
- * What the cache says about the jobs competing for a slot (lifecycle-spec.md §1.4). A count is only
+ * What the cache says about the jobs competing for a slot (upstream canExecuteConcurrently). A count is only
  * needed when its limit applies; the rest may be 0.
  */
 export interface ConcurrencyFacts {
@@ -90,7 +90,7 @@ function waitForSlot(ctx: DecideContext, why: string): Decision {
   return { kind: 'requeue-after', ms: ctx.concurrencyRetryMs, why };
 }
 
-/** syncPendingJob: follow the run (lifecycle-spec.md §1.5, first match wins). */
+/** syncPendingJob: follow the run (first match wins). */
 export function decidePending(pj: ProwJob, run: ExecutorStatus, ctx: DecideContext): Decision {
   if (pj.status.state !== 'pending') return { kind: 'none' };
   if (run.phase === 'missing') return { kind: 'restart' };
@@ -137,7 +137,7 @@ export function decideAborted(pj: ProwJob): Decision {
 }
 
 /**
- * TerminateOlderJobs (lifecycle-spec.md §1.9) over the incomplete triggered or pending presubmits that
+ * TerminateOlderJobs (upstream pkg/pjutil/abort.go) over the incomplete triggered or pending presubmits that
  * share a duplicate key: every one but the newest (by status.startTime) is to be aborted.
  */
 export function olderDuplicates(group: readonly ProwJob[]): ProwJob[] {

@@ -181,7 +181,7 @@ export function createEffects(deps: EffectDeps): Effects {
       }
       case 'restart': {
         if (deps.dryRun) return;
-        // lifecycle-spec.md §1.5: the run is gone (workspace wiped, pod deleted): a new run, a new build id.
+        // The run is gone (workspace wiped, pod deleted): a new run, a new build id.
         const buildId = await startRun(pj);
         if (buildId === undefined) return;
         log.info({ prowjob: name, job: pj.spec.job, build_id: buildId }, 'run missing: started a new run');

@@ -1,4 +1,4 @@
-// plank: the controller that runs ProwJobs (reference/lifecycle-spec.md §1, upstream pkg/plank/reconciler.go).
+// plank: the controller that runs ProwJobs (upstream pkg/plank/reconciler.go; docs/jobs.md).
 // It reconciles by level: for every changed ProwJob it re-reads the object, asks decide.ts what to do
 // for its state and has effects.ts do it. Keys go through the shared work queue: one worker per key,
 // rate-limited requeue on error. Each step is resumable: a run is named after its ProwJob, so after a
