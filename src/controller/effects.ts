@@ -199,6 +199,9 @@ export function createEffects(deps: EffectDeps): Effects {
           log.info({ prowjob: name, cause: decision.cause }, 'dry run: would remove the stopped run');
           return;
         }
+        // Count first, then remove: a crash in between counts this stop twice, never zero times, so
+        // max_revivals stays a bound. The executor reports the removed run as missing, and the next
+        // pass restarts it.
         const counted = await write(pj, (p) => {
           if (p.status.state !== 'pending' || (p.status.pod_revival_count ?? 0) !== decision.revivals - 1) return undefined;
           p.status.pod_revival_count = decision.revivals;
