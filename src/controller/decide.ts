@@ -19,7 +19,7 @@ export const DESCRIPTIONS = {
   deleted: 'Pod got deleted unexpectedly',
 } as const;
 
-export type CompleteState = 'success' | 'failure' | 'error' | 'aborted';
+type CompleteState = 'success' | 'failure' | 'error' | 'aborted';
 
 export type Decision =
   /** Nothing to do until something changes. */

@@ -19,7 +19,7 @@ import { DESCRIPTIONS, pendingTimeoutMs, type Decision } from './decide.js';
 /** crier's GitHub reporter: a superseded duplicate is marked as already reported to it. */
 const GITHUB_REPORTER = 'github-reporter';
 
-export interface EffectDeps {
+interface EffectDeps {
   store: Pick<ProwJobStore, 'getProwJob' | 'updateProwJob' | 'createProwJob'>;
   /** The executor of the job's agent (plank only hands over jobs of agents it has). */
   executorFor: (pj: ProwJob) => Executor;
@@ -38,7 +38,7 @@ export interface EffectDeps {
 /** Changes the job in place and returns it, or returns undefined when the change no longer applies. */
 type Mutation = (pj: ProwJob) => ProwJob | undefined;
 
-export interface Effects {
+interface Effects {
   apply(pj: ProwJob, decision: Decision): Promise<void>;
   /** A TerminalError ends the job as `error` and is not retried (upstream pkg/plank/error.go). */
   failTerminally(pj: ProwJob, err: TerminalError): Promise<void>;

@@ -5,10 +5,10 @@
 import { isComplete, type ProwJob } from '../api/prowjob.js';
 import { duplicateKey } from '../api/duplicate-key.js';
 
-export type JobIndex = 'job' | 'queue' | 'duplicate';
+type JobIndex = 'job' | 'queue' | 'duplicate';
 
 /** A watch event, a listed job (`modified`) or our own write. */
-export interface CacheEvent {
+interface CacheEvent {
   type: 'added' | 'modified' | 'deleted';
   prowjob: ProwJob;
 }

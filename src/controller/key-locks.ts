@@ -1,7 +1,7 @@
 // Reconciles that count the same limit run one at a time (upstream pkg/plank/reconciler.go locks per
 // job name and per queue), so two triggered jobs never both see the last free slot.
 
-export interface KeyLocks {
+interface KeyLocks {
   /** Runs `fn` holding every lock in `keys` (taken in sorted order, so two callers never deadlock). */
   with<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
 }
