@@ -21,8 +21,8 @@ const GITHUB_REPORTER = 'github-reporter';
 
 interface EffectDeps {
   store: Pick<ProwJobStore, 'getProwJob' | 'updateProwJob' | 'createProwJob'>;
-  /** The executor of the job's agent (plank only hands over jobs of agents it has). */
-  executorFor: (pj: ProwJob) => Executor;
+  /** The executor of the job's agent (plank only hands over jobs of agents it has); only what effects call. */
+  executorFor: (pj: ProwJob) => Pick<Executor, 'start' | 'abort' | 'cleanup'>;
   buildIds: BuildIdSource;
   config: () => Pick<Config, 'plank'> & Partial<Pick<Config, 'presubmits' | 'postsubmits' | 'periodics'>>;
   log: Logger;
