@@ -400,6 +400,27 @@ describe('plank controller', () => {
     assert.equal((await get(t.metadata.name)).status.state, 'triggered');
   });
 
+  it('a reconcile that fails is retried with back-off through the work queue, and logged', async () => {
+    const job = await store.createProwJob(pj('ci-flaky'));
+    const lines: string[] = [];
+    const sink = new PassThrough();
+    sink.on('data', (d: Buffer) => lines.push(d.toString()));
+    const realStatus = exec.status.bind(exec);
+    let failures = 2;
+    exec.status = async (p) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('executor unreachable');
+      }
+      return realStatus(p);
+    };
+    await startController({ log: createLogger({ level: 'warn', destination: sink }) });
+    await state('pending', job.metadata.name);
+    assert.equal(failures, 0);
+    const failed = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('reconcile failed')).map((l) => JSON.parse(l) as { prowjob: string; attempt: number });
+    assert.deepEqual(failed.map((f) => [f.prowjob, f.attempt]), [[job.metadata.name, 1], [job.metadata.name, 2]]);
+  });
+
   it('retries on a write conflict in place and keeps the other writer\'s change', async () => {
     const job = await store.createProwJob(pj('ci-i'));
     const lines: string[] = [];
