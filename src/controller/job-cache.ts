@@ -33,27 +33,29 @@ export function createJobCache(): JobCache {
     queue: pj.spec.job_queue_name,
     duplicate: pj.spec.type === 'presubmit' ? duplicateKey(pj) : undefined,
   });
-  const index = (pj: ProwJob, add: boolean): void => {
-    const keys = keysOf(pj);
-    for (const name of ['job', 'queue', 'duplicate'] as const) {
-      const key = keys[name];
+  /** The index keys each live job was filed under, so removing it need not compute them again. */
+  const filed = new Map<string, Record<JobIndex, string | undefined>>();
+  const index = (name: string, keys: Record<JobIndex, string | undefined>, add: boolean): void => {
+    for (const which of ['job', 'queue', 'duplicate'] as const) {
+      const key = keys[which];
       if (!key) continue;
-      const map = indexes[name];
+      const map = indexes[which];
       let set = map.get(key);
       if (add) {
         if (!set) map.set(key, (set = new Set()));
-        set.add(pj.metadata.name);
+        set.add(name);
       } else if (set) {
-        set.delete(pj.metadata.name);
+        set.delete(name);
         if (set.size === 0) map.delete(key);
       }
     }
   };
   const forget = (name: string): void => {
-    const old = live.get(name);
-    if (!old) return;
+    const keys = filed.get(name);
+    if (!keys) return;
     live.delete(name);
-    index(old, false);
+    filed.delete(name);
+    index(name, keys, false);
   };
   return {
     get: (name) => live.get(name),
@@ -84,8 +86,10 @@ export function createJobCache(): JobCache {
       versions.set(name, rv);
       forget(name);
       if (isComplete(pj)) return true; // only live jobs count for limits and duplicates
+      const keys = keysOf(pj);
       live.set(name, pj);
-      index(pj, true);
+      filed.set(name, keys);
+      index(name, keys, true);
       return true;
     },
   };
