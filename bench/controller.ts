@@ -52,7 +52,7 @@ for (let i = 0; i < count; i++) {
 }
 const created = performance.now();
 
-const controller = createController({ store, executor: noop, config: () => ({ plank }), log: createSilentLogger(), buildIdSource: createStoreBuildIdSource(store) });
+const controller = createController({ store, executors: new Map([['kubernetes', noop]]), config: () => ({ plank }), log: createSilentLogger(), buildIdSource: createStoreBuildIdSource(store) });
 const t1 = performance.now();
 const cpu0 = process.cpuUsage();
 await controller.start();

@@ -53,12 +53,12 @@ export function createControllerCommand(name: string): Command {
         ? createTotBuildIdSource({ url: flags.totUrl })
         : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);
       const metrics = createControllerMetrics({ defaultMetrics: true });
-      const controller = createController({
-        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
-      });
-      await controller.start();
       const informer = createProwJobInformer(store, { log });
       await informer.start();
+      const controller = createController({
+        store, informer, executors: new Map([['kubernetes', executor]]), config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
+      });
+      await controller.start();
       const stopGathering = startMetricsGathering(metrics, informer, { log });
       const instrumentation = await startInstrumentation({
         healthPort: flags.healthPort, metricsPort: flags.metricsPort, registry: metrics.registry, log,

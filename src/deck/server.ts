@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import { getCookie, setCookie } from 'hono/cookie';
 import { stringify } from 'yaml';
+import { requestAbort } from '../api/abort.js';
 import { newProwJob } from '../api/pjutil.js';
 import type { ProwJob } from '../api/prowjob.js';
 import type { ArtifactEntry, ArtifactStore } from '../artifacts/types.js';
@@ -411,10 +412,9 @@ export function createDeckApp(deps: DeckDeps): Hono<Env> {
         return reply(c, 403, `403 Forbidden: ${decision.reason}`);
       }
       // Request the abort; the controller stops the run and completes the job.
-      pj.status.state = 'aborted';
-      pj.status.description = `${login ?? 'anyone'} successfully aborted ${pj.metadata.name}.`;
+      const aborting = requestAbort(pj, { description: `${login ?? 'anyone'} successfully aborted ${pj.metadata.name}.` });
       try {
-        await deps.store.updateProwJob(pj);
+        if (aborting) await deps.store.updateProwJob(aborting);
       } catch (err) {
         if (err instanceof ConflictError && attempt < 5) continue;
         throw err;

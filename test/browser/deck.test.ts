@@ -82,7 +82,7 @@ describe('deck in Chromium', () => {
     store = openSqliteStore(join(dir, 'prow.db'));
     const artifacts = createLocalArtifactStore({ root: join(dir, 'artifacts') });
     executor = createLocalExecutor({ dataDir: dir, artifacts, log });
-    controller = createController({ store, executor, config: () => agent.current().config, log });
+    controller = createController({ store, executors: new Map([['kubernetes', executor]]), config: () => agent.current().config, log });
     await controller.start();
     deck = await startDeckServer({
       port: 0, store, artifacts, log, config: () => agent.current().config, demoUsers: ['alice', 'bob'], logPollMs: 100,

@@ -51,7 +51,7 @@ describe('plank with the local executor', () => {
   const artifacts = () => createLocalArtifactStore({ root: join(dir, 'artifacts') });
   const make = () => {
     const executor = createLocalExecutor({ dataDir: dir, artifacts: artifacts(), log, reattachPollMs: 20 });
-    const controller = createController({ store, executor, config: () => ({ plank }), log, buildIdSource: createStoreBuildIdSource(store) });
+    const controller = createController({ store, executors: new Map([['kubernetes', executor]]), config: () => ({ plank }), log, buildIdSource: createStoreBuildIdSource(store) });
     return { executor, controller };
   };
 

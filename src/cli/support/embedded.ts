@@ -131,19 +131,20 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => executor.close());
 
     const config = () => agent.current().config;
+    // One informer for the components here that read from a cache (controller and sinker; crier and deck
+    // read the store directly for now).
+    const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
+    await informer.start();
+    closers.push(() => informer.close());
+
     const controller = createController({
-      store, executor, config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
     });
     await controller.start();
     closers.push(() => controller.stop());
 
     const crier = startCrier({ store, github, config, log: log.child({ component: 'crier' }) });
     closers.push(() => crier.close());
-
-    // One informer for the components here that read from a cache (sinker so far).
-    const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
-    await informer.start();
-    closers.push(() => informer.close());
 
     const sinker = createSinker({
       store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor),
