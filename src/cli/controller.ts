@@ -8,7 +8,7 @@ import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildI
 import { startInstrumentation } from '../observability/instrumentation.js';
 import { createControllerMetrics } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
-import { createLocalExecutor } from '../executor/local.js';
+import { createLocalExecutor } from '../executor/local/executor.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 import { parsePort } from './support/flags.js';

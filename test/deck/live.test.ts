@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
@@ -65,8 +65,10 @@ describe('deck live log stream', () => {
 
   it('sends lines as they are appended, state changes, and done once the job completes', async () => {
     const pj = await store.createProwJob(job({ state: 'pending', complete: false, buildId: '9', job: 'pull-live' }));
-    const log = 'pr-logs/pull/demo_hello/1/pull-live/9/build-log.txt';
-    await artifacts.append(log, 'one\n');
+    // The job writes its log straight to the artifact store's file (the local executor does).
+    const log = artifacts.localPath!('pr-logs/pull/demo_hello/1/pull-live/9/build-log.txt');
+    mkdirSync(dirname(log), { recursive: true });
+    appendFileSync(log, 'one\n');
     const res = await fetch(`${deck.url}/log-stream/${pj.metadata.name}?offset=0`);
     assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
     let step = 0;
@@ -75,9 +77,9 @@ describe('deck live log stream', () => {
       step++;
       // A character split across two writes: the stream must not mangle it.
       const e9 = Buffer.from('two \u00e9\n');
-      if (step === 1) await artifacts.append(log, e9.subarray(0, 5));
+      if (step === 1) appendFileSync(log, e9.subarray(0, 5));
       if (step === 2) {
-        await artifacts.append(log, e9.subarray(5));
+        appendFileSync(log, e9.subarray(5));
         const cur = (await store.getProwJob(pj.metadata.name))!;
         await store.updateProwJob({ ...cur, status: { ...cur.status, state: 'success', completionTime: new Date().toISOString() } });
       }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ProwJob, ProwJobSpec } from '../../src/api/prowjob.js';
 import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
-import { createLocalExecutor } from '../../src/executor/local.js';
+import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import { TerminalError } from '../../src/api/terminal-error.js';
 import type { Executor, ExecutorStatus } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
@@ -106,7 +106,7 @@ describe('local executor', () => {
       await other.start(pj, { buildId: '40' });
       const s = await waitFor(other, pj, ['succeeded', 'failed', 'unknown']);
       assert.equal(s.phase, 'succeeded');
-      assert.equal(await other.readLog(pj), 'uploaded\n');
+      assert.equal(await other.logs.read(pj).then((b) => b?.toString()), 'uploaded\n');
       assert.equal((await artifacts.get('logs/local-test/40/build-log.txt'))!.toString(), 'uploaded\n');
     } finally {
       await other.close();
@@ -177,7 +177,7 @@ describe('local executor', () => {
     assert.equal(s.interrupted, 'timeout');
     assert.match(s.reason ?? '', /^Process did not finish before 400ms timeout$/);
     assert.equal(s.exitCode, undefined); // killed: the wrapper never wrote one
-    assert.match((await exec.readLog(pj))!, /ready\n[^]*Process did not finish before 400ms timeout\n[^]*got INT/);
+    assert.match((await exec.logs.read(pj).then((b) => b?.toString()))!, /ready\n[^]*Process did not finish before 400ms timeout\n[^]*got INT/);
     assert.equal(await groupGone(runState(dataDir, pj).pid), true);
   });
 
@@ -189,7 +189,7 @@ describe('local executor', () => {
     await waitFor(exec, pj, ['running']);
     const { pid } = runState(dataDir, pj);
     pgids.push(pid);
-    for (let i = 0; i < 200 && !(await exec.readLog(pj))?.includes('started'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !(await exec.logs.read(pj).then((b) => b?.toString()))?.includes('started'); i++) await new Promise((r) => setTimeout(r, 25));
     const members = execFileSync('ps', ['-o', 'pid=', '-g', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
     assert.ok(members.length >= 3, `group members: ${members.join(',')}`);
     await exec.abort(pj);
@@ -217,13 +217,13 @@ describe('local executor', () => {
     pgids.push(runState(dataDir, pj).pid);
     let logText = '';
     for (let i = 0; i < 200 && !logText.includes('first'); i++) {
-      logText = (await exec.readLog(pj)) ?? '';
+      logText = (await exec.logs.read(pj).then((b) => b?.toString())) ?? '';
       if (!logText.includes('first')) await new Promise((r) => setTimeout(r, 25));
     }
     assert.equal(logText, 'first\n');
     assert.equal((await exec.status(pj)).phase, 'running');
     assert.equal((await artifacts.get('logs/local-test/12/build-log.txt'))!.toString(), 'first\n');
-    assert.equal(await exec.readLog(pj, { start: 2, end: 4 }), 'rst');
+    assert.equal(await exec.logs.read(pj, { start: 2, end: 4 }).then((b) => b?.toString()), 'rst');
     await exec.abort(pj);
   });
 
@@ -350,7 +350,7 @@ describe('local executor', () => {
       assert.equal((await second.status(pj)).phase, 'running');
       const s = await waitFor(second, pj, ['succeeded', 'failed', 'unknown']);
       assert.equal(s.phase, 'succeeded');
-      assert.equal(await second.readLog(pj), 'adopted\n');
+      assert.equal(await second.logs.read(pj).then((b) => b?.toString()), 'adopted\n');
     } finally {
       await second.close();
     }

@@ -9,7 +9,7 @@ import { loadConfigAgent, type ConfigAgent } from '../../config/agent.js';
 import { createStoreBuildIdSource } from '../../controller/build-id.js';
 import { createController } from '../../controller/plank.js';
 import { startCrier } from '../../crier/crier.js';
-import { createLocalExecutor } from '../../executor/local.js';
+import { createLocalExecutor } from '../../executor/local/executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
