@@ -1,9 +1,7 @@
 // Job queries for the list, PR page and JSON API: filters from URL parameters, run by the store's indexed
 // queryProwJobs when it has one (SQLite), else by a filtered scan (any other ProwJobStore).
-import { newJobSpec } from '../api/jobspec.js';
 import type { ProwJob, ProwJobState, ProwJobType } from '../api/prowjob.js';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '../api/prowjob.js';
-import { pathsForJob } from '../api/storage-path.js';
 import type { PagedProwJobStore, ProwJobQuery, ProwJobStore } from '../store/types.js';
 
 export interface JobFilters {
@@ -190,19 +188,6 @@ export async function queryJobs(store: ProwJobStore, q: JobQuery, hiddenRepos: r
   const out: JobPage = { prowjobs: items };
   if (all.length > q.limit && items.length) out.next = cursorOf(items[items.length - 1]!);
   return out;
-}
-
-/** The job's build directory in the artifact store, as the local executor lays it out; undefined before a build id. */
-export function artifactDir(pj: ProwJob): string | undefined {
-  const buildId = pj.status.build_id;
-  if (!buildId) return undefined;
-  try {
-    const gcs = pj.spec.decoration_config?.gcs_configuration ?? {};
-    const layout = gcs.path_strategy ? gcs : { ...gcs, path_strategy: 'explicit' };
-    return pathsForJob(layout, newJobSpec(pj.spec, buildId, pj.metadata.name)).jobBasePath.replace(/^\/+/, '');
-  } catch {
-    return undefined;
-  }
 }
 
 export function githubRepoLink(pj: ProwJob): string | undefined {

@@ -6,7 +6,8 @@ import { newProwJob } from '../../../src/api/pjutil.js';
 import type { ProwJob, ProwJobState, ProwJobType } from '../../../src/api/prowjob.js';
 import { createLocalArtifactStore } from '../../../src/artifacts/local.js';
 import type { ArtifactStore } from '../../../src/artifacts/types.js';
-import { createDeckApp, type DeckConfigView, type DeckDeps } from '../../../src/deck/server.js';
+import type { DeckConfigView, DeckDeps } from '../../../src/deck/deck-deps.js';
+import { createDeckApp } from '../../../src/deck/server.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite.js';
 
