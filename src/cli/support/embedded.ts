@@ -176,7 +176,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
-      port: o.deckPort, hostname: host, store, artifacts, log: log.child({ component: 'deck' }),
+      port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
       snapshot: () => agent.current(), github, dataDir, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
     });
     closers.push(() => deck.close());
