@@ -4,7 +4,7 @@
 import type { JobSpec } from '../api/jobspec.js';
 import type { Refs } from '../api/prowjob.js';
 
-export const JOB_SPEC_ENV = 'JOB_SPEC';
+const JOB_SPEC_ENV = 'JOB_SPEC';
 
 /** ResolveSpecFromEnv: the JobSpec a pod utility runs for; throws when JOB_SPEC is missing or malformed. */
 export function resolveSpecFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): JobSpec {

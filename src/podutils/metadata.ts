@@ -39,7 +39,7 @@ export interface Finished {
   'repo-version'?: string;
 }
 
-export type FinishedResult = 'SUCCESS' | 'FAILURE' | 'ABORTED';
+type FinishedResult = 'SUCCESS' | 'FAILURE' | 'ABORTED';
 
 /** The started.json of a build from its refs and (when refs were cloned) the clone records. */
 export function newStarted(refs: Refs | undefined, extraRefs: readonly Refs[] | undefined, records: readonly CloneRecord[] | undefined, at: Date): Started {

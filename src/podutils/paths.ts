@@ -10,7 +10,6 @@ export const PROWJOB_FILE = 'prowjob.json';
 export const CLONE_RECORDS_FILE = 'clone-records.json';
 export const CLONE_LOG_FILE = 'clone-log.txt';
 export const BUILD_LOG_FILE = 'build-log.txt';
-export const LATEST_BUILD_FILE = 'latest-build.txt';
 /** Under the build dir: what the job left in $ARTIFACTS. */
 export const ARTIFACTS_DIR = 'artifacts';
 

@@ -14,7 +14,7 @@ import {
 } from './paths.js';
 
 /** The key finished.json's metadata carries read errors under (upstream sidecar's errorKey). */
-export const SIDECAR_ERRORS_KEY = 'sidecar-errors';
+const SIDECAR_ERRORS_KEY = 'sidecar-errors';
 const METADATA_FILE = 'metadata.json';
 
 export async function uploadStarted(store: ArtifactStore, buildDir: string, started: Started): Promise<void> {

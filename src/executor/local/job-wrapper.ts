@@ -21,8 +21,8 @@ import { parseGoDurationMs } from '../duration.js';
 import { procStartTime, spawnJob } from './process.js';
 import type { RunFiles, RunState } from './run-state.js';
 
-export const DEFAULT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
-export const DEFAULT_GRACE_MS = 15 * 1000;
+const DEFAULT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+const DEFAULT_GRACE_MS = 15 * 1000;
 
 export interface JobWrapperDeps {
   artifacts: ArtifactStore;

@@ -10,7 +10,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node
 // It records its pid first, so a run whose controller died right after the spawn can still be found.
 const WRAPPER = 'd=$1; shift; echo $$ > "$d/pid"; trap : INT TERM; "$@"; c=$?; echo "$c" > "$d/exit-code.tmp" && mv "$d/exit-code.tmp" "$d/exit-code"';
 
-export interface SpawnedJob {
+interface SpawnedJob {
   /** The wrapper's pid, which is also the process group id; undefined when the spawn failed. */
   pid: number | undefined;
   /** Resolves when the wrapper exits (never, when the spawn failed). */

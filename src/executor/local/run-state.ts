@@ -5,7 +5,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutorStatus } from '../types.js';
 
-export type RunPhase = 'cloning' | 'running' | 'finished';
+type RunPhase = 'cloning' | 'running' | 'finished';
 
 export interface RunState {
   name: string;
