@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { Gauge } from 'prom-client';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { ArtifactEntry } from '../../artifacts/types.js';
-import { buildDirOf } from '../../podutils/paths.js';
+import { buildDirOf, PROWJOB_FILE } from '../../podutils/paths.js';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
 import { html } from '../html.js';
@@ -54,7 +54,7 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
     const prefix = `/view/${c.req.param('provider')}/${c.req.param('bucket')}/`;
     const dir = artifactPath(c, prefix);
     if (dir === '') return deck.render(c, 'Not found', html`<h1>Not found</h1><p>Name a job's artifact directory.</p>`, undefined, 404);
-    const raw = await artifacts.get(`${dir}/prowjob.json`);
+    const raw = await artifacts.get(`${dir}/${PROWJOB_FILE}`);
     let pj: ProwJob | undefined;
     if (raw) {
       try {
