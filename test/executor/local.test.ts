@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProwJob, ProwJobSpec } from '../../src/api/prowjob.js';
@@ -343,6 +343,9 @@ describe('local executor', () => {
     await first.start(pj, { buildId: '19' });
     await waitFor(first, pj, ['running']);
     await first.close();
+    // The wrapper writes its pid file first thing; under load that can come after run.json says running.
+    const pidFile = join(dataDir, 'workspaces', pj.metadata.name, 'pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 25));
     const file = join(dataDir, 'workspaces', pj.metadata.name, 'run.json');
     const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     pgids.push(state.pid as number);
