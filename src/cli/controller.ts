@@ -8,10 +8,11 @@ import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildI
 import { startInstrumentation } from '../observability/instrumentation.js';
 import { createControllerMetrics, startMetricsGathering } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
-import { createLocalExecutor } from '../executor/local.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { createLocalExecutor } from '../executor/local/executor.js';
+import { createLogger } from '../observability/logger.js';
 import { parsePort } from './support/flags.js';
 
 interface ControllerFlags extends LogFormatFlags {

@@ -13,7 +13,7 @@ import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import { loadConfigAgent, type ConfigAgent } from '../../src/config/agent.js';
 import { createController, type Controller } from '../../src/controller/plank.js';
 import { startDeckServer, type DeckServer } from '../../src/deck/server.js';
-import { createLocalExecutor } from '../../src/executor/local.js';
+import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import type { Executor } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';

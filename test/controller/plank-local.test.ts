@@ -8,7 +8,7 @@ import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import type { Plank } from '../../src/config/types.js';
 import { createStoreBuildIdSource } from '../../src/controller/build-id.js';
 import { createController } from '../../src/controller/plank.js';
-import { createLocalExecutor } from '../../src/executor/local.js';
+import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 
@@ -131,7 +131,7 @@ describe('plank with the local executor', () => {
         return p?.status.completionTime ? p : undefined;
       });
       assert.equal(done.status.state, 'success');
-      assert.equal((await second.executor.readLog(done)), 'done\n');
+      assert.equal((await second.executor.logs.read(done))?.toString(), 'done\n');
     } finally {
       await second.controller.stop();
       await second.executor.close();

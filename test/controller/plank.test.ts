@@ -35,8 +35,7 @@ class FakeExecutor implements Executor {
     const run = this.runs.get(pj.metadata.name);
     if (run && (run.phase === 'pending' || run.phase === 'running')) this.runs.set(pj.metadata.name, { ...run, phase: 'failed', interrupted: 'abort' });
   }
-  async readLog(): Promise<string | undefined> { return undefined; }
-  async logStream(): Promise<undefined> { return undefined; }
+  readonly logs = { size: async () => undefined, read: async () => undefined, stream: async () => undefined };
   async cleanup(run: RunRef): Promise<void> { this.runs.delete(run.name); }
   async listRuns() { return [...this.runs].map(([name, s]) => ({ name, ...s })); }
   onChange(l: (name: string) => void): () => void {

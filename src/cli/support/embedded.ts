@@ -9,7 +9,7 @@ import { loadConfigAgent, type ConfigAgent } from '../../config/agent.js';
 import { createStoreBuildIdSource } from '../../controller/build-id.js';
 import { createController } from '../../controller/plank.js';
 import { startCrier } from '../../crier/crier.js';
-import { createLocalExecutor } from '../../executor/local.js';
+import { createLocalExecutor } from '../../executor/local/executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
@@ -189,7 +189,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
-      port: o.deckPort, hostname: host, store, artifacts, log: log.child({ component: 'deck' }),
+      port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
       snapshot: () => agent.current(), github, dataDir, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
     });
     closers.push(() => deck.close());
