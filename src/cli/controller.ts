@@ -9,12 +9,12 @@ import { startInstrumentation } from '../observability/instrumentation.js';
 import { createControllerMetrics, startMetricsGathering } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
 import { createLocalExecutor } from '../executor/local.js';
-import { createLogger } from '../observability/logger.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parsePort } from './support/flags.js';
 
-interface ControllerFlags {
+interface ControllerFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -38,12 +38,14 @@ export function createControllerCommand(name: string): Command {
     .option('--dry-run', 'log what would change; start nothing, write nothing')
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .addOption(logFormatOption())
     .action(async (flags: ControllerFlags) => {
-      const log = createLogger().child({ component: name });
+      const { root, log } = createCommandLogger(name, flags);
       if (flags.buildIds !== 'store' && flags.buildIds !== 'snowflake') {
         throw new Error(`--build-ids ${flags.buildIds}: want "store" or "snowflake"`);
       }
       const config = await loadConfigAgent({ configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, log });
+      followConfigLogLevel(root, config);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const artifacts = createLocalArtifactStore({ root: flags.artifactsDir ?? join(flags.dataDir, 'artifacts') });
       const executor = createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });

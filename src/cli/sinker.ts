@@ -2,13 +2,13 @@ import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
-import { createLogger } from '../observability/logger.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createSinker } from '../sinker/sinker.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 
-interface SinkerFlags {
+interface SinkerFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -28,12 +28,14 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log what would be deleted and delete nothing', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .addOption(logFormatOption())
     .action(async (flags: SinkerFlags) => {
-      const log = createLogger().child({ component: 'sinker' });
+      const { root, log } = createCommandLogger('sinker', flags);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, log, watch: !flags.runOnce,
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
       });
+      followConfigLogLevel(root, agent);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const informer = createProwJobInformer(store, { log });
       const registry = createMetricsRegistry();

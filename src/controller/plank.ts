@@ -15,6 +15,7 @@ import { TerminalError } from '../api/terminal-error.js';
 import { AlreadyExistsError, ConflictError, type ProwJobStore, type Watch } from '../store/types.js';
 import { createSnowflakeBuildIdSource, type BuildIdSource } from './build-id.js';
 import { jobURL } from '../api/job-url.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import type { ControllerMetrics } from './metrics.js';
 
 export type ControllerConfig = Pick<Config, 'plank'> & Partial<Pick<Config, 'presubmits' | 'postsubmits' | 'periodics'>>;
@@ -68,7 +69,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 
 export function createController(deps: ControllerDeps): Controller {
-  const log = deps.log.child({ component: 'plank' });
+  const log = deps.log.child({ controller: 'plank' });
   const clock = deps.clock ?? (() => new Date());
   const buildIds = deps.buildIdSource ?? createSnowflakeBuildIdSource(() => clock().getTime());
   const agents = new Set(deps.agents ?? ['kubernetes']);
@@ -258,16 +259,16 @@ export function createController(deps: ControllerDeps): Controller {
     let buildId: string;
     if (existing.phase !== 'missing' && existing.buildId) {
       buildId = existing.buildId; // started before a crash, never marked pending: adopt the run
-      log.info({ prowjob: pj.metadata.name, build_id: buildId }, 'found an existing run');
+      log.info({ ...prowJobFields(pj), build_id: buildId }, 'found an existing run');
     } else {
       const allowed = concurrencyAllows(pj);
       if (!allowed.ok) {
-        log.debug({ prowjob: pj.metadata.name, job: pj.spec.job, why: allowed.why }, 'waiting for a slot');
+        log.debug({ ...prowJobFields(pj), why: allowed.why }, 'waiting for a slot');
         requeueAfter(pj.metadata.name, deps.concurrencyRetryMs ?? 10_000);
         return;
       }
       if (deps.dryRun) {
-        log.info({ prowjob: pj.metadata.name, job: pj.spec.job, from: 'triggered', to: 'pending' }, 'dry run: would start');
+        log.info({ ...prowJobFields(pj), from: 'triggered', to: 'pending' }, 'dry run: would start');
         return;
       }
       buildId = await buildIds.next(pj.spec.job);
@@ -378,7 +379,7 @@ export function createController(deps: ControllerDeps): Controller {
 
   async function syncAborted(pj: ProwJob): Promise<void> {
     if (deps.dryRun) {
-      log.info({ prowjob: pj.metadata.name }, 'dry run: would stop the aborted run');
+      log.info(prowJobFields(pj), 'dry run: would stop the aborted run');
       return;
     }
     await abortRun(pj);
@@ -418,7 +419,7 @@ export function createController(deps: ControllerDeps): Controller {
       else next = newPresubmitJob(child as Presubmit, refs, {}, options);
       try {
         await deps.store.createProwJob(next);
-        log.info({ prowjob: next.metadata.name, job: child.name, parent: pj.metadata.name }, 'created run_after_success job');
+        log.info({ ...prowJobFields(next), parent: pj.metadata.name }, 'created run_after_success job');
       } catch (err) {
         if (!(err instanceof AlreadyExistsError)) throw err; // created on an earlier attempt
       }
@@ -426,7 +427,7 @@ export function createController(deps: ControllerDeps): Controller {
   }
 
   function safeJobURL(pj: ProwJob): string {
-    return jobURL(plank(), pj, (err) => log.warn({ err, prowjob: pj.metadata.name }, 'job url failed'));
+    return jobURL(plank(), pj, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed'));
   }
 
   /**
@@ -439,7 +440,7 @@ export function createController(deps: ControllerDeps): Controller {
       const next = structuredClone(current);
       if (!mutate(next)) return undefined;
       if (deps.dryRun) {
-        log.info({ prowjob: pj.metadata.name, from: current.status.state, to: next.status.state }, 'dry run: would update');
+        log.info({ ...prowJobFields(current), from: current.status.state, to: next.status.state }, 'dry run: would update');
         return undefined;
       }
       try {
@@ -447,7 +448,7 @@ export function createController(deps: ControllerDeps): Controller {
         cache.put(written);
         if (written.status.state !== current.status.state) {
           log.info({
-            prowjob: written.metadata.name, job: written.spec.job, type: written.spec.type, build_id: written.status.build_id,
+            ...prowJobFields(written),
             from: current.status.state, to: written.status.state, ...(why ? { why } : {}),
           }, 'transitioning states');
         }

@@ -3,6 +3,7 @@
 // after the answer loses nothing; a redelivered id is acknowledged and not queued again.
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { onHttpError } from '../observability/http.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryQueue } from '../store/types.js';
 import type { HelpJSON } from './plugin-help.js';
@@ -47,7 +48,7 @@ export function createHookApp(deps: HookAppDeps): Hono {
         orderKey: delivery.orderKey,
       });
       if (isNew) {
-        log.debug({ delivery: delivery.id, event: delivery.event, orderKey: delivery.orderKey }, 'delivery stored');
+        log.debug({ delivery: delivery.id, event: delivery.event, order_key: delivery.orderKey }, 'delivery stored');
         try {
           onAccepted?.(delivery, headersOf(c.req.raw.headers));
         } catch (err) {
@@ -83,10 +84,7 @@ export function createHookApp(deps: HookAppDeps): Hono {
   // Upstream answers 200 with an empty body on every other path (a legacy health check).
   app.all('*', (c) => c.body(null, 200));
 
-  app.onError((err, c) => {
-    log.error({ err, path: c.req.path }, 'hook request failed');
-    return c.text('500 Internal Server Error\n', 500);
-  });
+  app.onError(onHttpError({ log, message: 'hook request failed' }));
   return app;
 }
 

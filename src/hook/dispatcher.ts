@@ -232,7 +232,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const delay = Math.min(retryBaseMs * 2 ** Math.max(0, d.attempts - 1), retryMaxMs);
     const notBefore = new Date(clock.now().getTime() + delay).toISOString();
-    elog.warn({ attempts: d.attempts, notBefore }, 'delivery will be retried');
+    elog.warn({ attempts: d.attempts, not_before: notBefore }, 'delivery will be retried');
     await store.retryDelivery(d.id, message, notBefore);
   }
 

@@ -43,11 +43,11 @@ describe('prow crier', () => {
     await store.createProwJob(newPostsubmitJob({ name: 'post-r', context: 'post-r' }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: base }));
     await child.waitUntil(() => gh.statuses('o/r', base).length > 0, 'commit status');
     assert.deepEqual(gh.statuses('o/r', base).map((s) => [s.context, s.state, s.creator]), [['post-r', 'pending', 'prow-bot']]);
-    const ports = await child.waitForLog('instrumentation serving') as { healthPort?: number; metricsPort?: number };
-    assert.ok(ports?.healthPort && ports.metricsPort, child.stdout());
-    assert.equal(await getText(`http://127.0.0.1:${ports.healthPort}/healthz`), 'OK');
+    const ports = await child.waitForLog('instrumentation serving') as { health_port?: number; metrics_port?: number };
+    assert.ok(ports?.health_port && ports.metrics_port, child.stdout());
+    assert.equal(await getText(`http://127.0.0.1:${ports.health_port}/healthz`), 'OK');
     const success = /crier_reporting_results\{reporter="github-reporter",result="success"\} 1/;
-    await child.waitUntil(async () => success.test(await getText(`http://127.0.0.1:${ports.metricsPort}/metrics`)), 'crier success metric');
+    await child.waitUntil(async () => success.test(await getText(`http://127.0.0.1:${ports.metrics_port}/metrics`)), 'crier success metric');
     assert.equal(await child.stop(), 0);
   });
 });

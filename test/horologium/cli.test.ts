@@ -23,7 +23,7 @@ describe('prow horologium', () => {
     t.after(() => cli.kill());
 
     await cli.waitFor(/triggering new run/, 'started run');
-    const healthPort = Number((await cli.waitFor(/"healthPort":(\d+)/, 'health port'))[1]);
+    const healthPort = Number((await cli.waitFor(/"health_port":(\d+)/, 'health port'))[1]);
     assert.equal(await getText(`http://127.0.0.1:${healthPort}/healthz`), 'OK');
 
     const store = openSqliteStore(storePath(dataDir));

@@ -23,6 +23,7 @@ import { createProwJobInformer } from '../../store/informer.js';
 import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
+import { followConfigLogLevel } from './logging.js';
 import { runCloseSteps } from './shutdown.js';
 
 export interface EmbeddedOptions {
@@ -97,6 +98,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const agent: ConfigAgent = await loadConfigAgent({
       configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, log: log.child({ component: 'config' }),
     });
+    // `log` is the process's root logger: config.yaml's log_level applies to every component.
+    followConfigLogLevel(log, agent);
     closers.push(() => agent.close());
 
     let fake: FakeGitHub | undefined;

@@ -7,6 +7,7 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { Logger } from '../../observability/logger.js';
+import { prowJobFields } from '../../observability/prowjob-fields.js';
 import { matchesLabels } from '../prowjob-fields.js';
 import type { LabelSelector, Watch, WatchEvent, WatchOptions } from '../types.js';
 import { TRIMMED_COUNTER } from './schema.js';
@@ -185,7 +186,7 @@ export class ChangeLog {
     try {
       watcher.onEvent(event);
     } catch (err) {
-      this.options.log.error({ err, type: event.type, ...('prowjob' in event ? { prowjob: event.prowjob.metadata.name } : {}) }, 'watch handler threw');
+      this.options.log.error({ err, watch_event: event.type, ...('prowjob' in event ? prowJobFields(event.prowjob) : {}) }, 'watch handler threw');
     }
   }
 }
