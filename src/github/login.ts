@@ -20,3 +20,26 @@ export function normLogins(logins: Iterable<string>): string[] {
   }
   return [...out];
 }
+
+/** A GitHub App's bot comments as `<slug>[bot]`; the slug alone names the same account. */
+function withoutBotSuffix(login: string): string {
+  return normLogin(login).replace(/\[bot\]$/, '');
+}
+
+/**
+ * Whether `login` is the bot whose login is `botLogin` (the client's `botUser().login`): case-insensitive,
+ * a leading "@" ignored, and `name` and `name[bot]` the same (upstream BotUserChecker in pkg/github/client.go).
+ */
+export function isBotLogin(login: string, botLogin: string): boolean {
+  const who = withoutBotSuffix(login);
+  return who !== '' && who === withoutBotSuffix(botLogin);
+}
+
+/**
+ * Whether a login can name a user in a URL path. GitHub ignores a trailing slash, so an empty login turns
+ * `/orgs/{org}/members/{login}` into the member list (200), and fetch resolves a `..` login away: either
+ * would read as "is a member". Logins are letters, digits, `-` and `_` (and an App's `[bot]` suffix).
+ */
+export function isLoginLike(login: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\[bot\])?$/.test(login);
+}

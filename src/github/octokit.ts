@@ -1,0 +1,63 @@
+// Octokit setup: @octokit/core with pagination, retry and throttling, its own log routed to ours.
+// Methods call `octokit.request('GET /repos/{owner}/{repo}/…', params)`; there is no `octokit.rest.*`.
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Logger } from '../observability/logger.js';
+
+export const ProwOctokit = Octokit.plugin(paginateRest, retry, throttling);
+export type ProwOctokitInstance = InstanceType<typeof ProwOctokit>;
+
+export interface OctokitSettings {
+  baseUrl: string;
+  userAgent: string;
+  log: Logger;
+  /** Passed to @octokit/plugin-retry. */
+  retry: { retries?: number; retryAfterBaseValue?: number; enabled?: boolean };
+  /** Secondary and primary rate-limit handling. */
+  throttle: boolean;
+}
+
+/**
+ * Octokit's own log. Its debug and info lines (request traces, deprecation notes from plugins) are
+ * debug for us: a request's outcome is logged once by the request hook at debug, and a failure the
+ * caller did not expect is logged by the caller. Warnings stay warnings.
+ */
+export function octokitLog(log: Logger): { debug: (msg: string) => void; info: (msg: string) => void; warn: (msg: string) => void; error: (msg: string) => void } {
+  return {
+    debug: (msg) => log.debug(msg),
+    info: (msg) => log.debug(msg),
+    warn: (msg) => log.warn(msg),
+    error: (msg) => log.error(msg),
+  };
+}
+
+interface RateLimitedRequest {
+  method: string;
+  url: string;
+}
+
+/** A new Octokit with `auth` (token, or an App / installation strategy). */
+export function newOctokit(settings: OctokitSettings, auth: Record<string, unknown>): ProwOctokitInstance {
+  const { log } = settings;
+  return new ProwOctokit({
+    ...auth,
+    baseUrl: settings.baseUrl,
+    userAgent: settings.userAgent,
+    log: octokitLog(log),
+    retry: { ...settings.retry },
+    throttle: settings.throttle
+      ? {
+          onRateLimit: (retryAfter: number, opts: RateLimitedRequest, _o: unknown, retryCount: number) => {
+            log.warn({ method: opts.method, path: opts.url, retry_after: retryAfter }, 'github rate limit hit');
+            return retryCount < 1;
+          },
+          onSecondaryRateLimit: (retryAfter: number, opts: RateLimitedRequest, _o: unknown, retryCount: number) => {
+            log.warn({ method: opts.method, path: opts.url, retry_after: retryAfter }, 'github secondary rate limit hit');
+            return retryCount < 1;
+          },
+        }
+      : { enabled: false, onRateLimit: () => false, onSecondaryRateLimit: () => false },
+  });
+}
