@@ -98,7 +98,7 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
       const statusLabel = status === 0 ? 'error' : String(status);
       end({ ...labels, status: statusLabel });
       metrics.requests.inc({ ...labels, status: statusLabel });
-      log.debug({ method, path: template, status, plugin, cached: fromCache || undefined }, 'github request');
+      log.debug({ method, path: template, status: fromCache ? 304 : status, plugin, cached: fromCache || undefined }, 'github request');
     }
   });
 }
