@@ -1,6 +1,6 @@
 // The bot's identity, users, org membership, collaborators and teams.
 import type { GitHubCall } from '../call.js';
-import { isLoginLike } from '../login.js';
+import { isLoginLike, sameLogin } from '../login.js';
 import { toCollaborator, toTeam, toUser, toUserRef } from '../map.js';
 import type { Collaborator, GitHubClient, Permission, PermissionLevel, Team, TeamMembership, User, UserRef } from '../types.js';
 
@@ -24,7 +24,7 @@ export function orgMethods(call: GitHubCall): OrgMethods {
 
     async isMember(org: string, login: string): Promise<boolean> {
       if (!isLoginLike(login)) return false;
-      if (org.toLowerCase() === login.toLowerCase()) return true;
+      if (sameLogin(org, login)) return true;
       return call.exists(org, 'GET /orgs/{org}/members/{username}', { org, username: login });
     },
 
@@ -34,7 +34,7 @@ export function orgMethods(call: GitHubCall): OrgMethods {
 
     async isCollaborator(org: string, repo: string, login: string): Promise<boolean> {
       if (!isLoginLike(login)) return false;
-      if (org.toLowerCase() === login.toLowerCase()) return true;
+      if (sameLogin(org, login)) return true;
       return call.exists(org, 'GET /repos/{owner}/{repo}/collaborators/{username}', { owner: org, repo, username: login });
     },
 
