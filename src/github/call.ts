@@ -6,7 +6,7 @@ import { PLUGIN_HEADER, ROUTE_HEADER } from './request-hook.js';
 
 export type Params = Record<string, unknown>;
 
-export interface GitHubResponse {
+interface GitHubResponse {
   status: number;
   data: unknown;
   headers: Record<string, unknown>;

@@ -102,7 +102,7 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /** What @octokit/request throws (a RequestError), by shape. */
-export interface RequestErrorLike {
+interface RequestErrorLike {
   status: number;
   message: string;
   response?: { data?: unknown; headers?: Record<string, unknown> };

@@ -6,7 +6,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../observability/logger.js';
 
-export const ProwOctokit = Octokit.plugin(paginateRest, retry, throttling);
+const ProwOctokit = Octokit.plugin(paginateRest, retry, throttling);
 export type ProwOctokitInstance = InstanceType<typeof ProwOctokit>;
 
 export interface OctokitSettings {

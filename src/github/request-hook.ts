@@ -11,7 +11,7 @@ import type { ProwOctokitInstance } from './octokit.js';
 export const PLUGIN_HEADER = 'x-prow-plugin';
 export const ROUTE_HEADER = 'x-prow-route';
 
-export interface RequestHookDeps {
+interface RequestHookDeps {
   log: Logger;
   metrics: GitHubMetrics;
   dryRun: boolean;
@@ -23,7 +23,7 @@ export interface RequestHookDeps {
 }
 
 /** The path below baseUrl, without the query: `/repos/o/r/issues/1/labels`. */
-export function pathBelow(url: string, baseUrl: string): string {
+function pathBelow(url: string, baseUrl: string): string {
   const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url.replace(/^https?:\/\/[^/]+/, '');
   const bare = path.split('?')[0] ?? path;
   try {

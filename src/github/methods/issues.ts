@@ -6,7 +6,7 @@ import { MissingUsersError } from '../errors.js';
 import { labelNames, toIssue, toIssueComment, toIssueEvent, toLabel, toMilestone } from '../map.js';
 import type { GitHubClient, Issue, IssueComment, IssueEvent, IssuePatch, Label, Milestone, ReactionContent } from '../types.js';
 
-export type IssueMethods = Pick<GitHubClient, 'getIssue' | 'patchIssue' | 'closeIssue' | 'reopenIssue' | 'listIssueLabels' | 'listRepoLabels' | 'addLabel' | 'addLabels' | 'removeLabel' | 'createComment' | 'editComment' | 'listComments' | 'deleteComment' | 'createCommentReaction' | 'createIssueReaction' | 'listIssueEvents' | 'assignIssue' | 'unassignIssue' | 'listMilestones'>;
+type IssueMethods = Pick<GitHubClient, 'getIssue' | 'patchIssue' | 'closeIssue' | 'reopenIssue' | 'listIssueLabels' | 'listRepoLabels' | 'addLabel' | 'addLabels' | 'removeLabel' | 'createComment' | 'editComment' | 'listComments' | 'deleteComment' | 'createCommentReaction' | 'createIssueReaction' | 'listIssueEvents' | 'assignIssue' | 'unassignIssue' | 'listMilestones'>;
 
 export function issueMethods(call: GitHubCall): IssueMethods {
   const m: IssueMethods = {

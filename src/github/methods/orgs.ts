@@ -4,7 +4,7 @@ import { isLoginLike, sameLogin } from '../login.js';
 import { toCollaborator, toTeam, toUser, toUserRef } from '../map.js';
 import type { Collaborator, GitHubClient, Permission, PermissionLevel, Team, TeamMembership, User, UserRef } from '../types.js';
 
-export type OrgMethods = Pick<GitHubClient, 'botUser' | 'getUser' | 'isMember' | 'listOrgMembers' | 'isCollaborator' | 'listCollaborators' | 'getPermission' | 'listTeams' | 'listTeamMembers' | 'getTeamMembership'>;
+type OrgMethods = Pick<GitHubClient, 'botUser' | 'getUser' | 'isMember' | 'listOrgMembers' | 'isCollaborator' | 'listCollaborators' | 'getPermission' | 'listTeams' | 'listTeamMembers' | 'getTeamMembership'>;
 
 export function orgMethods(call: GitHubCall): OrgMethods {
   return {

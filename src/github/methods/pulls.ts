@@ -8,7 +8,7 @@ import type {
   ReviewComment, ReviewInput,
 } from '../types.js';
 
-export type PullMethods = Pick<GitHubClient, 'getPullRequest' | 'listPullRequests' | 'listPullRequestFiles' | 'listPullRequestCommits' | 'patchPullRequest' | 'closePullRequest' | 'reopenPullRequest' | 'mergePullRequest' | 'listReviewComments' | 'listReviews' | 'createReview' | 'requestReview' | 'unrequestReview'>;
+type PullMethods = Pick<GitHubClient, 'getPullRequest' | 'listPullRequests' | 'listPullRequestFiles' | 'listPullRequestCommits' | 'patchPullRequest' | 'closePullRequest' | 'reopenPullRequest' | 'mergePullRequest' | 'listReviewComments' | 'listReviews' | 'createReview' | 'requestReview' | 'unrequestReview'>;
 
 /** `org/team` entries become team slugs when org is the repo's org; others are missing. */
 function splitReviewers(org: string, logins: string[]): { users: string[]; teams: string[]; missing: string[] } {

@@ -5,7 +5,7 @@ import { GitHubError } from '../errors.js';
 import { toBranchProtection, toCommit, toRepo, toStatus } from '../map.js';
 import type { BranchProtection, CombinedStatus, Commit, GitHubClient, Repo, Status, StatusInput } from '../types.js';
 
-export type RepoMethods = Pick<GitHubClient, 'getRepo' | 'getRef' | 'getCommit' | 'getFile' | 'getBranchProtection' | 'getCombinedStatus' | 'listStatuses' | 'createStatus'>;
+type RepoMethods = Pick<GitHubClient, 'getRepo' | 'getRef' | 'getCommit' | 'getFile' | 'getBranchProtection' | 'getCombinedStatus' | 'listStatuses' | 'createStatus'>;
 
 function normalizeRef(ref: string): string {
   const r = ref.replace(/^refs\//, '');

@@ -4,7 +4,7 @@ import { GraphQLError } from '../errors.js';
 import { toIssue } from '../map.js';
 import type { GitHubClient, Issue, SearchOptions } from '../types.js';
 
-export type SearchMethods = Pick<GitHubClient, 'searchIssues' | 'graphql'>;
+type SearchMethods = Pick<GitHubClient, 'searchIssues' | 'graphql'>;
 
 /** The org a search is about, to pick the App installation. */
 function orgOfQuery(query: string): string | undefined {
