@@ -1,4 +1,6 @@
-// Login comparisons are case-insensitive and ignore a leading "@" (upstream github.NormLogin).
+// Login comparisons are case-insensitive and ignore a leading "@" (upstream github.NormLogin), and the
+// one home of bot identity: whether a login is the account the client acts as.
+import type { GitHubClient } from './types.js';
 
 /** Lower-cases a login and strips one leading "@". */
 export function normLogin(login: string): string {
@@ -33,6 +35,12 @@ function withoutBotSuffix(login: string): string {
 export function isBotLogin(login: string, botLogin: string): boolean {
   const who = withoutBotSuffix(login);
   return who !== '' && who === withoutBotSuffix(botLogin);
+}
+
+/** Whether `login` is the account `gh` acts as (its `botUser()`, asked once per client and cached). */
+export async function isBot(gh: Pick<GitHubClient, 'botUser'>, login: string): Promise<boolean> {
+  if (login.trim() === '') return false;
+  return isBotLogin(login, (await gh.botUser()).login);
 }
 
 /**
