@@ -1,6 +1,6 @@
 // Issues: opening one, the issue, its comments, reactions, events and assignees.
 import { Hono, type Context } from 'hono';
-import { HttpError, notFound, body, strings, actorLogin, paginate, type Env } from '../http.js';
+import { actorLogin, body, HttpError, notFound, paginate, strings, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 import { commentJson, eventJson, userJson } from '../render.js';
 import type { FakeRepo } from '../state.js';

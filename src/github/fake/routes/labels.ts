@@ -1,7 +1,7 @@
 // Labels of a repository and of an issue (unknown labels are created, as GitHub does, unless the
 // world refuses them).
 import { Hono, type Context } from 'hono';
-import { HttpError, body, strings, actorLogin, paginate, type Env } from '../http.js';
+import { actorLogin, body, HttpError, paginate, strings, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 import { labelJson } from '../render.js';
 import type { FakeRepo } from '../state.js';

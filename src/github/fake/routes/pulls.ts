@@ -1,6 +1,6 @@
 // Pull requests: the pull, its files and commits, merge, reviews, review comments, requested reviewers.
 import { Hono, type Context } from 'hono';
-import { HttpError, body, strings, actorLogin, paginate, type Env } from '../http.js';
+import { actorLogin, body, HttpError, paginate, strings, type Env } from '../http.js';
 import { mergePull } from '../merge.js';
 import type { FakeModel } from '../model.js';
 import { commitJson, reviewCommentJson, reviewJson } from '../render.js';

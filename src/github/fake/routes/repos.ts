@@ -1,10 +1,10 @@
 // Repositories: the repo, collaborators and permissions, refs, commits, contents, branch protection
 // and milestones.
 import { Hono, type Context } from 'hono';
-import { HttpError, notFound, body, strings, actorLogin, paginate, type Env } from '../http.js';
+import { HttpError, notFound, paginate, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
-import { commitJson, milestoneJson, repoJson, statusJson, userJson } from '../render.js';
-import { latestStatuses, rolePermissions, roleToPermission, type FakeRepo } from '../state.js';
+import { commitJson, milestoneJson, repoJson, userJson } from '../render.js';
+import { rolePermissions, roleToPermission, type FakeRepo } from '../state.js';
 
 export function reposRoutes(model: FakeModel): Hono<Env> {
   const app = new Hono<Env>({ strict: false });

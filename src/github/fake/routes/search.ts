@@ -1,6 +1,6 @@
 // Issue search (REST, with Link headers) and GraphQL (handlers by query shape, graphql.ts).
 import { Hono } from 'hono';
-import { HttpError, body, type Env } from '../http.js';
+import { body, HttpError, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 import { latestStatuses } from '../state.js';
 

@@ -1,7 +1,7 @@
 // Commit statuses: the combined status, every status of a ref, and posting one (refused as GitHub
 // refuses: an unknown SHA, a bad state, a description over 140 characters).
 import { Hono, type Context } from 'hono';
-import { HttpError, body, actorLogin, notFound, paginate, type Env } from '../http.js';
+import { actorLogin, body, HttpError, notFound, paginate, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 import { repoJson, statusJson } from '../render.js';
 import { latestStatuses, type FakeRepo, type FakeStatus } from '../state.js';

@@ -1,6 +1,6 @@
 // Users, org membership and teams, and the rate limit.
 import { Hono } from 'hono';
-import { HttpError, notFound, body, actorLogin, paginate, type Env } from '../http.js';
+import { actorLogin, HttpError, notFound, paginate, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 import { fullUserJson, teamJson, userJson } from '../render.js';
 
