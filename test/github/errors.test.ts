@@ -57,9 +57,16 @@ describe('typed GitHub errors', () => {
       await assert.rejects(client().createStatus('demo', 'hello', 'f'.repeat(40), { state: 'success', context: 'ci' }), (e: unknown) => e instanceof CommitNotFoundError && e.status === 422);
     });
 
-    it('a status past the limit is StatusLimitError', async () => {
-      gh.failNext({ method: 'POST', path: /\/statuses\//, status: 422, message: 'This SHA and context has reached the maximum number of statuses.' });
-      await assert.rejects(client().createStatus('demo', 'hello', 'f'.repeat(40), { state: 'success', context: 'ci' }), StatusLimitError);
+    it('the 1001st status of a context is StatusLimitError; another context still takes one', async () => {
+      const sha = await gh.branchSha('demo/hello', 'main');
+      assert.ok(sha);
+      const repo = gh.world.repos.get('demo/hello');
+      assert.ok(repo);
+      const stamp = '2026-01-01T00:00:00Z';
+      repo.statuses.set(sha, Array.from({ length: 1000 }, (_, i) => ({ id: i, state: 'pending', context: 'ci', description: '', targetUrl: '', creator: 'k8s-ci-robot', createdAt: stamp, updatedAt: stamp })));
+      await assert.rejects(client().createStatus('demo', 'hello', sha, { state: 'success', context: 'ci' }), (e: unknown) => e instanceof StatusLimitError && e.status === 422);
+      await client().createStatus('demo', 'hello', sha, { state: 'success', context: 'other' });
+      assert.equal(gh.statuses('demo/hello', sha).length, 1001);
     });
 
     it('reopening a merged pull request is StateCannotChangeError', async () => {

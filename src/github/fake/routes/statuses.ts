@@ -1,10 +1,13 @@
 // Commit statuses: the combined status, every status of a ref, and posting one (refused as GitHub
-// refuses: an unknown SHA, a bad state, a description over 140 characters).
+// refuses: an unknown SHA, a bad state, a description over 140 characters, the 1001st status of a context).
 import { Hono, type Context } from 'hono';
 import { actorLogin, body, HttpError, notFound, paginate, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 import { repoJson, statusJson } from '../render.js';
 import { latestStatuses, type FakeRepo, type FakeStatus } from '../state.js';
+
+/** GitHub keeps at most this many statuses per SHA and context (docs.github.com, "Create a commit status"). */
+const STATUSES_PER_CONTEXT = 1000;
 
 export function statusesRoutes(model: FakeModel): Hono<Env> {
   const app = new Hono<Env>({ strict: false });
@@ -39,6 +42,9 @@ export function statusesRoutes(model: FakeModel): Hono<Env> {
       targetUrl: typeof b.target_url === 'string' ? b.target_url : '', creator: actorLogin(c), createdAt: now, updatedAt: now,
     };
     const list = repo.statuses.get(sha) ?? [];
+    if (list.filter((x) => x.context === s.context).length >= STATUSES_PER_CONTEXT) {
+      throw new HttpError(422, 'Validation Failed', [{ resource: 'Status', code: 'custom', field: 'context', message: 'This SHA and context has reached the maximum number of statuses.' }]);
+    }
     list.push(s);
     repo.statuses.set(sha, list);
     return c.json(statusJson(R, s), 201);
