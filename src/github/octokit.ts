@@ -19,17 +19,25 @@ export interface OctokitSettings {
   throttle: boolean;
 }
 
+type OctokitLogFn = (msg: string, ...extra: unknown[]) => void;
+
+/** An Error Octokit passes along is kept as `err`; other extras (request options, with headers) are not logged. */
+function errOf(extra: unknown[]): { err?: Error } {
+  const err = extra.find((e): e is Error => e instanceof Error);
+  return err ? { err } : {};
+}
+
 /**
  * Octokit's own log. Its debug and info lines (request traces, deprecation notes from plugins) are
  * debug for us: a request's outcome is logged once by the request hook at debug, and a failure the
  * caller did not expect is logged by the caller. Warnings stay warnings.
  */
-export function octokitLog(log: Logger): { debug: (msg: string) => void; info: (msg: string) => void; warn: (msg: string) => void; error: (msg: string) => void } {
+export function octokitLog(log: Logger): { debug: OctokitLogFn; info: OctokitLogFn; warn: OctokitLogFn; error: OctokitLogFn } {
   return {
-    debug: (msg) => log.debug(msg),
-    info: (msg) => log.debug(msg),
-    warn: (msg) => log.warn(msg),
-    error: (msg) => log.error(msg),
+    debug: (msg, ...extra) => log.debug(errOf(extra), msg),
+    info: (msg, ...extra) => log.debug(errOf(extra), msg),
+    warn: (msg, ...extra) => log.warn(errOf(extra), msg),
+    error: (msg, ...extra) => log.error(errOf(extra), msg),
   };
 }
 

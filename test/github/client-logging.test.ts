@@ -97,7 +97,12 @@ describe('client log levels', () => {
     const routed = octokitLog(log);
     routed.info('GET /repos/o/r - 304 with id X in 3ms');
     routed.debug('request');
+    routed.debug('request', { headers: { authorization: 'token s3cr3t' } });
     routed.warn('[@octokit/request] "GET /x" is deprecated');
-    assert.deepEqual(lines().map((l) => l.level), ['debug', 'debug', 'warn']);
+    routed.warn('Error in throttling-plugin limit handler', new Error('boom'));
+    assert.deepEqual(lines().map((l) => l.level), ['debug', 'debug', 'debug', 'warn', 'warn']);
+    assert.deepEqual(lines().map((l) => l.msg), ['GET /repos/o/r - 304 with id X in 3ms', 'request', 'request', '[@octokit/request] "GET /x" is deprecated', 'Error in throttling-plugin limit handler']);
+    assert.ok(lines().some((l) => JSON.stringify(l).includes('boom')));
+    assert.ok(!lines().some((l) => JSON.stringify(l).includes('s3cr3t')));
   });
 });
