@@ -309,7 +309,7 @@ export interface ListPullRequestsOptions {
 
 /**
  * Everything the rest of Prow asks of GitHub. One implementation over Octokit (client.ts);
- * tests point it at the fake server (fake/). Failures throw GitHubError (or a subclass).
+ * tests point it at the fake server (fake/). Failures throw GitHubError or a subclass (errors.ts).
  * Reads that return undefined on 404 say so; every other 404 throws GitHubError with status 404.
  */
 export interface GitHubClient {
