@@ -6,11 +6,13 @@ import { createLocalArtifactStore } from '../artifacts/local.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../controller/build-id.js';
 import { startInstrumentation } from '../observability/instrumentation.js';
-import { createControllerMetrics } from '../controller/metrics.js';
+import { createControllerMetrics, startMetricsGathering } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
-import { createLocalExecutor } from '../executor/local.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createProwJobInformer } from '../store/informer.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { createLocalExecutor } from '../executor/local/executor.js';
+import { createLogger } from '../observability/logger.js';
 import { parsePort } from './support/flags.js';
 
 interface ControllerFlags extends LogFormatFlags {
@@ -52,16 +54,19 @@ export function createControllerCommand(name: string): Command {
         ? createTotBuildIdSource({ url: flags.totUrl })
         : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);
       const metrics = createControllerMetrics({ defaultMetrics: true });
+      const informer = createProwJobInformer(store, { log });
+      await informer.start();
       const controller = createController({
-        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true, metrics,
+        store, informer, executors: new Map([['kubernetes', executor]]), config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
       });
       await controller.start();
+      const stopGathering = startMetricsGathering(metrics, informer, { log });
       const instrumentation = await startInstrumentation({
         healthPort: flags.healthPort, metricsPort: flags.metricsPort, registry: metrics.registry, log,
       });
       // Jobs keep running when the controller stops: the next controller re-attaches to them.
       closeOnSignal(
-        [() => controller.stop(), () => instrumentation.close(), () => executor.close(), () => store.close(), () => config.close()],
+        [() => controller.stop(), stopGathering, () => informer.close(), () => instrumentation.close(), () => executor.close(), () => store.close(), () => config.close()],
         { log, keepAlive: true },
       );
     });

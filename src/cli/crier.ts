@@ -7,7 +7,7 @@ import { startCrier } from '../crier/crier.js';
 import { createGitHubClient } from '../github/client.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
 interface CrierFlags extends LogFormatFlags {

@@ -11,7 +11,7 @@ import { startHookServer } from '../hook/server.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPlugins } from '../plugins/registry.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 
 interface HookFlags extends LogFormatFlags {
   configPath: string;
@@ -130,6 +130,7 @@ export function createCommand(): Command {
         healthPort: parsePort('health-port', f.healthPort),
         metricsPort: parsePort('metrics-port', f.metricsPort),
         store,
+        jobs: store,
         snapshot: () => {
           const s = agent.current();
           return { config: s.config, pluginConfig: s.plugins };

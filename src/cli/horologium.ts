@@ -4,7 +4,7 @@ import { loadConfigAgent } from '../config/agent.js';
 import { createHorologium } from '../horologium/horologium.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 
 interface HorologiumFlags extends LogFormatFlags {

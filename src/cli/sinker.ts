@@ -4,7 +4,8 @@ import { loadConfigAgent } from '../config/agent.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createSinker } from '../sinker/sinker.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createProwJobInformer } from '../store/informer.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 
 interface SinkerFlags extends LogFormatFlags {
@@ -36,23 +37,27 @@ export function createCommand(): Command {
       });
       followConfigLogLevel(root, agent);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const informer = createProwJobInformer(store, { log });
       const registry = createMetricsRegistry();
       // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
       // executor: a second executor instance in this process would misread runs the controller drives.
       const sinker = createSinker({
-        store, deliveries: store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
+        store, informer, deliveries: store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
       });
       if (flags.runOnce) {
         try {
+          await informer.start();
           await sinker.syncOnce();
         } finally {
+          informer.close();
           agent.close();
           await store.close();
         }
         return;
       }
       const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
+      await informer.start();
       sinker.start();
-      closeOnSignal([() => sinker.stop(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
+      closeOnSignal([() => sinker.stop(), () => informer.close(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
     });
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createUrlFallback, importTotJson, startTotServer } from '../tot/server.js';
 import { parsePort } from './support/flags.js';
 

@@ -131,7 +131,7 @@ export function startCrier(deps: CrierDeps): Crier {
     if (pj.spec.refs?.pulls?.length !== 1) return [];
     const labels: Record<string, string> = {};
     for (const l of [ORG_LABEL, REPO_LABEL, PULL_LABEL]) labels[l] = pj.metadata.labels?.[l] ?? '';
-    const all = await deps.store.listProwJobs({ labels });
+    const all = (await deps.store.listProwJobs({ labels })).items;
     const latest = new Map<string, ProwJob>();
     for (const job of all) {
       if (!job.status.completionTime) return []; // wait until every job of the PR is done
@@ -207,14 +207,21 @@ export function startCrier(deps: CrierDeps): Crier {
     await recordReported(name, pj.status.state);
   };
 
-  let watch: Watch | undefined = deps.store.watchProwJobs((ev) => {
-    if (ev.type !== 'deleted') enqueue(ev.prowjob.metadata.name);
+  const startWatch = (): Watch => deps.store.watchProwJobs({}, (ev) => {
+    if (ev.type === 'added' || ev.type === 'modified') enqueue(ev.prowjob.metadata.name);
+    if (ev.type === 'expired' && !closed) { // fell behind the store's change log: watch again and list
+      watch = startWatch();
+      void deps.store.listProwJobs().then((all) => {
+        for (const pj of all.items) enqueue(pj.metadata.name);
+      }, (err: unknown) => log.error({ err }, 'listing prowjobs failed'));
+    }
   });
+  let watch: Watch | undefined = startWatch();
   let starting = true;
   const initial = deps.store
     .listProwJobs()
     .then((all) => {
-      for (const pj of all) enqueue(pj.metadata.name);
+      for (const pj of all.items) enqueue(pj.metadata.name);
     })
     .catch((err: unknown) => log.error({ err }, 'listing prowjobs at start failed'))
     .finally(() => {

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { onHttpError } from '../observability/http.js';
 import type { Logger } from '../observability/logger.js';
-import type { DeliveryStore } from '../store/types.js';
+import type { DeliveryQueue } from '../store/types.js';
 import type { HelpJSON } from './plugin-help.js';
 import type { HookMetrics } from './metrics.js';
 import type { SecretSource } from './secrets.js';
@@ -14,7 +14,7 @@ import { verifyWebhook, WebhookError, type VerifiedDelivery } from './verify.js'
 export const ACCEPTED_BODY = 'Event received. Have a nice day.';
 
 export interface HookAppDeps {
-  store: DeliveryStore;
+  store: DeliveryQueue;
   secrets: SecretSource;
   log: Logger;
   metrics: HookMetrics;

@@ -6,7 +6,7 @@ import type { GitHubClient } from '../github/types.js';
 import { listen } from '../observability/http.js';
 import { startInstrumentation } from '../observability/instrumentation.js';
 import type { Logger } from '../observability/logger.js';
-import type { Store } from '../store/types.js';
+import type { DeliveryQueue, ProwJobStore } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from './external-plugins.js';
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
 import type { Plugin } from '../plugins/types.js';
@@ -27,7 +27,10 @@ export interface HookServerDeps {
   /** /metrics (upstream --metrics-port, 9090); undefined: not served. */
   metricsPort?: number;
   hostname?: string;
-  store: Store;
+  /** The webhook queue: a delivery is stored here before GitHub hears 200. */
+  store: DeliveryQueue;
+  /** Where plugins create ProwJobs. */
+  jobs: ProwJobStore;
   /** The current config; read once per delivery (e.g. `() => agent.current()` adapted). */
   snapshot: () => ConfigSnapshot;
   github: GitHubClient;
@@ -75,6 +78,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     isBusy: () => performance.now() - lastIntakeAt < busyWindowMs,
     busyConcurrency: deps.busyConcurrency,
     store: deps.store,
+    jobs: deps.jobs,
     snapshot: deps.snapshot,
     github: deps.github,
     plugins: deps.plugins,

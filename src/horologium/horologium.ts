@@ -5,6 +5,7 @@ import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { PROWJOB_TYPE_LABEL, RERUN_LABEL } from '../api/labels.js';
 import { newPeriodicJob } from '../api/pjutil.js';
+import { systemClock, type Clock } from '../api/clock.js';
 import { parseDuration } from '../go/duration.js';
 import type { Config, Periodic } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -36,17 +37,13 @@ export const buildPeriodicProwJob: BuildPeriodicProwJob = (periodic, options) =>
     state: options.scheduling ? 'scheduling' : 'triggered',
   });
 
-export interface HorologiumClock {
-  now(): Date;
-}
-
 export interface HorologiumDeps {
   store: ProwJobStore;
   config: () => Config;
   log: Logger;
   /** Defaults to buildPeriodicProwJob. */
   buildProwJob?: BuildPeriodicProwJob;
-  clock?: HorologiumClock;
+  clock?: Clock;
   /** Log the runs it would create and create none. */
   dryRun?: boolean;
 }
@@ -72,8 +69,6 @@ interface CronEntry {
   fired: boolean;
 }
 
-const realClock: HorologiumClock = { now: () => new Date() };
-
 function ms(iso: string | undefined): number {
   const value = Date.parse(iso ?? '');
   return Number.isNaN(value) ? 0 : value;
@@ -89,7 +84,7 @@ function durationOf(p: Periodic, field: 'interval' | 'minimum_interval', value: 
 
 export function createHorologium(deps: HorologiumDeps): Horologium {
   const { store, log } = deps;
-  const clock = deps.clock ?? realClock;
+  const clock = deps.clock ?? systemClock;
   const buildProwJob = deps.buildProwJob ?? buildPeriodicProwJob;
   const cronEntries = new Map<string, CronEntry>();
   let timer: NodeJS.Timeout | undefined;
@@ -164,7 +159,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
     const result: HorologiumTickResult = { triggered: [], errors: [] };
 
     const latest = new Map<string, ProwJob>();
-    for (const pj of await store.listProwJobs({ labels: { [PROWJOB_TYPE_LABEL]: 'periodic' } })) {
+    for (const pj of (await store.listProwJobs({ labels: { [PROWJOB_TYPE_LABEL]: 'periodic' } })).items) {
       if (pj.spec.type !== 'periodic') continue;
       const current = latest.get(pj.spec.job);
       if (!current || ms(pj.status.startTime) > ms(current.status.startTime)) latest.set(pj.spec.job, pj);

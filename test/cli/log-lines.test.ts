@@ -10,7 +10,7 @@ import { newPostsubmitJob } from '../../src/api/pjutil.js';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { issueCommentPayload, webhookHeaders } from '../hook/support/helpers.js';
 import { duplicateKeys } from '../support/raw-json.js';
 import { spawnProw, type CliProcess } from '../support/spawn-cli.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { getText, spawnProw, type CliProcess } from '../support/spawn-cli.js';
 
 describe('prow controller / prow plank', () => {

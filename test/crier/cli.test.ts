@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newPostsubmitJob } from '../../src/api/pjutil.js';
-import { openSqliteStore, storePath } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/types.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
 import { createSilentLogger } from '../../src/observability/logger.js';

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { issueCommentPayload, webhookHeaders } from './support/helpers.js';
 
 const prow = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'prow');
