@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
+import { createGitHubReporter } from '../crier/github/reporter.js';
+import { createStoreJobSource } from '../crier/job-source.js';
 import { createGitHubClient } from '../github/client.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createLogger } from '../observability/logger.js';
@@ -67,10 +69,12 @@ export function createCommand(): Command {
       mkdirSync(f.dataDir, { recursive: true });
       const store = openSqliteStore(storePath(f.dataDir), { log });
       const registry = createMetricsRegistry();
-      const crier = startCrier({
-        store, github, log, registry, workers: f.githubWorkers, config: () => agent.current().config,
+      const jobs = createStoreJobSource(store);
+      const githubReporter = createGitHubReporter({
+        github, config: () => agent.current().config, listJobs: jobs.list,
         ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
       });
+      const crier = startCrier({ jobs, store, log, registry, reporters: [{ reporter: githubReporter, workers: f.githubWorkers }] });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort });
       closeOnSignal([() => crier.close(), () => instrumentation.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
     });

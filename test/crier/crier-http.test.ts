@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCrier, GITHUB_REPORTER_NAME } from '../../src/crier/crier.js';
-import { COMMENT_TAG } from '../../src/crier/github-report.js';
+import { startCrier } from '../../src/crier/crier.js';
+import { createGitHubReporter } from '../../src/crier/github/reporter.js';
+import { COMMENT_TAG } from '../../src/crier/github/comment.js';
+import { createStoreJobSource } from '../../src/crier/job-source.js';
+import { REPORTER_NAMES } from '../../src/api/reporters.js';
 import { newPresubmitJob } from '../../src/api/pjutil.js';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -49,10 +52,12 @@ describe('crier over HTTP against the fake GitHub', () => {
     const head = await gh.headSha('o/r', 3);
     const base = (await gh.branchSha('o/r', 'main'))!;
     const github = createGitHubClient({ baseUrl: gh.url, token: 't', retry: { retryAfterBaseValue: 1 }, throttle: false, log });
-    const crier = startCrier({
-      store, github, log, retryDelayMs: 20,
+    const jobs = createStoreJobSource(store);
+    const reporter = createGitHubReporter({
+      github, listJobs: jobs.list,
       config: () => ({ github_reporter: { job_types_to_report: ['presubmit', 'postsubmit'] }, plank: { report_templates: { '*': 'PR #{{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' } } }),
     });
+    const crier = startCrier({ jobs, store, log, retryDelayMs: 20, reporters: [{ reporter, workers: 5 }] });
     try {
       const refs = { org: 'o', repo: 'r', base_ref: 'main', base_sha: base, pulls: [{ number: 3, author: 'alice', sha: head }] };
       const job = { name: 'pull-r-unit', context: 'pull-r-unit', rerun_command: '/test pull-r-unit', optional: false };
@@ -72,7 +77,7 @@ describe('crier over HTTP against the fake GitHub', () => {
         }
       };
       const reported = async (name: string, state: string): Promise<boolean> =>
-        (await store.getProwJob(name))?.status.prev_report_states?.[GITHUB_REPORTER_NAME] === state;
+        (await store.getProwJob(name))?.status.prev_report_states?.[REPORTER_NAMES.github] === state;
 
       const first: ProwJob = await store.createProwJob(newPresubmitJob(job, refs));
       await waitFor('triggered', () => reported(first.metadata.name, 'triggered'));

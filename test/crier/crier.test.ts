@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCrier, GITHUB_REPORTER_NAME, type Crier } from '../../src/crier/crier.js';
-import type { GitHubReporterConfig } from '../../src/crier/github-report.js';
-import { COMMENT_TAG } from '../../src/crier/github-report.js';
+import { startCrier, type Crier } from '../../src/crier/crier.js';
+import { createGitHubReporter, type GitHubReporterConfig } from '../../src/crier/github/reporter.js';
+import { COMMENT_TAG } from '../../src/crier/github/comment.js';
+import { createStoreJobSource } from '../../src/crier/job-source.js';
+import { REPORTER_NAMES } from '../../src/api/reporters.js';
 import { newBatchJob, newPostsubmitJob, newPresubmitJob, batchRefs } from '../../src/api/pjutil.js';
 import type { ProwJob, Refs } from '../../src/api/prowjob.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -52,8 +54,10 @@ describe('crier github reporter', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (deps: Partial<Parameters<typeof startCrier>[0]> = {}): Crier => {
-    crier = startCrier({ store, github: gh, config: () => config, log, retryDelayMs: 20, ...deps });
+  const start = (deps: { store?: Store; registry?: Registry } = {}): Crier => {
+    const jobs = createStoreJobSource(store);
+    const reporter = createGitHubReporter({ github: gh, config: () => config, listJobs: jobs.list });
+    crier = startCrier({ jobs, store: deps.store ?? store, log, retryDelayMs: 20, reporters: [{ reporter, workers: 5 }], ...(deps.registry ? { registry: deps.registry } : {}) });
     return crier;
   };
 
@@ -75,7 +79,7 @@ describe('crier github reporter', () => {
     pj.status.url = url;
     pj.status.description = `Job ${state}.`;
   };
-  const reported = async (name: string): Promise<string | undefined> => (await store.getProwJob(name))?.status.prev_report_states?.[GITHUB_REPORTER_NAME];
+  const reported = async (name: string): Promise<string | undefined> => (await store.getProwJob(name))?.status.prev_report_states?.[REPORTER_NAMES.github];
 
   it('presubmit: statuses per state, failure comment created then removed by a green rerun', async () => {
     start();

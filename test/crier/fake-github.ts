@@ -2,7 +2,7 @@
 // comment that does not exist is a 404, and it records every write as a short string.
 import type { IssueComment, Status, StatusInput, User } from '../../src/github/types.js';
 import { GitHubError } from '../../src/github/types.js';
-import type { CrierGitHub } from '../../src/crier/github-report.js';
+import type { CrierGitHub } from '../../src/crier/github/reporter.js';
 
 export interface FakeComment {
   id: number;

@@ -9,6 +9,8 @@ import { loadConfigAgent, type ConfigAgent } from '../../config/agent.js';
 import { createStoreBuildIdSource } from '../../controller/build-id.js';
 import { createController } from '../../controller/plank.js';
 import { startCrier } from '../../crier/crier.js';
+import { createGitHubReporter } from '../../crier/github/reporter.js';
+import { createStoreJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
@@ -133,7 +135,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     await controller.start();
     closers.push(() => controller.stop());
 
-    const crier = startCrier({ store, github, config, log: log.child({ component: 'crier' }) });
+    const crierJobs = createStoreJobSource(store);
+    const crier = startCrier({
+      jobs: crierJobs, store, log: log.child({ component: 'crier' }),
+      reporters: [{ reporter: createGitHubReporter({ github, config, listJobs: crierJobs.list }), workers: 5 }],
+    });
     closers.push(() => crier.close());
 
     const sinker = createSinker({ store, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor) });
