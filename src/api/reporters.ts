@@ -10,5 +10,3 @@ export const REPORTER_NAMES = {
   gerrit: 'gerrit-reporter',
   resultstore: 'resultstorereporter',
 } as const;
-
-export type ReporterName = (typeof REPORTER_NAMES)[keyof typeof REPORTER_NAMES];

@@ -38,7 +38,8 @@ export function contextDescriptionWithBaseSha(description: string, baseSha: stri
 
 /**
  * The base SHA written by contextDescriptionWithBaseSha, or '' when the description carries none: exactly
- * one delimiter followed by 40 characters (a SHA-1), as upstream checks.
+ * one delimiter followed by 40 characters (a SHA-1), as upstream checks. Tide's reader (lifecycle-spec.md §7.3).
+ * @public
  */
 export function baseShaFromContextDescription(description: string): string {
   const parts = description.split(BASE_SHA_DELIM);

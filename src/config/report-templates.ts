@@ -24,7 +24,7 @@ export function reportTemplateField(key: string): string {
 }
 
 /** Compiles every entry; throws the TemplateError of the first bad one. */
-export function compileReportTemplates(plank: ReportTemplateSource): Map<string, GoTemplate> {
+function compileReportTemplates(plank: ReportTemplateSource): Map<string, GoTemplate> {
   const sources: Record<string, string> = {
     ...(plank.report_template ? { '*': plank.report_template } : {}),
     ...plank.report_templates,

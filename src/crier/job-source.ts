@@ -14,7 +14,7 @@ export interface JobSource {
   subscribe(onChange: (name: string) => void): JobSubscription;
 }
 
-export interface JobSubscription {
+interface JobSubscription {
   synced: Promise<void>;
   close(): void;
 }

@@ -1,7 +1,7 @@
 // Upstream's shardedLock in pkg/crier/reporters/github: comment work on one PR runs one at a time, so two
 // jobs of the same PR finishing together do not both create a failure comment.
 
-export type KeyedLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+type KeyedLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 
 export function createKeyedLock(): KeyedLock {
   const tails = new Map<string, Promise<void>>();

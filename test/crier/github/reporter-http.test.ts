@@ -1,22 +1,22 @@
-// The crier end to end over real parts: SQLite store, the Octokit client over HTTP, the fake GitHub.
+// The GitHub reporter run by crier end to end over real parts: SQLite store, the Octokit client over HTTP, the fake GitHub.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCrier } from '../../src/crier/crier.js';
-import { createGitHubReporter } from '../../src/crier/github/reporter.js';
-import { COMMENT_TAG } from '../../src/crier/github/comment.js';
-import { createStoreJobSource } from '../../src/crier/job-source.js';
-import { REPORTER_NAMES } from '../../src/api/reporters.js';
-import { newPresubmitJob } from '../../src/api/pjutil.js';
-import type { ProwJob } from '../../src/api/prowjob.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
-import type { Store } from '../../src/store/types.js';
-import { ConflictError } from '../../src/store/types.js';
-import { createGitHubClient } from '../../src/github/client.js';
-import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
-import { createSilentLogger } from '../../src/observability/logger.js';
+import { startCrier } from '../../../src/crier/crier.js';
+import { createGitHubReporter } from '../../../src/crier/github/reporter.js';
+import { COMMENT_TAG } from '../../../src/crier/github/comment.js';
+import { createStoreJobSource } from '../../../src/crier/job-source.js';
+import { REPORTER_NAMES } from '../../../src/api/reporters.js';
+import { newPresubmitJob } from '../../../src/api/pjutil.js';
+import type { ProwJob } from '../../../src/api/prowjob.js';
+import { openSqliteStore } from '../../../src/store/sqlite.js';
+import type { Store } from '../../../src/store/types.js';
+import { ConflictError } from '../../../src/store/types.js';
+import { createGitHubClient } from '../../../src/github/client.js';
+import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
+import { createSilentLogger } from '../../../src/observability/logger.js';
 
 async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -26,7 +26,7 @@ async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 1
   }
 }
 
-describe('crier over HTTP against the fake GitHub', () => {
+describe('github reporter over HTTP against the fake GitHub', () => {
   let gh: FakeGitHub;
   let dir: string;
   let store: Store;
