@@ -105,7 +105,8 @@ export function startCrier(deps: CrierDeps): Crier {
     let lastErr: unknown;
     for (const job of reported) {
       try {
-        await recordReportState(deps.store, reporter.name, job);
+        const stored = await recordReportState(deps.store, reporter.name, job);
+        if (stored) await deps.jobs.waitUntilSeen(stored);
       } catch (err) {
         log.error({ err, prowjob: job.metadata.name }, 'recording the reported state failed');
         lastErr = err;

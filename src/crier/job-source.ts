@@ -12,6 +12,12 @@ export interface JobSource {
    * resolves once every existing job was announced.
    */
   subscribe(onChange: (name: string) => void): JobSubscription;
+  /**
+   * Resolves once `get` returns this write (or a later one), so a change seen meanwhile is not reported
+   * again from a stale copy. Upstream's reconciler polls its cache for up to 10 s after recording
+   * (pkg/crier/reconciler.go updateReportState); a cache-backed source does the same.
+   */
+  waitUntilSeen(written: ProwJob): Promise<void>;
 }
 
 interface JobSubscription {
@@ -33,5 +39,7 @@ export function createStoreJobSource(store: Pick<ProwJobStore, 'getProwJob' | 'l
       });
       return { synced, close: () => watch.close() };
     },
+    // The store's reads see its writes (store/types.ts): nothing to wait for.
+    waitUntilSeen: async () => {},
   };
 }

@@ -11,21 +11,24 @@ export function isAlreadyReported(pj: ProwJob, reporter: string): boolean {
   return pj.status.prev_report_states?.[reporter] === pj.status.state;
 }
 
-/** Records `reported.status.state` as reported by `reporter`; a deleted job needs no record. */
+/**
+ * Records `reported.status.state` as reported by `reporter` and returns the job as stored; undefined when
+ * the job is gone (a deleted job needs no record).
+ */
 export async function recordReportState(
   store: Pick<ProwJobStore, 'getProwJob' | 'updateProwJob'>,
   reporter: string,
   reported: ProwJob,
-): Promise<void> {
+): Promise<ProwJob | undefined> {
   const state = reported.status.state;
   try {
-    await retryOnConflict(store, reported.metadata.name, (current) => {
+    return await retryOnConflict(store, reported.metadata.name, (current) => {
       if (current.status.prev_report_states?.[reporter] === state) return undefined;
       current.status.prev_report_states = { ...current.status.prev_report_states, [reporter]: state };
       return current;
     });
   } catch (err) {
-    if (err instanceof NotFoundError) return;
+    if (err instanceof NotFoundError) return undefined;
     throw err;
   }
 }
