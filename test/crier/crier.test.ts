@@ -18,7 +18,8 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
-import { createSilentLogger } from '../../src/observability/logger.js';
+import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
+import { PassThrough } from 'node:stream';
 
 async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -235,6 +236,30 @@ describe('crier reporter framework', () => {
     assert.deepEqual(batching.reports, ['main=triggered', 'main=triggered'], 'asked again after the requeue');
     assert.equal(await prev(other.metadata.name, 'batching'), 'triggered', 'the job it covered is recorded too');
     assert.equal(updates.length, 2);
+  });
+
+  it('log lines name the component and the reporter once each', async () => {
+    const out = new PassThrough();
+    const lines: string[] = [];
+    out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    const logged = createLogger({ destination: out, level: 'info' }).child({ component: 'crier' });
+    const failing = new RecordingReporter('failing');
+    failing.behave = async () => {
+      throw new Error('sink is down');
+    };
+    const jobs = createStoreJobSource(store);
+    crier = startCrier({ jobs, store, log: logged, retryDelayMs: 10, reporters: [{ reporter: failing }, { reporter: githubReporter(jobs) }] });
+    const pj = await postsubmit('post');
+    const find = (msg: string): string | undefined => lines.find((l) => (JSON.parse(l) as { msg: string }).msg === msg);
+    await waitFor('both lines', () => find('reported') !== undefined && find('report failed') !== undefined);
+    for (const line of [find('reported')!, find('report failed')!]) {
+      assert.equal(line.split('"component":').length, 2, line);
+      assert.equal(line.split('"reporter":').length, 2, line);
+      assert.equal(line.split('"prowjob":').length, 2, line);
+    }
+    assert.equal((JSON.parse(find('reported')!) as { reporter: string }).reporter, REPORTER_NAMES.github);
+    assert.equal((JSON.parse(find('reported')!) as { prowjob: string }).prowjob, pj.metadata.name);
+    assert.equal((JSON.parse(find('report failed')!) as { reporter: string }).reporter, 'failing');
   });
 
   it('a reporter name may be registered once', () => {
