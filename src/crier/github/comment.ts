@@ -42,7 +42,7 @@ function parseGoBool(v: string | undefined): boolean | undefined {
   return undefined;
 }
 
-export interface CommentLike {
+interface CommentLike {
   id: number;
   body: string;
   user: { login: string };

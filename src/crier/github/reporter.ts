@@ -30,7 +30,7 @@ export interface GitHubReporterDeps {
 }
 
 /** Upstream ShouldReport of the github reporter (the type list is checked per action). */
-export function shouldReportGitHub(pj: ProwJob, reportAgent?: string): boolean {
+function shouldReportGitHub(pj: ProwJob, reportAgent?: string): boolean {
   if (!pj.spec.report) return false;
   if (pj.metadata.labels?.['prow.k8s.io/gerrit-report-label']) return false;
   if (pj.spec.type !== 'presubmit' && pj.spec.type !== 'postsubmit') return false;
