@@ -225,3 +225,27 @@ describe('github reporter through crier', () => {
     assert.match(comments[0]!.body, /^@alice: all tests \*\*passed!\*\*/);
   });
 });
+
+describe('github reporter shouldReport', () => {
+  const log = createSilentLogger();
+  const base = (): ProwJob => newPostsubmitJob({ name: 'post', context: 'post' }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE });
+  const cases: { name: string; change: (pj: ProwJob) => void; reportAgent?: string; want: boolean }[] = [
+    { name: 'a postsubmit that reports', change: () => {}, want: true },
+    { name: 'skip_report', change: (pj) => (pj.spec.report = false), want: false },
+    { name: 'a periodic', change: (pj) => (pj.spec.type = 'periodic'), want: false },
+    { name: 'a Gerrit job', change: (pj) => (pj.metadata.labels = { ...pj.metadata.labels, 'prow.k8s.io/gerrit-report-label': 'Verified' }), want: false },
+    { name: 'another agent than --report-agent', change: (pj) => (pj.spec.agent = 'jenkins'), reportAgent: 'kubernetes', want: false },
+    { name: 'the --report-agent', change: (pj) => (pj.spec.agent = 'kubernetes'), reportAgent: 'kubernetes', want: true },
+    { name: 'waiting for the scheduler', change: (pj) => (pj.status.state = 'scheduling'), want: false },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const pj = base();
+      c.change(pj);
+      const reporter = createGitHubReporter({
+        github: new FakeCrierGitHub(), config: () => ({}), listJobs: async () => [], ...(c.reportAgent ? { reportAgent: c.reportAgent } : {}),
+      });
+      assert.equal(reporter.shouldReport(pj, log), c.want);
+    });
+  }
+});
