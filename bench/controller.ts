@@ -10,7 +10,7 @@ import { createStoreBuildIdSource } from '../src/controller/build-id.js';
 import { createController } from '../src/controller/plank.js';
 import type { Executor, ExecutorStatus } from '../src/executor/types.js';
 import { createSilentLogger } from '../src/observability/logger.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/store.js';
 
 const count = Number(process.argv[2] ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'bench-controller-'));
@@ -67,7 +67,7 @@ const cpu = process.cpuUsage(cpu0);
 const cpuSecs = (cpu.user + cpu.system) / 1e6;
 // confirm in the store, not only in the executor
 const states = new Map<string, number>();
-for (const pj of await store.listProwJobs()) states.set(pj.status.state, (states.get(pj.status.state) ?? 0) + 1);
+for (const pj of (await store.listProwJobs()).items) states.set(pj.status.state, (states.get(pj.status.state) ?? 0) + 1);
 await controller.stop();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -5,14 +5,15 @@ import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
 import { createGitHubReporter } from '../crier/github/reporter.js';
-import { createStoreJobSource } from '../crier/job-source.js';
+import { createInformerJobSource } from '../crier/job-source.js';
+import { createProwJobInformer } from '../store/informer.js';
 import { createGitHubClient } from '../github/client.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
-import { createLogger } from '../observability/logger.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
-interface CrierFlags {
+interface CrierFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -42,8 +43,9 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log GitHub writes instead of making them', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .addOption(logFormatOption())
     .action(async (f: CrierFlags) => {
-      const log = createLogger().child({ component: 'crier' });
+      const { root, log } = createCommandLogger('crier', f);
       if (f.githubWorkers === 0) {
         process.stderr.write('prow crier: no reporter enabled (--github-workers is 0)\n');
         process.exitCode = 1;
@@ -61,6 +63,7 @@ export function createCommand(): Command {
           log,
         });
         agent = await loadConfigAgent({ configPath: f.configPath, ...(f.jobConfigPath ? { jobConfigPath: f.jobConfigPath } : {}), log });
+        followConfigLogLevel(root, agent);
       } catch (err) {
         process.stderr.write(`prow crier: ${(err as Error).message}\n`);
         process.exitCode = 1;
@@ -69,13 +72,15 @@ export function createCommand(): Command {
       mkdirSync(f.dataDir, { recursive: true });
       const store = openSqliteStore(storePath(f.dataDir), { log });
       const registry = createMetricsRegistry();
-      const jobs = createStoreJobSource(store);
+      const informer = createProwJobInformer(store, { log });
+      await informer.start();
+      const jobs = createInformerJobSource(informer);
       const githubReporter = createGitHubReporter({
         github, config: () => agent.current().config, listJobs: jobs.list,
         ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
       });
       const crier = startCrier({ jobs, store, log, registry, reporters: [{ reporter: githubReporter, workers: f.githubWorkers }] });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort });
-      closeOnSignal([() => crier.close(), () => instrumentation.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
+      closeOnSignal([() => crier.close(), () => informer.close(), () => instrumentation.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
     });
 }

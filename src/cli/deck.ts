@@ -7,11 +7,11 @@ import type { HelpData } from '../deck/pages/help.js';
 import { loadOAuthConfig } from '../deck/oauth.js';
 import { startDeckServer } from '../deck/server.js';
 import { createGitHubClient } from '../github/client.js';
-import { createLogger } from '../observability/logger.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { membershipChecker, pluginHelpSource } from './support/deck-server.js';
 
-interface DeckFlags {
+interface DeckFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -41,13 +41,15 @@ export function createCommand(): Command {
     .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
+    .addOption(logFormatOption())
     .action(async (flags: DeckFlags) => {
-      const log = createLogger().child({ component: 'deck' });
+      const { root, log } = createCommandLogger('deck', flags);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
       const agent = await loadConfigAgent({
-        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, log: log.child({ component: 'config' }),
+        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, log,
       });
+      followConfigLogLevel(root, agent);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;

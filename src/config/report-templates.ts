@@ -2,7 +2,7 @@
 // config loads, as job regexes are (match.ts): loading reports a bad template with file:line and registers
 // the compiled ones beside the snapshot's `plank` object, so crier never compiles at report time. A
 // config built by hand (tests) is compiled on first use.
-import { compileGoTemplate, type GoTemplate } from '../go/template.js';
+import { compileGoTemplate, type GoTemplate } from '../go/template/template.js';
 
 /** The part of `plank` that holds report templates. */
 export interface ReportTemplateSource {

@@ -15,6 +15,7 @@ import { TerminalError } from '../api/terminal-error.js';
 import { AlreadyExistsError, ConflictError, type ProwJobStore, type Watch } from '../store/types.js';
 import { createSnowflakeBuildIdSource, type BuildIdSource } from './build-id.js';
 import { jobURL } from '../api/job-url.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import type { ControllerMetrics } from './metrics.js';
 
 export type ControllerConfig = Pick<Config, 'plank'> & Partial<Pick<Config, 'presubmits' | 'postsubmits' | 'periodics'>>;
@@ -68,7 +69,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 
 export function createController(deps: ControllerDeps): Controller {
-  const log = deps.log.child({ component: 'plank' });
+  const log = deps.log.child({ controller: 'plank' });
   const clock = deps.clock ?? (() => new Date());
   const buildIds = deps.buildIdSource ?? createSnowflakeBuildIdSource(() => clock().getTime());
   const agents = new Set(deps.agents ?? ['kubernetes']);
@@ -258,16 +259,16 @@ export function createController(deps: ControllerDeps): Controller {
     let buildId: string;
     if (existing.phase !== 'missing' && existing.buildId) {
       buildId = existing.buildId; // started before a crash, never marked pending: adopt the run
-      log.info({ prowjob: pj.metadata.name, build_id: buildId }, 'found an existing run');
+      log.info({ ...prowJobFields(pj), build_id: buildId }, 'found an existing run');
     } else {
       const allowed = concurrencyAllows(pj);
       if (!allowed.ok) {
-        log.debug({ prowjob: pj.metadata.name, job: pj.spec.job, why: allowed.why }, 'waiting for a slot');
+        log.debug({ ...prowJobFields(pj), why: allowed.why }, 'waiting for a slot');
         requeueAfter(pj.metadata.name, deps.concurrencyRetryMs ?? 10_000);
         return;
       }
       if (deps.dryRun) {
-        log.info({ prowjob: pj.metadata.name, job: pj.spec.job, from: 'triggered', to: 'pending' }, 'dry run: would start');
+        log.info({ ...prowJobFields(pj), from: 'triggered', to: 'pending' }, 'dry run: would start');
         return;
       }
       buildId = await buildIds.next(pj.spec.job);
@@ -378,7 +379,7 @@ export function createController(deps: ControllerDeps): Controller {
 
   async function syncAborted(pj: ProwJob): Promise<void> {
     if (deps.dryRun) {
-      log.info({ prowjob: pj.metadata.name }, 'dry run: would stop the aborted run');
+      log.info(prowJobFields(pj), 'dry run: would stop the aborted run');
       return;
     }
     await abortRun(pj);
@@ -418,7 +419,7 @@ export function createController(deps: ControllerDeps): Controller {
       else next = newPresubmitJob(child as Presubmit, refs, {}, options);
       try {
         await deps.store.createProwJob(next);
-        log.info({ prowjob: next.metadata.name, job: child.name, parent: pj.metadata.name }, 'created run_after_success job');
+        log.info({ ...prowJobFields(next), parent: pj.metadata.name }, 'created run_after_success job');
       } catch (err) {
         if (!(err instanceof AlreadyExistsError)) throw err; // created on an earlier attempt
       }
@@ -426,7 +427,7 @@ export function createController(deps: ControllerDeps): Controller {
   }
 
   function safeJobURL(pj: ProwJob): string {
-    return jobURL(plank(), pj, (err) => log.warn({ err, prowjob: pj.metadata.name }, 'job url failed'));
+    return jobURL(plank(), pj, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed'));
   }
 
   /**
@@ -439,7 +440,7 @@ export function createController(deps: ControllerDeps): Controller {
       const next = structuredClone(current);
       if (!mutate(next)) return undefined;
       if (deps.dryRun) {
-        log.info({ prowjob: pj.metadata.name, from: current.status.state, to: next.status.state }, 'dry run: would update');
+        log.info({ ...prowJobFields(current), from: current.status.state, to: next.status.state }, 'dry run: would update');
         return undefined;
       }
       try {
@@ -447,7 +448,7 @@ export function createController(deps: ControllerDeps): Controller {
         cache.put(written);
         if (written.status.state !== current.status.state) {
           log.info({
-            prowjob: written.metadata.name, job: written.spec.job, type: written.spec.type, build_id: written.status.build_id,
+            ...prowJobFields(written),
             from: current.status.state, to: written.status.state, ...(why ? { why } : {}),
           }, 'transitioning states');
         }
@@ -473,9 +474,9 @@ export function createController(deps: ControllerDeps): Controller {
     for (const o of waiting) enqueue(o.metadata.name);
   }
 
-  async function resync(): Promise<void> {
-    const all = await deps.store.listProwJobs();
-    cache.reset(all);
+  async function resync(replace = false): Promise<void> {
+    const all = (await deps.store.listProwJobs()).items;
+    cache.reset(all, replace);
     for (const pj of all) if (!isComplete(pj) && isOurs(pj)) enqueue(pj.metadata.name);
   }
 
@@ -483,21 +484,29 @@ export function createController(deps: ControllerDeps): Controller {
     async start() {
       if (!stopped) return;
       stopped = false;
-      watch = deps.store.watchProwJobs((event) => {
+      const startWatch = (): Watch => deps.store.watchProwJobs({}, (event) => {
+        if (event.type === 'bookmark') return;
+        if (event.type === 'expired') { // fell behind the store's change log: watch again and list
+          if (stopped) return;
+          watch = startWatch();
+          void resync(true).catch((err: unknown) => log.error({ err }, 'resync failed'));
+          return;
+        }
         if (event.type === 'deleted') {
           cache.remove(event.prowjob.metadata.name);
           return;
         }
-        if (!cache.put(event.prowjob)) return; // the echo of our own write, or older than what we know
+        if (!cache.observe(event.prowjob)) return; // the echo of our own write, or older than what we know
         if (!isComplete(event.prowjob) && isOurs(event.prowjob)) enqueue(event.prowjob.metadata.name);
       });
+      watch = startWatch();
       unsubscribe = deps.executor.onChange((name) => enqueue(name));
       await resync();
       resyncTimer = setInterval(() => void resync().catch((err: unknown) => log.error({ err }, 'resync failed')), deps.resyncMs ?? 60_000);
       resyncTimer.unref();
       if (deps.metrics) {
         const metrics = deps.metrics;
-        const gather = (): void => void deps.store.listProwJobs().then((all) => metrics.gather(all), (err: unknown) => log.warn({ err }, 'metrics gather failed'));
+        const gather = (): void => void deps.store.listProwJobs().then((all) => metrics.gather(all.items), (err: unknown) => log.warn({ err }, 'metrics gather failed'));
         gather();
         metricsTimer = setInterval(gather, deps.metricsIntervalMs ?? 30_000);
         metricsTimer.unref();
@@ -574,10 +583,16 @@ function childName(parent: string, job: string): string {
 }
 
 interface Cache {
-  /** False when this version (or a newer one) was already seen. */
+  /**
+   * A job this controller read from the store or wrote: as new as anything its watch has yet to deliver
+   * (read-your-writes, store/types.ts). False when this version is already held.
+   */
   put(pj: ProwJob): boolean;
+  /** A watch event: false when it is the echo of what put() stored, or older than that. */
+  observe(pj: ProwJob): boolean;
   remove(name: string): void;
-  reset(all: ProwJob[]): void;
+  /** Jobs the cache does not know yet; with `replace` (the watch expired), every listed job, no echo awaited. */
+  reset(all: ProwJob[], replace?: boolean): void;
   byJob(job: string): ProwJob[];
   byQueue(queue: string): ProwJob[];
   /** Incomplete presubmits with this TerminateOlderJobs identity. */
@@ -591,6 +606,11 @@ function createCache(): Cache {
   const all = new Map<string, ProwJob>();
   /** Latest resourceVersion seen per name, complete jobs included. */
   const versions = new Map<string, string | undefined>();
+  /**
+   * resourceVersions put() stored that the watch has not echoed yet. resourceVersions are compared only for
+   * equality: the watch delivers in commit order, so until the echo arrives every event for that job is older.
+   */
+  const awaiting = new Map<string, string | undefined>();
   const jobs = new Map<string, Set<string>>();
   const queues = new Map<string, Set<string>>();
   const dupes = new Map<string, Set<string>>();
@@ -618,37 +638,49 @@ function createCache(): Cache {
     pending.delete(name);
   };
   const pick = (names: Set<string> | undefined): ProwJob[] => [...(names ?? [])].map((n) => all.get(n)!).filter(Boolean);
+  const store = (pj: ProwJob): void => {
+    const name = pj.metadata.name;
+    versions.set(name, pj.metadata.resourceVersion);
+    unindex(name);
+    if (isComplete(pj)) return; // only live jobs count for limits and dupes
+    all.set(name, pj);
+    index(jobs, pj.spec.job, name, true);
+    index(queues, pj.spec.job_queue_name, name, true);
+    if (pj.spec.type === 'presubmit') {
+      const key = dupeKey(pj);
+      dupeKeys.set(name, key);
+      index(dupes, key, name, true);
+    }
+    if (pj.status.state === 'pending') pending.add(name);
+  };
+  const known = (pj: ProwJob): boolean => versions.has(pj.metadata.name) && versions.get(pj.metadata.name) === pj.metadata.resourceVersion;
   return {
     put(pj) {
+      if (known(pj)) return false;
+      awaiting.set(pj.metadata.name, pj.metadata.resourceVersion);
+      store(pj);
+      return true;
+    },
+    observe(pj) {
       const name = pj.metadata.name;
-      // A late watch event must not overwrite a newer write of ours (resourceVersions are integers in SQLite).
-      const rv = pj.metadata.resourceVersion;
-      if (versions.has(name)) {
-        const known = versions.get(name);
-        if (rv !== undefined && rv === known) return false;
-        if (isOlder(rv, known)) return false;
+      if (awaiting.has(name)) {
+        if (awaiting.get(name) === pj.metadata.resourceVersion) awaiting.delete(name);
+        return false;
       }
-      versions.set(name, rv);
-      unindex(name);
-      if (isComplete(pj)) return true; // only live jobs count for limits and dupes
-      all.set(name, pj);
-      index(jobs, pj.spec.job, name, true);
-      index(queues, pj.spec.job_queue_name, name, true);
-      if (pj.spec.type === 'presubmit') {
-        const key = dupeKey(pj);
-        dupeKeys.set(name, key);
-        index(dupes, key, name, true);
-      }
-      if (pj.status.state === 'pending') pending.add(name);
+      if (known(pj)) return false;
+      store(pj);
       return true;
     },
     remove(name) {
       unindex(name);
       versions.delete(name);
+      awaiting.delete(name);
     },
-    reset(list) {
-      // Merge rather than replace: the listing may be older than writes made while it ran; deletions arrive as watch events.
-      for (const pj of list) this.put(pj);
+    reset(list, replace = false) {
+      // The listing may be older than writes made while it ran: a job already known is left to the watch
+      // (deletions arrive as watch events), unless the watch expired and the list is all there is.
+      if (replace) awaiting.clear();
+      for (const pj of list) if (replace || !versions.has(pj.metadata.name)) this.observe(pj);
     },
     byJob: (job) => pick(jobs.get(job)),
     byQueue: (queue) => pick(queues.get(queue)),
@@ -660,11 +692,6 @@ function createCache(): Cache {
       return n;
     },
   };
-}
-
-function isOlder(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
-  return BigInt(a) < BigInt(b);
 }
 
 export type { ExecutorStatus };

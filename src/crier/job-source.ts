@@ -1,8 +1,9 @@
-// How crier reads ProwJobs: "give me a job, every job with these labels, and tell me when one changes".
-// It is the only place crier reads the Store, so moving crier onto the shared informer (store/informer.ts:
-// get/list/byIndex/addHandler) changes this file alone.
+// How crier reads ProwJobs: "give me a job, every job with these labels, and tell me when one changes",
+// from the shared informer (store/informer.ts), as upstream's crier reads from its controller's cache.
+// Writes go to the store (report-state.ts); this is the only place crier reads.
 import type { ProwJob } from '../api/prowjob.js';
-import type { LabelSelector, ProwJobStore } from '../store/types.js';
+import type { ProwJobInformer } from '../store/informer.js';
+import type { LabelSelector } from '../store/types.js';
 
 export interface JobSource {
   get(name: string): Promise<ProwJob | undefined>;
@@ -15,7 +16,7 @@ export interface JobSource {
   /**
    * Resolves once `get` returns this write (or a later one), so a change seen meanwhile is not reported
    * again from a stale copy. Upstream's reconciler polls its cache for up to 10 s after recording
-   * (pkg/crier/reconciler.go updateReportState); a cache-backed source does the same.
+   * (pkg/crier/reconciler.go updateReportState).
    */
   waitUntilSeen(written: ProwJob): Promise<void>;
 }
@@ -25,21 +26,25 @@ interface JobSubscription {
   close(): void;
 }
 
-export function createStoreJobSource(store: Pick<ProwJobStore, 'getProwJob' | 'listProwJobs' | 'watchProwJobs'>): JobSource {
+/** Over a started informer. Jobs handed out are copies: the cache's own objects are never shared. */
+export function createInformerJobSource(
+  informer: Pick<ProwJobInformer, 'get' | 'list' | 'addHandler' | 'recordWrite'>,
+): JobSource {
   return {
-    get: (name) => store.getProwJob(name),
-    list: (labels) => store.listProwJobs({ labels }),
-    subscribe(onChange) {
-      // Watch before listing (store/types.ts): a change in between shows up twice, never not at all.
-      const watch = store.watchProwJobs((ev) => {
-        if (ev.type !== 'deleted') onChange(ev.prowjob.metadata.name);
-      });
-      const synced = store.listProwJobs().then((all) => {
-        for (const pj of all) onChange(pj.metadata.name);
-      });
-      return { synced, close: () => watch.close() };
+    get: async (name) => {
+      const pj = informer.get(name);
+      return pj === undefined ? undefined : structuredClone(pj);
     },
-    // The store's reads see its writes (store/types.ts): nothing to wait for.
-    waitUntilSeen: async () => {},
+    list: async (labels) => informer.list(labels).map((pj) => structuredClone(pj)),
+    subscribe(onChange) {
+      // A handler added to a started informer hears onAdd for every cached job at once.
+      const remove = informer.addHandler({
+        onAdd: (pj) => onChange(pj.metadata.name),
+        onUpdate: (_old, pj) => onChange(pj.metadata.name),
+      });
+      return { synced: Promise.resolve(), close: remove };
+    },
+    // The informer shows a recorded write at once, until its watch echo arrives (client-go's MutationCache).
+    waitUntilSeen: async (written) => informer.recordWrite(written),
   };
 }

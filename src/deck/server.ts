@@ -1,7 +1,5 @@
 // Deck: the web UI and JSON API (reference/lifecycle-spec.md §8). Server-rendered pages readable without
 // JavaScript; a little per-page TypeScript adds live logs and in-place rerun/abort.
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -11,6 +9,7 @@ import type { ProwJob } from '../api/prowjob.js';
 import type { ArtifactEntry, ArtifactStore } from '../artifacts/types.js';
 import { ArtifactPathError } from '../artifacts/types.js';
 import type { Deck } from '../config/types.js';
+import { listen } from '../observability/http.js';
 import type { Logger } from '../observability/logger.js';
 import { ConflictError, type ProwJobStore } from '../store/types.js';
 import { createAssets } from './assets.js';
@@ -532,21 +531,8 @@ export interface DeckServer {
 
 export async function startDeckServer(o: DeckServerOptions): Promise<DeckServer> {
   const app = createDeckApp(o);
-  const hostname = o.hostname ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port: o.port, hostname }, () => resolveServer(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  o.log.info({ url: `http://${hostname}:${port}` }, 'deck listening');
-  return {
-    url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        // Live log streams hold connections open: end them so close() does not wait for clients.
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
-  };
+  // Live log streams hold connections open: close() ends them at once rather than wait for clients.
+  const server = await listen(app, { port: o.port, host: o.hostname ?? '127.0.0.1', log: o.log, name: 'deck', closeTimeoutMs: 0 });
+  return { url: server.url, close: () => server.close() };
 }
 

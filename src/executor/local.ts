@@ -21,8 +21,9 @@ import { envForSpec, jobSpecForProwJob, newJobSpec } from '../api/jobspec.js';
 import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob, type RepoPathBuilder } from '../api/storage-path.js';
 import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs, type CloneRecord } from '../git/clonerefs.js';
 import { formatDuration } from '../go/duration.js';
-import { parseGoDurationMs } from './duration.js';
+import { parseGoDurationMs } from '../go/duration.js';
 import { TerminalError } from '../api/terminal-error.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import type { Executor, ExecutorStatus, LogRange, RunInfo, RunRef, StartContext } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
@@ -165,10 +166,10 @@ export function createLocalExecutor(deps: LocalExecutorDeps): Executor {
     const entry = { abort, timers: [] as NodeJS.Timeout[], done: Promise.resolve() };
     active.set(name, entry);
     entry.done = run(withBuild, state, argv, container.env ?? [], abort.signal).catch(async (err: unknown) => {
-      log.error({ err, prowjob: name }, 'local run failed');
+      log.error({ err, ...prowJobFields(withBuild) }, 'local run failed');
       await finish(name, { outcome: 'unknown', reason: `executor error: ${(err as Error).message}` }).catch(() => undefined);
     });
-    log.info({ prowjob: name, job: pj.spec.job, build_id: ctx.buildId }, 'local run created');
+    log.info(prowJobFields(withBuild), 'local run created');
   }
 
   async function run(pj: ProwJob, state: RunState, argv: string[], containerEnv: Array<{ name: string; value?: string }>, signal: AbortSignal): Promise<void> {

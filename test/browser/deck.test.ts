@@ -16,7 +16,7 @@ import { startDeckServer, type DeckServer } from '../../src/deck/server.js';
 import { createLocalExecutor } from '../../src/executor/local.js';
 import type { Executor } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-artifacts');

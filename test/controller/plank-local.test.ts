@@ -10,7 +10,7 @@ import { createStoreBuildIdSource } from '../../src/controller/build-id.js';
 import { createController } from '../../src/controller/plank.js';
 import { createLocalExecutor } from '../../src/executor/local.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const log = createSilentLogger();
 const plank = {

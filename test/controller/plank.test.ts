@@ -11,7 +11,7 @@ import { TerminalError } from '../../src/api/terminal-error.js';
 import type { Executor, ExecutorPhase, ExecutorStatus, RunRef } from '../../src/executor/types.js';
 import { PassThrough } from 'node:stream';
 import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const log = createSilentLogger();
 
@@ -303,18 +303,18 @@ describe('plank controller', () => {
     const job = await store.createProwJob(pj('parent'));
     await startController();
     await state('pending', job.metadata.name);
-    assert.equal((await store.listProwJobs()).length, 1);
+    assert.equal(((await store.listProwJobs()).items).length, 1);
     exec.set(job.metadata.name, 'succeeded');
     await state('success', job.metadata.name);
     const children = await until('child', async () => {
-      const all = (await store.listProwJobs()).filter((p) => p.spec.job === 'child');
+      const all = ((await store.listProwJobs()).items).filter((p) => p.spec.job === 'child');
       return all.length > 0 ? all : undefined;
     });
     assert.equal(children.length, 1);
     await state('pending', children[0]!.metadata.name);
     controller!.enqueue(job.metadata.name); // a complete parent: nothing more happens
     await controller!.idle();
-    assert.equal((await store.listProwJobs()).filter((p) => p.spec.job === 'child').length, 1);
+    assert.equal(((await store.listProwJobs()).items).filter((p) => p.spec.job === 'child').length, 1);
   });
 
   it('a failing parent creates no children', async () => {
@@ -326,7 +326,7 @@ describe('plank controller', () => {
     exec.set(job.metadata.name, 'failed');
     await state('failure', job.metadata.name);
     await controller!.idle();
-    assert.equal((await store.listProwJobs()).length, 1);
+    assert.equal(((await store.listProwJobs()).items).length, 1);
   });
 
   it('ignores other agents, complete jobs and scheduling jobs', async () => {

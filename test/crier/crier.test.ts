@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { startCrier, type Crier, type ReporterRegistration } from '../../src/crier/crier.js';
 import { createGitHubReporter } from '../../src/crier/github/reporter.js';
-import { createStoreJobSource, type JobSource } from '../../src/crier/job-source.js';
+import type { JobSource } from '../../src/crier/job-source.js';
+import { closeInformers, informerJobs } from './informer-jobs.js';
 import type { Reporter, ReportResult } from '../../src/crier/reporter.js';
 import { REPORTER_NAMES } from '../../src/api/reporters.js';
 import { newPostsubmitJob } from '../../src/api/pjutil.js';
 import type { ProwJob, ProwJobState } from '../../src/api/prowjob.js';
 import { retryOnConflict } from '../../src/store/retry-on-conflict.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/types.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
@@ -77,6 +78,7 @@ describe('crier reporter framework', () => {
   afterEach(async () => {
     await crier?.close();
     crier = undefined;
+    closeInformers();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -88,7 +90,7 @@ describe('crier reporter framework', () => {
       listJobs: jobs.list,
     });
   const start = (reporters: (jobs: JobSource) => ReporterRegistration[], opts: { jobs?: JobSource; registry?: Registry } = {}): Crier => {
-    const jobs = opts.jobs ?? createStoreJobSource(store);
+    const jobs = opts.jobs ?? informerJobs(store);
     crier = startCrier({ jobs, store: counting, log, retryDelayMs: 10, maxRetryDelayMs: 40, reporters: reporters(jobs), ...(opts.registry ? { registry: opts.registry } : {}) });
     return crier;
   };
@@ -184,7 +186,7 @@ describe('crier reporter framework', () => {
 
   it('the same change delivered twice is reported once', async () => {
     const recorder = new RecordingReporter('recorder');
-    const real = createStoreJobSource(store);
+    const real = informerJobs(store);
     const twice: JobSource = {
       ...real,
       subscribe: (onChange) => real.subscribe((name) => {
@@ -247,7 +249,7 @@ describe('crier reporter framework', () => {
     failing.behave = async () => {
       throw new Error('sink is down');
     };
-    const jobs = createStoreJobSource(store);
+    const jobs = informerJobs(store);
     crier = startCrier({ jobs, store, log: logged, retryDelayMs: 10, reporters: [{ reporter: failing }, { reporter: githubReporter(jobs) }] });
     const pj = await postsubmit('post');
     const find = (msg: string): string | undefined => lines.find((l) => (JSON.parse(l) as { msg: string }).msg === msg);

@@ -10,7 +10,7 @@ import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
 import { startDeckServer, type DeckServer } from '../../src/deck/server.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { job } from './support/world.js';
 
 interface SseEvent { event: string; data: string; id?: string }

@@ -10,7 +10,7 @@ import { createStoreBuildIdSource } from '../../controller/build-id.js';
 import { createController } from '../../controller/plank.js';
 import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
-import { createStoreJobSource } from '../../crier/job-source.js';
+import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
@@ -21,9 +21,11 @@ import { createGitMirrorSource, createOwnersClient } from '../../owners/client.j
 import { builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
-import { openSqliteStore, storePath } from '../../store/sqlite.js';
+import { createProwJobInformer } from '../../store/informer.js';
+import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
+import { followConfigLogLevel } from './logging.js';
 import { runCloseSteps } from './shutdown.js';
 
 export interface EmbeddedOptions {
@@ -98,6 +100,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const agent: ConfigAgent = await loadConfigAgent({
       configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, log: log.child({ component: 'config' }),
     });
+    // `log` is the process's root logger: config.yaml's log_level applies to every component.
+    followConfigLogLevel(log, agent);
     closers.push(() => agent.close());
 
     let fake: FakeGitHub | undefined;
@@ -135,14 +139,21 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     await controller.start();
     closers.push(() => controller.stop());
 
-    const crierJobs = createStoreJobSource(store);
+    // One informer for the components here that read from a cache (crier and sinker so far).
+    const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
+    await informer.start();
+    closers.push(() => informer.close());
+
+    const crierJobs = createInformerJobSource(informer);
     const crier = startCrier({
       jobs: crierJobs, store, log: log.child({ component: 'crier' }),
       reporters: [{ reporter: createGitHubReporter({ github, config, listJobs: crierJobs.list }), workers: 5 }],
     });
     closers.push(() => crier.close());
 
-    const sinker = createSinker({ store, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor) });
+    const sinker = createSinker({
+      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor),
+    });
     sinker.start();
     closers.push(() => sinker.stop());
 
@@ -169,6 +180,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store,
+      jobs: store,
       snapshot: () => {
         const s = agent.current();
         return { config: s.config, pluginConfig: s.plugins };

@@ -3,7 +3,8 @@
 import type { ProwJob, ProwJobType } from '../../api/prowjob.js';
 import { IS_OPTIONAL_LABEL } from '../../api/labels.js';
 import type { GitHubClient } from '../../github/types.js';
-import type { GoTemplate } from '../../go/template.js';
+import type { GoTemplate } from '../../go/template/template.js';
+import { PROWJOB_GO_TYPE } from '../../api/prowjob-go-type.js';
 import { isValidForTypes } from './status.js';
 
 export type CommentGitHub = Pick<GitHubClient, 'botUser' | 'listComments' | 'createComment' | 'editComment' | 'deleteComment'>;
@@ -99,7 +100,7 @@ export function createComment(template: GoTemplate | undefined, pjs: ProwJob[], 
   const first = pjs[0];
   if (!first) return '';
   const author = first.spec.refs?.pulls?.[0]?.author ?? '';
-  const rendered = template ? template.render(first) : undefined;
+  const rendered = template ? template.render(first, { type: PROWJOB_GO_TYPE }) : undefined;
   const plural = entries.length > 1 ? 's' : '';
   let lines =
     entries.length === 0

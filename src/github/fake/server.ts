@@ -2,11 +2,10 @@
 // client uses, over real git repositories. Tests drive the real Octokit client against it; demo
 // mode (`prow up` without credentials) uses it as its GitHub.
 import { createHash, createVerify, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { listen, type ListeningServer } from '../../observability/http.js';
 import { Hono, type Context } from 'hono';
 import { GitRepo } from './git.js';
 import {
@@ -167,7 +166,7 @@ export function fakeGitHubRoutes(): string[] {
 class FakeGitHubServer implements FakeGitHub {
   world: FakeWorld = emptyWorld();
   url = '';
-  private server: ReturnType<typeof serve> | undefined;
+  private server: ListeningServer | undefined;
   private pending: Promise<void> = Promise.resolve();
   private pendingError: unknown;
   private callLog: FakeCall[] = [];
@@ -197,24 +196,17 @@ class FakeGitHubServer implements FakeGitHub {
           return app.fetch(new Request(url, req));
         }
       : app.fetch;
-    return new Promise((resolve) => {
-      this.server = serve({ fetch, port, hostname: host }, (info: AddressInfo) => {
-        this.url = `http://${host}:${info.port}${enterprise ? '/api/v3' : ''}`;
-        this.render.api = this.url;
-        resolve();
-      });
+    return listen(fetch, { port, host, closeTimeoutMs: 0 }).then((server) => {
+      this.server = server;
+      this.url = `http://${host}:${server.port}${enterprise ? '/api/v3' : ''}`;
+      this.render.api = this.url;
     });
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-    }
+    await server?.close();
     await this.pending.catch(() => undefined);
     await Promise.all(this.cleanups);
     if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { triggerFor } from '../../config/plugins.js';
 import type { Config, Presubmit, TriggerConfig } from '../../config/types.js';
 import type { GitHubClient, PullRequest } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
+import { prowJobFields } from '../../observability/prowjob-fields.js';
 import { AlreadyExistsError, ConflictError } from '../../store/types.js';
 import { dropCodeBlocks } from '../shared/markdown.js';
 import { ABOUT_THIS_BOT, formatResponseRaw } from '../shared/respond.js';
@@ -133,12 +134,12 @@ async function createOnce(jobs: JobCreator, pj: ProwJob, sha: string, log: Logge
   const guid = pj.metadata.labels?.[EVENT_GUID_LABEL];
   const jobLabel = pj.metadata.labels?.[PROWJOB_JOB_LABEL];
   if (guid && jobLabel) {
-    const existing = await jobs.listProwJobs({ labels: { [EVENT_GUID_LABEL]: guid, [PROWJOB_JOB_LABEL]: jobLabel } });
+    const existing = (await jobs.listProwJobs({ labels: { [EVENT_GUID_LABEL]: guid, [PROWJOB_JOB_LABEL]: jobLabel } })).items;
     const same = existing.find((e) =>
       e.spec.job === pj.spec.job && e.spec.type === pj.spec.type &&
       (e.spec.refs?.pulls?.[0]?.sha ?? e.spec.refs?.base_sha) === sha);
     if (same) {
-      log.info({ prowjob: same.metadata.name, job: pj.spec.job }, 'prowjob for this delivery exists already');
+      log.info(prowJobFields(same), 'prowjob for this delivery exists already');
       return false;
     }
   }
@@ -148,7 +149,7 @@ async function createOnce(jobs: JobCreator, pj: ProwJob, sha: string, log: Logge
     if (err instanceof AlreadyExistsError) return false;
     throw err;
   }
-  log.info({ prowjob: pj.metadata.name, job: pj.spec.job, type: pj.spec.type }, 'created prowjob');
+  log.info(prowJobFields(pj), 'created prowjob');
   return true;
 }
 
@@ -182,9 +183,9 @@ export async function runRequested(
 
 /** Aborts the PR's incomplete presubmits (all of them, or only those for another head SHA). */
 export async function abortJobs(d: Pick<TriggerDeps, 'jobs' | 'log'>, pr: PRInfo, keepSha?: string): Promise<number> {
-  const list = await d.jobs.listProwJobs({
+  const list = (await d.jobs.listProwJobs({
     labels: { [ORG_LABEL]: pr.org, [REPO_LABEL]: pr.repo, [PULL_LABEL]: String(pr.number), [PROWJOB_TYPE_LABEL]: 'presubmit' },
-  });
+  })).items;
   let aborted = 0;
   const errors: unknown[] = [];
   for (const pj of list) {
@@ -194,7 +195,7 @@ export async function abortJobs(d: Pick<TriggerDeps, 'jobs' | 'log'>, pr: PRInfo
     try {
       await d.jobs.updateProwJob(next);
       aborted++;
-      d.log.info({ prowjob: pj.metadata.name, job: pj.spec.job, from: pj.status.state, to: 'aborted' }, 'aborted prowjob');
+      d.log.info({ ...prowJobFields(pj), from: pj.status.state, to: 'aborted' }, 'aborted prowjob');
     } catch (err) {
       if (err instanceof ConflictError) continue; // someone else changed it: they are the authority
       errors.push(err);

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { startCrier } from '../../../src/crier/crier.js';
 import { createGitHubReporter } from '../../../src/crier/github/reporter.js';
 import { COMMENT_TAG } from '../../../src/crier/github/comment.js';
-import { createStoreJobSource } from '../../../src/crier/job-source.js';
+import { closeInformers, informerJobs } from '../informer-jobs.js';
 import { REPORTER_NAMES } from '../../../src/api/reporters.js';
 import { newPresubmitJob } from '../../../src/api/pjutil.js';
 import type { ProwJob } from '../../../src/api/prowjob.js';
-import { openSqliteStore } from '../../../src/store/sqlite.js';
+import { openSqliteStore } from '../../../src/store/sqlite/store.js';
 import type { Store } from '../../../src/store/types.js';
 import { ConflictError } from '../../../src/store/types.js';
 import { createGitHubClient } from '../../../src/github/client.js';
@@ -52,7 +52,7 @@ describe('github reporter over HTTP against the fake GitHub', () => {
     const head = await gh.headSha('o/r', 3);
     const base = (await gh.branchSha('o/r', 'main'))!;
     const github = createGitHubClient({ baseUrl: gh.url, token: 't', retry: { retryAfterBaseValue: 1 }, throttle: false, log });
-    const jobs = createStoreJobSource(store);
+    const jobs = informerJobs(store);
     const reporter = createGitHubReporter({
       github, listJobs: jobs.list,
       config: () => ({ github_reporter: { job_types_to_report: ['presubmit', 'postsubmit'] }, plank: { report_templates: { '*': 'PR #{{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' } } }),
@@ -102,6 +102,7 @@ describe('github reporter over HTTP against the fake GitHub', () => {
       assert.equal(gh.statuses('o/r', head).filter((s) => s.context === 'pull-r-unit').at(-1)!.state, 'success');
     } finally {
       await crier.close();
+      closeInformers();
     }
   });
 });

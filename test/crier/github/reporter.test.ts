@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { startCrier, type Crier } from '../../../src/crier/crier.js';
 import { createGitHubReporter, type GitHubReporterConfig } from '../../../src/crier/github/reporter.js';
 import { COMMENT_TAG } from '../../../src/crier/github/comment.js';
-import { createStoreJobSource } from '../../../src/crier/job-source.js';
+import { closeInformers, informerJobs } from '../informer-jobs.js';
 import { REPORTER_NAMES } from '../../../src/api/reporters.js';
 import { newBatchJob, newPostsubmitJob, newPresubmitJob, batchRefs } from '../../../src/api/pjutil.js';
 import type { ProwJob, Refs } from '../../../src/api/prowjob.js';
-import { openSqliteStore } from '../../../src/store/sqlite.js';
+import { openSqliteStore } from '../../../src/store/sqlite/store.js';
 import type { Store } from '../../../src/store/types.js';
 import { ConflictError } from '../../../src/store/types.js';
 import { GitHubError } from '../../../src/github/types.js';
@@ -51,12 +51,13 @@ describe('github reporter through crier', () => {
   afterEach(async () => {
     await crier?.close();
     crier = undefined;
+    closeInformers();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const start = (deps: { store?: Store; registry?: Registry } = {}): Crier => {
-    const jobs = createStoreJobSource(store);
+    const jobs = informerJobs(store);
     const reporter = createGitHubReporter({ github: gh, config: () => config, listJobs: jobs.list });
     crier = startCrier({ jobs, store: deps.store ?? store, log, retryDelayMs: 20, reporters: [{ reporter, workers: 5 }], ...(deps.registry ? { registry: deps.registry } : {}) });
     return crier;

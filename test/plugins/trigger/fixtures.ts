@@ -12,7 +12,7 @@ import type { GitHubClient } from '../../../src/github/types.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../../../src/owners/client.js';
 import type { PluginContext } from '../../../src/plugins/types.js';
-import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/store.js';
 import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
 
 export { BOT, demux, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';

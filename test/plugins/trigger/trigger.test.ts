@@ -42,7 +42,7 @@ async function deliver(d: Delivery, config: Config, pc: PluginsConfig = pluginCo
 }
 
 async function jobs(): Promise<{ job: string; state: string; labels: Record<string, string>; refs: any; description?: string }[]> {
-  return (await w.store.listProwJobs()).map((p) => ({
+  return ((await w.store.listProwJobs()).items).map((p) => ({
     job: p.spec.job, state: p.status.state, labels: p.metadata.labels ?? {}, refs: p.spec.refs, description: p.status.description,
   }));
 }
@@ -50,7 +50,7 @@ async function jobs(): Promise<{ job: string; state: string; labels: Record<stri
 async function reset(seed = scenarioSeed()): Promise<void> {
   await w.gh.reset(seed);
   handled.clear();
-  for (const pj of await w.store.listProwJobs()) await w.store.deleteProwJob(pj.metadata.name);
+  for (const pj of (await w.store.listProwJobs()).items) await w.store.deleteProwJob(pj.metadata.name);
   w.gh.clearCalls();
 }
 
