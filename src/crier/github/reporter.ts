@@ -4,6 +4,7 @@ import type { ProwJob, ProwJobType } from '../../api/prowjob.js';
 import { ORG_LABEL, PULL_LABEL, REPO_LABEL } from '../../api/labels.js';
 import { REPORTER_NAMES } from '../../api/reporters.js';
 import { compiledReportTemplates, reportTemplateForRepo, type ReportTemplateSource } from '../../config/report-templates.js';
+import { prowJobFields } from '../../observability/prowjob-fields.js';
 import type { LabelSelector } from '../../store/types.js';
 import type { Reporter } from '../reporter.js';
 import { reportComment, type CommentGitHub } from './comment.js';
@@ -69,7 +70,7 @@ export function createGitHubReporter(deps: GitHubReporterDeps): Reporter {
     async report(pj, log) {
       const cfg = deps.config();
       const types = jobTypesToReport(cfg.github_reporter?.job_types_to_report);
-      const fields = { prowjob: pj.metadata.name, job: pj.spec.job, state: pj.status.state };
+      const fields = prowJobFields(pj);
       const status = await reportStatus(deps.github, pj, types);
       const refs = pj.spec.refs;
       if (pj.spec.type !== 'presubmit' || !refs || refs.pulls?.length !== 1) {
@@ -84,7 +85,7 @@ export function createGitHubReporter(deps: GitHubReporterDeps): Reporter {
         const toReport = summary ? await jobsForSummary(pj) : [pj];
         const template = reportTemplateForRepo(compiledReportTemplates(cfg.plank), refs.org, refs.repo);
         const done = await reportComment(deps.github, template, toReport, types, summary);
-        log.info({ ...fields, pr, status, ...done }, 'reported');
+        log.info({ ...fields, status, ...done }, 'reported');
       });
       return {};
     },
