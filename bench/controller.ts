@@ -20,8 +20,7 @@ const noop: Executor = {
   async start(pj, ctx) { if (!runs.has(pj.metadata.name)) runs.set(pj.metadata.name, { phase: 'running', buildId: ctx.buildId, startedAt: new Date().toISOString() }); },
   async status(pj) { return runs.get(pj.metadata.name) ?? { phase: 'missing' }; },
   async abort() {},
-  async readLog() { return undefined; },
-  async logStream() { return undefined; },
+  logs: { async size() { return undefined; }, async read() { return undefined; }, async stream() { return undefined; } },
   async cleanup(run) { runs.delete(run.name); },
   async listRuns() { return []; },
   onChange() { return () => undefined; },
@@ -52,7 +51,7 @@ for (let i = 0; i < count; i++) {
 }
 const created = performance.now();
 
-const controller = createController({ store, executor: noop, config: () => ({ plank }), log: createSilentLogger(), buildIdSource: createStoreBuildIdSource(store) });
+const controller = createController({ store, executors: new Map([['kubernetes', noop]]), config: () => ({ plank }), log: createSilentLogger(), buildIdSource: createStoreBuildIdSource(store) });
 const t1 = performance.now();
 const cpu0 = process.cpuUsage();
 await controller.start();

@@ -8,10 +8,11 @@ import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildI
 import { startInstrumentation } from '../observability/instrumentation.js';
 import { createControllerMetrics, startMetricsGathering } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
-import { createLocalExecutor } from '../executor/local.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { createLocalExecutor } from '../executor/local/executor.js';
+import { createLogger } from '../observability/logger.js';
 import { parsePort } from './support/flags.js';
 
 interface ControllerFlags extends LogFormatFlags {
@@ -53,12 +54,12 @@ export function createControllerCommand(name: string): Command {
         ? createTotBuildIdSource({ url: flags.totUrl })
         : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);
       const metrics = createControllerMetrics({ defaultMetrics: true });
-      const controller = createController({
-        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
-      });
-      await controller.start();
       const informer = createProwJobInformer(store, { log });
       await informer.start();
+      const controller = createController({
+        store, informer, executors: new Map([['kubernetes', executor]]), config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
+      });
+      await controller.start();
       const stopGathering = startMetricsGathering(metrics, informer, { log });
       const instrumentation = await startInstrumentation({
         healthPort: flags.healthPort, metricsPort: flags.metricsPort, registry: metrics.registry, log,

@@ -6,10 +6,12 @@ import { loadConfigAgent } from '../config/agent.js';
 import type { HelpData } from '../deck/pages/help.js';
 import { loadOAuthConfig } from '../deck/oauth.js';
 import { startDeckServer } from '../deck/server.js';
+import { createLocalRunLogs } from '../executor/local/run-logs.js';
 import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
-import { membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { createLogger } from '../observability/logger.js';
+import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 
 interface DeckFlags extends LogFormatFlags {
   configPath: string;
@@ -70,6 +72,8 @@ export function createCommand(): Command {
       }
       const server = await startDeckServer({
         port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
+        // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
+        logs: deckLogSource(createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),
         ...(oauth ? { oauth, secureCookies: !flags.allowInsecure } : {}),

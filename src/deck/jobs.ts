@@ -1,9 +1,7 @@
 // Job queries for the list, PR page and JSON API: filters from URL parameters, run by the store's
 // queryProwJobs (indexed in SQLite; from an informer in a store without indexes).
-import { newJobSpec } from '../api/jobspec.js';
 import type { ProwJob, ProwJobState, ProwJobType } from '../api/prowjob.js';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '../api/prowjob.js';
-import { pathsForJob } from '../api/storage-path.js';
 import { InvalidCursorError } from '../store/types.js';
 import type { ProwJobPage, ProwJobQuery, ProwJobStore } from '../store/types.js';
 
@@ -132,19 +130,6 @@ export async function queryJobs(store: Pick<ProwJobStore, 'queryProwJobs'>, q: J
   const out: JobPage = { prowjobs: page.prowjobs.filter(visible) };
   if (page.next) out.next = page.next;
   return out;
-}
-
-/** The job's build directory in the artifact store, as the local executor lays it out; undefined before a build id. */
-export function artifactDir(pj: ProwJob): string | undefined {
-  const buildId = pj.status.build_id;
-  if (!buildId) return undefined;
-  try {
-    const gcs = pj.spec.decoration_config?.gcs_configuration ?? {};
-    const layout = gcs.path_strategy ? gcs : { ...gcs, path_strategy: 'explicit' };
-    return pathsForJob(layout, newJobSpec(pj.spec, buildId, pj.metadata.name)).jobBasePath.replace(/^\/+/, '');
-  } catch {
-    return undefined;
-  }
 }
 
 export function githubRepoLink(pj: ProwJob): string | undefined {

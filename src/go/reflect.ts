@@ -10,7 +10,7 @@ export type GoType =
   | { kind: 'map'; elem: GoType };
 
 /** `json` is the key path inside the object (a promoted field such as ObjectMeta.Name has two steps). */
-export interface GoField {
+interface GoField {
   json: string[];
   type: GoType;
 }

@@ -10,8 +10,11 @@ import type { LabelSelector, ProwJobStore, Watch, WatchEvent } from './types.js'
 
 export interface InformerHandler {
   onAdd?(pj: ProwJob): void;
-  /** Also called with old === new on every resync. */
-  onUpdate?(old: ProwJob, pj: ProwJob): void;
+  /**
+   * Also called with old === new on every resync. `ownWrite`: this is the watch's echo of a version handed
+   * to recordWrite (a controller that already acted on that version may skip it).
+   */
+  onUpdate?(old: ProwJob, pj: ProwJob, info: { ownWrite: boolean }): void;
   /** The last state the watch gave. */
   onDelete?(pj: ProwJob): void;
 }
@@ -44,7 +47,8 @@ export interface ProwJobInformer {
   /** Live (not complete) jobs with this key in the index, sorted by name. */
   byIndex(index: ProwJobIndex, key: string): ProwJob[];
   /**
-   * A job this process has just written (call it as soon as the write resolves): reads (get, list, byIndex)
+   * A job this process has just written or read from the store (call it as soon as the write or read
+   * resolves: the store is never behind the watch): reads (get, list, byIndex)
    * show it at once, until the watch delivers that resourceVersion. The watch is in commit order, so every
    * event for the job before that one is older and leaves the reads alone. Handlers still hear exactly the
    * watch's events. client-go's MutationCache, without ordering resourceVersions; a write whose echo never
@@ -118,11 +122,12 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
   function upsert(pj: ProwJob): void {
     const name = pj.metadata.name;
     const old = watched.get(name);
+    const ownWrite = assumed.get(name)?.pj.metadata.resourceVersion === pj.metadata.resourceVersion;
     changing(name, () => {
       watched.set(name, pj);
-      if (assumed.get(name)?.pj.metadata.resourceVersion === pj.metadata.resourceVersion) assumed.delete(name);
+      if (ownWrite) assumed.delete(name);
     });
-    if (old) notify((h) => h.onUpdate?.(old, pj), pj, 'update');
+    if (old) notify((h) => h.onUpdate?.(old, pj, { ownWrite }), pj, 'update');
     else notify((h) => h.onAdd?.(pj), pj, 'add');
   }
 
@@ -201,7 +206,7 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
   function resync(): void {
     for (const pj of [...watched.values()]) {
       if (watched.get(pj.metadata.name) !== pj) continue; // changed by a handler's doing meanwhile
-      notify((h) => h.onUpdate?.(pj, pj), pj, 'resync');
+      notify((h) => h.onUpdate?.(pj, pj, { ownWrite: false }), pj, 'resync');
     }
   }
 

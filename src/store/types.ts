@@ -29,9 +29,10 @@ export interface WatchOptions {
 }
 
 /**
- * `deleted` carries the last object, with the deletion's resourceVersion (as Kubernetes). `bookmark` only moves the consumer's
- * resourceVersion on (e.g. past changes the label selector left out). `expired` is Kubernetes' 410 Gone: the
- * requested resourceVersion is older than the store keeps; the watch has ended and the consumer lists again.
+ * `deleted` carries the last object, with the deletion's resourceVersion (as Kubernetes). `bookmark` only
+ * moves the consumer's resourceVersion on (e.g. past changes the label selector left out). `expired` is
+ * Kubernetes' 410 Gone: the requested resourceVersion is older than the store keeps; the watch has ended and
+ * the consumer lists again.
  */
 export type WatchEvent =
   | { type: 'added' | 'modified' | 'deleted'; prowjob: ProwJob }

@@ -93,7 +93,7 @@ describe('check-layering: the rules in .dependency-cruiser.cjs', () => {
       'src/cli/a.ts': [],
       'src/hook/a.ts': ['../plugins/registry.js'],
       'src/controller/a.ts': ['../store/sqlite/store.js'],
-      'src/store/sqlite.ts': [],
+      'src/store/sqlite/store.ts': [],
       'src/deck/a.ts': ['../../test/x.js', './nope.js'],
       'test/x.ts': [],
     });
@@ -105,7 +105,7 @@ describe('check-layering: the rules in .dependency-cruiser.cjs', () => {
       'src-never-imports-tests',
     ]);
     for (const want of [
-      '  src/go/a.ts → src/api/a.ts', '  src/sinker/a.ts → src/crier/a.ts', '  src/controller/a.ts → src/store/sqlite.ts',
+      '  src/go/a.ts → src/api/a.ts', '  src/sinker/a.ts → src/crier/a.ts', '  src/controller/a.ts → src/store/sqlite/store.ts',
       '  src/hook/a.ts → src/plugins/registry.ts', '  src/deck/a.ts → test/x.ts', '  src/deck/a.ts → ./nope.js',
     ]) assert.ok(lines.includes(want), `${want} in\n${lines.join('\n')}`);
     assert.ok(lines.some((l) => l.startsWith('  config → plugins → config')), lines.join('\n'));
@@ -117,8 +117,8 @@ describe('check-layering: the rules in .dependency-cruiser.cjs', () => {
       'src/config/a.ts': ['../api/a.js'],
       'src/executor/types.ts': ['../api/a.js'],
       'src/store/types.ts': ['../api/a.js'],
-      'src/store/sqlite.ts': ['./types.js', './sqlite-deliveries.js'],
-      'src/store/sqlite-deliveries.ts': ['./types.js'],
+      'src/store/sqlite/store.ts': ['../types.js', './deliveries.js'],
+      'src/store/sqlite/deliveries.ts': ['../types.js'],
       'src/plugins/types.ts': ['../config/a.js'],
       'src/plugins/select.ts': ['./types.js'],
       'src/plugins/hold/hold.ts': ['../types.js'],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { createProwJobInformer, type InformerHandler, type ProwJobInformer } from '../../src/store/informer.js';
-import { dupeKey } from '../../src/store/prowjob-indexes.js';
+import { duplicateKey } from '../../src/api/duplicate-key.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { makeProwJob, type ProwJobFixture } from './fixtures/prowjobs.js';
 
@@ -194,13 +194,13 @@ describe('prowjob informer', () => {
     await store.createProwJob(presubmit('c', { job: 'unit', pull: 2 }));
     await store.createProwJob(makeProwJob('p', { job: 'unit', type: 'periodic' }));
     await caughtUp(informer);
-    const key1 = dupeKey(a);
-    const key2 = dupeKey((await store.getProwJob('c'))!);
+    const key1 = duplicateKey(a);
+    const key2 = duplicateKey((await store.getProwJob('c'))!);
     assert.notEqual(key1, key2);
     assert.deepEqual(names(informer.byIndex('job', 'unit')), ['a', 'b', 'c', 'p']);
     assert.deepEqual(names(informer.byIndex('queue', 'q1')), ['a', 'b']);
-    assert.deepEqual(names(informer.byIndex('dupe', key1)), ['a', 'b']);
-    assert.deepEqual(names(informer.byIndex('dupe', key2)), ['c']);
+    assert.deepEqual(names(informer.byIndex('duplicate', key1)), ['a', 'b']);
+    assert.deepEqual(names(informer.byIndex('duplicate', key2)), ['c']);
     assert.deepEqual(names(informer.byIndex('state', 'triggered')), ['a', 'b', 'c', 'p']);
     assert.deepEqual(informer.byIndex('job', 'other'), []);
 
@@ -219,8 +219,8 @@ describe('prowjob informer', () => {
     assert.deepEqual(names(informer.byIndex('job', 'unit')), ['a', 'p']);
     assert.deepEqual(names(informer.byIndex('queue', 'q1')), []);
     assert.deepEqual(names(informer.byIndex('queue', 'q2')), ['a']);
-    assert.deepEqual(names(informer.byIndex('dupe', key1)), ['a']);
-    assert.deepEqual(informer.byIndex('dupe', key2), []);
+    assert.deepEqual(names(informer.byIndex('duplicate', key1)), ['a']);
+    assert.deepEqual(informer.byIndex('duplicate', key2), []);
     assert.deepEqual(names(informer.byIndex('state', 'pending')), ['a']);
     assert.deepEqual(names(informer.byIndex('state', 'triggered')), ['p']);
     assert.equal(informer.get('b')?.status.state, 'success'); // still cached, in no index

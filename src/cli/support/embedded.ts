@@ -11,7 +11,7 @@ import { createController } from '../../controller/plank.js';
 import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
-import { createLocalExecutor } from '../../executor/local.js';
+import { createLocalExecutor } from '../../executor/local/executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
@@ -133,16 +133,17 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => executor.close());
 
     const config = () => agent.current().config;
-    const controller = createController({
-      store, executor, config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
-    });
-    await controller.start();
-    closers.push(() => controller.stop());
-
-    // One informer for the components here that read from a cache (crier and sinker so far).
+    // One informer for the components here that read from a cache (controller, crier and sinker; deck
+    // reads the store directly for now).
     const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
     await informer.start();
     closers.push(() => informer.close());
+
+    const controller = createController({
+      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+    });
+    await controller.start();
+    closers.push(() => controller.stop());
 
     const crierJobs = createInformerJobSource(informer);
     const crier = startCrier({
@@ -194,7 +195,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
-      port: o.deckPort, hostname: host, store, artifacts, log: log.child({ component: 'deck' }),
+      port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
       snapshot: () => agent.current(), github, dataDir, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
     });
     closers.push(() => deck.close());

@@ -3,7 +3,7 @@
 import type { ProwJob, ProwJobState, ProwJobType } from '../../api/prowjob.js';
 import { contextDescriptionWithBaseSha } from '../../api/status-description.js';
 import type { GitHubClient, StatusState } from '../../github/types.js';
-import { GitHubError } from '../../github/types.js';
+import { CommitNotFoundError, isNotFound, StatusLimitError } from '../../github/errors.js';
 
 export type StatusGitHub = Pick<GitHubClient, 'createStatus'>;
 
@@ -39,13 +39,10 @@ export function githubStatusState(state: ProwJobState): StatusState {
 /**
  * GitHub refuses the status because a force push removed the commit (404, 422 "No commit found for SHA")
  * or the context is full (422 "reached the maximum number of statuses"): upstream counts these as
- * reported. The one place that reads GitHub's error text; typed client errors replace it.
+ * reported (pkg/crier/reporters/github/reporter.go). The client types these answers (github/errors.ts).
  */
 export function isUnreportableStatusError(err: unknown): boolean {
-  if (!(err instanceof GitHubError)) return false;
-  if (err.status === 404) return true;
-  const text = `${err.message} ${JSON.stringify(err.errors)}`;
-  return err.status === 422 && (/reached the maximum number of statuses/.test(text) || /No commit found for SHA/.test(text));
+  return isNotFound(err) || err instanceof CommitNotFoundError || err instanceof StatusLimitError;
 }
 
 /** Sets the job's commit status; false when the job gets none (type, batch) or GitHub cannot take it. */

@@ -1,7 +1,7 @@
 // text/template's lexer (text/template/parse/lex.go): text and actions, trim markers, comments, Go
 // string, rune and number literals.
 
-export type TokKind =
+type TokKind =
   | 'text' | 'open' | 'close' | 'ident' | 'field' | 'var' | 'dot' | 'string' | 'char' | 'number'
   | 'bool' | 'nil' | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'eof';
 

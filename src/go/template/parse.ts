@@ -229,7 +229,7 @@ export class Parser {
   }
 }
 
-export function describeOperand(o: Operand): string {
+function describeOperand(o: Operand): string {
   switch (o.k) {
     case 'field': return `.${o.chain.join('.')}`;
     case 'var': return o.name + o.chain.map((c) => `.${c}`).join('');

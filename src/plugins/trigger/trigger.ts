@@ -1,9 +1,10 @@
 // trigger: starts presubmits on pull requests and comments, postsubmits on pushes
 // (reference/hook-plugins-spec.md §2.1, upstream pkg/plugins/trigger). Idempotent under redelivery:
 // before creating a ProwJob it looks for one with the same event-GUID, job and SHA.
+import { requestAbort } from '../../api/abort.js';
 import { EVENT_GUID_LABEL, ORG_LABEL, PROWJOB_JOB_LABEL, PROWJOB_TYPE_LABEL, PULL_LABEL, REPO_LABEL, RETEST_LABEL } from '../../api/labels.js';
 import { newPresubmit, newProwJob, postsubmitSpec, type NewProwJobOptions, type PullRequestLike } from '../../api/pjutil.js';
-import { isComplete, type ProwJob } from '../../api/prowjob.js';
+import type { ProwJob } from '../../api/prowjob.js';
 import { postsubmitShouldRun } from '../../config/match.js';
 import { triggerFor } from '../../config/plugins.js';
 import type { Config, Presubmit, TriggerConfig } from '../../config/types.js';
@@ -189,9 +190,9 @@ export async function abortJobs(d: Pick<TriggerDeps, 'jobs' | 'log'>, pr: PRInfo
   let aborted = 0;
   const errors: unknown[] = [];
   for (const pj of list) {
-    if (isComplete(pj) || pj.status.state === 'aborted') continue;
     if (keepSha !== undefined && pj.spec.refs?.pulls?.[0]?.sha === keepSha) continue;
-    const next: ProwJob = { ...pj, status: { ...pj.status, state: 'aborted', description: ABORTED_DESCRIPTION } };
+    const next = requestAbort(pj, { description: ABORTED_DESCRIPTION });
+    if (!next) continue; // complete or already aborted
     try {
       await d.jobs.updateProwJob(next);
       aborted++;
