@@ -5,7 +5,7 @@
 import type { ProwJob } from '../api/prowjob.js';
 import type { Logger } from '../observability/logger.js';
 import { prowJobFields } from '../observability/prowjob-fields.js';
-import { matchesLabels } from './prowjob-fields.js';
+import { matchesLabels } from './query-columns.js';
 import { indexKey, PROWJOB_INDEXES, type ProwJobIndex } from './prowjob-indexes.js';
 import type { LabelSelector, ProwJobStore, Watch, WatchEvent } from './types.js';
 
