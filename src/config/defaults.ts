@@ -371,11 +371,6 @@ export function applyPresets(job: JobBase, presets: readonly Preset[]): string[]
   return problems;
 }
 
-/** The decoded object for `config` keeps its source position (used by error messages). */
-export function configFileOf(config: Config): string | undefined {
-  return sourceOf(config)?.file;
-}
-
 const EMPTY_PROWJOB = {
   apiVersion: 'prow.k8s.io/v1',
   kind: 'ProwJob',
