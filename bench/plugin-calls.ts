@@ -1,5 +1,5 @@
 // GitHub calls per event for each plugin, with a cold and a warm ETag cache, against the typical paths of
-// reference/hook-plugins-spec.md §2. Each row: seed the fake GitHub, enable ONLY that plugin, post the
+// upstream pkg/plugins/ (docs/github-calls.md). Each row: seed the fake GitHub, enable ONLY that plugin, post the
 // event as a signed webhook to the real hook server, wait until the dispatcher is idle and count what the
 // fake recorded. Then re-seed the same world (so the plugin takes the same path) and post the same event
 // on a fresh delivery id with the cache the first run filled: a 304 costs no rate limit. Last, the
@@ -44,7 +44,7 @@ const COLLABS = ['collab1', 'collab2', 'assignee1', 'alice'];
 interface Row {
   plugin: string;
   event: string;
-  /** §2's typical path as a count, and the calls it names; undefined where §2 states none. */
+  /** The plugin's typical path as a count, and the calls it names; undefined where none is stated. */
   spec?: { calls: number; path: string };
   seed?: Parameters<typeof scenarioSeed>[0] & { title?: string };
   pluginConfig?: Partial<PluginsConfig>;

@@ -1,4 +1,4 @@
-// status.url (lifecycle-spec.md §1.10, upstream pjutil.JobURL): a path-joined URL prefix for decorated
+// status.url (docs/prowjob.md; upstream pkg/pjutil/pjutil.go JobURL): a path-joined URL prefix for decorated
 // jobs, else plank.job_url_template executed against the ProwJob.
 import type { ProwJob } from './prowjob.js';
 import { newJobSpec } from './jobspec.js';

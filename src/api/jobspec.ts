@@ -1,4 +1,4 @@
-// The downward API a job sees (reference/prow-spec.md §4): JOB_SPEC and the per-type environment,
+// The downward API a job sees (docs/prowjob.md): JOB_SPEC and the per-type environment,
 // as upstream pkg/pod-utils/downwardapi/jobspec.go.
 import type { DecorationConfig, EnvVar, ProwJob, ProwJobAgent, ProwJobSpec, ProwJobType, Refs } from './prowjob.js';
 import { refsString } from './prowjob.js';

@@ -1,4 +1,4 @@
-// Label and annotation keys upstream puts on ProwJobs and pods (reference/prow-spec.md §1.8).
+// Label and annotation keys upstream puts on ProwJobs and pods (upstream pkg/kube/prowjob.go; docs/prowjob.md).
 export const CREATED_BY_PROW_LABEL = 'created-by-prow';
 export const PROWJOB_TYPE_LABEL = 'prow.k8s.io/type';
 export const PROWJOB_JOB_LABEL = 'prow.k8s.io/job';

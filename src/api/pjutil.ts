@@ -1,5 +1,5 @@
-// Building ProwJobs from job configuration, as upstream pkg/pjutil/pjutil.go does (reference/prow-spec.md
-// §1.7, §1.8). The job-config input types are structural (JobBaseLike…) so src/api does not depend on
+// Building ProwJobs from job configuration, as upstream pkg/pjutil/pjutil.go does (docs/prowjob.md).
+// The job-config input types are structural (JobBaseLike…) so src/api does not depend on
 // src/config; the loaded config types (Presubmit, Postsubmit, Periodic) satisfy them.
 import { randomUUID } from 'node:crypto';
 import type {
@@ -89,7 +89,7 @@ export function pathBase(p: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
-/** Upstream LabelsAndAnnotationsForSpec (§1.8): computed labels, job labels win, then every value sanitised. */
+/** Upstream LabelsAndAnnotationsForSpec (pkg/pod-utils/decorate/podspec.go): computed labels, job labels win, then every value sanitised. */
 export function labelsAndAnnotationsForSpec(
   spec: Pick<ProwJobSpec, 'type' | 'job' | 'context' | 'refs' | 'extra_refs'>,
   extraLabels: Record<string, string> = {},
@@ -226,7 +226,7 @@ function setReportDefault(spec: ProwJobSpec): void {
   slack.report = !(Array.isArray(slack.job_states_to_report) && slack.job_states_to_report.length === 0);
 }
 
-/** Upstream NewProwJob: UUID name, labels/annotations per §1.8, state triggered, startTime now. */
+/** Upstream NewProwJob: UUID name, labels/annotations per labelsAndAnnotationsForSpec, state triggered, startTime now. */
 export function newProwJob(
   spec: ProwJobSpec,
   extraLabels: Record<string, string> = {},

@@ -1,4 +1,4 @@
-// The ProwJob contract: upstream's prow.k8s.io/v1 ProwJob, key for key (reference/prow-spec.md §1).
+// The ProwJob contract: upstream's prow.k8s.io/v1 ProwJob, key for key (upstream pkg/apis/prowjobs/v1/types.go).
 // Keys keep upstream's mixed casing (status.startTime beside status.build_id): kubectl and existing
 // tooling depend on them, so there is no camelCase layer.
 

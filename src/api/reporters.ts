@@ -1,4 +1,4 @@
-// crier's reporter names (lifecycle-spec.md §3; upstream pkg/crier/reporters/*/reporter.go GetName). Each is
+// crier's reporter names (docs/crier.md; upstream pkg/crier/reporters/*/reporter.go GetName). Each is
 // the key of its entry in status.prev_report_states, so other components (plank pre-seeds the GitHub
 // entry for superseded jobs; tide and deck read them) must spell them exactly as upstream does.
 export const REPORTER_NAMES = {

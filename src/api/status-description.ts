@@ -1,5 +1,5 @@
 // The BaseSHA codec of commit status descriptions (upstream pkg/config/tide.go ContextDescriptionWithBaseSha
-// and BaseSHAFromContextDescription; lifecycle-spec.md §3.2, §7.3). crier's GitHub reporter writes the
+// and BaseSHAFromContextDescription; docs/crier.md). crier's GitHub reporter writes the
 // job's base SHA into the description of the status it sets; tide reads it back, so a passing result
 // outlives the ProwJob that produced it (sinker may have deleted it) for as long as the base SHA holds.
 
@@ -38,7 +38,7 @@ export function contextDescriptionWithBaseSha(description: string, baseSha: stri
 
 /**
  * The base SHA written by contextDescriptionWithBaseSha, or '' when the description carries none: exactly
- * one delimiter followed by 40 characters (a SHA-1), as upstream checks. Tide's reader (lifecycle-spec.md §7.3).
+ * one delimiter followed by 40 characters (a SHA-1), as upstream checks. Tide's reader (upstream pkg/tide/tide.go).
  * @public
  */
 export function baseShaFromContextDescription(description: string): string {

@@ -1,4 +1,4 @@
-// Where a build's artifacts live (reference/prow-spec.md §1.4, lifecycle-spec.md §2.7), as upstream
+// Where a build's artifacts live (docs/prowjob.md), as upstream
 // pkg/pod-utils/gcs/target.go and pkg/gcsupload/run.go compute it.
 import type { GCSConfiguration, ProwJobType } from './prowjob.js';
 import type { JobSpec } from './jobspec.js';

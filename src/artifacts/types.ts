@@ -1,5 +1,5 @@
-// The ArtifactStore seam (DESIGN.md): build logs and artifacts in upstream's bucket layout
-// (`logs/<job>/<build>/…`, `pr-logs/pull/<seg>/<pr>/<job>/<build>/…`, reference/lifecycle-spec.md §2.7).
+// The ArtifactStore seam (docs/architecture.md): build logs and artifacts in upstream's bucket layout
+// (`logs/<job>/<build>/…`, `pr-logs/pull/<seg>/<pr>/<job>/<build>/…`, docs/prowjob.md).
 // Paths are slash-separated, relative to the store root, and never start with `/` or contain `..`.
 import type { Readable } from 'node:stream';
 import type { ProwJob } from '../api/prowjob.js';

@@ -1,4 +1,4 @@
-// Defaulting of config.yaml (reference/prow-spec.md §3) and of jobs (§2.7–§2.9), as upstream does at load.
+// Defaulting of config.yaml and of jobs (docs/configuration.md), as upstream pkg/config/config.go does at load.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
@@ -297,7 +297,7 @@ function mergeProwJobDefaults(entries: readonly ProwJobDefaultEntry[], repo: str
 
 export type JobKind = 'presubmit' | 'postsubmit' | 'periodic';
 
-/** §2.7 steps 1–4 for one job. `repo` is the presubmits/postsubmits key, or extra_refs[0] for periodics. */
+/** Upstream finalizeJobConfig for one job, before presets. `repo` is the presubmits/postsubmits key, or extra_refs[0] for periodics. */
 export function defaultJob(config: ProwConfig & { decorate_all_jobs?: boolean }, job: JobBase, kind: JobKind, repo: string): void {
   if (!job.agent) job.agent = 'kubernetes';
   if (!job.namespace) job.namespace = config.pod_namespace;
@@ -325,7 +325,7 @@ export function periodicRepo(job: Periodic): string {
   return r ? `${r.org}/${r.repo}` : '';
 }
 
-/** §2.9: applies matching presets to the pod spec; conflicts are returned as messages. */
+/** Upstream mergePreset (pkg/config/jobs.go): applies matching presets to the pod spec; conflicts are returned as messages. */
 export function applyPresets(job: JobBase, presets: readonly Preset[]): string[] {
   const problems: string[] = [];
   const spec = job.spec;

@@ -1,5 +1,5 @@
 // Configuration types: upstream's config.yaml (ProwConfig + inline JobConfig) and job files, key for key
-// (reference/prow-spec.md §2, §3). Durations stay Go duration strings as written (parse them with
+// (upstream pkg/config/config.go and jobs.go). Durations stay Go duration strings as written (parse them with
 // parseDuration from ./duration.js); defaulted fields are non-optional after loading.
 import type {
   DecorationConfig, PodSpec, ProwJobDefault, ProwJobState, ProwJobType, Refs, ReporterConfig, RerunAuthConfig,

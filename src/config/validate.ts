@@ -1,4 +1,4 @@
-// Job validation (reference/prow-spec.md §2.10): per-job rules, then duplicates grouped by name, so the
+// Job validation (upstream pkg/config/config.go): per-job rules, then duplicates grouped by name, so the
 // cost stays linear in the number of jobs. Every message names file:line and the field path.
 import { CronError, parseCron } from './cron.js';
 import { lineOf } from './decode.js';
@@ -30,7 +30,7 @@ const RESERVED_MOUNT_PATHS = new Set(['/logs', '/home/prow/go', '/tools']);
 const BASE_ENV = ['CI', 'JOB_NAME', 'JOB_SPEC', 'JOB_TYPE', 'PROW_JOB_ID', 'BUILD_ID', 'BUILD_NUMBER'];
 const REFS_ENV = ['REPO_OWNER', 'REPO_NAME', 'SRC_BASE', 'SRC_HOST', 'PULL_BASE_REF', 'PULL_BASE_SHA', 'PULL_REFS'];
 const PULL_ENV = ['PULL_NUMBER', 'PULL_PULL_SHA', 'PULL_HEAD_REF', 'PULL_TITLE'];
-/** Environment variable names Prow sets in job pods, per job type (§4.4). */
+/** Environment variable names Prow sets in job pods, per job type (upstream pkg/pod-utils/downwardapi/jobspec.go). */
 export const RESERVED_ENV: Record<JobKind, ReadonlySet<string>> = {
   periodic: new Set(BASE_ENV),
   postsubmit: new Set([...BASE_ENV, ...REFS_ENV]),

@@ -1,4 +1,4 @@
-// crier, the reporting framework (lifecycle-spec.md §3.1; upstream pkg/crier/controller.go and
+// crier, the reporting framework (docs/crier.md; upstream pkg/crier/controller.go and
 // reconciler.go): one work queue per reporter, keyed by ProwJob name with one worker per key, all fed by
 // every job change. For each key: read the job, ask the reporter's shouldReport, skip a state already in
 // status.prev_report_states[reporter], report, then record the reported state. A failed report is requeued

@@ -1,4 +1,4 @@
-// The Reporter seam (DESIGN.md): upstream's crier ReportClient (pkg/crier/reconciler.go). A reporter says
+// The Reporter seam (docs/crier.md): upstream's crier ReportClient (pkg/crier/reconciler.go). A reporter says
 // which jobs it cares about and reports one; crier, not the reporter, owns the work queue, the retries and
 // status.prev_report_states[name], so a reporter never writes to the ProwJob.
 import type { ProwJob } from '../api/prowjob.js';

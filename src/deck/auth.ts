@@ -1,4 +1,4 @@
-// Sessions, CSRF and rerun/abort authorisation (reference/lifecycle-spec.md §8.3).
+// Sessions, CSRF and rerun/abort authorisation (docs/deck.md).
 // A session is a cookie signed with an HMAC key; every visitor gets one (anonymous until sign-in) so
 // every POST can carry a CSRF token derived from it. Tokens are compared in constant time.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Deck: the web UI and JSON API (reference/lifecycle-spec.md §8). Server-rendered pages readable without
+// Deck: the web UI and JSON API (upstream cmd/deck/main.go; docs/deck.md). Server-rendered pages readable without
 // JavaScript; a little per-page TypeScript adds live logs and in-place rerun/abort.
 //
 // The app is small Hono apps mounted with app.route(): routes/ holds one per area (job list, job pages

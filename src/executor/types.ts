@@ -1,4 +1,4 @@
-// The Executor seam (DESIGN.md): start a pending ProwJob, report its phase, abort it, stream its log.
+// The Executor seam (docs/architecture.md): start a pending ProwJob, report its phase, abort it, stream its log.
 // What a run writes to the artifact store (started.json, finished.json, …) is src/podutils' business.
 // Implementations: local (processes in a workspace), kubernetes and jenkins later.
 // A run is named after the ProwJob (metadata.name): start() twice finds the first run.

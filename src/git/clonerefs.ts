@@ -1,5 +1,5 @@
 // clonerefs: check out every Refs of a ProwJob under `<srcRoot>/src/<path>` with real git, the way
-// upstream's pod utility does (reference/lifecycle-spec.md §2.3), and keep a record of every command.
+// upstream's pod utility does (upstream pkg/pod-utils/clone/clone.go), and keep a record of every command.
 // A failure is recorded, never thrown: the caller decides what a failed clone means.
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 // Demultiplex one webhook delivery (X-GitHub-Event + parsed JSON) into our typed event and, for the
-// comment-like events, a GenericCommentEvent (reference/hook-plugins-spec.md §1.3, §1.4; upstream
+// comment-like events, a GenericCommentEvent (docs/hook.md; upstream
 // pkg/hook/events.go and github.GeneralizeComment). Reads are defensive: GitHub sends nulls where the
 // schema is loose, and a malformed payload must produce no event rather than a crash.
 import type { Logger } from '../observability/logger.js';
@@ -19,7 +19,7 @@ const HANDLED_EVENT_TYPES = [
 export interface DemuxedEvent {
   /** The typed event, or undefined for event types hook does not handle (or an unusable payload). */
   typed?: TypedEvent;
-  /** The comment-like view, when the event and action map to one (§1.4). */
+  /** The comment-like view, when the event and action map to one (upstream pkg/github/helpers.go GeneralizeComment). */
   generic?: GenericCommentEvent;
 }
 

@@ -1,5 +1,5 @@
 // The GitHubClient seam: every GitHub call plugins, crier and tide make, typed.
-// Names follow the call glossary in reference/hook-plugins-spec.md §1.13 (upstream pkg/github/client.go).
+// Names follow the call glossary in docs/github.md "Calls" (upstream pkg/github/client.go).
 // Shapes are small and camelCase: only what callers use, never raw Octokit responses.
 // Arguments are positional (org, repo, number, ...) like upstream's client.
 

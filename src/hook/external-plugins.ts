@@ -1,4 +1,4 @@
-// External plugins (reference/hook-plugins-spec.md §1.8, upstream pkg/hook/server.go demuxExternal):
+// External plugins (docs/hook.md, upstream pkg/hook/server.go demuxExternal):
 // HTTP services configured under plugins.yaml `external_plugins` that receive the original webhook,
 // body and headers unchanged (they re-validate the HMAC themselves), with `User-Agent: ProwHook`.
 // Only transport errors are retried (5 attempts, 100 ms doubling); a non-2xx answer is logged, not retried.

@@ -1,4 +1,4 @@
-// The webhook HMAC secret file, in upstream's two formats (reference/hook-plugins-spec.md §1.2):
+// The webhook HMAC secret file, in upstream's two formats (upstream pkg/github/hmac.go; docs/hook.md):
 //   a) a YAML map { "org/repo" | "org" | "*": [ {value, created_at, expiry?}, ... ] }
 //   b) anything that does not parse as such a map: one legacy token (the whole file, trimmed).
 // Only the most specific level present is used (repo, else org, else "*"), so a repo key that exists

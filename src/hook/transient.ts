@@ -1,5 +1,5 @@
 // Which handler failures are worth another attempt. Decided on error classes, status codes and error
-// codes, never on message text (STYLE.md "Branch on error classes").
+// codes, never on message text.
 import { GitHubError } from '../github/types.js';
 
 /** Throw (or wrap with `{ cause }`) to ask the dispatcher to retry the delivery later. */

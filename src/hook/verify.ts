@@ -1,5 +1,5 @@
 // Webhook request validation, in upstream's order and with its status codes and messages
-// (reference/hook-plugins-spec.md §1.2, upstream pkg/github/webhooks.go + hmac.go). The first failing
+// (docs/hook.md, upstream pkg/github/webhooks.go + hmac.go). The first failing
 // check answers the request. The HMAC covers the raw bytes exactly as received; JSON is parsed only to
 // find the secret's scope and the order key, never re-serialised.
 import { createHmac, timingSafeEqual } from 'node:crypto';

@@ -1,4 +1,4 @@
-// horologium: starts periodic jobs (lifecycle-spec §5). It keeps no schedule state on disk: the "last
+// horologium: starts periodic jobs (upstream cmd/horologium/main.go). It keeps no schedule state on disk: the "last
 // run" of a periodic is its newest ProwJob (which sinker keeps), and cron fires live in memory only,
 // so after downtime a job runs once, never a catch-up storm.
 import type { ProwJob } from '../api/prowjob.js';

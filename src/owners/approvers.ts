@@ -1,4 +1,4 @@
-// The approval computation and the approve notification (reference/hook-plugins-spec.md §3.4-§3.6,
+// The approval computation and the approve notification (docs/plugins-core.md,
 // upstream pkg/plugins/approve/approvers/owners.go). Pure functions over a RepoOwners view.
 import type { RepoOwners } from './types.js';
 import { goDir } from './repo-owners.js';

@@ -1,4 +1,4 @@
-// Loading OWNERS for org/repo at the tip of a base branch (reference/hook-plugins-spec.md §3.2,
+// Loading OWNERS for org/repo at the tip of a base branch (docs/plugins-core.md,
 // upstream repoowners.Client). The base SHA comes from getRef; the parsed index is cached per
 // `org/repo:base` and reused for a new SHA when no OWNERS, aliases or (md-yaml) .md file changed.
 // Approvers and reviewers are then intersected with the collaborators, unless skip_collaborators.

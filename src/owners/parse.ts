@@ -1,4 +1,4 @@
-// OWNERS and OWNERS_ALIASES parsing (reference/hook-plugins-spec.md §3.1, upstream pkg/repoowners).
+// OWNERS and OWNERS_ALIASES parsing (docs/plugins-core.md, upstream pkg/repoowners/repoowners.go).
 // The simple form is tried first; when it does not parse or names nobody, the full form with `filters`
 // is tried. Problems never throw: a file that fits neither form contributes nothing, as upstream.
 import { parse as parseYamlText } from 'yaml';

@@ -1,4 +1,4 @@
-// Lookups over the OWNERS files of one repository at one commit (reference/hook-plugins-spec.md §3.3,
+// Lookups over the OWNERS files of one repository at one commit (docs/plugins-core.md,
 // upstream pkg/repoowners RepoOwners). Keys are directories relative to the root, the root being "".
 import RE2 from 're2';
 import type { RepoOwners } from './types.js';

@@ -1,6 +1,6 @@
-// What plugins and tide read of OWNERS (reference/hook-plugins-spec.md §3).
+// What plugins and tide read of OWNERS (upstream pkg/repoowners/repoowners.go; docs/plugins-core.md).
 
-/** OWNERS of one repository at one base ref (reference/hook-plugins-spec.md §3). Logins are lower-case. */
+/** OWNERS of one repository at one base ref (upstream pkg/repoowners/repoowners.go). Logins are lower-case. */
 export interface RepoOwners {
   /** Approvers of `path` from its directory up to the root (respecting no_parent_owners), flattened. */
   approvers(path: string): Set<string>;

@@ -1,5 +1,5 @@
 // clone-records.json: what clonerefs did, one record per Refs plus record 0 for the environment
-// preparation (upstream pkg/pod-utils/clone/types.go; reference/lifecycle-spec.md §2.3). initupload
+// preparation (upstream pkg/pod-utils/clone/types.go; docs/jobs.md). initupload
 // uploads the file as written; started.json's repo-commit is read back from it.
 import type { Refs } from '../api/prowjob.js';
 import { goOrder, REFS_SPEC } from '../go/json.js';

@@ -25,7 +25,7 @@ export function resolveSpecFromEnv(env: Readonly<Record<string, string | undefin
 
 /**
  * The refs a build is "about" (started.json's repo-commit): refs, else the first extra refs that is not
- * `auxiliary` (reference/prow-spec.md §1.3: auxiliary refs are ignored when choosing the main repo version).
+ * `auxiliary` (upstream pkg/apis/prowjobs/v1/types.go: auxiliary refs are ignored when choosing the main repo version).
  */
 export function mainRefs(refs: Refs | undefined, extraRefs: readonly Refs[] | undefined): Refs | undefined {
   return refs ?? extraRefs?.find((r) => !r.auxiliary);

@@ -1,6 +1,6 @@
 // started.json and finished.json: testgrid's metadata.Started and metadata.Finished as upstream's pod
 // utilities fill them (pkg/pod-utils/downwardapi/jobspec.go refsToStarted, pkg/initupload/run.go,
-// pkg/sidecar/run.go; reference/lifecycle-spec.md §2.8). The marshal functions write Go's bytes: keys in
+// pkg/sidecar/run.go; docs/jobs.md). The marshal functions write Go's bytes: keys in
 // struct order, omitempty as the struct tags say.
 import type { Refs } from '../api/prowjob.js';
 import { refsString } from '../api/prowjob.js';

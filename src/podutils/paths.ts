@@ -1,5 +1,5 @@
 // Where a build's files go in the artifact store (upstream pkg/pod-utils/gcs/target.go and the file
-// names of pkg/apis/prowjobs/v1/types.go; reference/lifecycle-spec.md §2.7).
+// names of pkg/apis/prowjobs/v1/types.go; docs/prowjob.md).
 import { newJobSpec } from '../api/jobspec.js';
 import type { GCSConfiguration, ProwJob } from '../api/prowjob.js';
 import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob } from '../api/storage-path.js';

@@ -1,4 +1,4 @@
-// sinker: garbage collection (lifecycle-spec §4). Deletes complete ProwJobs older than
+// sinker: garbage collection (upstream cmd/sinker/main.go). Deletes complete ProwJobs older than
 // sinker.max_prowjob_age (counted from startTime), except the newest run of each periodic still in
 // config, which horologium reads as the "last run". Optionally removes the executor's leftovers
 // (workspaces, processes: upstream's pods) through SinkerCleanup. Reads jobs from the informer, as upstream's

@@ -1,4 +1,4 @@
-// The Store seams (DESIGN.md, docs/store.md): ProwJobs (ProwJobStore) and webhook deliveries (DeliveryQueue).
+// The Store seams (docs/architecture.md, docs/store.md): ProwJobs (ProwJobStore) and webhook deliveries (DeliveryQueue).
 // Components meet here and never import each other. Implementations: sqlite (embedded default), kubernetes
 // (ProwJob CRD) later for ProwJobs.
 import type { ProwJob } from '../api/prowjob.js';

@@ -1,4 +1,4 @@
-// tot vends increasing build numbers per job (lifecycle-spec §6). The counters live in the Store, so
+// tot vends increasing build numbers per job (upstream cmd/tot/main.go). The counters live in the Store, so
 // they survive restarts and are shared by every process on the same data directory.
 import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';

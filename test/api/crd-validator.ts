@@ -1,4 +1,4 @@
-// A small checker for the facts of upstream's ProwJob CRD (reference/prow-spec.md §1.1) that a ProwJob we
+// A small checker for the facts of upstream's ProwJob CRD (upstream config/prow/cluster/prowjob-crd/) that a ProwJob we
 // print must satisfy for `kubectl apply`: envelope, required fields, enums and the completionTime rule.
 // Written from the spec digest; upstream's CRD file is not vendored.
 

@@ -1,4 +1,4 @@
-// Approval computation and the notification text (reference/hook-plugins-spec.md §3.4-§3.6), with
+// Approval computation and the notification text (docs/plugins-core.md), with
 // upstream approve_test.go's OWNERS layout and expected comments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Loading OWNERS from the base branch (reference/hook-plugins-spec.md §3.2): getRef for the SHA, a
+// Loading OWNERS from the base branch (docs/plugins-core.md): getRef for the SHA, a
 // bare git mirror of the fake GitHub's real repository, the cache per base SHA (reused when no OWNERS
 // file changed), and the collaborator filter.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// OWNERS parsing and lookups (reference/hook-plugins-spec.md §3.1, §3.3) as table tests over trees.
+// OWNERS parsing and lookups (upstream pkg/repoowners/repoowners.go) as table tests over trees.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OwnersParseError, parseAliases, parseOwnersFile } from '../../src/owners/parse.js';

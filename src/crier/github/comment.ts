@@ -1,4 +1,4 @@
-// The GitHub reporter's failure comment (lifecycle-spec.md §3.2.2; upstream pkg/github/report/report.go
+// The GitHub reporter's failure comment (docs/crier.md; upstream pkg/github/report/report.go
 // ReportComment): one comment per PR, found again by its marker, with a table of the failed jobs.
 import type { ProwJob, ProwJobType } from '../../api/prowjob.js';
 import { IS_OPTIONAL_LABEL } from '../../api/labels.js';

@@ -1,4 +1,4 @@
-// The GitHub reporter, `github-reporter` (lifecycle-spec.md §3.2; upstream pkg/crier/reporters/github):
+// The GitHub reporter, `github-reporter` (docs/crier.md; upstream pkg/crier/reporters/github):
 // a commit status per job and, for presubmits of one PR, the failure comment.
 import type { ProwJob, ProwJobType } from '../../api/prowjob.js';
 import { ORG_LABEL, PULL_LABEL, REPO_LABEL } from '../../api/labels.js';

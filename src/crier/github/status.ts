@@ -1,4 +1,4 @@
-// The GitHub reporter's commit status (lifecycle-spec.md §3.2.1; upstream pkg/github/report/report.go
+// The GitHub reporter's commit status (docs/crier.md; upstream pkg/github/report/report.go
 // ReportStatusContext): one status per job context on the PR head (or the base, for postsubmits).
 import type { ProwJob, ProwJobState, ProwJobType } from '../../api/prowjob.js';
 import { contextDescriptionWithBaseSha } from '../../api/status-description.js';

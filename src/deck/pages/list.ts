@@ -1,4 +1,4 @@
-// The job list: newest first, filtered and paged on the server (reference/lifecycle-spec.md §8.2).
+// The job list: newest first, filtered and paged on the server (docs/deck.md).
 import type { ProwJob } from '../../api/prowjob.js';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '../../api/prowjob.js';
 import { html, type SafeHtml } from '../html.js';

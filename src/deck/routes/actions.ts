@@ -1,4 +1,4 @@
-// Rerun and abort (reference/lifecycle-spec.md §8.3): authorised by rerun_auth_configs, answered as JSON
+// Rerun and abort (upstream cmd/deck/rerun.go, abort.go): authorised by rerun_auth_configs, answered as JSON
 // for the page's script and as a redirect or a page for a form POST without JavaScript.
 import { requestAbort } from '../../api/abort.js';
 import { Hono, type Context } from 'hono';

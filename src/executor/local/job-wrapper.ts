@@ -1,4 +1,4 @@
-// The job wrapper: what the pod utilities do around a decorated job (reference/lifecycle-spec.md §2),
+// The job wrapper: what the pod utilities do around a decorated job (docs/jobs.md),
 // done on this machine. clonerefs checks the refs out into the workspace; initupload uploads the clone
 // records, started.json and the index files; entrypoint runs the test command with the downward API env;
 // the sidecar uploads $ARTIFACTS and finished.json. The file formats and upload paths are src/podutils'.
