@@ -128,10 +128,7 @@ export function createCommand(): Command {
         healthPort: parsePort('health-port', f.healthPort),
         metricsPort: parsePort('metrics-port', f.metricsPort),
         store,
-        snapshot: () => {
-          const s = agent.current();
-          return { config: s.config, pluginConfig: s.plugins };
-        },
+        snapshot: () => agent.current(),
         github,
         owners,
         plugins: builtinPlugins,

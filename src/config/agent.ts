@@ -8,15 +8,7 @@ import { ConfigAggregateError, formatIssue, IssueList, type ConfigIssue } from '
 import { listJobConfigFiles } from './files.js';
 import { loadConfig } from './load.js';
 import { loadPluginsConfig, parsePluginsConfig } from './plugins.js';
-import type { Config, PluginsConfig } from './types.js';
-
-export interface ConfigSnapshot {
-  config: Config;
-  plugins: PluginsConfig;
-  warnings: ConfigIssue[];
-  /** When this snapshot was loaded. */
-  loadedAt: Date;
-}
+import type { ConfigSnapshot, PluginsConfig } from './types.js';
 
 export interface ConfigAgentOptions {
   configPath: string;

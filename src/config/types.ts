@@ -5,8 +5,22 @@ import type {
   DecorationConfig, PodSpec, ProwJobDefault, ProwJobState, ProwJobType, Refs, ReporterConfig, RerunAuthConfig,
   SlackReporterConfig, EnvVar,
 } from '../api/prowjob.js';
+import type { ConfigIssue } from './errors.js';
 
 export type { DecorationConfig, PodSpec, Refs };
+
+/**
+ * config.yaml + job config + plugins.yaml as one immutable snapshot (upstream config.Agent and
+ * plugins.ConfigAgent, read together). Take one at the start of a unit of work and never cache its fields:
+ * the ConfigAgent swaps in a new snapshot on reload and never mutates one it handed out.
+ */
+export interface ConfigSnapshot {
+  readonly config: Config;
+  readonly plugins: PluginsConfig;
+  readonly warnings: readonly ConfigIssue[];
+  /** When this snapshot was loaded. */
+  readonly loadedAt: Date;
+}
 
 // ---------------------------------------------------------------------------------------------- jobs
 

@@ -5,7 +5,7 @@
 // Transient failures (isTransient) put the delivery back with exponential backoff; the retry re-runs
 // only the tasks that failed, unless the process restarted in between (then all: handlers are idempotent).
 import { performance } from 'node:perf_hooks';
-import type { Config, PluginsConfig } from '../config/types.js';
+import type { ConfigSnapshot } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store, StoredDelivery } from '../store/types.js';
@@ -18,11 +18,6 @@ import type { OwnersClient } from '../owners/types.js';
 import type { PluginEvent } from '../github/event-types.js';
 import type { HookMetrics } from './metrics.js';
 import { isTransient } from './transient.js';
-
-export interface ConfigSnapshot {
-  config: Config;
-  pluginConfig: PluginsConfig;
-}
 
 export interface DispatcherDeps {
   store: Store;
@@ -195,11 +190,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return;
     }
     const tasks: Task[] = [];
-    for (const p of pluginsFor(plugins, snap.pluginConfig, typed.org, typed.repo, typed.kind)) {
+    for (const p of pluginsFor(plugins, snap.plugins, typed.org, typed.repo, typed.kind)) {
       tasks.push({ key: `${p.name}:${typed.kind}`, plugin: p, kind: typed.kind, event: typed });
     }
     if (generic !== undefined) {
-      for (const p of pluginsFor(plugins, snap.pluginConfig, generic.org, generic.repo, 'genericComment')) {
+      for (const p of pluginsFor(plugins, snap.plugins, generic.org, generic.repo, 'genericComment')) {
         tasks.push({ key: `${p.name}:genericComment`, plugin: p, kind: 'genericComment', event: generic });
       }
     }
@@ -247,8 +242,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     };
     const ctx: PluginContext = {
       github: trackWrites(deps.github.forPlugin(t.plugin.name), mark),
-      config: snap.config,
-      pluginConfig: snap.pluginConfig,
+      snapshot: snap,
       jobs: trackJobs(store, mark),
       owners: deps.owners,
       git: deps.git,

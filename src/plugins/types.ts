@@ -6,7 +6,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobStore } from '../store/types.js';
 import type { GitHubClient } from '../github/types.js';
-import type { Config, PluginsConfig } from '../config/types.js';
+import type { ConfigSnapshot, PluginsConfig } from '../config/types.js';
 import type { GenericCommentEvent, IssueCommentEvent, IssueEvent, PullRequestEvent, PushEvent, ReviewCommentEvent, ReviewEvent, StatusEvent } from '../github/event-types.js';
 import type { OwnersClient } from '../owners/types.js';
 import type { GitClient } from '../git/types.js';
@@ -21,10 +21,11 @@ export type JobCreator = Pick<ProwJobStore, 'createProwJob' | 'listProwJobs' | '
 export interface PluginContext {
   /** GitHub client scoped to this plugin (logs carry `plugin`); writes are logged instead in --dry-run. */
   github: GitHubClient;
-  /** Prow config.yaml (+ job config) snapshot taken when the handler started. Never cache its fields. */
-  config: Config;
-  /** plugins.yaml snapshot taken when the handler started (upstream agent.PluginConfig). */
-  pluginConfig: PluginsConfig;
+  /**
+   * config.yaml + job config + plugins.yaml, one snapshot taken when the delivery's handling started (the
+   * dispatcher reads it once per delivery). Never cache its fields.
+   */
+  snapshot: ConfigSnapshot;
   jobs: JobCreator;
   owners?: OwnersClient;
   git?: GitClient;

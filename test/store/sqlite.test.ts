@@ -12,6 +12,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, storePath, STORE_FILENAME, type SqliteStore } from '../../src/store/sqlite.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, type WatchEvent } from '../../src/store/types.js';
 import { makeProwJob } from './fixtures/prowjobs.js';
+import { waitFor as poll } from '../support/wait.js';
 
 const execFileP = promisify(execFile);
 const CHILD = fileURLToPath(new URL('./fixtures/store-child.ts', import.meta.url));
@@ -23,11 +24,7 @@ async function runChild(db: string, action: string, name?: string): Promise<stri
 }
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(cond, { timeoutMs, message: what });
 }
 
 describe('sqlite store', () => {

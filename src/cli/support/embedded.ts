@@ -163,10 +163,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store,
-      snapshot: () => {
-        const s = agent.current();
-        return { config: s.config, pluginConfig: s.plugins };
-      },
+      snapshot: () => agent.current(),
       github,
       plugins: builtinPlugins,
       owners,

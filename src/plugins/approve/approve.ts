@@ -240,8 +240,8 @@ export async function handleApprovePullRequest(d: ApproveDeps, e: Pick<PullReque
 
 function deps(ctx: PluginContext): ApproveDeps {
   return {
-    github: ctx.github, owners: ctx.owners, pluginConfig: ctx.pluginConfig,
-    linkURL: ctx.config.github?.link_url || 'https://github.com', log: ctx.log,
+    github: ctx.github, owners: ctx.owners, pluginConfig: ctx.snapshot.plugins,
+    linkURL: ctx.snapshot.config.github?.link_url || 'https://github.com', log: ctx.log,
   };
 }
 

@@ -23,8 +23,8 @@ export const heartPlugin: Plugin = {
     '': `The heart plugin is configured to react to comments,  satisfying the regular expression ${pc.heart.commentregexp ?? ''}, left by the following GitHub users: ${(pc.heart.adorees ?? []).join(', ')}.`,
   }),
   handlers: {
-    issueComment: (e, ctx) => handleHeartComment(ctx.github, ctx.log, ctx.pluginConfig, e),
-    pullRequest: (e, ctx) => handleHeartPR(ctx.github, ctx.log, ctx.pluginConfig, e),
+    issueComment: (e, ctx) => handleHeartComment(ctx.github, ctx.log, ctx.snapshot.plugins, e),
+    pullRequest: (e, ctx) => handleHeartPR(ctx.github, ctx.log, ctx.snapshot.plugins, e),
   },
 };
 

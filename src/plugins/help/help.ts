@@ -45,7 +45,7 @@ export const helpPlugin: Plugin = {
       },
     ],
   },
-  handlers: { genericComment: (e, ctx) => handleHelp(ctx.github, ctx.log, guidelinesOf(ctx.pluginConfig), e, ctx.redelivery) },
+  handlers: { genericComment: (e, ctx) => handleHelp(ctx.github, ctx.log, guidelinesOf(ctx.snapshot.plugins), e, ctx.redelivery) },
 };
 
 export function guidelinesOf(pc: PluginsConfig): HelpGuidelines {

@@ -58,8 +58,8 @@ export const labelPlugin: Plugin = {
   },
   configHelp: (pc) => ({ '': labelConfigHelp(pc) }),
   handlers: {
-    genericComment: (e, ctx) => handleLabelComment(ctx.github, ctx.log, ctx.pluginConfig, e),
-    pullRequest: (e, ctx) => handleLabelAssignOn(ctx.github, ctx.log, ctx.pluginConfig, e),
+    genericComment: (e, ctx) => handleLabelComment(ctx.github, ctx.log, ctx.snapshot.plugins, e),
+    pullRequest: (e, ctx) => handleLabelAssignOn(ctx.github, ctx.log, ctx.snapshot.plugins, e),
   },
 };
 

@@ -219,7 +219,7 @@ export async function handleLgtmPullRequest(d: LgtmDeps, e: Pick<PullRequestEven
 }
 
 function deps(ctx: PluginContext): LgtmDeps {
-  return { github: ctx.github, pluginConfig: ctx.pluginConfig, owners: ctx.owners, log: ctx.log };
+  return { github: ctx.github, pluginConfig: ctx.snapshot.plugins, owners: ctx.owners, log: ctx.log };
 }
 
 export const lgtmPlugin: Plugin = {

@@ -79,7 +79,7 @@ export const releaseNotePlugin: Plugin = {
   handlers: {
     issueComment: (e, ctx) => handleReleaseNoteComment(ctx.github, ctx.log, e),
     pullRequest: (e, ctx) =>
-      handleReleaseNotePR(ctx.github, ctx.log, ctx.pluginConfig.release_note?.guidelines_url || DEFAULT_RELEASE_NOTE_GUIDELINES_URL, e),
+      handleReleaseNotePR(ctx.github, ctx.log, ctx.snapshot.plugins.release_note?.guidelines_url || DEFAULT_RELEASE_NOTE_GUIDELINES_URL, e),
   },
 };
 

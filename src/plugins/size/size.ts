@@ -21,7 +21,7 @@ export const sizePlugin: Plugin = {
     snippet: 'size:\n  s: 10\n  m: 30\n  l: 100\n  xl: 500\n  xxl: 1000\n',
   },
   configHelp: (pc) => ({ '': sizeConfigHelp(sizesOrDefault(pc.size)) }),
-  handlers: { pullRequest: (e, ctx) => handleSize(ctx.github, ctx.log, sizesOrDefault(ctx.pluginConfig.size), e) },
+  handlers: { pullRequest: (e, ctx) => handleSize(ctx.github, ctx.log, sizesOrDefault(ctx.snapshot.plugins.size), e) },
 };
 
 /** A zero (or missing) threshold falls back to its default. */

@@ -452,7 +452,7 @@ export async function handleTriggerPush(d: Pick<TriggerDeps, 'jobs' | 'config' |
 
 function deps(ctx: PluginContext, org: string, repo: string): TriggerDeps {
   return {
-    github: ctx.github, jobs: ctx.jobs, config: ctx.config, trigger: triggerFor(ctx.pluginConfig, org, repo), log: ctx.log,
+    github: ctx.github, jobs: ctx.jobs, config: ctx.snapshot.config, trigger: triggerFor(ctx.snapshot.plugins, org, repo), log: ctx.log,
     now: () => ctx.clock.now(), redelivery: ctx.redelivery,
   };
 }

@@ -69,8 +69,12 @@ export function pluginContext(opts: ContextOptions): PluginContext {
   };
   return {
     github: opts.github,
-    config: (opts.config ?? {}) as Config,
-    pluginConfig: { plugins: {}, external_plugins: {}, ...(opts.pluginConfig ?? {}) } as PluginsConfig,
+    snapshot: {
+      config: (opts.config ?? {}) as Config,
+      plugins: { plugins: {}, external_plugins: {}, ...(opts.pluginConfig ?? {}) } as PluginsConfig,
+      warnings: [],
+      loadedAt: new Date(0),
+    },
     jobs: opts.jobs ?? { getProwJob: refuse, listProwJobs: refuse, createProwJob: refuse, updateProwJob: refuse },
     owners: opts.owners,
     git: opts.git,

@@ -11,6 +11,7 @@ import type { Config, PluginsConfig } from '../../../src/config/types.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import type { PluginContext } from '../../../src/plugins/types.js';
 import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
+import { snapshotOf } from '../../support/config.js';
 
 export { BOT, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
 export const REPO = 'org/repo';
@@ -38,7 +39,7 @@ export function pluginConfig(yaml = '{}'): PluginsConfig {
 
 export function contextFor(w: World, deliveryId: string, pc: PluginsConfig = pluginConfig(), redelivery = false): PluginContext {
   return {
-    github: w.client, config: {} as Config, pluginConfig: pc, jobs: undefined as never, log, deliveryId, redelivery,
+    github: w.client, snapshot: snapshotOf({} as Config, pc), jobs: undefined as never, log, deliveryId, redelivery,
     clock: { now: () => new Date('2026-11-27T12:00:00Z') },
   };
 }

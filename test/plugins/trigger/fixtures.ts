@@ -14,6 +14,7 @@ import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } fr
 import type { PluginContext } from '../../../src/plugins/types.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite.js';
 import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
+import { snapshotOf } from '../../support/config.js';
 
 export { BOT, demux, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
 
@@ -135,7 +136,7 @@ export function contextFor(
   w: World, deliveryId: string, config: Config, pluginConfig: PluginsConfig, withOwners = true, redelivery = false,
 ): PluginContext {
   return {
-    github: w.client, config, pluginConfig, jobs: w.store, owners: withOwners ? w.owners : undefined, log: createSilentLogger(),
+    github: w.client, snapshot: snapshotOf(config, pluginConfig), jobs: w.store, owners: withOwners ? w.owners : undefined, log: createSilentLogger(),
     deliveryId, redelivery, clock: { now: () => new Date('2026-11-27T12:00:00Z') },
   };
 }
