@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Store, StoredDelivery } from '../store/types.js';
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
+import { createPluginGitHubView } from '../plugins/github-view.js';
 import type { JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
@@ -81,9 +82,6 @@ interface Task {
   kind: keyof PluginHandlers;
   event: PluginEvent;
 }
-
-// GitHubClient methods that only read: every other call is a write for `took_action`.
-const READ_METHOD_RE = /^(get|list|is|botUser|forPlugin|graphql|search|combined)/;
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const {
@@ -241,7 +239,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       tookAction = true;
     };
     const ctx: PluginContext = {
-      github: trackWrites(deps.github.forPlugin(t.plugin.name), mark),
+      github: createPluginGitHubView(deps.github, { plugin: t.plugin.name, onWrite: mark }),
       snapshot: snap,
       jobs: trackJobs(store, mark),
       owners: deps.owners,
@@ -306,21 +304,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return inFlight.size;
     },
   };
-}
-
-function trackWrites(client: GitHubClient, mark: () => void): GitHubClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function' || typeof prop !== 'string') return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      if (READ_METHOD_RE.test(prop)) return fn.bind(target);
-      return (...args: unknown[]) => {
-        mark();
-        return fn.apply(target, args);
-      };
-    },
-  });
 }
 
 function trackJobs(store: Store, mark: () => void): JobCreator {
