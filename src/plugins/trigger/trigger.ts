@@ -1,7 +1,7 @@
 // trigger: starts presubmits on pull requests and comments, postsubmits on pushes
-// (reference/hook-plugins-spec.md §2.1, upstream pkg/plugins/trigger). Idempotent under redelivery:
-// before creating a ProwJob it looks for one with the same event-GUID, job and SHA.
-import { EVENT_GUID_LABEL, ORG_LABEL, PROWJOB_JOB_LABEL, PROWJOB_TYPE_LABEL, PULL_LABEL, REPO_LABEL, RETEST_LABEL } from '../../api/labels.js';
+// (reference/hook-plugins-spec.md §2.1, upstream pkg/plugins/trigger). Idempotent under redelivery: a
+// job's name is derived from (delivery, job, SHA), so creating it again fails with AlreadyExistsError.
+import { EVENT_GUID_LABEL, ORG_LABEL, PROWJOB_TYPE_LABEL, PULL_LABEL, REPO_LABEL, RETEST_LABEL } from '../../api/labels.js';
 import { newPresubmit, newProwJob, postsubmitSpec, type NewProwJobOptions, type PullRequestLike } from '../../api/pjutil.js';
 import { isComplete, type ProwJob } from '../../api/prowjob.js';
 import { postsubmitShouldRun } from '../../config/match.js';
@@ -11,6 +11,7 @@ import type { GitHubClient, PullRequest } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { AlreadyExistsError, ConflictError } from '../../store/types.js';
 import { dropCodeBlocks } from '../shared/markdown.js';
+import { deliveryJobName } from '../shared/prowjob-name.js';
 import { ABOUT_THIS_BOT, formatResponseRaw } from '../shared/respond.js';
 import type { JobCreator, Plugin, PluginContext } from '../types.js';
 import type { GenericCommentEvent, PullRequestEvent, PushEvent } from '../../github/event-types.js';
@@ -128,25 +129,17 @@ function jobOptions(config: Config, now?: () => Date): NewProwJobOptions {
   };
 }
 
-/** Creates `pj` unless a job for the same delivery, job name and SHA exists already. Returns true when created. */
-async function createOnce(jobs: JobCreator, pj: ProwJob, sha: string, log: Logger): Promise<boolean> {
-  const guid = pj.metadata.labels?.[EVENT_GUID_LABEL];
-  const jobLabel = pj.metadata.labels?.[PROWJOB_JOB_LABEL];
-  if (guid && jobLabel) {
-    const existing = await jobs.listProwJobs({ labels: { [EVENT_GUID_LABEL]: guid, [PROWJOB_JOB_LABEL]: jobLabel } });
-    const same = existing.find((e) =>
-      e.spec.job === pj.spec.job && e.spec.type === pj.spec.type &&
-      (e.spec.refs?.pulls?.[0]?.sha ?? e.spec.refs?.base_sha) === sha);
-    if (same) {
-      log.info({ prowjob: same.metadata.name, job: pj.spec.job }, 'prowjob for this delivery exists already');
-      return false;
-    }
-  }
+/**
+ * Creates `pj` (named by deliveryJobName) unless this delivery created it already: the name is the
+ * idempotency key, so the store's AlreadyExistsError means "done before". Returns true when created.
+ */
+async function createOnce(jobs: JobCreator, pj: ProwJob, log: Logger): Promise<boolean> {
   try {
     await jobs.createProwJob(pj);
   } catch (err) {
-    if (err instanceof AlreadyExistsError) return false;
-    throw err;
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    log.info({ prowjob: pj.metadata.name, job: pj.spec.job }, 'prowjob for this delivery exists already');
+    return false;
   }
   log.info({ prowjob: pj.metadata.name, job: pj.spec.job, type: pj.spec.type }, 'created prowjob');
   return true;
@@ -168,9 +161,10 @@ export async function runRequested(
   let created = 0;
   const errors: unknown[] = [];
   for (const job of jobs) {
-    const pj = newPresubmit(pullRequestLike(pr), baseSHA, job, eventGUID, labels, jobOptions(d.config, d.now));
+    const name = deliveryJobName(eventGUID, job.name, pr.headSha);
+    const pj = newPresubmit(pullRequestLike(pr), baseSHA, job, eventGUID, labels, { ...jobOptions(d.config, d.now), name });
     try {
-      if (await createOnce(d.jobs, pj, pr.headSha, d.log)) created++;
+      if (await createOnce(d.jobs, pj, d.log)) created++;
     } catch (err) {
       d.log.error({ err, job: job.name }, 'creating prowjob failed');
       errors.push(err);
@@ -444,8 +438,9 @@ export async function handleTriggerPush(d: Pick<TriggerDeps, 'jobs' | 'config' |
       base_link: e.compare,
     };
     const labels = { ...job.labels, [EVENT_GUID_LABEL]: e.deliveryId };
-    const pj = newProwJob(postsubmitSpec(job, refs), labels, { ...job.annotations }, jobOptions(d.config, d.now));
-    if (await createOnce(d.jobs, pj, e.after, d.log)) created++;
+    const name = deliveryJobName(e.deliveryId, job.name, e.after);
+    const pj = newProwJob(postsubmitSpec(job, refs), labels, { ...job.annotations }, { ...jobOptions(d.config, d.now), name });
+    if (await createOnce(d.jobs, pj, d.log)) created++;
   }
   return created;
 }
