@@ -10,6 +10,7 @@ import { createGitHubClient } from '../github/client.js';
 import { createLogger } from '../observability/logger.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 import { membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { builtinPluginSections } from '../plugins/registry.js';
 
 interface DeckFlags {
   configPath: string;
@@ -46,7 +47,7 @@ export function createCommand(): Command {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
       const agent = await loadConfigAgent({
-        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, log: log.child({ component: 'config' }),
+        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log: log.child({ component: 'config' }),
       });
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });

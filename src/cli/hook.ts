@@ -10,7 +10,7 @@ import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook
 import { startHookServer } from '../hook/server.js';
 import { createLogger } from '../observability/logger.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
-import { builtinPlugins } from '../plugins/registry.js';
+import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { openSqliteStore, storePath } from '../store/sqlite.js';
 
 interface HookFlags {
@@ -107,7 +107,7 @@ export function createCommand(): Command {
           dryRun: f.dryRun,
           log,
         });
-        agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, log });
+        agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), log });
       } catch (err) {
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
         process.exitCode = 1;

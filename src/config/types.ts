@@ -508,17 +508,19 @@ export interface PluginsConfig {
   /** org or org/repo → enabled plugins (both upstream syntaxes are normalized to this form). */
   plugins: Record<string, OrgPlugins>;
   external_plugins: Record<string, ExternalPlugin[]>;
-  triggers: TriggerConfig[];
-  lgtm: LgtmConfig[];
-  approve: ApproveConfig[];
-  label: LabelConfig;
-  size: SizeConfig;
+  // The sections below belong to built-in plugins (Plugin.config): present when the loader was handed
+  // the registry's sections, absent otherwise; read them through the lookups in plugins.ts.
+  triggers?: TriggerConfig[];
+  lgtm?: LgtmConfig[];
+  approve?: ApproveConfig[];
+  label?: LabelConfig;
+  size?: SizeConfig;
   blunderbuss: BlunderbussConfig;
   rifle?: BlunderbussConfig;
   owners: OwnersConfig;
   welcome: WelcomeConfig[];
-  help: { help_guidelines_url: string; help_guidelines_summary?: string };
-  heart: { adorees?: string[]; commentregexp?: string };
+  help?: { help_guidelines_url: string; help_guidelines_summary?: string };
+  heart?: { adorees?: string[]; commentregexp?: string };
   require_matching_label: RequireMatchingLabel[];
   slack?: { mentionchannels?: string[]; mergewarnings?: Array<Record<string, unknown>> };
   config_updater?: Record<string, unknown>;

@@ -20,3 +20,12 @@ export function normLogins(logins: Iterable<string>): string[] {
   }
   return [...out];
 }
+
+/**
+ * True when `login` is the bot whose login is `botLogin`: case-insensitive, a leading "@" ignored, and a
+ * GitHub App's `name[bot]` equal to `name` on either side (upstream BotUserChecker).
+ */
+export function isBotLogin(login: string, botLogin: string): boolean {
+  const strip = (l: string): string => normLogin(l).replace(/\[bot\]$/, '');
+  return login !== '' && strip(login) === strip(botLogin);
+}

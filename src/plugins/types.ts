@@ -11,6 +11,7 @@ import type { GenericCommentEvent, IssueCommentEvent, IssueEvent, PullRequestEve
 import type { OwnersClient } from '../owners/types.js';
 import type { GitClient } from '../git/types.js';
 import type { Clock } from '../api/clock.js';
+import type { PluginConfigSection } from '../config/plugin-sections.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Context: capabilities handed to a handler. Built fresh for each (delivery, plugin).
@@ -82,6 +83,11 @@ export interface Plugin {
   /** The registered name used in plugins.yaml (`release-note`, `config-updater`, ...). */
   name: string;
   help: PluginHelp;
+  /**
+   * The plugins.yaml section this plugin owns (`lgtm`, `approve`, `triggers`, ...): its schema, upstream's
+   * defaults and its validation. The loader and checkconfig iterate the registry's sections.
+   */
+  config?: PluginConfigSection;
   /**
    * Optional: configuration text for /plugin-help, computed from plugins.yaml for the repos the plugin is
    * enabled in (upstream HelpProvider). Keys are "" or "org/repo".

@@ -7,11 +7,12 @@ import { formatIssue, IssueList } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { parsePluginsConfig } from '../../src/config/plugins.js';
 import type { Config, ConfigSnapshot, PluginsConfig } from '../../src/config/types.js';
+import { builtinPluginSections } from '../../src/plugins/registry.js';
 
-/** plugins.yaml text through the real decoder, defaults and validation; throws on any error. */
+/** plugins.yaml text through the real decoder, defaults and validation (with the registry's sections); throws on any error. */
 export function pluginsConfigFrom(yaml = '{}', { checkUnknownPlugins = false } = {}): PluginsConfig {
   const issues = new IssueList(false);
-  const pc = parsePluginsConfig('plugins.yaml', yaml, issues, { checkUnknownPlugins });
+  const pc = parsePluginsConfig('plugins.yaml', yaml, issues, { checkUnknownPlugins, sections: builtinPluginSections() });
   if (issues.errors.length > 0) throw new Error(issues.errors.map(formatIssue).join('\n'));
   return pc;
 }

@@ -16,7 +16,7 @@ import { fileSecretSource } from '../../hook/secrets.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
-import { builtinPlugins } from '../../plugins/registry.js';
+import { builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { openSqliteStore, storePath } from '../../store/sqlite.js';
@@ -94,7 +94,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
   try {
     const agent: ConfigAgent = await loadConfigAgent({
-      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, log: log.child({ component: 'config' }),
+      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), log: log.child({ component: 'config' }),
     });
     closers.push(() => agent.close());
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handleHold, holdPlugin } from '../../../src/plugins/hold/hold.js';
-import { HOLD } from '../../../src/plugins/shared/labels.js';
+import { HOLD } from '../../../src/api/labels.js';
 import { REPO, commentDelivery, genericOf, log, seed, startWorld, writes, type World } from '../shared/fixtures.js';
 
 const cases = [

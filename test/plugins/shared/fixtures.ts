@@ -5,13 +5,11 @@
 import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
 import type { FakeSeed, SeedIssue, SeedPull } from '../../../src/github/fake/state.js';
 import type { GitHubClient } from '../../../src/github/types.js';
-import { parsePluginsConfig } from '../../../src/config/plugins.js';
-import { IssueList, formatIssue } from '../../../src/config/errors.js';
 import type { Config, PluginsConfig } from '../../../src/config/types.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import type { PluginContext } from '../../../src/plugins/types.js';
 import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
-import { snapshotOf } from '../../support/config.js';
+import { pluginsConfigFrom, snapshotOf } from '../../support/config.js';
 
 export { BOT, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
 export const REPO = 'org/repo';
@@ -31,10 +29,7 @@ export async function startWorld(): Promise<World> {
 
 /** plugins.yaml text through the real decoder, defaults and validation; throws on any error. */
 export function pluginConfig(yaml = '{}'): PluginsConfig {
-  const issues = new IssueList(false);
-  const pc = parsePluginsConfig('plugins.yaml', yaml, issues, { checkUnknownPlugins: false });
-  if (issues.errors.length > 0) throw new Error(issues.errors.map(formatIssue).join('\n'));
-  return pc;
+  return pluginsConfigFrom(yaml);
 }
 
 export function contextFor(w: World, deliveryId: string, pc: PluginsConfig = pluginConfig(), redelivery = false): PluginContext {

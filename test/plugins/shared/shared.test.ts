@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import RE2 from 're2';
-import { commentOnce, isBotLogin, pruneBotComments } from '../../../src/plugins/shared/comments.js';
-import { hasLabel } from '../../../src/plugins/shared/labels.js';
+import { commentOnce, pruneBotComments } from '../../../src/plugins/shared/comments.js';
+import { isBotLogin } from '../../../src/github/login.js';
+import { hasLabel } from '../../../src/api/labels.js';
 import { normLogin, normLogins, sameLogin } from '../../../src/github/login.js';
 import { dropCodeBlocks, dropHtmlComments, findAllMatches } from '../../../src/plugins/shared/markdown.js';
 import { ABOUT_THIS_BOT, formatResponse, formatResponseRaw, formatSimpleResponse } from '../../../src/plugins/shared/respond.js';

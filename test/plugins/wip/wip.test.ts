@@ -1,7 +1,7 @@
 // wip against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.10, S30).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WORK_IN_PROGRESS } from '../../../src/plugins/shared/labels.js';
+import { WORK_IN_PROGRESS } from '../../../src/api/labels.js';
 import { handleWip, isWorkInProgress } from '../../../src/plugins/wip/wip.js';
 import { REPO, log, pullRequestDelivery, seed, startWorld, typedOf, writes, type World } from '../shared/fixtures.js';
 
