@@ -38,7 +38,7 @@ describe('plugin GitHub view', () => {
 
   for (const [method, call] of sample) {
     it(`${method} is a ${GITHUB_CALL_KINDS[method]}, as the fake sees it`, async () => {
-      await w.reset(seed({ isPR: true, repoLabels: ['bug'] }));
+      await w.gh.reset(seed({ isPR: true, repoLabels: ['bug'] }));
       w.gh.clearCalls();
       const reported: GitHubMethod[] = [];
       await call(createPluginGitHubView(w.client, { plugin: 'test', onWrite: (m) => reported.push(m) }));
@@ -60,7 +60,7 @@ describe('plugin GitHub view', () => {
   });
 
   it('under --dry-run a write is counted but never reaches GitHub', async () => {
-    await w.reset(seed({ isPR: true, repoLabels: ['bug'] }));
+    await w.gh.reset(seed({ isPR: true, repoLabels: ['bug'] }));
     w.gh.clearCalls();
     const dry = createGitHubClient({ baseUrl: w.gh.url, token: 'test-token', dryRun: true, throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
     const reported: GitHubMethod[] = [];
@@ -73,7 +73,7 @@ describe('plugin GitHub view', () => {
   });
 
   it('a view of a view reports to the same place', async () => {
-    await w.reset(seed({ isPR: true, repoLabels: ['bug'] }));
+    await w.gh.reset(seed({ isPR: true, repoLabels: ['bug'] }));
     const reported: GitHubMethod[] = [];
     const view = createPluginGitHubView(w.client, { plugin: 'a', onWrite: (m) => reported.push(m) }).forPlugin('b');
     await view.addLabel(org, repo, 1, 'bug');

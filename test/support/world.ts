@@ -19,8 +19,6 @@ export interface World {
   store: SqliteStore;
   owners: LoadedOwnersClient;
   dir: string;
-  /** Replaces everything the fake holds with `seed` (and forgets the OWNERS mirrors). */
-  reset(seed?: FakeSeed): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,9 +52,11 @@ export async function startWorld({ seed, pluginConfig }: WorldOptions = {}): Pro
     }),
     pluginConfig: pluginConfig ?? (() => defaults),
   });
-  // The fake keeps real bare repositories: the mirror source clones them like any remote.
-  const reset = async (next?: FakeSeed): Promise<void> => {
-    await gh.reset(next);
+  // The fake keeps real bare repositories: the mirror source clones them like any remote. gh.reset also
+  // forgets the OWNERS mirrors and points the source at the new seed's repositories.
+  const resetFake = gh.reset.bind(gh);
+  gh.reset = async (next?: FakeSeed): Promise<void> => {
+    await resetFake(next);
     remotes.clear();
     rmSync(join(dir, 'mirrors'), { recursive: true, force: true });
     for (const r of next?.repos ?? []) {
@@ -64,9 +64,9 @@ export async function startWorld({ seed, pluginConfig }: WorldOptions = {}): Pro
       remotes.set(full, await gh.repoDir(full));
     }
   };
-  if (seed !== undefined) await reset(seed);
+  if (seed !== undefined) await gh.reset(seed);
   return {
-    gh, client, store, owners, dir, reset,
+    gh, client, store, owners, dir,
     async close() {
       await store.close().catch(() => undefined);
       await gh.close();

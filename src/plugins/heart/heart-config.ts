@@ -4,7 +4,7 @@ import { strList, type PluginConfigSection } from '../../config/plugin-sections.
 import { validateRegexField } from '../../config/plugins.js';
 import type { PluginsConfig } from '../../config/types.js';
 
-export type HeartConfig = NonNullable<PluginsConfig['heart']>;
+type HeartConfig = NonNullable<PluginsConfig['heart']>;
 
 /** plugins.yaml `heart` (upstream plugins.Heart). */
 export const heartConfigSection: PluginConfigSection<HeartConfig> = {

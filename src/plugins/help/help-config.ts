@@ -4,7 +4,7 @@ import type { PluginConfigSection } from '../../config/plugin-sections.js';
 import { DEFAULT_HELP_GUIDELINES_URL } from '../../config/plugins.js';
 import type { PluginsConfig } from '../../config/types.js';
 
-export type HelpConfig = NonNullable<PluginsConfig['help']>;
+type HelpConfig = NonNullable<PluginsConfig['help']>;
 
 /** plugins.yaml `help` (upstream plugins.Help): the guidelines URL defaults to the contributor guide. */
 export const helpConfigSection: PluginConfigSection<HelpConfig> = {
