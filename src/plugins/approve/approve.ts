@@ -126,7 +126,6 @@ export async function handleApprove(d: ApproveDeps, repoOwners: ApprovalOwners, 
   const ap = new PullApprovers(new PullOwners(filenames, repoOwners, number));
   ap.associatedIssue = findAssociatedIssue(pr.body, org);
   ap.requireIssue = opts.issue_required ?? false;
-  const bot = (await gh.botUser()).login;
   if (!opts.require_self_approval) ap.addAuthorSelfApprover(pr.author, `${pr.htmlURL}#`, false);
 
   const appBots = new Set(reviews.filter((r) => r.user.type === 'Bot').map((r) => r.user.login));
@@ -149,7 +148,7 @@ export async function handleApprove(d: ApproveDeps, repoOwners: ApprovalOwners, 
     try {
       const events = await gh.listIssueEvents(org, repo, number);
       const last = [...events].reverse().find((ev) => ev.event === 'labeled' && ev.label === APPROVED);
-      manual = last !== undefined && last.actor !== null && !isBotUser(last.actor.login) && last.actor.login !== bot;
+      manual = last !== undefined && last.actor !== null && !isBotUser(last.actor.login);
     } catch (err) {
       d.log.error({ err }, 'checking who added the approved label failed');
     }

@@ -57,6 +57,11 @@ describe('shared: logins and labels', () => {
     assert.deepEqual(normLogins(['@A', 'a', ' b ', '']), ['a', 'b']);
     assert.equal(isBotLogin('my-app', 'My-App[bot]'), true);
     assert.equal(isBotLogin('my-app', 'someone'), false);
+    assert.equal(isBotLogin('K8S-CI-Robot', 'k8s-ci-robot'), true);
+    assert.equal(isBotLogin('my-app[bot]', 'my-app'), true);
+    assert.equal(isBotLogin('@my-app', 'my-app[bot]'), true);
+    assert.equal(isBotLogin('', 'my-app'), false);
+    assert.equal(isBotLogin('my-app-2', 'my-app'), false);
   });
   it('compares label names without case', () => {
     assert.equal(hasLabel(['Kind/Bug'], 'kind/bug'), true);
