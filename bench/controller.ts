@@ -10,7 +10,7 @@ import { createStoreBuildIdSource } from '../src/controller/build-id.js';
 import { createController } from '../src/controller/plank.js';
 import type { Executor, ExecutorStatus } from '../src/executor/types.js';
 import { createSilentLogger } from '../src/observability/logger.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/store.js';
 
 const count = Number(process.argv[2] ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'bench-controller-'));
@@ -20,8 +20,7 @@ const noop: Executor = {
   async start(pj, ctx) { if (!runs.has(pj.metadata.name)) runs.set(pj.metadata.name, { phase: 'running', buildId: ctx.buildId, startedAt: new Date().toISOString() }); },
   async status(pj) { return runs.get(pj.metadata.name) ?? { phase: 'missing' }; },
   async abort() {},
-  async readLog() { return undefined; },
-  async logStream() { return undefined; },
+  logs: { async size() { return undefined; }, async read() { return undefined; }, async stream() { return undefined; } },
   async cleanup(run) { runs.delete(run.name); },
   async listRuns() { return []; },
   onChange() { return () => undefined; },
@@ -52,7 +51,7 @@ for (let i = 0; i < count; i++) {
 }
 const created = performance.now();
 
-const controller = createController({ store, executor: noop, config: () => ({ plank }), log: createSilentLogger(), buildIdSource: createStoreBuildIdSource(store) });
+const controller = createController({ store, executors: new Map([['kubernetes', noop]]), config: () => ({ plank }), log: createSilentLogger(), buildIdSource: createStoreBuildIdSource(store) });
 const t1 = performance.now();
 const cpu0 = process.cpuUsage();
 await controller.start();
@@ -67,7 +66,7 @@ const cpu = process.cpuUsage(cpu0);
 const cpuSecs = (cpu.user + cpu.system) / 1e6;
 // confirm in the store, not only in the executor
 const states = new Map<string, number>();
-for (const pj of await store.listProwJobs()) states.set(pj.status.state, (states.get(pj.status.state) ?? 0) + 1);
+for (const pj of (await store.listProwJobs()).items) states.set(pj.status.state, (states.get(pj.status.state) ?? 0) + 1);
 await controller.stop();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);

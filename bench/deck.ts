@@ -11,7 +11,7 @@ import type { ProwJob, ProwJobState, ProwJobType } from '../src/api/prowjob.js';
 import { createLocalArtifactStore } from '../src/artifacts/local.js';
 import { startDeckServer } from '../src/deck/server.js';
 import { createSilentLogger } from '../src/observability/logger.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/store.js';
 
 const serveDir = process.argv[2] === '--serve' ? process.argv[3] : undefined;
 const count = Number(process.argv[2] ?? 50_000);

@@ -15,7 +15,7 @@ import { staticSecretSource } from '../src/hook/secrets.js';
 import { startHookServer } from '../src/hook/server.js';
 import { createSilentLogger } from '../src/observability/logger.js';
 import { builtinPlugins } from '../src/plugins/registry.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/store.js';
 import { worldAround, type RemoteFake } from '../test/hook/support/examples-world.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -130,7 +130,7 @@ async function hook(): Promise<Result & { handled: number; drainSeconds: number 
     await new Promise((r) => child.once('exit', r));
   } };
   const server = await startHookServer({
-    port: 0, hostname: '127.0.0.1', store, snapshot: () => ({ config: world.config, plugins: world.pluginConfig, warnings: [], loadedAt: new Date(0) }),
+    port: 0, hostname: '127.0.0.1', store, jobs: store, snapshot: () => ({ config: world.config, plugins: world.pluginConfig, warnings: [], loadedAt: new Date(0) }),
     github: world.github, owners: world.owners, plugins: builtinPlugins, log,
     secrets: staticSecretSource(SECRET), gracePeriodMs: 30_000, concurrency: arg('dispatch-concurrency', 16),
   });

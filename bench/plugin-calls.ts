@@ -21,7 +21,7 @@ import { startHookServer } from '../src/hook/server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../src/owners/client.js';
 import { builtinPlugins } from '../src/plugins/registry.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/store.js';
 import type { Store } from '../src/store/types.js';
 import { webhookHeaders } from '../test/hook/support/helpers.js';
 import { pluginConfig } from '../test/plugins/shared/fixtures.js';
@@ -188,7 +188,7 @@ const crashingStore = new Proxy(store, {
   },
 }) as Store;
 const server = await startHookServer({
-  port: 0, hostname: '127.0.0.1', store: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
+  port: 0, hostname: '127.0.0.1', store: crashingStore, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
   log: createLogger({ level: 'warn', destination: process.stderr }), secrets: staticSecretSource(SECRET), owners: forward(() => owners), pollIntervalMs: 5, retryBaseMs: 10,
 });
 
@@ -196,7 +196,7 @@ async function given(r: Row): Promise<void> {
   await gh.reset(seedFor(r));
   rmSync(remote, { force: true });
   symlinkSync(await gh.repoDir('org/repo'), remote);
-  for (const pj of await store.listProwJobs()) await store.deleteProwJob(pj.metadata.name);
+  for (const pj of (await store.listProwJobs()).items) await store.deleteProwJob(pj.metadata.name);
   if (r.plugin === 'trigger' && r.event.startsWith('/retest')) {
     const head = await gh.headSha('org/repo', 5);
     const setup = createGitHubClient({ baseUrl: gh.url, token: 'setup', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProwJob, ProwJobState, ProwJobType } from '../src/api/prowjob.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/store.js';
 
 const count = Number(process.argv[2] ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
@@ -102,10 +102,10 @@ try {
 
   await time('getProwJob', () => store.getProwJob('pj-0025000'), 1000);
   const all = await time('listProwJobs() all', () => store.listProwJobs(), 3);
-  process.stdout.write(`  (${all.length} jobs)\n`);
+  process.stdout.write(`  (${all.items.length} jobs)\n`);
   const periodics = await time('listProwJobs({type: periodic}) (horologium)', () =>
     store.listProwJobs({ labels: { 'prow.k8s.io/type': 'periodic' } }), 3);
-  process.stdout.write(`  (${periodics.length} jobs)\n`);
+  process.stdout.write(`  (${periodics.items.length} jobs)\n`);
   await time('listProwJobs({job, pull}) (two labels)', () =>
     store.listProwJobs({ labels: { 'prow.k8s.io/job': 'presubmit-job-0', 'prow.k8s.io/refs.pull': '0' } }), 100);
   const page = await time('queryProwJobs({limit: 100}) newest page', () => store.queryProwJobs({ limit: 100 }), 100);
@@ -116,11 +116,11 @@ try {
 
   // Watch latency across processes: a child writes, this process's watch sees it.
   const received = new Map<string, number>();
-  const watch = store.watchProwJobs((e) => {
+  const watch = store.watchProwJobs({}, (e) => {
     if (e.type === 'added') received.set(e.prowjob.metadata.name, performance.now());
   });
   const script = join(dir, 'writer.mts');
-  const srcStore = new URL('../src/store/sqlite.ts', import.meta.url).pathname;
+  const srcStore = new URL('../src/store/sqlite/store.ts', import.meta.url).pathname;
   writeFileSync(script, `
     import { openSqliteStore } from ${JSON.stringify(srcStore)};
     const store = openSqliteStore(${JSON.stringify(path)});

@@ -3,11 +3,12 @@
 import type { ProwJob } from './prowjob.js';
 import { newJobSpec } from './jobspec.js';
 import { goPathJoin, parseBucket, pathsForJob } from './storage-path.js';
-import { compileGoTemplate } from '../go/template.js';
+import { compileGoTemplate, type GoTemplate } from '../go/template/template.js';
+import { PROWJOB_GO_TYPE } from './prowjob-go-type.js';
 
 export interface JobURLConfig {
   /** A Go template source or something already compiled. */
-  job_url_template?: string | { render(data: unknown): string };
+  job_url_template?: string | GoTemplate;
   job_url_prefix_config?: Record<string, string>;
   jobURLPrefixDisableAppendStorageProvider?: boolean;
 }
@@ -22,7 +23,7 @@ export function jobURLPrefix(plank: JobURLConfig, pj: ProwJob): string {
   return cfg[`${refs.org}/${refs.repo}`] || cfg[refs.org] || cfg['*'] || '';
 }
 
-const compiled = new Map<string, { render(data: unknown): string }>();
+const compiled = new Map<string, GoTemplate>();
 
 /**
  * The job URL. A template that fails to execute gives "" (upstream logs and carries on); `onError`
@@ -55,7 +56,7 @@ export function jobURL(plank: JobURLConfig, pj: ProwJob, onError?: (err: unknown
       t = compileGoTemplate(tmpl as string, 'job_url_template');
       compiled.set(tmpl as string, t);
     }
-    return t.render(pj);
+    return t.render(pj, { type: PROWJOB_GO_TYPE });
   } catch (err) {
     onError?.(err);
     return '';

@@ -1,6 +1,6 @@
 // ArtifactStore over a local directory (the embedded default).
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
@@ -87,12 +87,6 @@ export function createLocalArtifactStore(options: LocalArtifactStoreOptions): Ar
       }
       const stream: Readable = createReadStream(file, range.end === undefined ? { start } : { start, end: range.end });
       return stream;
-    },
-
-    async append(path, data) {
-      const file = resolve(path);
-      await mkdir(dirname(file), { recursive: true });
-      await appendFile(file, data);
     },
 
     async delete(path) {

@@ -2,6 +2,7 @@
 // (`logs/<job>/<build>/…`, `pr-logs/pull/<seg>/<pr>/<job>/<build>/…`, reference/lifecycle-spec.md §2.7).
 // Paths are slash-separated, relative to the store root, and never start with `/` or contain `..`.
 import type { Readable } from 'node:stream';
+import type { ProwJob } from '../api/prowjob.js';
 
 export interface ArtifactEntry {
   /** Path relative to the store root, slash-separated. */
@@ -29,14 +30,29 @@ export interface ArtifactStore {
   list(prefix: string): Promise<ArtifactEntry[]>;
   /** A stream over a byte range of an object; rejects with ArtifactNotFoundError when it does not exist. */
   openRead(path: string, range?: ByteRange): Promise<Readable>;
-  /** Appends to an object, creating it (live build logs). */
-  append(path: string, data: string | Uint8Array): Promise<void>;
   delete(path: string): Promise<void>;
   /**
    * Where the object lives on this machine, when the store is a local directory. The local executor
    * points the job's stdout/stderr straight at this file so the log survives a controller restart.
    */
   localPath?(path: string): string;
+}
+
+/**
+ * A job's build log, wherever it is at the moment: while the job runs it belongs to the executor that runs
+ * it (a local file, a pod's container log), once the job is complete it is the build-log.txt the pod
+ * utilities uploaded. The interface sits here, beside ArtifactStore, rather than in executor/types.ts,
+ * because its main reader is deck, which may know the artifact store but never an executor: src/cli puts
+ * an executor's LogSource and the store's one behind a single LogSource (see log-source.ts) and hands it
+ * to deck. Byte offsets are those of the one log, so a reader can switch sources mid-stream.
+ */
+export interface LogSource {
+  /** Bytes written so far, or undefined when the job has no log (yet). */
+  size(pj: ProwJob): Promise<number | undefined>;
+  /** A byte range of the log (default: all of it), or undefined when there is none. */
+  read(pj: ProwJob, range?: ByteRange): Promise<Buffer | undefined>;
+  /** A stream over a byte range of the log, or undefined when there is none. */
+  stream(pj: ProwJob, range?: ByteRange): Promise<Readable | undefined>;
 }
 
 export class ArtifactNotFoundError extends Error {

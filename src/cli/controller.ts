@@ -6,14 +6,16 @@ import { createLocalArtifactStore } from '../artifacts/local.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../controller/build-id.js';
 import { startInstrumentation } from '../observability/instrumentation.js';
-import { createControllerMetrics } from '../controller/metrics.js';
+import { createControllerMetrics, startMetricsGathering } from '../controller/metrics.js';
 import { createController } from '../controller/plank.js';
-import { createLocalExecutor } from '../executor/local.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { createProwJobInformer } from '../store/informer.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { createLocalExecutor } from '../executor/local/executor.js';
 import { createLogger } from '../observability/logger.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
 import { parsePort } from './support/flags.js';
 
-interface ControllerFlags {
+interface ControllerFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -37,12 +39,14 @@ export function createControllerCommand(name: string): Command {
     .option('--dry-run', 'log what would change; start nothing, write nothing')
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .addOption(logFormatOption())
     .action(async (flags: ControllerFlags) => {
-      const log = createLogger().child({ component: name });
+      const { root, log } = createCommandLogger(name, flags);
       if (flags.buildIds !== 'store' && flags.buildIds !== 'snowflake') {
         throw new Error(`--build-ids ${flags.buildIds}: want "store" or "snowflake"`);
       }
       const config = await loadConfigAgent({ configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, log });
+      followConfigLogLevel(root, config);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const artifacts = createLocalArtifactStore({ root: flags.artifactsDir ?? join(flags.dataDir, 'artifacts') });
       const executor = createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });
@@ -50,16 +54,19 @@ export function createControllerCommand(name: string): Command {
         ? createTotBuildIdSource({ url: flags.totUrl })
         : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);
       const metrics = createControllerMetrics({ defaultMetrics: true });
+      const informer = createProwJobInformer(store, { log });
+      await informer.start();
       const controller = createController({
-        store, executor, config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true, metrics,
+        store, informer, executors: new Map([['kubernetes', executor]]), config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
       });
       await controller.start();
+      const stopGathering = startMetricsGathering(metrics, informer, { log });
       const instrumentation = await startInstrumentation({
         healthPort: flags.healthPort, metricsPort: flags.metricsPort, registry: metrics.registry, log,
       });
       // Jobs keep running when the controller stops: the next controller re-attaches to them.
       closeOnSignal(
-        [() => controller.stop(), () => instrumentation.close(), () => executor.close(), () => store.close(), () => config.close()],
+        [() => controller.stop(), stopGathering, () => informer.close(), () => instrumentation.close(), () => executor.close(), () => store.close(), () => config.close()],
         { log, keepAlive: true },
       );
     });

@@ -6,11 +6,11 @@ import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
 import { createGitHubClient } from '../github/client.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
-import { createLogger } from '../observability/logger.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
-interface CrierFlags {
+interface CrierFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -40,8 +40,9 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log GitHub writes instead of making them', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .addOption(logFormatOption())
     .action(async (f: CrierFlags) => {
-      const log = createLogger().child({ component: 'crier' });
+      const { root, log } = createCommandLogger('crier', f);
       if (f.githubWorkers === 0) {
         process.stderr.write('prow crier: no reporter enabled (--github-workers is 0)\n');
         process.exitCode = 1;
@@ -59,6 +60,7 @@ export function createCommand(): Command {
           log,
         });
         agent = await loadConfigAgent({ configPath: f.configPath, ...(f.jobConfigPath ? { jobConfigPath: f.jobConfigPath } : {}), log });
+        followConfigLogLevel(root, agent);
       } catch (err) {
         process.stderr.write(`prow crier: ${(err as Error).message}\n`);
         process.exitCode = 1;

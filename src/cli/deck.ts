@@ -6,13 +6,15 @@ import { loadConfigAgent } from '../config/agent.js';
 import type { HelpData } from '../deck/pages/help.js';
 import { loadOAuthConfig } from '../deck/oauth.js';
 import { startDeckServer } from '../deck/server.js';
+import { createLocalRunLogs } from '../executor/local/run-logs.js';
 import { createGitHubClient } from '../github/client.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createLogger } from '../observability/logger.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
-import { membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 import { builtinPluginSections } from '../plugins/registry.js';
 
-interface DeckFlags {
+interface DeckFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -42,13 +44,15 @@ export function createCommand(): Command {
     .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
+    .addOption(logFormatOption())
     .action(async (flags: DeckFlags) => {
-      const log = createLogger().child({ component: 'deck' });
+      const { root, log } = createCommandLogger('deck', flags);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
       const agent = await loadConfigAgent({
-        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log: log.child({ component: 'config' }),
+        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
+      followConfigLogLevel(root, agent);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
@@ -69,6 +73,8 @@ export function createCommand(): Command {
       }
       const server = await startDeckServer({
         port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
+        // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
+        logs: deckLogSource(createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),
         ...(oauth ? { oauth, secureCookies: !flags.allowInsecure } : {}),

@@ -8,12 +8,12 @@ import { createGitHubClient } from '../github/client.js';
 import { createRepoGate } from '../hook/gate.js';
 import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook/secrets.js';
 import { startHookServer } from '../hook/server.js';
-import { createLogger } from '../observability/logger.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 
-interface HookFlags {
+interface HookFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -91,8 +91,9 @@ export function createCommand(): Command {
     .option('--github-enabled-repo <org/repo>', 'only handle events from this repo (repeatable)', collect, [])
     .option('--github-disabled-org <org>', 'ignore events from this org (repeatable)', collect, [])
     .option('--github-disabled-repo <org/repo>', 'ignore events from this repo (repeatable)', collect, [])
+    .addOption(logFormatOption())
     .action(async (f: HookFlags) => {
-      const log = createLogger().child({ component: 'hook' });
+      const { root, log } = createCommandLogger('hook', f);
       let secrets: SecretSource;
       let github: ReturnType<typeof createGitHubClient>;
       let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
@@ -108,6 +109,7 @@ export function createCommand(): Command {
           log,
         });
         agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), log });
+        followConfigLogLevel(root, agent);
       } catch (err) {
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
         process.exitCode = 1;
@@ -128,6 +130,7 @@ export function createCommand(): Command {
         healthPort: parsePort('health-port', f.healthPort),
         metricsPort: parsePort('metrics-port', f.metricsPort),
         store,
+        jobs: store,
         snapshot: () => agent.current(),
         github,
         owners,

@@ -3,11 +3,11 @@ import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createHorologium } from '../horologium/horologium.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
-import { createLogger } from '../observability/logger.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 
-interface HorologiumFlags {
+interface HorologiumFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -25,12 +25,14 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log the runs it would start and start none', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .addOption(logFormatOption())
     .action(async (flags: HorologiumFlags) => {
-      const log = createLogger().child({ component: 'horologium' });
+      const { root, log } = createCommandLogger('horologium', flags);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, log,
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
       });
+      followConfigLogLevel(root, agent);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const registry = createMetricsRegistry();
       const horologium = createHorologium({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true });

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { LogLevelError } from '../observability/log-level.js';
 
 interface SubcommandModule {
   createCommand(): Command;
@@ -35,6 +36,11 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof LogLevelError) {
+      process.stderr.write(`prow: ${err.message}\n`);
+      process.exitCode = 1;
       return;
     }
     throw err;

@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
-import { createLogger } from '../observability/logger.js';
+import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createSinker } from '../sinker/sinker.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createProwJobInformer } from '../store/informer.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 
-interface SinkerFlags {
+interface SinkerFlags extends LogFormatFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -27,30 +28,36 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log what would be deleted and delete nothing', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .addOption(logFormatOption())
     .action(async (flags: SinkerFlags) => {
-      const log = createLogger().child({ component: 'sinker' });
+      const { root, log } = createCommandLogger('sinker', flags);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, log, watch: !flags.runOnce,
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
       });
+      followConfigLogLevel(root, agent);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const informer = createProwJobInformer(store, { log });
       const registry = createMetricsRegistry();
       // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
       // executor: a second executor instance in this process would misread runs the controller drives.
       const sinker = createSinker({
-        store, deliveries: store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
+        store, informer, deliveries: store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
       });
       if (flags.runOnce) {
         try {
+          await informer.start();
           await sinker.syncOnce();
         } finally {
+          informer.close();
           agent.close();
           await store.close();
         }
         return;
       }
       const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
+      await informer.start();
       sinker.start();
-      closeOnSignal([() => sinker.stop(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
+      closeOnSignal([() => sinker.stop(), () => informer.close(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
     });
 }

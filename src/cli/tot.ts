@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
-import { createLogger } from '../observability/logger.js';
-import { openSqliteStore, storePath } from '../store/sqlite.js';
+import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createUrlFallback, importTotJson, startTotServer } from '../tot/server.js';
 import { parsePort } from './support/flags.js';
 
-interface TotFlags {
+interface TotFlags extends LogFormatFlags {
   port: number;
   dataDir: string;
   storage?: string;
@@ -23,8 +23,9 @@ export function createCommand(): Command {
     .option('--fallback', 'seed jobs without a number from --fallback-url-template')
     .option('--fallback-url-template <url>', 'URL of the latest build number, %s is the job',
       'https://storage.googleapis.com/kubernetes-jenkins/logs/%s/latest-build.txt')
+    .addOption(logFormatOption())
     .action(async (flags: TotFlags) => {
-      const log = createLogger().child({ component: 'tot' });
+      const { log } = createCommandLogger('tot', flags);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       if (flags.storage && existsSync(flags.storage)) {
         const changed = await importTotJson(store, flags.storage);

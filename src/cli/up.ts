@@ -2,12 +2,12 @@
 // With no GitHub credentials it runs in demo mode against the built-in fake GitHub.
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../observability/logger.js';
+import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
 import { parsePort } from './support/flags.js';
 
-interface UpFlags {
+interface UpFlags extends LogFormatFlags {
   dataDir: string;
   configPath: string;
   jobConfigPath?: string;
@@ -55,8 +55,9 @@ export function createCommand(): Command {
     .option('--dry-run', 'log GitHub writes instead of making them', false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
+    .addOption(logFormatOption())
     .action(async (f: UpFlags) => {
-      const log = createLogger();
+      const { log } = createCommandLogger(undefined, f);
       let system: Awaited<ReturnType<typeof startEmbedded>>;
       try {
         system = await startEmbedded({

@@ -76,7 +76,7 @@ function fingerprint(opts: ConfigAgentOptions): string {
 }
 
 export async function loadConfigAgent(opts: ConfigAgentOptions): Promise<ConfigAgent> {
-  const log = opts.log.child({ component: 'config-agent' });
+  const log = opts.log; // the component that loads the config names itself
   let snapshot = loadSnapshot(opts); // a bad first load throws to the caller
   for (const w of snapshot.warnings) log.warn({ issue: formatIssue(w) }, 'config warning');
   let lastPrint = fingerprint(opts);

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
 import { lineOf, sourceOf } from './decode.js';
 import type { IssueList } from './errors.js';
-import { compileGoTemplate } from '../go/template.js';
+import { compileGoTemplate } from '../go/template/template.js';
+import { PROWJOB_GO_TYPE } from '../api/prowjob-go-type.js';
 import { compileRegex, RegexError } from '../go/regex.js';
 import { defaultRerunCommandFor, defaultTriggerFor } from './match.js';
 import type {
@@ -388,7 +389,7 @@ function validateTemplates(raw: Obj, file: string, issues: IssueList): void {
     if (typeof src !== 'string' || src === '') return;
     try {
       const t = compileGoTemplate(src, field);
-      if (execute) t.render(EMPTY_PROWJOB);
+      if (execute) t.render(EMPTY_PROWJOB, { type: PROWJOB_GO_TYPE });
     } catch (err) {
       issues.error(file, lineOf(obj, key), field, `invalid template: ${(err as Error).message}`);
     }

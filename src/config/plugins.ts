@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { decode, lineOf } from './decode.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
-import { compileGoTemplate } from '../go/template.js';
+import { compileGoTemplate } from '../go/template/template.js';
 import { compileRegex, RegexError } from '../go/regex.js';
 import { pluginsConfigCoreFields } from './schema.js';
 import { S, type Schema } from './decode.js';

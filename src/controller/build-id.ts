@@ -1,4 +1,4 @@
-// Build ids (reference/lifecycle-spec.md §6): numeric and increasing per job, because deck pages job
+// Build ids (upstream pkg/pjutil/tot.go; docs/jobs.md): numeric and increasing per job, because deck pages job
 // history by parsing them as integers. Three sources: tot over HTTP, the Store's own counters, snowflake.
 import { createBuildIdGenerator } from '../api/build-id.js';
 import type { BuildNumberStore } from '../store/types.js';

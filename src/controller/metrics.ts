@@ -3,6 +3,8 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProwJob } from '../api/prowjob.js';
 import { RETEST_LABEL } from '../api/labels.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProwJobInformer } from '../store/informer.js';
 
 const LABELS = ['job_namespace', 'job_name', 'type', 'state', 'org', 'repo', 'base_ref', 'cluster', 'retest'] as const;
 type Label = (typeof LABELS)[number];
@@ -58,4 +60,32 @@ function labelsFor(pj: ProwJob): Record<Label, string> {
     cluster: pj.spec.cluster ?? '',
     retest: pj.metadata.labels?.[RETEST_LABEL] === 'true' ? 'true' : 'false',
   };
+}
+
+export interface MetricsGatheringOptions {
+  /** Upstream gathers every 30 s. */
+  intervalMs?: number;
+  log: Logger;
+}
+
+/**
+ * Gathers from the informer's cache now and every interval (no Store listing); returns the stop. Start the
+ * informer first.
+ */
+export function startMetricsGathering(
+  metrics: Pick<ControllerMetrics, 'gather'>,
+  informer: Pick<ProwJobInformer, 'list'>,
+  options: MetricsGatheringOptions,
+): () => void {
+  const gather = (): void => {
+    try {
+      metrics.gather(informer.list());
+    } catch (err) {
+      options.log.warn({ err }, 'metrics gather failed');
+    }
+  };
+  gather();
+  const timer = setInterval(gather, options.intervalMs ?? 30_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

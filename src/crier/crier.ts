@@ -7,6 +7,7 @@ import type { ProwJob } from '../api/prowjob.js';
 import { ORG_LABEL, PULL_LABEL, REPO_LABEL } from '../api/labels.js';
 import type { ProwJobStore, Watch } from '../store/types.js';
 import { ConflictError } from '../store/types.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import type { CrierGitHub, GitHubReporterConfig } from './github-report.js';
 import { reportComment, reportStatus, reportTemplateForRepo, shouldReportGitHub } from './github-report.js';
 
@@ -36,7 +37,7 @@ export interface Crier {
 
 /** A FIFO of ProwJob names: one report per name at a time, a name queued twice runs once more. */
 export function startCrier(deps: CrierDeps): Crier {
-  const log = deps.log.child({ component: 'crier', reporter: GITHUB_REPORTER_NAME });
+  const log = deps.log.child({ reporter: GITHUB_REPORTER_NAME });
   const workers = Math.max(1, deps.workers ?? 5);
   const baseDelay = deps.retryDelayMs ?? 500;
   const maxDelay = deps.maxRetryDelayMs ?? 5 * 60_000;
@@ -100,7 +101,7 @@ export function startCrier(deps: CrierDeps): Crier {
     const n = (attempts.get(name) ?? 0) + 1;
     attempts.set(name, n);
     const delay = Math.min(maxDelay, baseDelay * 2 ** (n - 1));
-    log.warn({ err, prowjob: name, attempt: n, retryInMs: delay }, 'report failed');
+    log.warn({ err, prowjob: name, attempt: n, retry_ms: delay }, 'report failed');
     if (closed) return;
     const t = setTimeout(() => {
       timers.delete(t);
@@ -130,7 +131,7 @@ export function startCrier(deps: CrierDeps): Crier {
     if (pj.spec.refs?.pulls?.length !== 1) return [];
     const labels: Record<string, string> = {};
     for (const l of [ORG_LABEL, REPO_LABEL, PULL_LABEL]) labels[l] = pj.metadata.labels?.[l] ?? '';
-    const all = await deps.store.listProwJobs({ labels });
+    const all = (await deps.store.listProwJobs({ labels })).items;
     const latest = new Map<string, ProwJob>();
     for (const job of all) {
       if (!job.status.completionTime) return []; // wait until every job of the PR is done
@@ -147,7 +148,7 @@ export function startCrier(deps: CrierDeps): Crier {
     const statusSet = await reportStatus(deps.github, pj, cfg);
     const refs = pj.spec.refs;
     if (pj.spec.type !== 'presubmit' || !refs || refs.pulls?.length !== 1) {
-      log.info({ prowjob: pj.metadata.name, job: pj.spec.job, state: pj.status.state, status: statusSet }, 'reported');
+      log.info({ ...prowJobFields(pj), status: statusSet }, 'reported');
       return;
     }
     const key = `${refs.org}/${refs.repo}#${refs.pulls[0]!.number}`;
@@ -163,7 +164,7 @@ export function startCrier(deps: CrierDeps): Crier {
       }
       const template = reportTemplateForRepo(cfg, refs.org, refs.repo);
       const done = await reportComment(deps.github, template, toReport, cfg, mustCreate);
-      log.info({ prowjob: pj.metadata.name, job: pj.spec.job, state: pj.status.state, pr: key, status: statusSet, ...done }, 'reported');
+      log.info({ ...prowJobFields(pj), status: statusSet, ...done }, 'reported');
     });
   };
 
@@ -206,14 +207,21 @@ export function startCrier(deps: CrierDeps): Crier {
     await recordReported(name, pj.status.state);
   };
 
-  let watch: Watch | undefined = deps.store.watchProwJobs((ev) => {
-    if (ev.type !== 'deleted') enqueue(ev.prowjob.metadata.name);
+  const startWatch = (): Watch => deps.store.watchProwJobs({}, (ev) => {
+    if (ev.type === 'added' || ev.type === 'modified') enqueue(ev.prowjob.metadata.name);
+    if (ev.type === 'expired' && !closed) { // fell behind the store's change log: watch again and list
+      watch = startWatch();
+      void deps.store.listProwJobs().then((all) => {
+        for (const pj of all.items) enqueue(pj.metadata.name);
+      }, (err: unknown) => log.error({ err }, 'listing prowjobs failed'));
+    }
   });
+  let watch: Watch | undefined = startWatch();
   let starting = true;
   const initial = deps.store
     .listProwJobs()
     .then((all) => {
-      for (const pj of all) enqueue(pj.metadata.name);
+      for (const pj of all.items) enqueue(pj.metadata.name);
     })
     .catch((err: unknown) => log.error({ err }, 'listing prowjobs at start failed'))
     .finally(() => {

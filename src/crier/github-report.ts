@@ -4,7 +4,8 @@ import type { ProwJob, ProwJobState, ProwJobType } from '../api/prowjob.js';
 import { IS_OPTIONAL_LABEL } from '../api/labels.js';
 import type { GitHubClient, StatusState } from '../github/types.js';
 import { GitHubError } from '../github/types.js';
-import { compileGoTemplate, type GoTemplate } from '../go/template.js';
+import { compileGoTemplate, type GoTemplate } from '../go/template/template.js';
+import { PROWJOB_GO_TYPE } from '../api/prowjob-go-type.js';
 
 /** Every GitHub call the GitHub reporter makes. */
 export type CrierGitHub = Pick<GitHubClient, 'botUser' | 'createStatus' | 'listComments' | 'createComment' | 'editComment' | 'deleteComment'>;
@@ -219,7 +220,7 @@ export function createComment(template: GoTemplate | undefined, pjs: ProwJob[], 
   const first = pjs[0];
   if (!first) return '';
   const author = first.spec.refs?.pulls?.[0]?.author ?? '';
-  const rendered = template ? template.render(first) : undefined;
+  const rendered = template ? template.render(first, { type: PROWJOB_GO_TYPE }) : undefined;
   const plural = entries.length > 1 ? 's' : '';
   let lines =
     entries.length === 0

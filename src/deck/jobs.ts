@@ -1,10 +1,9 @@
-// Job queries for the list, PR page and JSON API: filters from URL parameters, run by the store's indexed
-// queryProwJobs when it has one (SQLite), else by a filtered scan (any other ProwJobStore).
-import { newJobSpec } from '../api/jobspec.js';
+// Job queries for the list, PR page and JSON API: filters from URL parameters, run by the store's
+// queryProwJobs (indexed in SQLite; from an informer in a store without indexes).
 import type { ProwJob, ProwJobState, ProwJobType } from '../api/prowjob.js';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '../api/prowjob.js';
-import { pathsForJob } from '../api/storage-path.js';
-import type { PagedProwJobStore, ProwJobQuery, ProwJobStore } from '../store/types.js';
+import { InvalidCursorError } from '../store/types.js';
+import type { ProwJobPage, ProwJobQuery, ProwJobStore } from '../store/types.js';
 
 export interface JobFilters {
   /** "org/repo" or "org". */
@@ -26,10 +25,6 @@ export interface JobQuery extends JobFilters {
 export interface JobPage {
   prowjobs: ProwJob[];
   next?: string;
-}
-
-function hasIndex(store: ProwJobStore): store is ProwJobStore & PagedProwJobStore {
-  return typeof (store as Partial<PagedProwJobStore>).queryProwJobs === 'function';
 }
 
 export class FilterError extends Error {
@@ -102,107 +97,39 @@ export function filterParams(f: JobFilters): URLSearchParams {
   return p;
 }
 
-/** Whole-string match of a `*` wildcard pattern in linear time (no regex: the pattern is user input). */
-export function globMatches(glob: string, text: string): boolean {
-  const parts = glob.split('*');
-  const first = parts[0]!;
-  const last = parts[parts.length - 1]!;
-  if (parts.length === 1) return glob === text;
-  if (!text.startsWith(first) || text.length < first.length + last.length || !text.endsWith(last)) return false;
-  let at = first.length;
-  const end = text.length - last.length;
-  for (const middle of parts.slice(1, -1)) {
-    const found = text.indexOf(middle, at);
-    if (found < 0 || found + middle.length > end) return false;
-    at = found + middle.length;
-  }
-  return true;
-}
-
-function matches(pj: ProwJob, q: JobFilters): boolean {
-  const refs = pj.spec.refs;
-  if (q.type && pj.spec.type !== q.type) return false;
-  if (q.state && pj.status.state !== q.state) return false;
-  if (q.cluster && pj.spec.cluster !== q.cluster) return false;
-  if (q.job && !globMatches(q.job, pj.spec.job)) return false;
-  if (q.repo) {
-    const [org, repo] = q.repo.split('/');
-    if (refs?.org !== org || (repo !== undefined && refs?.repo !== repo)) return false;
-  }
-  if (q.author && refs?.pulls?.[0]?.author !== q.author) return false;
-  if (q.pull !== undefined && refs?.pulls?.[0]?.number !== q.pull) return false;
-  return true;
-}
-
-function cursorOf(pj: ProwJob): string {
-  return Buffer.from(JSON.stringify([pj.status.startTime, pj.metadata.name])).toString('base64url');
-}
-
 /** Newest first, one page. Hidden jobs (spec.hidden) and deck.hidden_repos are left out. */
-export async function queryJobs(store: ProwJobStore, q: JobQuery, hiddenRepos: readonly string[] = []): Promise<JobPage> {
+export async function queryJobs(store: Pick<ProwJobStore, 'queryProwJobs'>, q: JobQuery, hiddenRepos: readonly string[] = []): Promise<JobPage> {
   const visible = (pj: ProwJob): boolean => {
     if (pj.spec.hidden) return false;
     const refs = pj.spec.refs;
     return !refs || !hiddenRepos.some((h) => h === refs.org || h === `${refs.org}/${refs.repo}`);
   };
-  if (hasIndex(store)) {
-    const iq: ProwJobQuery = { limit: q.limit };
-    if (q.job) {
-      if (q.job.includes('*')) iq.jobPattern = q.job;
-      else iq.job = q.job;
-    }
-    if (q.type) iq.type = q.type;
-    if (q.state) iq.state = q.state;
-    if (q.cluster) iq.cluster = q.cluster;
-    if (q.author) iq.author = q.author;
-    if (q.pull !== undefined) iq.pull = q.pull;
-    if (q.repo) {
-      const [org, repo] = q.repo.split('/');
-      iq.org = org!;
-      if (repo !== undefined) iq.repo = repo;
-    }
-    if (q.before) iq.before = q.before;
-    let page: { prowjobs: ProwJob[]; next?: string };
-    try {
-      page = store.queryProwJobs(iq);
-    } catch (err) {
-      if (/cursor/.test((err as Error).message)) throw new FilterError('before: not a cursor from a previous page');
-      throw err;
-    }
-    const out: JobPage = { prowjobs: page.prowjobs.filter(visible) };
-    if (page.next) out.next = page.next;
-    return out;
+  const iq: ProwJobQuery = { limit: q.limit };
+  if (q.job) {
+    if (q.job.includes('*')) iq.jobPattern = q.job;
+    else iq.job = q.job;
   }
-  // Any other store: a scan, newest first, with the same cursor format.
-  let all = (await store.listProwJobs()).filter((pj) => visible(pj) && matches(pj, q));
-  all.sort((a, b) => b.status.startTime.localeCompare(a.status.startTime) || b.metadata.name.localeCompare(a.metadata.name));
-  if (q.before) {
-    let start: string;
-    let name: string;
-    try {
-      [start, name] = JSON.parse(Buffer.from(q.before, 'base64url').toString('utf8')) as [string, string];
-    } catch {
-      throw new FilterError('before: not a cursor from a previous page');
-    }
-    all = all.filter((pj) => pj.status.startTime < start || (pj.status.startTime === start && pj.metadata.name < name));
+  if (q.type) iq.type = q.type;
+  if (q.state) iq.state = q.state;
+  if (q.cluster) iq.cluster = q.cluster;
+  if (q.author) iq.author = q.author;
+  if (q.pull !== undefined) iq.pull = q.pull;
+  if (q.repo) {
+    const [org, repo] = q.repo.split('/');
+    iq.org = org!;
+    if (repo !== undefined) iq.repo = repo;
   }
-  const items = all.slice(0, q.limit);
-  const out: JobPage = { prowjobs: items };
-  if (all.length > q.limit && items.length) out.next = cursorOf(items[items.length - 1]!);
-  return out;
-}
-
-/** The job's build directory in the artifact store, as the local executor lays it out; undefined before a build id. */
-export function artifactDir(pj: ProwJob): string | undefined {
-  const buildId = pj.status.build_id;
-  if (!buildId) return undefined;
+  if (q.before) iq.before = q.before;
+  let page: ProwJobPage;
   try {
-    const gcs = pj.spec.decoration_config?.gcs_configuration ?? {};
-    const layout = gcs.path_strategy ? gcs : { ...gcs, path_strategy: 'explicit' };
-    return pathsForJob(layout, newJobSpec(pj.spec, buildId, pj.metadata.name)).jobBasePath.replace(/^\/+/, '');
-  } catch {
-    return undefined;
+    page = await store.queryProwJobs(iq);
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw new FilterError('before: not a cursor from a previous page', { cause: err });
+    throw err;
   }
+  const out: JobPage = { prowjobs: page.prowjobs.filter(visible) };
+  if (page.next) out.next = page.next;
+  return out;
 }
 
 export function githubRepoLink(pj: ProwJob): string | undefined {

@@ -1,28 +1,23 @@
-// Build logs by byte range and as a live server-sent-event stream. Nothing here reads a whole log:
-// the page shows the tail, older parts load by range, and the stream follows the file as it grows.
+// Build logs by byte range and as a live server-sent-event stream, read through the LogSource seam
+// (the executor's live log while a job runs, the uploaded one afterwards). Nothing here reads a whole
+// log: the page shows the tail, older parts load by range, and the stream follows the log as it grows.
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
-import type { ArtifactStore } from '../artifacts/types.js';
+import type { LogSource } from '../artifacts/types.js';
 import type { ProwJobStore } from '../store/types.js';
-import { artifactDir } from './jobs.js';
 
-export const BUILD_LOG = 'build-log.txt';
 /** The most the page renders inline and a range request returns at once. */
 export const LOG_WINDOW = 256 * 1024;
 const STREAM_CHUNK = 64 * 1024;
 
 /** Reads [start, end] inclusive (at most LOG_WINDOW bytes). */
-export async function readRange(artifacts: ArtifactStore, path: string, start: number, end: number): Promise<Buffer> {
+export async function readRange(logs: LogSource, pj: ProwJob, start: number, end: number): Promise<Buffer> {
   const last = Math.min(end, start + LOG_WINDOW - 1);
   if (last < start) return Buffer.alloc(0);
-  const stream = await artifacts.openRead(path, { start, end: last });
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
+  return (await logs.read(pj, { start, end: last })) ?? Buffer.alloc(0);
 }
 
 export interface LogTail {
-  path: string;
   /** Where the returned text starts in the file. */
   start: number;
   /** Bytes read up to (the stream continues from here). */
@@ -32,14 +27,11 @@ export interface LogTail {
 }
 
 /** The last LOG_WINDOW bytes of the job's build log, or undefined when there is no log yet. */
-export async function logTail(artifacts: ArtifactStore, pj: ProwJob): Promise<LogTail | undefined> {
-  const dir = artifactDir(pj);
-  if (!dir) return undefined;
-  const path = `${dir}/${BUILD_LOG}`;
-  const st = await artifacts.stat(path);
-  if (!st) return undefined;
-  let start = Math.max(0, st.size - LOG_WINDOW);
-  let buf = st.size > 0 ? await readRange(artifacts, path, start, st.size - 1) : Buffer.alloc(0);
+export async function logTail(logs: LogSource, pj: ProwJob): Promise<LogTail | undefined> {
+  const size = await logs.size(pj);
+  if (size === undefined) return undefined;
+  let start = Math.max(0, size - LOG_WINDOW);
+  let buf = size > 0 ? await readRange(logs, pj, start, size - 1) : Buffer.alloc(0);
   if (start > 0) {
     // Start at a line boundary so the first line shown is whole.
     const nl = buf.indexOf(10);
@@ -48,12 +40,12 @@ export async function logTail(artifacts: ArtifactStore, pj: ProwJob): Promise<Lo
       start += nl + 1;
     }
   }
-  return { path, start, end: start + buf.length, size: st.size, text: new TextDecoder().decode(buf) };
+  return { start, end: start + buf.length, size, text: new TextDecoder().decode(buf) };
 }
 
 export interface LogStreamOptions {
   store: ProwJobStore;
-  artifacts: ArtifactStore;
+  logs: LogSource;
   name: string;
   /** Byte offset to continue from. */
   offset: number;
@@ -114,19 +106,17 @@ export function logEventStream(o: LogStreamOptions): ReadableStream<Uint8Array> 
             lastState = pj.status.state;
             send(`event: state\ndata: ${JSON.stringify({ state: pj.status.state, description: pj.status.description ?? '' })}\n\n`);
           }
-          const dir = artifactDir(pj);
-          const path = dir ? `${dir}/${BUILD_LOG}` : undefined;
-          const st = path ? await o.artifacts.stat(path) : undefined;
-          if (path && st && st.size > offset) {
-            const buf = await readRange(o.artifacts, path, offset, Math.min(st.size, offset + STREAM_CHUNK) - 1);
+          const size = await o.logs.size(pj);
+          if (size !== undefined && size > offset) {
+            const buf = await readRange(o.logs, pj, offset, Math.min(size, offset + STREAM_CHUNK) - 1);
             offset += buf.length;
             const text = decoder.decode(buf, { stream: true });
             send(`id: ${offset}\nevent: log\ndata: ${JSON.stringify(text)}\n\n`);
             lastBeat = Date.now();
-            if (offset < st.size) again = 0;
+            if (offset < size && buf.length > 0) again = 0;
           }
           // Re-read the job after the log: a job that completed while we read still gets its last lines sent.
-          if (again !== 0 && isComplete(pj) && (!st || offset >= st.size)) {
+          if (again !== 0 && isComplete(pj) && (size === undefined || offset >= size)) {
             const tail = decoder.decode();
             if (tail) send(`id: ${offset}\nevent: log\ndata: ${JSON.stringify(tail)}\n\n`);
             send(`event: done\ndata: ${JSON.stringify({ state: pj.status.state })}\n\n`);

@@ -1,8 +1,9 @@
 // The Executor seam (DESIGN.md): start a pending ProwJob, report its phase, abort it, stream its log.
+// What a run writes to the artifact store (started.json, finished.json, …) is src/podutils' business.
 // Implementations: local (processes in a workspace), kubernetes and jenkins later.
 // A run is named after the ProwJob (metadata.name): start() twice finds the first run.
-import type { Readable } from 'node:stream';
 import type { ProwJob } from '../api/prowjob.js';
+import type { LogSource } from '../artifacts/types.js';
 
 /**
  * pending: accepted, not yet running the test (cloning refs);  running: the test command runs;
@@ -55,21 +56,14 @@ export interface RunInfo extends ExecutorStatus {
   name: string;
 }
 
-export interface LogRange {
-  start?: number;
-  /** Inclusive. */
-  end?: number;
-}
-
 export interface Executor {
   /** Idempotent: returns once the run is recorded (not when the test finishes). */
   start(pj: ProwJob, ctx: StartContext): Promise<void>;
   status(pj: ProwJob): Promise<ExecutorStatus>;
   /** Stops the run (whole process tree); resolves once it is gone. A missing or finished run is a no-op. */
   abort(pj: ProwJob): Promise<void>;
-  /** The combined build log so far, or undefined when there is none. */
-  readLog(pj: ProwJob, range?: LogRange): Promise<string | undefined>;
-  logStream(pj: ProwJob, range?: LogRange): Promise<Readable | undefined>;
+  /** The run's combined build log as it is written (deck reads it through src/artifacts/log-source.ts). */
+  readonly logs: LogSource;
   /** Kills what is left of the run and removes its workspace or pod (sinker). */
   cleanup(run: RunRef): Promise<void>;
   listRuns(): Promise<RunInfo[]>;

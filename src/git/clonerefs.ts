@@ -5,23 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Refs } from '../api/prowjob.js';
-
-/** One command as upstream's clone.Command serialises it (durations in nanoseconds). */
-export interface CloneCommandRecord {
-  command: string;
-  output?: string;
-  error?: string;
-  duration?: number;
-}
-
-/** upstream's clone.Record: one per Refs, plus record 0 for the (environment) preparation. */
-export interface CloneRecord {
-  refs: Refs;
-  commands?: CloneCommandRecord[];
-  failed?: boolean;
-  final_sha?: string;
-  duration?: number;
-}
+import type { CloneCommandRecord, CloneRecord } from '../podutils/clone-record.js';
 
 export interface CloneRefsOptions {
   /** upstream's src_root (/home/prow/go in a pod): refs land in `<srcRoot>/src/<path>`. */
@@ -69,42 +53,6 @@ export async function cloneRefs(options: CloneRefsOptions): Promise<CloneRecord[
     records = await Promise.all(work.map((run) => run()));
   }
   return [preparation, ...records];
-}
-
-export function cloneFailed(records: readonly CloneRecord[]): boolean {
-  return records.some((r) => r.failed === true);
-}
-
-/** The human-readable clone log (upstream's clone-log.txt, FormatRecord). */
-export function formatCloneRecords(records: readonly CloneRecord[]): string {
-  return records.map(formatRecord).join('');
-}
-
-function formatRecord(record: CloneRecord): string {
-  let out = '';
-  if (record.failed) out += '# FAILED\n';
-  if (!record.refs.repo) out += 'Environment setup';
-  else out += `# Cloning ${record.refs.org}/${record.refs.repo} at ${record.refs.base_ref ?? ''}`;
-  if (record.refs.base_sha) out += `(${record.refs.base_sha})`;
-  out += '\n';
-  if (record.refs.pulls?.length) {
-    out += '# Checking out pulls:\n';
-    for (const pull of record.refs.pulls) out += `#\t${pull.number}${pull.sha ? `(${pull.sha})` : ''}\n`;
-  }
-  for (const command of record.commands ?? []) {
-    out += `$ ${command.command}${command.duration ? ` (runtime: ${formatNanos(command.duration)})` : ''}\n`;
-    out += command.output ?? '';
-    if (command.error) out += `# Error: ${command.error}\n`;
-  }
-  out += `# Final SHA: ${record.final_sha ?? ''}\n`;
-  out += `# Total runtime: ${formatNanos(record.duration ?? 0)}\n`;
-  return out;
-}
-
-function formatNanos(ns: number): string {
-  if (ns === 0) return '0s';
-  const ms = ns / 1e6;
-  return ms < 1000 ? `${ms.toFixed(3)}ms` : `${(ms / 1000).toFixed(6)}s`;
 }
 
 interface Step {

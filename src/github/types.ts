@@ -309,7 +309,7 @@ export interface ListPullRequestsOptions {
 
 /**
  * Everything the rest of Prow asks of GitHub. One implementation over Octokit (client.ts);
- * tests point it at the fake server (fake/). Failures throw GitHubError (or a subclass).
+ * tests point it at the fake server (fake/). Failures throw GitHubError or a subclass (errors.ts).
  * Reads that return undefined on 404 say so; every other 404 throws GitHubError with status 404.
  */
 export interface GitHubClient {
@@ -450,57 +450,5 @@ export interface GitHubClient {
   graphql<T = unknown>(query: string, variables?: Record<string, unknown>, org?: string): Promise<T>;
 }
 
-/** A call GitHub answered with a non-2xx status (or that failed to reach GitHub: status 0). */
-export class GitHubError extends Error {
-  override readonly name: string = 'GitHubError';
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    /** Path template plus parameters, never with a token. */
-    readonly path: string,
-    message: string,
-    options?: ErrorOptions & { documentationUrl?: string; errors?: unknown[] },
-  ) {
-    super(`${method} ${path}: ${status}: ${message}`, options);
-    this.documentationUrl = options?.documentationUrl;
-    this.errors = options?.errors ?? [];
-  }
-  readonly documentationUrl: string | undefined;
-  /** GitHub's `errors` array (validation details on 422). */
-  readonly errors: unknown[];
-}
-
-/** PUT .../merge answered 405: the pull request cannot be merged (conflicts, checks, draft…). */
-export class UnmergeablePullRequestError extends GitHubError {
-  override readonly name: string = 'UnmergeablePullRequestError';
-}
-
-/** PUT .../merge answered 409: the head moved past the SHA we asked to merge. */
-export class ModifiedHeadError extends GitHubError {
-  override readonly name: string = 'ModifiedHeadError';
-}
-
-/** Some users could not be assigned / requested / unassigned (upstream github.MissingUsers). */
-export class MissingUsersError extends Error {
-  override readonly name = 'MissingUsersError';
-  constructor(
-    readonly users: string[],
-    /** 'assign' | 'unassign' | 'request a PR review from' | 'unrequest a PR review from' */
-    readonly action: string,
-    options?: ErrorOptions,
-  ) {
-    super(`could not ${action} the following user(s): ${users.join(', ')}`, options);
-  }
-}
-
-/** POST /graphql answered 200 with `errors`. */
-export class GraphQLError extends Error {
-  override readonly name = 'GraphQLError';
-  constructor(readonly errors: { message: string; type?: string; path?: (string | number)[] }[], readonly data: unknown) {
-    super(`graphql: ${errors.map((e) => e.message).join('; ')}`);
-  }
-}
-
-export function isNotFound(err: unknown): boolean {
-  return err instanceof GitHubError && err.status === 404;
-}
+// The errors live in errors.ts; these two are re-exported for the callers that import them with the seam.
+export { GitHubError, MissingUsersError } from './errors.js';

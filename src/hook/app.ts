@@ -3,8 +3,9 @@
 // after the answer loses nothing; a redelivered id is acknowledged and not queued again.
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { onHttpError } from '../observability/http.js';
 import type { Logger } from '../observability/logger.js';
-import type { DeliveryStore } from '../store/types.js';
+import type { DeliveryQueue } from '../store/types.js';
 import type { HelpJSON } from './plugin-help.js';
 import type { HookMetrics } from './metrics.js';
 import type { SecretSource } from './secrets.js';
@@ -13,7 +14,7 @@ import { verifyWebhook, WebhookError, type VerifiedDelivery } from './verify.js'
 export const ACCEPTED_BODY = 'Event received. Have a nice day.';
 
 export interface HookAppDeps {
-  store: DeliveryStore;
+  store: DeliveryQueue;
   secrets: SecretSource;
   log: Logger;
   metrics: HookMetrics;
@@ -47,7 +48,7 @@ export function createHookApp(deps: HookAppDeps): Hono {
         orderKey: delivery.orderKey,
       });
       if (isNew) {
-        log.debug({ delivery: delivery.id, event: delivery.event, orderKey: delivery.orderKey }, 'delivery stored');
+        log.debug({ delivery: delivery.id, event: delivery.event, order_key: delivery.orderKey }, 'delivery stored');
         try {
           onAccepted?.(delivery, headersOf(c.req.raw.headers));
         } catch (err) {
@@ -83,10 +84,7 @@ export function createHookApp(deps: HookAppDeps): Hono {
   // Upstream answers 200 with an empty body on every other path (a legacy health check).
   app.all('*', (c) => c.body(null, 200));
 
-  app.onError((err, c) => {
-    log.error({ err, path: c.req.path }, 'hook request failed');
-    return c.text('500 Internal Server Error\n', 500);
-  });
+  app.onError(onHttpError({ log, message: 'hook request failed' }));
   return app;
 }
 

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { ConfigSnapshot } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
-import type { Store, StoredDelivery } from '../store/types.js';
+import type { DeliveryQueue, ProwJobStore, StoredDelivery } from '../store/types.js';
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
 import { createPluginGitHubView } from '../plugins/github-view.js';
@@ -21,7 +21,10 @@ import type { HookMetrics } from './metrics.js';
 import { isTransient } from './transient.js';
 
 export interface DispatcherDeps {
-  store: Store;
+  /** The webhook queue deliveries are claimed from. */
+  store: DeliveryQueue;
+  /** Where plugins create ProwJobs. */
+  jobs: ProwJobStore;
   /** Read once per delivery: the current config (the agent keeps last-known-good on a bad reload). */
   snapshot: () => ConfigSnapshot;
   github: GitHubClient;
@@ -222,7 +225,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const delay = Math.min(retryBaseMs * 2 ** Math.max(0, d.attempts - 1), retryMaxMs);
     const notBefore = new Date(clock.now().getTime() + delay).toISOString();
-    elog.warn({ attempts: d.attempts, notBefore }, 'delivery will be retried');
+    elog.warn({ attempts: d.attempts, not_before: notBefore }, 'delivery will be retried');
     await store.retryDelivery(d.id, message, notBefore);
   }
 
@@ -241,7 +244,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const ctx: PluginContext = {
       github: createPluginGitHubView(deps.github, { plugin: t.plugin.name, onWrite: mark }),
       snapshot: snap,
-      jobs: trackJobs(store, mark),
+      jobs: trackJobs(deps.jobs, mark),
       owners: deps.owners,
       git: deps.git,
       log: plog,
@@ -306,7 +309,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 }
 
-function trackJobs(store: Store, mark: () => void): JobCreator {
+function trackJobs(store: ProwJobStore, mark: () => void): JobCreator {
   return {
     getProwJob: (name) => store.getProwJob(name),
     listProwJobs: (options) => store.listProwJobs(options),

@@ -111,9 +111,9 @@ export async function demuxExternal(
     plugins.map(async (p) => {
       try {
         await dispatchExternal(p, body, headers, options);
-        log.info({ 'external-plugin': p.name }, 'dispatched event to external plugin');
+        log.info({ external_plugin: p.name }, 'dispatched event to external plugin');
       } catch (err) {
-        log.error({ err, 'external-plugin': p.name }, 'error dispatching event to external plugin');
+        log.error({ err, external_plugin: p.name }, 'error dispatching event to external plugin');
       }
     }),
   );

@@ -1,14 +1,12 @@
 // startHookServer: the webhook app on --port, /healthz and /healthz/ready on --health-port, /metrics on
 // --metrics-port, and the dispatcher that runs plugins on stored deliveries. close() stops accepting,
 // then waits (up to the grace period) for in-flight handlers and external-plugin forwards.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createAdaptorServer } from '@hono/node-server';
 import type { GitHubClient } from '../github/types.js';
+import { listen } from '../observability/http.js';
 import { startInstrumentation } from '../observability/instrumentation.js';
 import type { Logger } from '../observability/logger.js';
-import type { Store } from '../store/types.js';
+import type { DeliveryQueue, ProwJobStore } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from './external-plugins.js';
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
 import type { Plugin } from '../plugins/types.js';
@@ -30,7 +28,10 @@ export interface HookServerDeps {
   /** /metrics (upstream --metrics-port, 9090); undefined: not served. */
   metricsPort?: number;
   hostname?: string;
-  store: Store;
+  /** The webhook queue: a delivery is stored here before GitHub hears 200. */
+  store: DeliveryQueue;
+  /** Where plugins create ProwJobs. */
+  jobs: ProwJobStore;
   /** The current config; read once per delivery (e.g. `() => agent.current()` adapted). */
   snapshot: () => ConfigSnapshot;
   github: GitHubClient;
@@ -78,6 +79,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     isBusy: () => performance.now() - lastIntakeAt < busyWindowMs,
     busyConcurrency: deps.busyConcurrency,
     store: deps.store,
+    jobs: deps.jobs,
     snapshot: deps.snapshot,
     github: deps.github,
     plugins: deps.plugins,
@@ -103,7 +105,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     webhookPath: deps.webhookPath,
     pluginHelp: () =>
       generatePluginHelp(deps.plugins, deps.snapshot().plugins, {
-        onExternalError: (plugin, err) => log.warn({ err, 'external-plugin': plugin }, 'external plugin help failed'),
+        onExternalError: (plugin, err) => log.warn({ err, external_plugin: plugin }, 'external plugin help failed'),
       }),
     onAccepted: (delivery, headers) => {
       lastIntakeAt = performance.now();
@@ -122,7 +124,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
 
   await dispatcher.start();
-  const main = await listen(app.fetch, deps.port, deps.hostname);
+  const main = await listen(app, { port: deps.port, host: deps.hostname, log, name: 'hook' });
 
   const instrumentation = await startInstrumentation({
     healthPort: deps.healthPort,
@@ -134,20 +136,20 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
   const { healthPort, metricsPort } = instrumentation;
   ready = true;
-  log.info({ port: main.port, healthPort, metricsPort, plugins: deps.plugins.length }, 'hook serving');
+  log.info({ port: main.port, health_port: healthPort, metrics_port: metricsPort, plugins: deps.plugins.length }, 'hook serving');
 
   let closing: Promise<void> | undefined;
   return {
     port: main.port,
     healthPort,
     metricsPort,
-    url: `http://${deps.hostname ?? '127.0.0.1'}:${main.port}`,
+    url: main.url,
     metrics,
     dispatcher,
     close() {
       closing ??= (async () => {
         ready = false;
-        await closeServer(main.server);
+        await main.close();
         const drained = Promise.all([dispatcher.close(), Promise.allSettled([...forwards])]);
         const grace = deps.gracePeriodMs ?? 180_000;
         let timer: NodeJS.Timeout | undefined;
@@ -159,33 +161,10 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
           }),
         ]);
         clearTimeout(timer);
-        if (timedOut) log.warn({ gracePeriodMs: grace }, 'grace period over: in-flight deliveries stay claimed and are requeued at the next start');
+        if (timedOut) log.warn({ grace_period_ms: grace }, 'grace period over: in-flight deliveries stay claimed and are requeued at the next start');
         await instrumentation.close();
       })();
       return closing;
     },
   };
-}
-
-async function listen(
-  fetch: (req: Request) => Response | Promise<Response>,
-  port: number,
-  hostname?: string,
-): Promise<{ server: Server; port: number }> {
-  const server = createAdaptorServer({ fetch }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, hostname, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return { server, port: (server.address() as AddressInfo).port };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }

@@ -5,9 +5,11 @@ import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { PROWJOB_TYPE_LABEL, RERUN_LABEL } from '../api/labels.js';
 import { newPeriodicJob } from '../api/pjutil.js';
+import { systemClock, type Clock } from '../api/clock.js';
 import { parseDuration } from '../go/duration.js';
 import type { Config, Periodic } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
 import type { ProwJobStore } from '../store/types.js';
 import { parseCronSchedule, type CronSchedule } from './cron.js';
 
@@ -35,17 +37,13 @@ export const buildPeriodicProwJob: BuildPeriodicProwJob = (periodic, options) =>
     state: options.scheduling ? 'scheduling' : 'triggered',
   });
 
-export interface HorologiumClock {
-  now(): Date;
-}
-
 export interface HorologiumDeps {
   store: ProwJobStore;
   config: () => Config;
   log: Logger;
   /** Defaults to buildPeriodicProwJob. */
   buildProwJob?: BuildPeriodicProwJob;
-  clock?: HorologiumClock;
+  clock?: Clock;
   /** Log the runs it would create and create none. */
   dryRun?: boolean;
 }
@@ -71,8 +69,6 @@ interface CronEntry {
   fired: boolean;
 }
 
-const realClock: HorologiumClock = { now: () => new Date() };
-
 function ms(iso: string | undefined): number {
   const value = Date.parse(iso ?? '');
   return Number.isNaN(value) ? 0 : value;
@@ -88,7 +84,7 @@ function durationOf(p: Periodic, field: 'interval' | 'minimum_interval', value: 
 
 export function createHorologium(deps: HorologiumDeps): Horologium {
   const { store, log } = deps;
-  const clock = deps.clock ?? realClock;
+  const clock = deps.clock ?? systemClock;
   const buildProwJob = deps.buildProwJob ?? buildPeriodicProwJob;
   const cronEntries = new Map<string, CronEntry>();
   let timer: NodeJS.Timeout | undefined;
@@ -144,7 +140,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
     const countLabel = last.metadata.labels?.[RERUN_LABEL];
     if (countLabel !== undefined) {
       if (!/^\d+$/.test(countLabel)) {
-        log.warn({ job: p.name, prowjob: last.metadata.name, value: countLabel }, 'unreadable re-run label');
+        log.warn({ ...prowJobFields(last), value: countLabel }, 'unreadable re-run label');
         return undefined;
       }
       runCount = Number(countLabel) + 1;
@@ -163,7 +159,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
     const result: HorologiumTickResult = { triggered: [], errors: [] };
 
     const latest = new Map<string, ProwJob>();
-    for (const pj of await store.listProwJobs({ labels: { [PROWJOB_TYPE_LABEL]: 'periodic' } })) {
+    for (const pj of (await store.listProwJobs({ labels: { [PROWJOB_TYPE_LABEL]: 'periodic' } })).items) {
       if (pj.spec.type !== 'periodic') continue;
       const current = latest.get(pj.spec.job);
       if (!current || ms(pj.status.startTime) > ms(current.status.startTime)) latest.set(pj.spec.job, pj);
@@ -179,7 +175,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
         if (p.cron) {
           if (!fired.has(p.name)) continue; // a cron job runs only when it fires, history or not
           if (!last || isComplete(last)) reason = last ? 'cron' : 'first-run';
-          else log.info({ job: p.name, prowjob: last.metadata.name }, 'cron fired while the last run is still going: skipped');
+          else log.info(prowJobFields(last), 'cron fired while the last run is still going: skipped');
         } else if (p.minimum_interval) {
           const min = durationOf(p, 'minimum_interval', p.minimum_interval);
           if (!last) reason = 'first-run';
@@ -207,7 +203,7 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
           scheduling: config.scheduler?.enabled ?? false,
         });
         if (config.prowjob_namespace) pj.metadata.namespace = config.prowjob_namespace;
-        const fields = { job: p.name, prowjob: pj.metadata.name, type: 'periodic', reason, state: pj.status.state };
+        const fields = { ...prowJobFields(pj), reason };
         if (deps.dryRun) {
           log.info(fields, 'would trigger new run (dry run)');
         } else {

@@ -1,10 +1,8 @@
 // The health and metrics endpoints every long-running component serves: /healthz and /healthz/ready on
 // upstream's --health-port (8081) and /metrics on --metrics-port (9090), each on its own server.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { listen, type ListeningServer } from './http.js';
 import type { Logger } from './logger.js';
 
 export interface InstrumentationOptions {
@@ -36,13 +34,10 @@ export function createMetricsRegistry(options: { defaultMetrics?: boolean } = {}
 
 export async function startInstrumentation(options: InstrumentationOptions): Promise<Instrumentation> {
   const hostname = options.hostname ?? '0.0.0.0';
-  const servers: Server[] = [];
+  const servers: ListeningServer[] = [];
   const out: Instrumentation = {
     close: async () => {
-      await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      })));
+      await Promise.all(servers.splice(0).map((s) => s.close()));
     },
   };
   try {
@@ -51,34 +46,22 @@ export async function startInstrumentation(options: InstrumentationOptions): Pro
       const app = new Hono();
       app.get('/healthz', (c) => c.text('OK'));
       app.get('/healthz/ready', (c) => (!ready || ready() ? c.text('OK') : c.text('not ready', 503)));
-      const h = await listen(app, options.healthPort, hostname);
-      servers.push(h.server);
+      const h = await listen(app, { port: options.healthPort, host: hostname, closeTimeoutMs: 0 });
+      servers.push(h);
       out.healthPort = h.port;
     }
     if (options.metricsPort !== undefined) {
       const registry = options.registry;
       const app = new Hono();
       app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
-      const m = await listen(app, options.metricsPort, hostname);
-      servers.push(m.server);
+      const m = await listen(app, { port: options.metricsPort, host: hostname, closeTimeoutMs: 0 });
+      servers.push(m);
       out.metricsPort = m.port;
     }
   } catch (err) {
     await out.close();
     throw err;
   }
-  options.log.info({ healthPort: out.healthPort, metricsPort: out.metricsPort }, 'instrumentation serving');
+  options.log.info({ health_port: out.healthPort, metrics_port: out.metricsPort }, 'instrumentation serving');
   return out;
-}
-
-async function listen(app: Hono, port: number, hostname: string): Promise<{ server: Server; port: number }> {
-  const server = createAdaptorServer({ fetch: app.fetch, hostname }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, hostname, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return { server, port: (server.address() as AddressInfo).port };
 }

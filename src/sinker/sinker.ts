@@ -1,13 +1,17 @@
 // sinker: garbage collection (lifecycle-spec §4). Deletes complete ProwJobs older than
 // sinker.max_prowjob_age (counted from startTime), except the newest run of each periodic still in
 // config, which horologium reads as the "last run". Optionally removes the executor's leftovers
-// (workspaces, processes: upstream's pods) through SinkerCleanup.
+// (workspaces, processes: upstream's pods) through SinkerCleanup. Reads jobs from the informer, as upstream's
+// sinker reads its cache (cmd/sinker/main.go).
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
+import { systemClock, type Clock } from '../api/clock.js';
 import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import { parseDuration } from '../go/duration.js';
 import type { Logger } from '../observability/logger.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
+import type { ProwJobInformer } from '../store/informer.js';
 import type { ProwJobStore } from '../store/types.js';
 import { NotFoundError } from '../store/types.js';
 
@@ -36,16 +40,15 @@ export interface DeliveryPruner {
   pruneDeliveries(before: Date): number | Promise<number>;
 }
 
-export interface SinkerClock {
-  now(): Date;
-}
-
 export interface SinkerDeps {
-  store: ProwJobStore;
+  /** Deletes, and the read that confirms a run is orphaned. */
+  store: Pick<ProwJobStore, 'getProwJob' | 'deleteProwJob'>;
+  /** Where each pass reads the jobs (started: it has synced). */
+  informer: Pick<ProwJobInformer, 'list'>;
   /** The current config snapshot; read at the start of every pass. */
   config: () => Config;
   log: Logger;
-  clock?: SinkerClock;
+  clock?: Clock;
   executor?: SinkerCleanup;
   /** Also delete handled webhook deliveries older than max_prowjob_age (not in dry run). */
   deliveries?: DeliveryPruner;
@@ -80,8 +83,6 @@ export interface Sinker {
 
 /** Never treat a run younger than this as orphaned: its ProwJob may not be visible yet. */
 export const ORPHAN_GRACE_MS = 30_000;
-
-const realClock: SinkerClock = { now: () => new Date() };
 
 /** Upstream's gauges, set after every pass (runs are upstream's pods, so the names keep "pods"). */
 function createSinkerMetrics(registry: Registry) {
@@ -124,7 +125,7 @@ export function latestProwJobs(pjs: readonly ProwJob[], type: ProwJob['spec']['t
 
 export function createSinker(deps: SinkerDeps): Sinker {
   const log = deps.log;
-  const clock = deps.clock ?? realClock;
+  const clock = deps.clock ?? systemClock;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
@@ -132,7 +133,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
   const metrics = deps.registry ? createSinkerMetrics(deps.registry) : undefined;
 
   async function deleteProwJob(pj: ProwJob, reason: ProwJobCleanReason, result: SinkerPassResult): Promise<void> {
-    const fields = { prowjob: pj.metadata.name, job: pj.spec.job, type: pj.spec.type, state: pj.status.state, reason };
+    const fields = { ...prowJobFields(pj), reason };
     if (deps.dryRun) {
       log.info(fields, 'would delete prowjob (dry run)');
       result.prowjobsDeleted[reason].push(pj.metadata.name);
@@ -166,7 +167,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
       deliveriesDeleted: 0,
     };
 
-    const prowjobs = await deps.store.listProwJobs();
+    const prowjobs = deps.informer.list();
     result.prowjobsSeen = prowjobs.length;
     const byName = new Map(prowjobs.map((pj) => [pj.metadata.name, pj]));
     const activePeriodics = new Set(config.periodics.map((p) => p.name));

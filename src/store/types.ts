@@ -1,5 +1,6 @@
-// The Store seam (DESIGN.md): ProwJobs and webhook deliveries. Components meet here and never import
-// each other. Implementations: sqlite (embedded default), kubernetes (ProwJob CRD) later.
+// The Store seams (DESIGN.md, docs/store.md): ProwJobs (ProwJobStore) and webhook deliveries (DeliveryQueue).
+// Components meet here and never import each other. Implementations: sqlite (embedded default), kubernetes
+// (ProwJob CRD) later for ProwJobs.
 import type { ProwJob } from '../api/prowjob.js';
 
 /** Kubernetes-style equality selector: every key must be present with exactly this value. */
@@ -9,12 +10,37 @@ export interface ListOptions {
   labels?: LabelSelector;
 }
 
-export type WatchEventType = 'added' | 'modified' | 'deleted';
-
-export interface WatchEvent {
-  type: WatchEventType;
-  prowjob: ProwJob;
+/** A list is a snapshot: its resourceVersion is where a watch picks up so that nothing falls in between. */
+export interface ProwJobList {
+  /** Sorted by name, as a Kubernetes list is. */
+  items: ProwJob[];
+  resourceVersion: string;
 }
+
+export interface WatchOptions {
+  /**
+   * Deliver every change after this one (a list's or an event's resourceVersion). Absent: changes after the
+   * watch starts. Too old for the store's change history: the watch emits `expired` and ends.
+   */
+  resourceVersion?: string;
+  labels?: LabelSelector;
+  /** Also send `bookmark` events (Kubernetes' allowWatchBookmarks). */
+  allowBookmarks?: boolean;
+}
+
+/**
+ * `deleted` carries the last object, with the deletion's resourceVersion (as Kubernetes). `bookmark` only
+ * moves the consumer's resourceVersion on (e.g. past changes the label selector left out). `expired` is
+ * Kubernetes' 410 Gone: the requested resourceVersion is older than the store keeps; the watch has ended and
+ * the consumer lists again.
+ */
+export type WatchEvent =
+  | { type: 'added' | 'modified' | 'deleted'; prowjob: ProwJob }
+  | { type: 'bookmark'; resourceVersion: string }
+  | { type: 'expired' };
+
+/** An event that carries a ProwJob. */
+export type ObjectWatchEvent = Extract<WatchEvent, { prowjob: ProwJob }>;
 
 export interface Watch {
   close(): void;
@@ -46,24 +72,51 @@ export class AlreadyExistsError extends Error {
   }
 }
 
+/**
+ * A `cursor` that no page handed out (`before` of queryProwJobs). deck answers it with a 400.
+ */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  constructor(readonly cursor: string, options?: ErrorOptions) {
+    super(`queryProwJobs: invalid "before" cursor ${JSON.stringify(cursor)}`, options);
+  }
+}
+
+/**
+ * ProwJobs, Kubernetes-shaped: resourceVersions are opaque strings that callers compare only for equality
+ * (never order them or parse them). Implementations: sqlite (embedded default); a ProwJob CRD store later.
+ */
 export interface ProwJobStore {
+  /**
+   * Reads the store itself, never a cache: after `updateProwJob`/`createProwJob` has resolved, a get in any
+   * process sees that write or a later one (SQLite: one file, committed before the promise resolves).
+   * plank relies on this (it re-reads a job before each sync). An informer over this store may lag it.
+   */
   getProwJob(name: string): Promise<ProwJob | undefined>;
-  listProwJobs(options?: ListOptions): Promise<ProwJob[]>;
+  /** A consistent snapshot and the resourceVersion it was taken at (pass it to watchProwJobs). */
+  listProwJobs(options?: ListOptions): Promise<ProwJobList>;
   /** Assigns metadata.resourceVersion and creationTimestamp; throws AlreadyExistsError on a taken name. */
   createProwJob(pj: ProwJob): Promise<ProwJob>;
   /**
    * Optimistic concurrency: a set pj.metadata.resourceVersion must be current, else ConflictError; an absent
    * one makes the update unconditional (as a Kubernetes PUT). NotFoundError when the job does not exist.
+   * Resolves once the write is committed: a getProwJob or listProwJobs after it sees it (read-your-writes);
+   * watches and informers see it a little later.
    */
   updateProwJob(pj: ProwJob): Promise<ProwJob>;
   /** NotFoundError when the job does not exist (a racing deleter catches it). */
   deleteProwJob(name: string): Promise<void>;
   /**
-   * Calls back for every change after the watch starts (also changes made by other processes on the same store),
-   * in commit order; a deleted event carries the last object. Start the watch before listing: a change made in
-   * between then shows up in both (handle it idempotently) instead of in neither.
+   * Calls back for every change after `options.resourceVersion` (or after the watch starts), also changes made
+   * by other processes on the same store, in commit order. List, then watch from the list's resourceVersion:
+   * nothing is missed and nothing is seen twice. After `expired` no more events come (close it anyway).
    */
-  watchProwJobs(onEvent: (event: WatchEvent) => void, options?: ListOptions): Watch;
+  watchProwJobs(options: WatchOptions, onEvent: (event: WatchEvent) => void): Watch;
+  /**
+   * Newest first, paged, for deck's lists over many jobs. InvalidCursorError for a `before` no page handed
+   * out. A store without indexes answers from an informer (store/informer-query.ts).
+   */
+  queryProwJobs(query?: ProwJobQuery): Promise<ProwJobPage>;
 }
 
 export interface Delivery {
@@ -88,7 +141,11 @@ export interface StoredDelivery extends Delivery {
   notBefore?: string;
 }
 
-export interface DeliveryStore {
+/**
+ * The webhook queue hook writes before it answers GitHub and its dispatcher drains: its own seam, apart from
+ * ProwJobStore (a ProwJob CRD store is no webhook queue; deliveries stay in SQLite on the hook's volume).
+ */
+export interface DeliveryQueue {
   /** Returns false when this delivery id was already accepted (a redelivery): it is not queued again. */
   enqueueDelivery(delivery: Delivery): Promise<boolean>;
   /** Claims up to `limit` queued deliveries whose order key is not already claimed, oldest first. */
@@ -129,12 +186,8 @@ export interface ProwJobPage {
   next?: string;
 }
 
-/** A store that pages through ProwJobs with indexed filters (deck's list and PR pages). */
-export interface PagedProwJobStore {
-  queryProwJobs(query?: ProwJobQuery): ProwJobPage;
-}
-
-export interface Store extends ProwJobStore, DeliveryStore {
+/** The embedded store: ProwJobs and the webhook queue in one SQLite file. Hook code takes a DeliveryQueue, job code a ProwJobStore. */
+export interface Store extends ProwJobStore, DeliveryQueue {
   close(): Promise<void>;
 }
 

@@ -1,10 +1,9 @@
 // tot vends increasing build numbers per job (lifecycle-spec §6). The counters live in the Store, so
 // they survive restarts and are shared by every process on the same data directory.
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Counter, Registry } from 'prom-client';
+import { listen, onHttpError } from '../observability/http.js';
 import type { Logger } from '../observability/logger.js';
 import type { BuildNumberStore } from '../store/types.js';
 
@@ -103,32 +102,14 @@ export function createTotApp(deps: TotDeps): Hono {
     return c.text(String(n));
   });
 
-  app.onError((err, c) => {
-    log.error({ err, path: c.req.path }, 'tot request failed');
-    return c.text('500 Internal Server Error\n', 500);
-  });
+  app.onError(onHttpError({ log, message: 'tot request failed' }));
   return app;
 }
 
 export async function startTotServer(options: TotServerOptions): Promise<TotServer> {
   const app = createTotApp(options);
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? '0.0.0.0' }, (info: AddressInfo) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      const urlHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;
-      options.log.info({ port: info.port }, 'tot listening');
-      resolve({
-        port: info.port,
-        url: `http://${urlHost}:${info.port}`,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          }),
-      });
-    });
-    server.once('error', reject);
-  });
+  const server = await listen(app, { port: options.port, host: options.hostname ?? '0.0.0.0', log: options.log, name: 'tot' });
+  return { port: server.port, url: server.url, close: () => server.close() };
 }
 
 export interface UrlFallbackOptions {

@@ -28,9 +28,8 @@ describe('local artifact store', () => {
     assert.deepEqual(readdirSync(join(root, 'bucket', 'logs', 'job', '1')).sort(), ['artifacts', 'started.json']);
   });
 
-  it('appends and reads byte ranges', async () => {
-    await store.append('logs/job/3/build-log.txt', 'hello ');
-    await store.append('logs/job/3/build-log.txt', 'world\n');
+  it('reads byte ranges', async () => {
+    await store.put('logs/job/3/build-log.txt', 'hello world\n');
     assert.equal(await text(await store.openRead('logs/job/3/build-log.txt')), 'hello world\n');
     assert.equal(await text(await store.openRead('logs/job/3/build-log.txt', { start: 6 })), 'world\n');
     assert.equal(await text(await store.openRead('logs/job/3/build-log.txt', { start: 0, end: 4 })), 'hello');

@@ -13,10 +13,10 @@ import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import { loadConfigAgent, type ConfigAgent } from '../../src/config/agent.js';
 import { createController, type Controller } from '../../src/controller/plank.js';
 import { startDeckServer, type DeckServer } from '../../src/deck/server.js';
-import { createLocalExecutor } from '../../src/executor/local.js';
+import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import type { Executor } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { waitFor as poll } from '../support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -77,7 +77,7 @@ describe('deck in Chromium', () => {
     store = openSqliteStore(join(dir, 'prow.db'));
     const artifacts = createLocalArtifactStore({ root: join(dir, 'artifacts') });
     executor = createLocalExecutor({ dataDir: dir, artifacts, log });
-    controller = createController({ store, executor, config: () => agent.current().config, log });
+    controller = createController({ store, executors: new Map([['kubernetes', executor]]), config: () => agent.current().config, log });
     await controller.start();
     deck = await startDeckServer({
       port: 0, store, artifacts, log, config: () => agent.current().config, demoUsers: ['alice', 'bob'], logPollMs: 100,

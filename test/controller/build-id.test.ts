@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildIdError, createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../../src/controller/build-id.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 
 describe('build ids', () => {
   let server: Server;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { getText, spawnProw, type CliProcess } from '../support/spawn-cli.js';
 
 describe('prow controller / prow plank', () => {
@@ -53,10 +53,10 @@ describe('prow controller / prow plank', () => {
   it('serves /healthz and /metrics', async () => {
     const child = run('controller', ['--health-port', '0', '--metrics-port', '0']);
     try {
-      const ports = await child.waitForLog('instrumentation serving', 15_000) as { healthPort?: number; metricsPort?: number };
+      const ports = await child.waitForLog('instrumentation serving', 15_000) as { health_port?: number; metrics_port?: number };
       assert.ok(ports, child.output());
-      assert.equal(await getText(`http://127.0.0.1:${ports.healthPort}/healthz`), 'OK');
-      const metrics = await getText(`http://127.0.0.1:${ports.metricsPort}/metrics`);
+      assert.equal(await getText(`http://127.0.0.1:${ports.health_port}/healthz`), 'OK');
+      const metrics = await getText(`http://127.0.0.1:${ports.metrics_port}/metrics`);
       assert.match(metrics, /# TYPE prowjobs gauge/);
       assert.match(metrics, /prowjobs\{[^}]*job_name="cli-controller"[^}]*state="success"/);
     } finally {

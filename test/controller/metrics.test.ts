@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ProwJob, ProwJobState } from '../../src/api/prowjob.js';
-import { createControllerMetrics } from '../../src/controller/metrics.js';
+import { createControllerMetrics, startMetricsGathering } from '../../src/controller/metrics.js';
+import { createSilentLogger } from '../../src/observability/logger.js';
+import { createProwJobInformer } from '../../src/store/informer.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 
 function pj(name: string, state: ProwJobState, buildId = '1'): ProwJob {
   return {
@@ -23,5 +29,32 @@ describe('controller metrics', () => {
     assert.match(line('prowjobs', 'success') ?? '', / 1$/);
     assert.match(line('prowjob_state_transitions', 'pending') ?? '', / 2$/); // a and b seen pending once each
     assert.match(line('prowjob_state_transitions', 'success') ?? '', / 1$/); // a moved once; the third gather adds nothing
+  });
+
+  it('gathers from an informer: at once, then every interval, following the store', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'prow-metrics-'));
+    const store = openSqliteStore(join(dir, 'prow.db'), { pollIntervalMs: 10 });
+    const informer = createProwJobInformer(store, { log: createSilentLogger() });
+    const m = createControllerMetrics();
+    let stop = (): void => undefined;
+    t.after(async () => {
+      stop();
+      informer.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await store.createProwJob(pj('a', 'pending', '1'));
+    await informer.start();
+    stop = startMetricsGathering(m, informer, { intervalMs: 10, log: createSilentLogger() });
+    const gauge = async (state: string): Promise<string | undefined> =>
+      (await m.registry.metrics()).split('\n').find((l) => l.startsWith('prowjobs{') && l.includes(`state="${state}"`));
+    assert.match((await gauge('pending')) ?? '', / 1$/);
+    const a = (await store.getProwJob('a'))!;
+    a.status.state = 'success';
+    await store.updateProwJob(a);
+    const deadline = Date.now() + 5000;
+    while (!(await gauge('success')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.match((await gauge('success')) ?? '', / 1$/);
+    assert.equal(await gauge('pending'), undefined);
   });
 });

@@ -8,9 +8,9 @@ import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import type { Plank } from '../../src/config/types.js';
 import { createStoreBuildIdSource } from '../../src/controller/build-id.js';
 import { createController } from '../../src/controller/plank.js';
-import { createLocalExecutor } from '../../src/executor/local.js';
+import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { waitFor } from '../support/wait.js';
 
 const log = createSilentLogger();
@@ -46,7 +46,7 @@ describe('plank with the local executor', () => {
   const artifacts = () => createLocalArtifactStore({ root: join(dir, 'artifacts') });
   const make = () => {
     const executor = createLocalExecutor({ dataDir: dir, artifacts: artifacts(), log, reattachPollMs: 20 });
-    const controller = createController({ store, executor, config: () => ({ plank }), log, buildIdSource: createStoreBuildIdSource(store) });
+    const controller = createController({ store, executors: new Map([['kubernetes', executor]]), config: () => ({ plank }), log, buildIdSource: createStoreBuildIdSource(store) });
     return { executor, controller };
   };
 
@@ -126,7 +126,7 @@ describe('plank with the local executor', () => {
         return p?.status.completionTime ? p : undefined;
       });
       assert.equal(done.status.state, 'success');
-      assert.equal((await second.executor.readLog(done)), 'done\n');
+      assert.equal((await second.executor.logs.read(done))?.toString(), 'done\n');
     } finally {
       await second.controller.stop();
       await second.executor.close();

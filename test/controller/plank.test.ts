@@ -11,7 +11,7 @@ import { TerminalError } from '../../src/api/terminal-error.js';
 import type { Executor, ExecutorPhase, ExecutorStatus, RunRef } from '../../src/executor/types.js';
 import { PassThrough } from 'node:stream';
 import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { waitFor } from '../support/wait.js';
 
 const log = createSilentLogger();
@@ -36,8 +36,7 @@ class FakeExecutor implements Executor {
     const run = this.runs.get(pj.metadata.name);
     if (run && (run.phase === 'pending' || run.phase === 'running')) this.runs.set(pj.metadata.name, { ...run, phase: 'failed', interrupted: 'abort' });
   }
-  async readLog(): Promise<string | undefined> { return undefined; }
-  async logStream(): Promise<undefined> { return undefined; }
+  readonly logs = { size: async () => undefined, read: async () => undefined, stream: async () => undefined };
   async cleanup(run: RunRef): Promise<void> { this.runs.delete(run.name); }
   async listRuns() { return [...this.runs].map(([name, s]) => ({ name, ...s })); }
   onChange(l: (name: string) => void): () => void {
@@ -99,7 +98,7 @@ describe('plank controller', () => {
 
   const startController = async (over: Partial<Parameters<typeof createController>[0]> = {}): Promise<Controller> => {
     controller = createController({
-      store, executor: exec, config: () => config, log, clock: () => new Date(nowMs),
+      store, executors: new Map([['kubernetes', exec]]), config: () => config, log, clock: { now: () => new Date(nowMs) },
       buildIdSource: createStoreBuildIdSource(store), concurrencyRetryMs: 50, resyncMs: 60_000, ...over,
     });
     await controller.start();
@@ -298,18 +297,18 @@ describe('plank controller', () => {
     const job = await store.createProwJob(pj('parent'));
     await startController();
     await state('pending', job.metadata.name);
-    assert.equal((await store.listProwJobs()).length, 1);
+    assert.equal(((await store.listProwJobs()).items).length, 1);
     exec.set(job.metadata.name, 'succeeded');
     await state('success', job.metadata.name);
     const children = await until('child', async () => {
-      const all = (await store.listProwJobs()).filter((p) => p.spec.job === 'child');
+      const all = ((await store.listProwJobs()).items).filter((p) => p.spec.job === 'child');
       return all.length > 0 ? all : undefined;
     });
     assert.equal(children.length, 1);
     await state('pending', children[0]!.metadata.name);
     controller!.enqueue(job.metadata.name); // a complete parent: nothing more happens
     await controller!.idle();
-    assert.equal((await store.listProwJobs()).filter((p) => p.spec.job === 'child').length, 1);
+    assert.equal(((await store.listProwJobs()).items).filter((p) => p.spec.job === 'child').length, 1);
   });
 
   it('a failing parent creates no children', async () => {
@@ -321,7 +320,7 @@ describe('plank controller', () => {
     exec.set(job.metadata.name, 'failed');
     await state('failure', job.metadata.name);
     await controller!.idle();
-    assert.equal((await store.listProwJobs()).length, 1);
+    assert.equal(((await store.listProwJobs()).items).length, 1);
   });
 
   it('ignores other agents, complete jobs and scheduling jobs', async () => {
@@ -342,6 +341,78 @@ describe('plank controller', () => {
     await new Promise((r) => setTimeout(r, 100));
     assert.equal((await get(job.metadata.name)).status.state, 'triggered');
     assert.deepEqual(exec.calls, []);
+  });
+
+  it('an evicted run is removed and restarted with a new build id, the revival counted', async () => {
+    const job = await store.createProwJob(pj('ci-ev'));
+    await startController();
+    await state('pending', job.metadata.name);
+    exec.set(job.metadata.name, 'failed', { stopCause: 'evicted' });
+    const revived = await until('revived', async () => {
+      const p = await get(job.metadata.name);
+      return p.status.build_id === '2' ? p : undefined;
+    });
+    assert.equal(revived.status.state, 'pending');
+    assert.equal(revived.status.pod_revival_count, 1);
+    assert.deepEqual(exec.calls, ['start ci-ev 1', 'start ci-ev 2']);
+    assert.equal(exec.runs.get(job.metadata.name)?.stopCause, undefined, 'the new run is a fresh one');
+  });
+
+  it('an evicted run at max_revivals ends the job in error and starts nothing more', async () => {
+    config = { plank: plankConfig({ max_revivals: 0 }) };
+    const job = await store.createProwJob(pj('ci-ev0'));
+    await startController();
+    await state('pending', job.metadata.name);
+    exec.set(job.metadata.name, 'running', { stopCause: 'node-lost' });
+    const done = await state('error', job.metadata.name);
+    assert.equal(done.status.description, 'Job pod reached max revivals (0) after being stopped unexpectedly (unreachable)');
+    assert.deepEqual(exec.calls, ['start ci-ev0 1']);
+  });
+
+  it('an OOM kill while running ends the job in error', async () => {
+    const job = await store.createProwJob(pj('ci-oom'));
+    await startController();
+    await state('pending', job.metadata.name);
+    exec.set(job.metadata.name, 'running', { stopCause: 'oom', startedAt: new Date(nowMs).toISOString() });
+    const done = await state('error', job.metadata.name);
+    assert.equal(done.status.description, 'Job pod was OOM killed by the cluster.');
+  });
+
+  it('runs each agent\'s jobs on that agent\'s executor and leaves agents it has no executor for alone', async () => {
+    const other = new FakeExecutor();
+    const k = await store.createProwJob(pj('on-k8s'));
+    const j = await store.createProwJob(pj('on-jenkins', { agent: 'jenkins' }));
+    const t = await store.createProwJob(pj('on-tekton', { agent: 'tekton-pipeline' }));
+    await startController({ executors: new Map<string, Executor>([['kubernetes', exec], ['jenkins', other]]) });
+    await state('pending', k.metadata.name);
+    await state('pending', j.metadata.name);
+    other.set(j.metadata.name, 'succeeded');
+    await state('success', j.metadata.name);
+    await controller!.idle();
+    assert.deepEqual(exec.calls, ['start on-k8s 1']);
+    assert.deepEqual(other.calls, ['start on-jenkins 1']);
+    assert.equal((await get(t.metadata.name)).status.state, 'triggered');
+  });
+
+  it('a reconcile that fails is retried with back-off through the work queue, and logged', async () => {
+    const job = await store.createProwJob(pj('ci-flaky'));
+    const lines: string[] = [];
+    const sink = new PassThrough();
+    sink.on('data', (d: Buffer) => lines.push(d.toString()));
+    const realStatus = exec.status.bind(exec);
+    let failures = 2;
+    exec.status = async (p) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('executor unreachable');
+      }
+      return realStatus(p);
+    };
+    await startController({ log: createLogger({ level: 'warn', destination: sink }) });
+    await state('pending', job.metadata.name);
+    assert.equal(failures, 0);
+    const failed = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('reconcile failed')).map((l) => JSON.parse(l) as { prowjob: string; attempt: number });
+    assert.deepEqual(failed.map((f) => [f.prowjob, f.attempt]), [[job.metadata.name, 1], [job.metadata.name, 2]]);
   });
 
   it('retries on a write conflict in place and keeps the other writer\'s change', async () => {

@@ -8,7 +8,7 @@ import { startCrier, GITHUB_REPORTER_NAME } from '../../src/crier/crier.js';
 import { COMMENT_TAG } from '../../src/crier/github-report.js';
 import { newPresubmitJob } from '../../src/api/pjutil.js';
 import type { ProwJob } from '../../src/api/prowjob.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/types.js';
 import { ConflictError } from '../../src/store/types.js';
 import { createGitHubClient } from '../../src/github/client.js';

@@ -8,7 +8,7 @@ import type { GitHubReporterConfig } from '../../src/crier/github-report.js';
 import { COMMENT_TAG } from '../../src/crier/github-report.js';
 import { newBatchJob, newPostsubmitJob, newPresubmitJob, batchRefs } from '../../src/api/pjutil.js';
 import type { ProwJob, Refs } from '../../src/api/prowjob.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/types.js';
 import { ConflictError } from '../../src/store/types.js';
 import { GitHubError } from '../../src/github/types.js';

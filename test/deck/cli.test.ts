@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { job } from './support/world.js';
 
 describe('prow deck', () => {

@@ -2,15 +2,19 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLocalArtifactStore } from '../../src/artifacts/local.js';
+import { combineLogSources } from '../../src/artifacts/log-source.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
 import { startDeckServer, type DeckServer } from '../../src/deck/server.js';
+import { createLocalExecutor } from '../../src/executor/local/executor.js';
+import type { Executor } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
+import { createUploadedLogSource } from '../../src/podutils/build-log.js';
 import { job } from './support/world.js';
 
 interface SseEvent { event: string; data: string; id?: string }
@@ -65,8 +69,10 @@ describe('deck live log stream', () => {
 
   it('sends lines as they are appended, state changes, and done once the job completes', async () => {
     const pj = await store.createProwJob(job({ state: 'pending', complete: false, buildId: '9', job: 'pull-live' }));
-    const log = 'pr-logs/pull/demo_hello/1/pull-live/9/build-log.txt';
-    await artifacts.append(log, 'one\n');
+    // The job writes its log straight to the artifact store's file (the local executor does).
+    const log = artifacts.localPath!('pr-logs/pull/demo_hello/1/pull-live/9/build-log.txt');
+    mkdirSync(dirname(log), { recursive: true });
+    appendFileSync(log, 'one\n');
     const res = await fetch(`${deck.url}/log-stream/${pj.metadata.name}?offset=0`);
     assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
     let step = 0;
@@ -75,9 +81,9 @@ describe('deck live log stream', () => {
       step++;
       // A character split across two writes: the stream must not mangle it.
       const e9 = Buffer.from('two \u00e9\n');
-      if (step === 1) await artifacts.append(log, e9.subarray(0, 5));
+      if (step === 1) appendFileSync(log, e9.subarray(0, 5));
       if (step === 2) {
-        await artifacts.append(log, e9.subarray(5));
+        appendFileSync(log, e9.subarray(5));
         const cur = (await store.getProwJob(pj.metadata.name))!;
         await store.updateProwJob({ ...cur, status: { ...cur.status, state: 'success', completionTime: new Date().toISOString() } });
       }
@@ -176,5 +182,59 @@ describe('deck GitHub OAuth sign-in', () => {
     const home = await (await fetch(`${deck.url}/`, { headers: { cookie: session } })).text();
     assert.match(home, /Signed in as <strong>octocat<\/strong>/);
     assert.ok(seen.includes('GET /user'));
+  });
+});
+
+describe('deck reads build logs through the LogSource seam', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let deck: DeckServer;
+  let executor: Executor;
+  let uploaded: ArtifactStore;
+  // The job process is unref'd (it outlives a stopping controller): keep the loop alive while we wait.
+  let keepAlive: NodeJS.Timeout;
+  before(async () => {
+    keepAlive = setInterval(() => undefined, 1000);
+    dir = mkdtempSync(join(tmpdir(), 'deck-logsource-'));
+    store = openSqliteStore(join(dir, 'prow.db'));
+    // A store without localPath, as gs:// or s3:// would be: the running job logs to its workspace only.
+    const { localPath: _local, ...remote } = createLocalArtifactStore({ root: join(dir, 'bucket') });
+    uploaded = remote;
+    executor = createLocalExecutor({ dataDir: join(dir, 'data'), artifacts: uploaded, log: createSilentLogger() });
+    const logs = combineLogSources({ live: executor.logs, uploaded: createUploadedLogSource(uploaded) });
+    deck = await startDeckServer({ port: 0, store, artifacts: uploaded, logs, log: createSilentLogger(), config: () => ({}), logPollMs: 20 });
+  });
+  after(async () => {
+    clearInterval(keepAlive);
+    await deck.close();
+    await executor.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows a running job's log from the executor, and the uploaded log once the run is gone", async () => {
+    const pj = job({ type: 'periodic', job: 'ci-live', state: 'pending', complete: false, buildId: '5' });
+    delete pj.spec.refs; // nothing to clone
+    pj.spec.pod_spec = { containers: [{ image: 'x', command: ['sh', '-c', 'echo from-the-executor; sleep 30'] }] };
+    await store.createProwJob(pj);
+    await executor.start(pj, { buildId: '5' });
+    let body = '';
+    for (let i = 0; i < 400 && !body.includes('from-the-executor'); i++) {
+      const res = await fetch(`${deck.url}/log/${pj.metadata.name}`);
+      body = res.ok ? await res.text() : '';
+      if (!body.includes('from-the-executor')) await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(body, 'from-the-executor\n');
+    assert.equal(await uploaded.stat('logs/ci-live/5/build-log.txt'), undefined, 'not uploaded while it runs');
+    assert.match(await (await fetch(`${deck.url}/job/${pj.metadata.name}`)).text(), /from-the-executor/);
+
+    await executor.abort(pj); // the run ends: the sidecar step uploads the log
+    const cur = (await store.getProwJob(pj.metadata.name))!;
+    await store.updateProwJob({ ...cur, status: { ...cur.status, state: 'aborted', completionTime: new Date().toISOString() } });
+    await executor.cleanup({ name: pj.metadata.name }); // the workspace is gone: only the uploaded copy is left
+    const after = await (await fetch(`${deck.url}/log/${pj.metadata.name}`)).text();
+    assert.match(after, /^from-the-executor\n\nEntrypoint received interrupt: aborted\n/);
+    const events = await readEvents(await fetch(`${deck.url}/log-stream/${pj.metadata.name}`), () => false);
+    assert.equal(events.filter((e) => e.event === 'log').map((e) => JSON.parse(e.data) as string).join(''), after);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { globMatches } from '../../src/deck/jobs.js';
+import { globMatches } from '../../src/store/informer-query.js';
 import { makeWorld, type World } from './support/world.js';
 
 describe('deck job-name wildcards', () => {

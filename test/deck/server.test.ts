@@ -184,7 +184,7 @@ describe('deck rerun and abort', () => {
   });
   after(() => w.close());
 
-  const count = async (): Promise<number> => (await w.store.listProwJobs()).length;
+  const count = async (): Promise<number> => ((await w.store.listProwJobs()).items).length;
 
   it('refuses a POST without the CSRF token and changes nothing', async () => {
     w.config = { deck: { rerun_auth_configs: { '*': { allow_anyone: true } } } };

@@ -1,13 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProwJob, ProwJobSpec } from '../../src/api/prowjob.js';
 import { createLocalArtifactStore } from '../../src/artifacts/local.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
-import { createLocalExecutor } from '../../src/executor/local.js';
+import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import { TerminalError } from '../../src/api/terminal-error.js';
 import type { Executor, ExecutorStatus } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
@@ -91,7 +91,8 @@ describe('local executor', () => {
     assert.equal(finished.passed, true);
     assert.equal(finished.result, 'SUCCESS');
     assert.deepEqual(finished.metadata, { k: 'v' });
-    assert.equal(typeof (await json(`${dir}/started.json`)).timestamp, 'number');
+    // a periodic without refs: upstream's started.json is the timestamp alone
+    assert.match((await artifacts.get(`${dir}/started.json`))!.toString(), /^\{"timestamp":\d+\}$/);
     const stored = await json(`${dir}/prowjob.json`);
     assert.equal((stored.status as { build_id: string }).build_id, '41');
     assert.match((await artifacts.get(`${dir}/prowjob.json`))!.toString(), /\n\t"kind"/);
@@ -105,7 +106,7 @@ describe('local executor', () => {
       await other.start(pj, { buildId: '40' });
       const s = await waitFor(other, pj, ['succeeded', 'failed', 'unknown']);
       assert.equal(s.phase, 'succeeded');
-      assert.equal(await other.readLog(pj), 'uploaded\n');
+      assert.equal(await other.logs.read(pj).then((b) => b?.toString()), 'uploaded\n');
       assert.equal((await artifacts.get('logs/local-test/40/build-log.txt'))!.toString(), 'uploaded\n');
     } finally {
       await other.close();
@@ -176,7 +177,7 @@ describe('local executor', () => {
     assert.equal(s.interrupted, 'timeout');
     assert.match(s.reason ?? '', /^Process did not finish before 400ms timeout$/);
     assert.equal(s.exitCode, undefined); // killed: the wrapper never wrote one
-    assert.match((await exec.readLog(pj))!, /ready\n[^]*Process did not finish before 400ms timeout\n[^]*got INT/);
+    assert.match((await exec.logs.read(pj).then((b) => b?.toString()))!, /ready\n[^]*Process did not finish before 400ms timeout\n[^]*got INT/);
     assert.equal(await groupGone(runState(dataDir, pj).pid), true);
   });
 
@@ -188,7 +189,7 @@ describe('local executor', () => {
     await waitFor(exec, pj, ['running']);
     const { pid } = runState(dataDir, pj);
     pgids.push(pid);
-    for (let i = 0; i < 200 && !(await exec.readLog(pj))?.includes('started'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !(await exec.logs.read(pj).then((b) => b?.toString()))?.includes('started'); i++) await new Promise((r) => setTimeout(r, 25));
     const members = execFileSync('ps', ['-o', 'pid=', '-g', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
     assert.ok(members.length >= 3, `group members: ${members.join(',')}`);
     await exec.abort(pj);
@@ -216,13 +217,13 @@ describe('local executor', () => {
     pgids.push(runState(dataDir, pj).pid);
     let logText = '';
     for (let i = 0; i < 200 && !logText.includes('first'); i++) {
-      logText = (await exec.readLog(pj)) ?? '';
+      logText = (await exec.logs.read(pj).then((b) => b?.toString())) ?? '';
       if (!logText.includes('first')) await new Promise((r) => setTimeout(r, 25));
     }
     assert.equal(logText, 'first\n');
     assert.equal((await exec.status(pj)).phase, 'running');
     assert.equal((await artifacts.get('logs/local-test/12/build-log.txt'))!.toString(), 'first\n');
-    assert.equal(await exec.readLog(pj, { start: 2, end: 4 }), 'rst');
+    assert.equal(await exec.logs.read(pj, { start: 2, end: 4 }).then((b) => b?.toString()), 'rst');
     await exec.abort(pj);
   });
 
@@ -286,7 +287,9 @@ describe('local executor', () => {
     assert.equal(s.phase, 'failed');
     assert.equal(s.reason, 'Cloning refs failed.');
     assert.match((await artifacts.get('logs/local-test/14/build-log.txt'))!.toString(), /# FAILED/);
-    assert.equal((await json('logs/local-test/14/finished.json')).passed, false);
+    // initupload's finished.json, byte for byte: the test never ran, so no revision and no metadata
+    assert.match((await artifacts.get('logs/local-test/14/finished.json'))!.toString(), /^\{"timestamp":\d+,"passed":false,"result":"FAILURE"\}$/);
+    assert.match((await artifacts.get('logs/local-test/14/clone-records.json'))!.toString(), /^\[\{"refs":\{"org":"","repo":""\}\},\{"refs":\{"org":"o","repo":"gone","base_ref":"main","clone_uri":/);
   });
 
   it('abort during clonerefs stops the clone and never runs the command', async () => {
@@ -339,6 +342,9 @@ describe('local executor', () => {
     await first.start(pj, { buildId: '19' });
     await waitFor(first, pj, ['running']);
     await first.close();
+    // The wrapper writes its pid file first thing; under load that can come after run.json says running.
+    const pidFile = join(dataDir, 'workspaces', pj.metadata.name, 'pid');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 25));
     const file = join(dataDir, 'workspaces', pj.metadata.name, 'run.json');
     const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     pgids.push(state.pid as number);
@@ -349,7 +355,7 @@ describe('local executor', () => {
       assert.equal((await second.status(pj)).phase, 'running');
       const s = await waitFor(second, pj, ['succeeded', 'failed', 'unknown']);
       assert.equal(s.phase, 'succeeded');
-      assert.equal(await second.readLog(pj), 'adopted\n');
+      assert.equal(await second.logs.read(pj).then((b) => b?.toString()), 'adopted\n');
     } finally {
       await second.close();
     }

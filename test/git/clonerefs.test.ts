@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cloneFailed, cloneRefs, formatCloneRecords, pathForRefs } from '../../src/git/clonerefs.js';
+import { cloneRefs, pathForRefs } from '../../src/git/clonerefs.js';
+import { cloneFailed, formatCloneRecords } from '../../src/podutils/clone-record.js';
 
 const gitEnv = {
   ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { createGitHubClient, type GitHubClientOptions } from '../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
-import { GitHubError } from '../../src/github/types.js';
+import { GitHubError } from '../../src/github/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 
 function captureLogger(level = 'debug'): { log: ReturnType<typeof createLogger>; lines: () => string[] } {

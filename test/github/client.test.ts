@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGitHubClient, type OctokitGitHubClient } from '../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
-import { GitHubError, MissingUsersError, ModifiedHeadError, UnmergeablePullRequestError } from '../../src/github/types.js';
+import { GitHubError, MissingUsersError, ModifiedHeadError, UnmergeablePullRequestError } from '../../src/github/errors.js';
 import type { FakeSeed } from '../../src/github/fake/state.js';
 
 const seed: FakeSeed = {

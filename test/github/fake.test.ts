@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeGitHub, type FakeCall, type FakeGitHub } from '../../src/github/fake/server.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
+import type { FakeCall } from '../../src/github/fake/traffic.js';
 
 describe('fake GitHub over HTTP', () => {
   let gh: FakeGitHub;

@@ -1,6 +1,6 @@
 // Regenerates test/github/fixtures/openapi-routes.json: the REST routes the fake GitHub serves,
-// each checked against GitHub's OpenAPI description as shipped in @octokit/openapi-types (a
-// dependency of @octokit/rest; nothing extra is installed). Refuses to write a route GitHub lacks.
+// each checked against GitHub's OpenAPI description as shipped in @octokit/openapi-types (installed
+// with @octokit/core, through @octokit/types; nothing extra). Refuses to write a route GitHub lacks.
 // Run: node --import tsx test/github/generate-openapi-routes.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DurationError, formatDuration, formatDurationNanos, parseDuration, parseDurationNanos } from '../../src/go/duration.js';
+import { DurationError, formatDuration, formatDurationNanos, parseDuration, parseDurationNanos, parseGoDurationMs } from '../../src/go/duration.js';
 
 // Expected values from Go's time package (time_test.go parseDurationTests / durationTests).
 describe('parseDuration (Go time.ParseDuration)', () => {
@@ -49,4 +49,16 @@ describe('formatDuration (Go Duration.String)', () => {
     for (const s of ['90m', '1h', '180m', '24h', '168h', '15s', '1.5s']) assert.equal(formatDuration(parseDuration(s)), formatDurationNanos(parseDurationNanos(s)));
     assert.equal(formatDuration(parseDuration('90m')), '1h30m0s');
   });
+});
+
+describe('parseGoDurationMs (decoration_config timeout / grace_period)', () => {
+  const cases: { name: string; value: string | number | undefined | null; want: number | undefined }[] = [
+    { name: 'a Go duration string', value: '1h30m', want: 5_400_000 },
+    { name: 'integer nanoseconds as a number', value: 2_000_000_000, want: 2_000 },
+    { name: 'integer nanoseconds as a string', value: ' 15000000 ', want: 15 },
+    { name: 'empty is unset', value: '', want: undefined },
+    { name: 'null is unset', value: null, want: undefined },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(parseGoDurationMs(c.value), c.want));
+  it('a malformed string throws', () => assert.throws(() => parseGoDurationMs('ten minutes'), DurationError));
 });

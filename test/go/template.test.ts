@@ -1,87 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileGoTemplate, goNameToSnake, prowJobGoFieldTable, TemplateError } from '../../src/go/template.js';
-import type { ProwJob, ProwJobType } from '../../src/api/prowjob.js';
-
-function pj(type: ProwJobType, over: Partial<ProwJob['spec']> = {}): ProwJob {
-  const refs =
-    type === 'periodic'
-      ? undefined
-      : {
-          org: 'kubernetes',
-          repo: 'test-infra',
-          base_ref: 'master',
-          base_sha: 'abc123',
-          pulls: type === 'postsubmit' ? undefined : type === 'batch'
-            ? [{ number: 1, author: 'a', sha: 's1' }, { number: 2, author: 'b', sha: 's2' }]
-            : [{ number: 42, author: 'alice', sha: 'def456' }],
-        };
-  return {
-    apiVersion: 'prow.k8s.io/v1',
-    kind: 'ProwJob',
-    metadata: { name: '5f1c-uuid', labels: { 'prow.k8s.io/type': type } },
-    spec: { type, job: `${type}-job`, ...(refs ? { refs } : {}), ...over },
-    status: { startTime: '2017-09-01T10:00:00Z', state: 'pending', build_id: '1234' },
-  };
-}
-
-// The 2017 plank job_url_template (kubernetes/test-infra@848dc7b947 prow/config.yaml), gubernator era.
-const JOB_URL_2017 =
-  'https://k8s-gubernator.appspot.com/build/kubernetes-jenkins/{{if eq .Spec.Type "presubmit"}}pr-logs/pull/{{.Spec.Refs.Org}}_{{.Spec.Refs.Repo}}/{{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}{{else if eq .Spec.Type "batch"}}pr-logs/pull/batch{{else}}logs{{end}}/{{.Spec.Job}}/{{.Status.BuildID}}/';
-
-// Upstream's test/integration/config/prow/deck.yaml job_url_template (the k8s shape).
-const JOB_URL_K8S =
-  'https://prow.k8s.io/view/gs/kubernetes-ci-logs/{{if eq .Spec.Type "presubmit"}}pr-logs/pull{{else if eq .Spec.Type "batch"}}pr-logs/pull{{else}}logs{{end}}{{if .Spec.Refs}}{{if ne .Spec.Refs.Org ""}}{{if ne .Spec.Refs.Org "kubernetes"}}/{{if and (eq .Spec.Refs.Org "kubernetes-sigs") (ne .Spec.Refs.Repo "poseidon")}}sigs.k8s.io{{else}}{{.Spec.Refs.Org}}{{end}}_{{.Spec.Refs.Repo}}{{else if ne .Spec.Refs.Repo "kubernetes"}}/{{.Spec.Refs.Repo}}{{end}}{{end}}{{end}}{{if eq .Spec.Type "presubmit"}}/{{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}{{else if eq .Spec.Type "batch"}}/batch{{end}}/{{.Spec.Job}}/{{.Status.BuildID}}/';
-
-// Upstream's starter config report_templates['*'] (a folded YAML scalar, so the newline became a space).
-const REPORT_TEMPLATE =
-  '[Full PR test history](https://prow.example.com/pr-history?org={{.Spec.Refs.Org}}&repo={{.Spec.Refs.Repo}}&pr={{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}). [Your PR dashboard](https://prow.example.com/pr?query=is:pr+state:open+author:{{with index .Spec.Refs.Pulls 0}}{{.Author}}{{end}}).';
-
-describe('go templates: job_url_template', () => {
-  const t2017 = compileGoTemplate(JOB_URL_2017, 'job_url_template');
-  const cases: [ProwJobType, string][] = [
-    ['presubmit', 'https://k8s-gubernator.appspot.com/build/kubernetes-jenkins/pr-logs/pull/kubernetes_test-infra/42/presubmit-job/1234/'],
-    ['batch', 'https://k8s-gubernator.appspot.com/build/kubernetes-jenkins/pr-logs/pull/batch/batch-job/1234/'],
-    ['postsubmit', 'https://k8s-gubernator.appspot.com/build/kubernetes-jenkins/logs/postsubmit-job/1234/'],
-    ['periodic', 'https://k8s-gubernator.appspot.com/build/kubernetes-jenkins/logs/periodic-job/1234/'],
-  ];
-  for (const [type, want] of cases) {
-    it(`2017 template renders a ${type}`, () => assert.equal(t2017.render(pj(type)), want));
-  }
-
-  const tk8s = compileGoTemplate(JOB_URL_K8S, 'job_url_template');
-  it('k8s template: presubmit in test-infra', () => {
-    assert.equal(tk8s.render(pj('presubmit')), 'https://prow.k8s.io/view/gs/kubernetes-ci-logs/pr-logs/pull/test-infra/42/presubmit-job/1234/');
-  });
-  it('k8s template: kubernetes-sigs repo becomes sigs.k8s.io_', () => {
-    const job = pj('presubmit');
-    job.spec.refs!.org = 'kubernetes-sigs';
-    job.spec.refs!.repo = 'prow';
-    assert.equal(tk8s.render(job), 'https://prow.k8s.io/view/gs/kubernetes-ci-logs/pr-logs/pull/sigs.k8s.io_prow/42/presubmit-job/1234/');
-  });
-  it('k8s template: periodic without refs (nil pointer is false)', () => {
-    assert.equal(tk8s.render(pj('periodic')), 'https://prow.k8s.io/view/gs/kubernetes-ci-logs/logs/periodic-job/1234/');
-  });
-  it('k8s template: batch', () => {
-    assert.equal(tk8s.render(pj('batch')), 'https://prow.k8s.io/view/gs/kubernetes-ci-logs/pr-logs/pull/test-infra/batch/batch-job/1234/');
-  });
-});
-
-describe('go templates: report_templates and slack', () => {
-  it('renders the upstream starter report template', () => {
-    assert.equal(
-      compileGoTemplate(REPORT_TEMPLATE).render(pj('presubmit')),
-      '[Full PR test history](https://prow.example.com/pr-history?org=kubernetes&repo=test-infra&pr=42). [Your PR dashboard](https://prow.example.com/pr?query=is:pr+state:open+author:alice).',
-    );
-  });
-  it('renders the default slack report_template', () => {
-    const job = pj('periodic');
-    job.status.state = 'failure';
-    job.status.url = 'https://prow/view/1';
-    const t = compileGoTemplate('Job {{.Spec.Job}} of type {{.Spec.Type}} ended with state {{.Status.State}}. <{{.Status.URL}}|View logs>');
-    assert.equal(t.render(job), 'Job periodic-job of type periodic ended with state failure. <https://prow/view/1|View logs>');
-  });
-});
+import { compileGoTemplate, TemplateError } from '../../src/go/template/template.js';
+import { BOOL, goNameToSnake, INT, mapOf, ptr, slice, STRING, struct, TIME } from '../../src/go/reflect.js';
 
 describe('go templates: language', () => {
   const render = (src: string, data: unknown): string => compileGoTemplate(src).render(data);
@@ -127,42 +47,6 @@ describe('go templates: language', () => {
   for (const c of cases) it(c.name, () => assert.equal(render(c.src, 'data' in c ? c.data : {}), c.want));
 });
 
-describe('go templates: ProwJob Go names', () => {
-  it('maps Go field names, promoted ObjectMeta fields and methods', () => {
-    const job = pj('presubmit');
-    const t = compileGoTemplate(
-      '{{.Name}} {{.ObjectMeta.Name}} {{index .Labels "prow.k8s.io/type"}} {{.Spec.Refs.BaseSHA}} {{.Spec.Refs.String}} {{.Spec.Refs.OrgRepoString}} {{.Spec.Refs}} {{.Status.BuildID}} {{.ClusterAlias}} {{.Complete}}',
-    );
-    assert.equal(t.render(job), '5f1c-uuid 5f1c-uuid presubmit abc123 master:abc123,42:def456 kubernetes/test-infra master:abc123,42:def456 1234 default false');
-  });
-  it('an absent struct field reads as its zero value', () => {
-    const t = compileGoTemplate('[{{.Status.URL}}][{{.Spec.MaxConcurrency}}][{{.Spec.Report}}][{{.Spec.ExtraRefs}}][{{.Status.PendingTime}}][{{.Status.StartTime}}]');
-    assert.equal(t.render(pj('periodic')), '[][0][false][[]][<nil>][2017-09-01 10:00:00 +0000 UTC]');
-  });
-  it('a field through a nil pointer is an execution error, as in Go', () => {
-    const t = compileGoTemplate('{{.Spec.Refs.Org}}', 'job_url_template');
-    assert.throws(() => t.render(pj('periodic')), (e: unknown) => e instanceof TemplateError && /nil pointer evaluating \*v1\.Refs\.Org/.test(e.message) && e.line === 1 && e.column === 3);
-  });
-  it('an unknown struct field is an execution error', () => {
-    const t = compileGoTemplate('{{.Spec.Nope}}');
-    assert.throws(() => t.render(pj('presubmit')), /can't evaluate field Nope in type v1.ProwJobSpec/);
-  });
-  it('dynamic sub-objects (decoration_config) resolve through the fallback', () => {
-    const job = pj('presubmit', { decoration_config: { gcs_configuration: { bucket: 'b', path_strategy: 'explicit' } } });
-    assert.equal(compileGoTemplate('{{.Spec.DecorationConfig.GCSConfiguration.Bucket}}/{{.Spec.DecorationConfig.GCSConfiguration.PathStrategy}}').render(job), 'b/explicit');
-  });
-  it('publishes the Go-name table', () => {
-    const table = prowJobGoFieldTable();
-    assert.equal(table['Spec.Refs.Pulls'], 'spec.refs.pulls');
-    assert.equal(table['Status.BuildID'], 'status.build_id');
-    assert.equal(table['Spec.Refs.BaseSHA'], 'spec.refs.base_sha');
-    assert.equal(table['Name'], 'metadata.name');
-    assert.equal(table['Status.StartTime'], 'status.startTime');
-    assert.equal(goNameToSnake('RerunCommand'), 'rerun_command');
-    assert.equal(goNameToSnake('CloneURI'), 'clone_uri');
-  });
-});
-
 describe('go templates: compile errors', () => {
   const cases: { name: string; src: string; line: number; column: number; re: RegExp }[] = [
     { name: 'unclosed action', src: 'a\n  {{.X', line: 2, column: 3, re: /unclosed action/ },
@@ -196,5 +80,49 @@ describe('go templates: compile errors', () => {
   it('execution errors carry the position too', () => {
     assert.throws(() => compileGoTemplate('ok\n {{index .l 5}}').render({ l: [1] }), (e: unknown) => e instanceof TemplateError && e.line === 2 && /index out of range: 5/.test(e.message));
     assert.throws(() => compileGoTemplate('{{eq 1 "a"}}').render({}), /incompatible types for comparison/);
+  });
+});
+
+// A small Go type, as a caller would declare one (the ProwJob's is src/api/prowjob-go-type.ts).
+const ITEM = struct('pkg.Item', { ID: ['id', INT], Label: ['label', STRING] }, { String: (i: { id?: number }) => ({ v: `item-${i.id ?? 0}`, t: STRING }) });
+const BOX = struct(
+  'pkg.Box',
+  {
+    Name: [['meta', 'name'], STRING],
+    Open: ['open', BOOL],
+    Count: ['count', INT],
+    Items: ['items', slice(ITEM)],
+    First: ['first', ptr(ITEM)],
+    Tags: ['tags', mapOf(STRING)],
+    Created: ['created', TIME],
+    Extra: ['extra', { kind: 'dynamic' }],
+  },
+  { Full: (b: { count?: number }) => ({ v: (b.count ?? 0) > 2, t: BOOL }) },
+);
+
+describe('go templates: typed data', () => {
+  const render = (src: string, data: unknown): string => compileGoTemplate(src).render(data, { type: BOX });
+  const cases: { name: string; src: string; data: unknown; want: string }[] = [
+    { name: 'Go names over JSON keys, nested key paths', src: '{{.Name}} {{.Count}}', data: { meta: { name: 'b' }, count: 3 }, want: 'b 3' },
+    { name: 'absent fields read as zero values', src: '[{{.Name}}][{{.Open}}][{{.Count}}][{{.Items}}][{{.Tags}}][{{.Created}}]', data: {}, want: '[][false][0][[]][map[]][0001-01-01 00:00:00 +0000 UTC]' },
+    { name: 'methods on the type', src: '{{.Full}} {{with index .Items 0}}{{.String}}{{end}}', data: { count: 5, items: [{ id: 7 }] }, want: 'true item-7' },
+    { name: 'a Stringer prints through String', src: '{{.Items}} {{.First}}', data: { items: [{ id: 1 }, { id: 2 }], first: { id: 3 } }, want: '[item-1 item-2] item-3' },
+    { name: 'a nil pointer is false', src: '{{if .First}}y{{else}}n{{end}}', data: {}, want: 'n' },
+    { name: 'a struct is always true', src: '{{with index .Items 0}}{{.Label}}|{{.ID}}{{end}}', data: { items: [{}] }, want: '|0' },
+    { name: 'map values keep their element type', src: '{{index .Tags "x"}}|{{len .Tags}}', data: { tags: { y: 'v' } }, want: '|1' },
+    { name: 'dynamic fields fall back to key lookup', src: '{{.Extra.SomeKey}}', data: { extra: { some_key: 'k' } }, want: 'k' },
+    { name: 'timestamps print as time.Time', src: '{{.Created}}', data: { created: '2020-01-02T03:04:05.500Z' }, want: '2020-01-02 03:04:05.5 +0000 UTC' },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(render(c.src, c.data), c.want));
+  it('a field through a nil pointer is an execution error', () => {
+    assert.throws(() => render('{{.First.Label}}', {}), (e: unknown) => e instanceof TemplateError && /nil pointer evaluating \*pkg\.Item\.Label/.test(e.message));
+  });
+  it('an unknown field of a struct is an execution error', () => {
+    assert.throws(() => render('{{.Nope}}', {}), /can't evaluate field Nope in type pkg.Box/);
+  });
+  it('Go names map to snake case as Go spells them', () => {
+    assert.equal(goNameToSnake('RerunCommand'), 'rerun_command');
+    assert.equal(goNameToSnake('CloneURI'), 'clone_uri');
+    assert.equal(goNameToSnake('BuildID'), 'build_id');
   });
 });

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { issueCommentPayload, webhookHeaders } from './support/helpers.js';
 
 const prow = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'prow');
@@ -34,11 +34,11 @@ describe('prow hook (CLI)', () => {
       '--port', '0', '--health-port', '0', '--metrics-port', '0', '--data-dir', join(dir, 'data'),
     ], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exit = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
-    const serving = await new Promise<{ port: number; healthPort: number; metricsPort: number }>((resolve, reject) => {
+    const serving = await new Promise<{ port: number; health_port: number; metrics_port: number }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no "hook serving" line')), 45_000);
       const rl = createInterface({ input: child!.stdout! });
       rl.on('line', (line) => {
-        const rec = JSON.parse(line) as { msg: string; port: number; healthPort: number; metricsPort: number };
+        const rec = JSON.parse(line) as { msg: string; port: number; health_port: number; metrics_port: number };
         if (rec.msg === 'hook serving') {
           clearTimeout(timer);
           resolve(rec);
@@ -55,8 +55,8 @@ describe('prow hook (CLI)', () => {
       method: 'POST', headers: webhookHeaders('issue_comment', 'cli-2', body, 'wrong'), body,
     });
     assert.equal(bad.status, 403);
-    assert.equal((await fetch(`http://127.0.0.1:${serving.healthPort}/healthz/ready`)).status, 200);
-    assert.match(await (await fetch(`http://127.0.0.1:${serving.metricsPort}/metrics`)).text(), /prow_webhook_response_codes\{response_code="403"\} 1/);
+    assert.equal((await fetch(`http://127.0.0.1:${serving.health_port}/healthz/ready`)).status, 200);
+    assert.match(await (await fetch(`http://127.0.0.1:${serving.metrics_port}/metrics`)).text(), /prow_webhook_response_codes\{response_code="403"\} 1/);
     child.kill('SIGTERM');
     assert.equal(await exit, 0);
     const store = openSqliteStore(join(dir, 'data', 'prow.db'));

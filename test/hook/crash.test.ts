@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { issueCommentPayload, waitFor, webhookHeaders } from './support/helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -31,7 +31,7 @@ function setup(
   const ts = tempStore(storeOptions);
   const metrics = createHookMetrics();
   const dispatcher = createDispatcher({
-    store: ts.store, snapshot: () => snapshot, github: noGitHub(), plugins, log: createSilentLogger(), metrics,
+    store: ts.store, jobs: ts.store, snapshot: () => snapshot, github: noGitHub(), plugins, log: createSilentLogger(), metrics,
     pollIntervalMs: 10, retryBaseMs: 5, ...over,
   });
   t.after(async () => {

@@ -47,7 +47,7 @@ describe('webhooks-examples through the hook', () => {
     }
     const ts = tempStore();
     const server = await startHookServer({
-      port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store,
+      port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store, jobs: ts.store,
       snapshot: () => snapshotFor(Object.fromEntries([...orgs].map((o) => [o, ['all']]))),
       github: noGitHub(), plugins: [all], log: createSilentLogger(),
       secrets: staticSecretSource("'*':\n  - value: examples-secret\n"), pollIntervalMs: 20,
@@ -101,7 +101,7 @@ describe('webhooks-examples with every built-in plugin', () => {
     const ts = tempStore();
     const world = await startExamplesWorld({ plugins: builtinPlugins, log, cacheDir: join(ts.dir, 'mirrors') });
     const server = await startHookServer({
-      port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store,
+      port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store, jobs: ts.store,
       snapshot: () => snapshotOf(world.config, world.pluginConfig),
       github: world.github, owners: world.owners, plugins: builtinPlugins, log,
       secrets: staticSecretSource('examples-secret'), pollIntervalMs: 20, retryBaseMs: 10,

@@ -18,7 +18,7 @@ async function start(t: TestContext, plugins: Plugin[], snapshot: ConfigSnapshot
   const ts = tempStore();
   const server = await startHookServer({
     port: 0, healthPort: 0, metricsPort: 0, hostname: '127.0.0.1',
-    store: ts.store, snapshot: () => snapshot, github: noGitHub(), plugins, log: createSilentLogger(),
+    store: ts.store, jobs: ts.store, snapshot: () => snapshot, github: noGitHub(), plugins, log: createSilentLogger(),
     secrets: staticSecretSource(SECRET), pollIntervalMs: 20, ...over,
   });
   t.after(async () => {
@@ -168,7 +168,7 @@ describe('hook server', () => {
     const ts = tempStore();
     t.after(() => ts.cleanup());
     const server = await startHookServer({
-      port: 0, hostname: '127.0.0.1', store: ts.store, snapshot: () => snapshotFor({ org: ['slow'] }), github: noGitHub(),
+      port: 0, hostname: '127.0.0.1', store: ts.store, jobs: ts.store, snapshot: () => snapshotFor({ org: ['slow'] }), github: noGitHub(),
       plugins: [slow], log: createSilentLogger(), secrets: staticSecretSource(SECRET), pollIntervalMs: 20,
     });
     await post(server.url, 'issue_comment', 'slow-1', issueCommentPayload({}));

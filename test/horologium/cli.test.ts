@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, storePath } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath } from '../../src/store/sqlite/store.js';
 import { getText, spawnCommand } from '../support/spawn-cli.js';
 
 describe('prow horologium', () => {
@@ -23,12 +23,12 @@ describe('prow horologium', () => {
     t.after(() => cli.kill());
 
     await cli.waitFor(/triggering new run/, 'started run');
-    const healthPort = Number((await cli.waitFor(/"healthPort":(\d+)/, 'health port'))[1]);
+    const healthPort = Number((await cli.waitFor(/"health_port":(\d+)/, 'health port'))[1]);
     assert.equal(await getText(`http://127.0.0.1:${healthPort}/healthz`), 'OK');
 
     const store = openSqliteStore(storePath(dataDir));
     try {
-      const jobs = await store.listProwJobs({ labels: { 'prow.k8s.io/job': 'nightly' } });
+      const jobs = (await store.listProwJobs({ labels: { 'prow.k8s.io/job': 'nightly' } })).items;
       assert.equal(jobs.length, 1);
       assert.equal(jobs[0]!.spec.type, 'periodic');
       assert.equal(jobs[0]!.status.state, 'triggered');

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config, Periodic } from '../../src/config/types.js';
 import { buildPeriodicProwJob, createHorologium, type Horologium } from '../../src/horologium/horologium.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const log = createSilentLogger();
 
@@ -63,7 +63,7 @@ describe('horologium', () => {
   });
 
   const runs = async (job: string) =>
-    (await store.listProwJobs({ labels: { 'prow.k8s.io/job': job } }))
+    ((await store.listProwJobs({ labels: { 'prow.k8s.io/job': job } })).items)
       .sort((a, b) => a.status.startTime.localeCompare(b.status.startTime));
   const finish = async (pj: ProwJob, state: 'success' | 'failure' = 'success') => {
     const current = (await store.getProwJob(pj.metadata.name))!;

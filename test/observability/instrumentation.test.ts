@@ -79,9 +79,9 @@ describe('startInstrumentation', () => {
     destination.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
     const i = await start({ registry: new Registry(), healthPort: 0, metricsPort: 0, log: createLogger({ destination, level: 'info' }) });
     await new Promise((r) => setImmediate(r));
-    const line = lines.map((l) => JSON.parse(l) as { msg: string; healthPort?: number; metricsPort?: number })
+    const line = lines.map((l) => JSON.parse(l) as { msg: string; health_port?: number; metrics_port?: number })
       .find((l) => l.msg === 'instrumentation serving');
-    assert.deepEqual({ healthPort: line?.healthPort, metricsPort: line?.metricsPort }, { healthPort: i.healthPort, metricsPort: i.metricsPort });
+    assert.deepEqual({ healthPort: line?.health_port, metricsPort: line?.metrics_port }, { healthPort: i.healthPort, metricsPort: i.metricsPort });
   });
 
   it('close() stops both servers, even with a kept-alive connection open, and may be called twice', async () => {

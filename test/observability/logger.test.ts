@@ -1,18 +1,25 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, resolveLogLevel, setLogLevel, type LoggerOptions } from '../../src/observability/logger.js';
+import { LogLevelError, parseLogLevel } from '../../src/observability/log-level.js';
+import { duplicateKeys } from '../support/raw-json.js';
 
-function capture(): { log: ReturnType<typeof createLogger>; lines: () => Record<string, unknown>[]; text: () => string } {
+function capture(options: Omit<LoggerOptions, 'destination'> & { tty?: boolean } = {}) {
   let out = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      out += chunk.toString();
-      cb();
-    },
-  });
-  const log = createLogger({ destination, level: 'debug' });
-  return { log, text: () => out, lines: () => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const destination = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        out += chunk.toString();
+        cb();
+      },
+    }),
+    options.tty ? { isTTY: true } : {},
+  );
+  const { tty: _tty, ...rest } = options;
+  const log = createLogger({ destination, level: 'debug', ...rest });
+  const raw = (): string[] => out.split('\n').filter(Boolean);
+  return { log, text: () => out, raw, lines: () => raw().map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -32,5 +39,127 @@ describe('logger redaction', () => {
     assert.equal(((first!.err as Record<string, any>).request.headers as Record<string, unknown>).authorization, '[redacted]');
     assert.equal((first!.err as Record<string, unknown>).message, 'request failed', 'the rest of the error stays');
     assert.deepEqual((third!.flags as Record<string, any>).github, { token: '[redacted]' });
+  });
+
+  it('hides credentials bound to a child, also when a child rebinds them', async () => {
+    const { log, text } = capture();
+    log.child({ token: 'SECRET-1' }).child({ token: 'SECRET-2' }).info('bound');
+    log.child({ component: 'a' }).child({ component: 'b', token: 'SECRET-3' }).info('rebound');
+    await flush();
+    assert.doesNotMatch(text(), /SECRET-/);
+  });
+});
+
+describe('logger line shape (upstream logrus JSON)', () => {
+  it('writes level and severity as logrus words, msg, and time in RFC 3339', async () => {
+    const { log, lines } = capture({ level: 'trace', format: 'json' });
+    log.trace('t');
+    log.debug('d');
+    log.info('i');
+    log.warn('w');
+    log.error('e');
+    log.fatal('f');
+    await flush();
+    const got = lines();
+    assert.deepEqual(got.map((l) => [l.level, l.severity, l.msg]), [
+      ['trace', 'trace', 't'], ['debug', 'debug', 'd'], ['info', 'info', 'i'], ['warning', 'warning', 'w'], ['error', 'error', 'e'], ['fatal', 'fatal', 'f'],
+    ]);
+    for (const l of got) {
+      assert.match(String(l.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+      assert.ok(!Number.isNaN(Date.parse(String(l.time))));
+    }
+  });
+
+  it('never writes a key twice in one line, however children nest', async () => {
+    const { log, raw, lines } = capture({ format: 'json' });
+    const hook = log.child({ component: 'hook' });
+    hook.child({ component: 'config' }).info('child renames the component');
+    hook.child({ delivery: 'd1', org: 'o' }).child({ org: 'o2', plugin: 'hold' }).info({ org: 'o3' }, 'call overrides a binding');
+    hook.child({ org: 'o' }).info({ org: 'o' }, 'call repeats a binding');
+    hook.info({ level: 'x', msg: 'y', time: 1, severity: 's' }, 'call uses the line keys');
+    await flush();
+    for (const line of raw()) assert.deepEqual(duplicateKeys(line), [], line);
+    const [renamed, overridden, repeated, reserved] = lines();
+    assert.equal(renamed!.component, 'config', 'the more specific name wins, as JSON.parse showed before');
+    assert.deepEqual([overridden!.component, overridden!.delivery, overridden!.org, overridden!.plugin], ['hook', 'd1', 'o3', 'hold']);
+    assert.equal(repeated!.org, 'o');
+    assert.deepEqual(
+      [reserved!.level, reserved!.msg, reserved!['fields.level'], reserved!['fields.msg'], reserved!['fields.time'], reserved!['fields.severity']],
+      ['info', 'call uses the line keys', 'x', 'y', 1, 's'],
+      'clashing fields move to fields.<key>, as logrus does',
+    );
+  });
+
+  it('the raw-line check itself finds a repeated key (pino alone repeats it)', async () => {
+    assert.deepEqual(duplicateKeys('{"component":"hook","a":{"b":1,"b":2},"component":"config"}'), ['a.b', 'component']);
+    assert.deepEqual(duplicateKeys('{"a":[{"x":1},{"x":2}],"s":"\\"a\\":1,\\"a\\":2"}'), []);
+  });
+});
+
+describe('logger levels', () => {
+  it('accepts every logrus spelling, in any case', () => {
+    const cases: [string, string][] = [
+      ['panic', 'fatal'], ['fatal', 'fatal'], ['error', 'error'], ['warn', 'warn'], ['warning', 'warn'], ['WARNING', 'warn'],
+      ['info', 'info'], ['Debug', 'debug'], ['trace', 'trace'],
+    ];
+    for (const [given, want] of cases) assert.equal(parseLogLevel(given, 'LOG_LEVEL'), want, given);
+  });
+
+  it('refuses an unknown level with an error naming where it came from', () => {
+    assert.throws(() => resolveLogLevel(undefined, { LOG_LEVEL: 'loud' }), (err: unknown) => {
+      assert.ok(err instanceof LogLevelError);
+      assert.match(err.message, /^LOG_LEVEL: "loud" is not a log level \(want one of panic, fatal, error, warning, info, debug, trace\)$/);
+      return true;
+    });
+    assert.throws(() => parseLogLevel('constructor', 'config.yaml log_level'), /config\.yaml log_level: "constructor"/);
+  });
+
+  it('takes LOG_LEVEL from the environment (warning no longer crashes)', () => {
+    assert.equal(resolveLogLevel(undefined, { LOG_LEVEL: 'warning' }), 'warn');
+    assert.equal(resolveLogLevel(undefined, {}), 'info');
+    assert.equal(resolveLogLevel('debug', { LOG_LEVEL: 'error' }), 'debug', 'an explicit level wins');
+  });
+
+  it('a level set on the root applies to children made before and after', async () => {
+    const { log, lines } = capture({ level: 'info', format: 'json' });
+    const before = log.child({ component: 'hook' }).child({ plugin: 'hold' });
+    before.debug('hidden');
+    setLogLevel(log, 'debug', 'test');
+    before.debug('shown');
+    log.child({ component: 'deck' }).debug('shown too');
+    setLogLevel(log, 'warning', 'test');
+    before.info('hidden again');
+    before.warn('warned');
+    await flush();
+    assert.deepEqual(lines().map((l) => l.msg), ['shown', 'shown too', 'warned']);
+  });
+});
+
+describe('logger formats', () => {
+  it('writes JSON when the destination is not a terminal', async () => {
+    const { log, raw } = capture();
+    log.info({ a: 1 }, 'hello');
+    await flush();
+    assert.equal(JSON.parse(raw()[0]!).msg, 'hello');
+  });
+
+  it('writes coloured human-readable lines on a terminal', async () => {
+    const { log, text } = capture({ tty: true });
+    log.child({ component: 'hook' }).warn({ org: 'o' }, 'hello');
+    await flush();
+    assert.throws(() => JSON.parse(text()));
+    assert.match(text(), /\u001b\[\d+m/, 'ANSI colour');
+    assert.match(text().replace(/\u001b\[\d+m/g, ''), /WARN: \[hook\] hello\n\s+org: "o"/);
+  });
+
+  it('follows the format asked for, terminal or not', async () => {
+    const json = capture({ tty: true, format: 'json' });
+    json.log.info('as json');
+    const text = capture({ format: 'text' });
+    text.log.info('as text');
+    await flush();
+    assert.equal(JSON.parse(json.raw()[0]!).msg, 'as json');
+    assert.match(text.text(), /INFO: as text/);
+    assert.doesNotMatch(text.text(), /\u001b\[/, 'no colour off a terminal');
   });
 });

@@ -29,7 +29,7 @@ before(async () => {
   snapshot = { config: configWith(), pluginConfig: pluginConfigWith() };
   w = await startWorld(() => snapshot.pluginConfig);
   server = await startHookServer({
-    port: 0, hostname: '127.0.0.1', store: w.store, snapshot: () => snapshotOf(snapshot.config, snapshot.pluginConfig), github: w.client, plugins: builtinPlugins,
+    port: 0, hostname: '127.0.0.1', store: w.store, jobs: w.store, snapshot: () => snapshotOf(snapshot.config, snapshot.pluginConfig), github: w.client, plugins: builtinPlugins,
     log: createSilentLogger(), secrets: staticSecretSource(SECRET), owners: w.owners, pollIntervalMs: 10, retryBaseMs: 10,
   });
 });
@@ -51,7 +51,7 @@ async function given(s: Setup): Promise<void> {
     pluginConfig: pluginConfigWith({ plugins: { org: { plugins: s.plugins ?? ['trigger'] } }, ...s.pluginConfig }),
   };
   await w.gh.reset({ ...scenarioSeed(s.seed), tokens: { 'human-token': 'a-human' } });
-  for (const pj of await w.store.listProwJobs()) await w.store.deleteProwJob(pj.metadata.name);
+  for (const pj of (await w.store.listProwJobs()).items) await w.store.deleteProwJob(pj.metadata.name);
   await w.client.botUser(); // cached once per process, as upstream: not part of any event's count
 }
 
@@ -73,7 +73,7 @@ async function send(t: TestContext, id: string, d: Delivery, expected: string): 
 }
 
 async function jobs(): Promise<{ job: string; state: string; labels: Record<string, string>; refs: any }[]> {
-  return (await w.store.listProwJobs()).map((p) => ({ job: p.spec.job, state: p.status.state, labels: p.metadata.labels ?? {}, refs: p.spec.refs }));
+  return ((await w.store.listProwJobs()).items).map((p) => ({ job: p.spec.job, state: p.status.state, labels: p.metadata.labels ?? {}, refs: p.spec.refs }));
 }
 const comments = (): { user: string; body: string }[] => w.gh.comments('org/repo', 5);
 

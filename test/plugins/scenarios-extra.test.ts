@@ -42,7 +42,7 @@ before(async () => {
   snapshot = { config: configWith(), pluginConfig: pluginConfig('{}') };
   w = await startWorld(() => snapshot.pluginConfig);
   server = await startHookServer({
-    port: 0, hostname: '127.0.0.1', store: w.store, snapshot: () => snapshotOf(snapshot.config, snapshot.pluginConfig), github: w.client, plugins: builtinPlugins,
+    port: 0, hostname: '127.0.0.1', store: w.store, jobs: w.store, snapshot: () => snapshotOf(snapshot.config, snapshot.pluginConfig), github: w.client, plugins: builtinPlugins,
     log: createSilentLogger(), secrets: () => secrets(), owners: w.owners, pollIntervalMs: 10, retryBaseMs: 10,
   });
 });
@@ -75,7 +75,7 @@ async function given(g: Given): Promise<void> {
   if (g.title !== undefined) seed.pulls![0]!.title = g.title;
   seed.issues = [{ repo: 'org/repo', number: ISSUE, author: 'author', title: 'An issue', body: 'issue body', labels: g.issue?.labels ?? [] }];
   await w.gh.reset(seed);
-  for (const pj of await w.store.listProwJobs()) await w.store.deleteProwJob(pj.metadata.name);
+  for (const pj of (await w.store.listProwJobs()).items) await w.store.deleteProwJob(pj.metadata.name);
   await w.client.botUser(); // cached once per process: not part of any event
 }
 
@@ -168,7 +168,7 @@ describe('trigger and lgtm details through the hook', () => {
     await w.store.createProwJob(old);
     await w.gh.pushToPull('org/repo', 5, { CHANGED: 'pushed\n' });
     await send(await pullRequestDelivery(w.gh, 's08', 'synchronize'));
-    const all = await w.store.listProwJobs();
+    const all = (await w.store.listProwJobs()).items;
     const aborted = all.find((p) => p.metadata.labels?.[EVENT_GUID_LABEL] === 'old-guid')!;
     assert.equal(aborted.status.state, 'aborted');
     assert.equal(aborted.status.description, 'Aborted by trigger plugin.');
@@ -185,7 +185,7 @@ describe('trigger and lgtm details through the hook', () => {
       await w.client.createStatus('org', 'repo', head, { context, state });
     }
     const routes = await send(await comment('trusted-member', '/retest'));
-    assert.deepEqual((await w.store.listProwJobs()).map((p) => p.spec.job), ['jib']);
+    assert.deepEqual(((await w.store.listProwJobs()).items).map((p) => p.spec.job), ['jib']);
     assert.equal(routes.filter((r) => r === 'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}').length, 1);
     assert.deepEqual(botComments(), []);
   });
@@ -208,7 +208,7 @@ describe('trigger and lgtm details through the hook', () => {
       snapshot.pluginConfig = pluginConfig('plugins:\n  org:\n    plugins: [trigger]\n  org2:\n    plugins: [trigger]\n  org3:\n    plugins: [trigger]\n');
       const calls = await send(pushDelivery(`s16-${p.name.replace(/\W+/g, '-')}`, p));
       assert.deepEqual(calls, [], 'push reads nothing from GitHub');
-      const jobs = await w.store.listProwJobs();
+      const jobs = (await w.store.listProwJobs()).items;
       assert.deepEqual(jobs.map((j) => j.spec.job), p.want);
       for (const j of jobs) assert.equal(j.spec.refs?.base_ref, p.ref.replace('refs/heads/', ''));
     });

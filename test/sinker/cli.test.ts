@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProwJob } from '../../src/api/prowjob.js';
-import { openSqliteStore, storePath } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath } from '../../src/store/sqlite/store.js';
 import { commandArgs, runCli } from '../support/spawn-cli.js';
 
 function oldDoneJob(name: string): ProwJob {

@@ -9,7 +9,8 @@ import type { Config } from '../../src/config/types.js';
 import { Registry } from 'prom-client';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { createSinker, type SinkerCleanup, type SinkerRun } from '../../src/sinker/sinker.js';
-import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
+import { createProwJobInformer, type ProwJobInformer } from '../../src/store/informer.js';
+import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const log = createSilentLogger();
 const NOW = new Date('2026-06-10T12:00:00Z');
@@ -68,12 +69,21 @@ describe('sinker', () => {
     writeFileSync(file, JSON.stringify({ sinker, periodics: jobs }));
     return loadConfig({ configPath: file }).config;
   }
+  const informers: ProwJobInformer[] = [];
+  /** sinker reads the informer: one that has listed the jobs the test created. */
+  async function synced(): Promise<ProwJobInformer> {
+    const informer = createProwJobInformer(store, { log });
+    informers.push(informer);
+    await informer.start();
+    return informer;
+  }
   afterEach(async () => {
+    for (const informer of informers.splice(0)) informer.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const names = async () => (await store.listProwJobs()).map((pj) => pj.metadata.name).sort();
+  const names = async () => ((await store.listProwJobs()).items).map((pj) => pj.metadata.name).sort();
   const clock = { now: () => NOW };
 
   it('deletes complete jobs older than max_prowjob_age, counted from startTime', async () => {
@@ -81,7 +91,7 @@ describe('sinker', () => {
     await store.createProwJob(job('old-long-run-just-done', { start: 50, done: 0.1 }));
     await store.createProwJob(job('old-running', { start: 50 }));
     await store.createProwJob(job('young-done', { start: 47, done: 46 }));
-    const sinker = createSinker({ store, config: constant(config({ max_prowjob_age: '48h' })), clock, log });
+    const sinker = createSinker({ store, informer: await synced(), config: constant(config({ max_prowjob_age: '48h' })), clock, log });
     const result = await sinker.syncOnce();
     assert.deepEqual(result.prowjobsDeleted.aged.sort(), ['old-done', 'old-long-run-just-done']);
     assert.deepEqual(await names(), ['old-running', 'young-done']);
@@ -92,7 +102,7 @@ describe('sinker', () => {
     await store.createProwJob(job('old', { start: 500, done: 499 }));
     await store.createProwJob(job('new', { start: 1, done: 0.5 }));
     const registry = new Registry();
-    const sinker = createSinker({ store, config: constant(config()), clock, log, registry });
+    const sinker = createSinker({ store, informer: await synced(), config: constant(config()), clock, log, registry });
     await sinker.syncOnce();
     const text = await registry.metrics();
     assert.match(text, /^sinker_prow_jobs_existing 2$/m);
@@ -106,7 +116,7 @@ describe('sinker', () => {
     await store.createProwJob(job('gone-newest', { job: 'removed-from-config', type: 'periodic', start: 200, done: 199 }));
     await store.createProwJob(job('p2-old', { job: 'p2', type: 'periodic', start: 300, done: 299 }));
     await store.createProwJob(job('p2-running', { job: 'p2', type: 'periodic', start: 1 }));
-    const sinker = createSinker({ store, config: constant(config({}, ['p1', 'p2'])), clock, log });
+    const sinker = createSinker({ store, informer: await synced(), config: constant(config({}, ['p1', 'p2'])), clock, log });
     const result = await sinker.syncOnce();
     assert.deepEqual(result.prowjobsDeleted['aged-periodic'].sort(), ['gone-newest', 'p1-oldest', 'p2-old']);
     assert.deepEqual(await names(), ['p1-newest', 'p2-running']);
@@ -119,7 +129,7 @@ describe('sinker', () => {
     await store.enqueueDelivery(delivery('new-done', hoursAgo(1)));
     for (const d of await store.claimDeliveries(10)) if (d.id !== 'old-queued') await store.completeDelivery(d.id);
     await store.retryDelivery('old-queued', 'later', undefined);
-    const sinker = createSinker({ store, config: constant(config({ max_prowjob_age: '48h' })), clock, log, deliveries: store });
+    const sinker = createSinker({ store, informer: await synced(), config: constant(config({ max_prowjob_age: '48h' })), clock, log, deliveries: store });
     const result = await sinker.syncOnce();
     assert.equal(result.deliveriesDeleted, 1);
     assert.equal(await store.getDelivery('old-done'), undefined);
@@ -129,7 +139,7 @@ describe('sinker', () => {
 
   it('dry run deletes nothing but reports what it would delete', async () => {
     await store.createProwJob(job('old-done', { start: 500, done: 499 }));
-    const sinker = createSinker({ store, config: constant(config()), clock, log, dryRun: true });
+    const sinker = createSinker({ store, informer: await synced(), config: constant(config()), clock, log, dryRun: true });
     const result = await sinker.syncOnce();
     assert.deepEqual(result.prowjobsDeleted.aged, ['old-done']);
     assert.deepEqual(await names(), ['old-done']);
@@ -138,7 +148,7 @@ describe('sinker', () => {
   it('reads the config on every pass', async () => {
     await store.createProwJob(job('j', { start: 10, done: 9 }));
     let cfg = config({ max_prowjob_age: '24h' });
-    const sinker = createSinker({ store, config: () => cfg, clock, log });
+    const sinker = createSinker({ store, informer: await synced(), config: () => cfg, clock, log });
     await sinker.syncOnce();
     assert.deepEqual(await names(), ['j']);
     cfg = config({ max_prowjob_age: '5h' });
@@ -149,7 +159,7 @@ describe('sinker', () => {
   it('refuses a bad duration naming the field', async () => {
     const cfg = config();
     cfg.sinker.max_prowjob_age = 'a week'; // the loader refuses this; a hand-built config may not
-    const sinker = createSinker({ store, config: () => cfg, clock, log });
+    const sinker = createSinker({ store, informer: await synced(), config: () => cfg, clock, log });
     await assert.rejects(sinker.syncOnce(), /sinker\.max_prowjob_age: "a week" is not a duration/);
   });
 
@@ -177,7 +187,7 @@ describe('sinker', () => {
         run('r-new-orphan', { created: 0.001, prowjob: 'not-visible-yet' }),
       ];
       const sinker = createSinker({
-        store, clock, log, executor,
+        store, informer: await synced(), clock, log, executor,
         config: constant(config({ max_pod_age: '24h', terminated_pod_ttl: '30m' })),
       });
       const result = await sinker.syncOnce();
@@ -190,7 +200,7 @@ describe('sinker', () => {
       await store.createProwJob(job('ancient', { start: 500, done: 499 }));
       const executor = new FakeExecutor();
       executor.runs = [run('ancient', { created: 500 })];
-      const sinker = createSinker({ store, clock, log, executor, config: constant(config()) });
+      const sinker = createSinker({ store, informer: await synced(), clock, log, executor, config: constant(config()) });
       const result = await sinker.syncOnce();
       assert.deepEqual(result.prowjobsDeleted.aged, ['ancient']);
       assert.deepEqual(result.runsDeleted.orphaned, ['ancient']);
@@ -204,7 +214,7 @@ describe('sinker', () => {
         run('works', { created: 5 }),
       ];
       executor.failDelete.add('fails');
-      const sinker = createSinker({ store, clock, log, executor, config: constant(config({ exclude_clusters: ['gpu'] })) });
+      const sinker = createSinker({ store, informer: await synced(), clock, log, executor, config: constant(config({ exclude_clusters: ['gpu'] })) });
       const result = await sinker.syncOnce();
       assert.deepEqual(executor.deleted, ['works']);
       assert.equal(result.runErrors, 1);
@@ -214,7 +224,7 @@ describe('sinker', () => {
 
   it('start() runs a pass at once and stop() waits for it', async () => {
     await store.createProwJob(job('old', { start: 500, done: 499 }));
-    const sinker = createSinker({ store, config: constant(config()), clock, log });
+    const sinker = createSinker({ store, informer: await synced(), config: constant(config()), clock, log });
     sinker.start();
     const deadline = Date.now() + 5000;
     while (!sinker.lastResult() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));

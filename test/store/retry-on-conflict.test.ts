@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { retryOnConflict } from '../../src/store/retry-on-conflict.js';
 import { ConflictError, NotFoundError } from '../../src/store/types.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { newProwJob } from '../../src/api/pjutil.js';
 
 describe('retryOnConflict', () => {

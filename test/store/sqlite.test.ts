@@ -9,8 +9,8 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { createLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, storePath, STORE_FILENAME, type SqliteStore } from '../../src/store/sqlite.js';
-import { AlreadyExistsError, ConflictError, NotFoundError, type WatchEvent } from '../../src/store/types.js';
+import { openSqliteStore, storePath, STORE_FILENAME, type SqliteStore } from '../../src/store/sqlite/store.js';
+import { AlreadyExistsError, ConflictError, NotFoundError, InvalidCursorError, type ObjectWatchEvent, type WatchEvent } from '../../src/store/types.js';
 import { makeProwJob } from './fixtures/prowjobs.js';
 import { waitFor as poll } from '../support/wait.js';
 
@@ -21,6 +21,14 @@ async function runChild(db: string, action: string, name?: string): Promise<stri
   const args = ['--import', 'tsx', CHILD, db, action, ...(name ? [name] : [])];
   const { stdout } = await execFileP(process.execPath, args, { timeout: 20_000 });
   return stdout;
+}
+
+/** Collects the events that carry a job (these watches ask for no bookmarks). */
+function push(events: ObjectWatchEvent[]): (e: WatchEvent) => void {
+  return (e) => {
+    if (!('prowjob' in e)) throw new Error(`unexpected ${e.type} event`);
+    events.push(e);
+  };
 }
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -98,7 +106,7 @@ describe('sqlite store', () => {
       await store.createProwJob(makeProwJob('a', { labels: { x: '1' } }));
       await store.deleteProwJob('a');
       assert.equal(await store.getProwJob('a'), undefined);
-      assert.deepEqual(await store.listProwJobs({ labels: { x: '1' } }), []);
+      assert.deepEqual((await store.listProwJobs({ labels: { x: '1' } })).items, []);
       await assert.rejects(store.deleteProwJob('a'), NotFoundError);
     });
 
@@ -107,7 +115,7 @@ describe('sqlite store', () => {
       await store.createProwJob(makeProwJob('a', { labels: { 'prow.k8s.io/job': 'j1', 'prow.k8s.io/type': 'presubmit' } }));
       await store.createProwJob(makeProwJob('b', { labels: { 'prow.k8s.io/job': 'j2', 'prow.k8s.io/type': 'periodic' } }));
       const names = async (labels?: Record<string, string>) =>
-        (await store.listProwJobs(labels ? { labels } : {})).map((pj) => pj.metadata.name);
+        ((await store.listProwJobs(labels ? { labels } : {})).items).map((pj) => pj.metadata.name);
       assert.deepEqual(await names(), ['a', 'b', 'c']);
       assert.deepEqual(await names({ 'prow.k8s.io/job': 'j1' }), ['a', 'c']);
       assert.deepEqual(await names({ 'prow.k8s.io/job': 'j1', 'prow.k8s.io/type': 'periodic' }), ['c']);
@@ -130,18 +138,18 @@ describe('sqlite store', () => {
           ...(i < 3 ? { completionTime: '2026-01-02T00:00:00Z', state: 'success' as const } : {}),
         }));
       }
-      const first = store.queryProwJobs({ limit: 3 });
+      const first = await store.queryProwJobs({ limit: 3 });
       assert.deepEqual(first.prowjobs.map((pj) => pj.metadata.name), ['pj-6', 'pj-5', 'pj-4']);
       assert.ok(first.next);
-      const second = store.queryProwJobs({ limit: 3, before: first.next });
+      const second = await store.queryProwJobs({ limit: 3, before: first.next });
       assert.deepEqual(second.prowjobs.map((pj) => pj.metadata.name), ['pj-3', 'pj-2', 'pj-1']);
-      const third = store.queryProwJobs({ limit: 3, before: second.next });
+      const third = await store.queryProwJobs({ limit: 3, before: second.next });
       assert.deepEqual(third.prowjobs.map((pj) => pj.metadata.name), ['pj-0']);
       assert.equal(third.next, undefined);
-      assert.deepEqual(store.queryProwJobs({ job: 'even', pull: 1 }).prowjobs.map((pj) => pj.metadata.name), ['pj-2', 'pj-0']);
-      assert.deepEqual(store.queryProwJobs({ complete: false, org: 'o', repo: 'r' }).prowjobs.length, 4);
-      assert.deepEqual(store.queryProwJobs({ state: 'success' }).prowjobs.length, 3);
-      assert.throws(() => store.queryProwJobs({ before: 'garbage' }), /invalid "before" cursor/);
+      assert.deepEqual((await store.queryProwJobs({ job: 'even', pull: 1 })).prowjobs.map((pj) => pj.metadata.name), ['pj-2', 'pj-0']);
+      assert.deepEqual((await store.queryProwJobs({ complete: false, org: 'o', repo: 'r' })).prowjobs.length, 4);
+      assert.deepEqual((await store.queryProwJobs({ state: 'success' })).prowjobs.length, 3);
+      await assert.rejects(store.queryProwJobs({ before: 'garbage' }), (err) => err instanceof InvalidCursorError && /invalid "before" cursor/.test(err.message));
     });
   });
 
@@ -149,7 +157,7 @@ describe('sqlite store', () => {
     it('writes issued in one tick commit together, each failing on its own, in issue order', async () => {
       await store.createProwJob(makeProwJob('taken'));
       const events: string[] = [];
-      const watch = store.watchProwJobs((e) => events.push(`${e.type} ${e.prowjob.metadata.name} ${e.prowjob.metadata.resourceVersion}`));
+      const watch = store.watchProwJobs({}, (e) => { if ('prowjob' in e) events.push(`${e.type} ${e.prowjob.metadata.name} ${e.prowjob.metadata.resourceVersion}`); });
       const results = await Promise.allSettled([
         store.createProwJob(makeProwJob('x1')),
         store.createProwJob(makeProwJob('taken')),
@@ -176,7 +184,7 @@ describe('sqlite store', () => {
     it('wakes local watchers only after the writer has resumed, so it can recognise its own echo', async () => {
       let recorded = false;
       let recordedWhenSeen: boolean | undefined;
-      const watch = store.watchProwJobs(() => { recordedWhenSeen ??= recorded; });
+      const watch = store.watchProwJobs({}, () => { recordedWhenSeen ??= recorded; });
       await store.createProwJob(makeProwJob('echo'));
       recorded = true;
       await waitFor('the added event', () => recordedWhenSeen !== undefined);
@@ -187,7 +195,7 @@ describe('sqlite store', () => {
     it('a read, or close, right after an unawaited write sees that write', async () => {
       const pending = store.createProwJob(makeProwJob('early'));
       assert.equal((await store.getProwJob('early'))?.metadata.name, 'early');
-      assert.equal(store.queryProwJobs({}).prowjobs.length, 1);
+      assert.equal((await store.queryProwJobs({})).prowjobs.length, 1);
       await pending;
       const vend = store.nextBuildNumber('j');
       await store.close();
@@ -206,10 +214,10 @@ describe('sqlite store', () => {
       pj.status.state = 'pending';
       pj.status.description = 'only the state and the doc change';
       await store.updateProwJob(pj);
-      assert.deepEqual(store.queryProwJobs({ state: 'pending' }).prowjobs.map((p) => p.metadata.name), ['u']);
-      assert.deepEqual(store.queryProwJobs({ state: 'triggered' }).prowjobs, []);
-      assert.deepEqual(store.queryProwJobs({ job: 'j1', org: 'o', repo: 'r', pull: 1 }).prowjobs.length, 1);
-      assert.deepEqual((await store.listProwJobs({ labels: { a: '1', b: '2' } })).length, 1);
+      assert.deepEqual((await store.queryProwJobs({ state: 'pending' })).prowjobs.map((p) => p.metadata.name), ['u']);
+      assert.deepEqual((await store.queryProwJobs({ state: 'triggered' })).prowjobs, []);
+      assert.deepEqual((await store.queryProwJobs({ job: 'j1', org: 'o', repo: 'r', pull: 1 })).prowjobs.length, 1);
+      assert.deepEqual(((await store.listProwJobs({ labels: { a: '1', b: '2' } })).items).length, 1);
       const next = (await store.getProwJob('u'))!;
       next.spec.job = 'j2';
       next.spec.refs!.pulls![0]!.number = 7;
@@ -217,19 +225,19 @@ describe('sqlite store', () => {
       next.status.completionTime = '2026-01-02T00:00:00Z';
       next.metadata.labels = { b: '3' };
       await store.updateProwJob(next);
-      assert.deepEqual(store.queryProwJobs({ job: 'j1' }).prowjobs, []);
-      assert.deepEqual(store.queryProwJobs({ job: 'j2', pull: 7, complete: true, state: 'success' }).prowjobs.length, 1);
-      assert.deepEqual(await store.listProwJobs({ labels: { a: '1' } }), []);
-      assert.deepEqual(await store.listProwJobs({ labels: { b: '2' } }), []);
-      assert.deepEqual((await store.listProwJobs({ labels: { b: '3' } })).map((p) => p.metadata.name), ['u']);
+      assert.deepEqual((await store.queryProwJobs({ job: 'j1' })).prowjobs, []);
+      assert.deepEqual((await store.queryProwJobs({ job: 'j2', pull: 7, complete: true, state: 'success' })).prowjobs.length, 1);
+      assert.deepEqual((await store.listProwJobs({ labels: { a: '1' } })).items, []);
+      assert.deepEqual((await store.listProwJobs({ labels: { b: '2' } })).items, []);
+      assert.deepEqual(((await store.listProwJobs({ labels: { b: '3' } })).items).map((p) => p.metadata.name), ['u']);
     });
   });
 
   describe('watch', () => {
     it('sees added, modified and deleted in order; deleted carries the last object', async () => {
       await store.createProwJob(makeProwJob('before-watch'));
-      const events: WatchEvent[] = [];
-      const watch = store.watchProwJobs((e) => events.push(e));
+      const events: ObjectWatchEvent[] = [];
+      const watch = store.watchProwJobs({}, push(events));
       const created = await store.createProwJob(makeProwJob('a'));
       created.status.state = 'pending';
       await store.updateProwJob(created);
@@ -238,12 +246,14 @@ describe('sqlite store', () => {
       watch.close();
       assert.deepEqual(events.map((e) => `${e.type}:${e.prowjob.metadata.name}`), ['added:a', 'modified:a', 'deleted:a']);
       assert.equal(events[2]!.prowjob.status.state, 'pending');
-      assert.equal(events[2]!.prowjob.metadata.resourceVersion, events[1]!.prowjob.metadata.resourceVersion);
+      // As Kubernetes: the deleted object carries the deletion's resourceVersion.
+      assert.notEqual(events[2]!.prowjob.metadata.resourceVersion, events[1]!.prowjob.metadata.resourceVersion);
+      assert.equal(events[2]!.prowjob.metadata.resourceVersion, (await store.listProwJobs()).resourceVersion);
     });
 
     it('filters by label selector and stops after close', async () => {
-      const events: WatchEvent[] = [];
-      const watch = store.watchProwJobs((e) => events.push(e), { labels: { keep: 'yes' } });
+      const events: ObjectWatchEvent[] = [];
+      const watch = store.watchProwJobs({ labels: { keep: 'yes' } }, push(events));
       await store.createProwJob(makeProwJob('skip', { labels: { keep: 'no' } }));
       await store.createProwJob(makeProwJob('keep', { labels: { keep: 'yes' } }));
       await waitFor('one event', () => events.length >= 1);
@@ -255,7 +265,8 @@ describe('sqlite store', () => {
 
     it('a handler that throws does not stop the watch', async () => {
       const seen: string[] = [];
-      const watch = store.watchProwJobs((e) => {
+      const watch = store.watchProwJobs({}, (e) => {
+        if (!('prowjob' in e)) return;
         seen.push(e.prowjob.metadata.name);
         if (e.prowjob.metadata.name === 'a') throw new Error('boom');
       });
@@ -267,8 +278,8 @@ describe('sqlite store', () => {
     });
 
     it('sees changes written by a second process on the same file', async () => {
-      const events: WatchEvent[] = [];
-      const watch = store.watchProwJobs((e) => events.push(e));
+      const events: ObjectWatchEvent[] = [];
+      const watch = store.watchProwJobs({}, push(events));
       await runChild(db, 'create', 'remote');
       await runChild(db, 'update', 'remote');
       await runChild(db, 'delete', 'remote');
@@ -286,8 +297,8 @@ describe('sqlite store', () => {
       now = new Date(now.getTime() + 11 * 60_000);
       assert.equal(store.trimChangeLog(), 1);
       // A new watch still only sees changes after it started.
-      const events: WatchEvent[] = [];
-      const watch = store.watchProwJobs((e) => events.push(e));
+      const events: ObjectWatchEvent[] = [];
+      const watch = store.watchProwJobs({}, push(events));
       await store.createProwJob(makeProwJob('b'));
       await waitFor('one event', () => events.length >= 1);
       watch.close();
@@ -295,14 +306,84 @@ describe('sqlite store', () => {
     });
   });
 
+  describe('watch from a resourceVersion', () => {
+    it('delivers exactly the changes after a list, in order', async () => {
+      await store.createProwJob(makeProwJob('listed'));
+      const list = await store.listProwJobs();
+      assert.deepEqual(list.items.map((pj) => pj.metadata.name), ['listed']);
+      // Written after the list, before the watch starts: the watch still delivers them.
+      await store.createProwJob(makeProwJob('after-1'));
+      await store.deleteProwJob('listed');
+      const events: ObjectWatchEvent[] = [];
+      const watch = store.watchProwJobs({ resourceVersion: list.resourceVersion }, push(events));
+      await store.createProwJob(makeProwJob('after-2'));
+      await waitFor('3 events', () => events.length >= 3);
+      watch.close();
+      assert.deepEqual(events.map((e) => `${e.type}:${e.prowjob.metadata.name}`), ['added:after-1', 'deleted:listed', 'added:after-2']);
+    });
+
+    it('a list is a snapshot: its resourceVersion is the newest write it holds', async () => {
+      const empty = await store.listProwJobs();
+      const created = await store.createProwJob(makeProwJob('x'));
+      const list = await store.listProwJobs();
+      assert.notEqual(list.resourceVersion, empty.resourceVersion);
+      assert.equal(list.resourceVersion, created.metadata.resourceVersion);
+      assert.equal((await store.listProwJobs({ labels: { none: 'such' } })).resourceVersion, list.resourceVersion);
+    });
+
+    it('sends bookmarks past changes the selector leaves out, when asked', async () => {
+      const events: WatchEvent[] = [];
+      const watch = store.watchProwJobs({ labels: { keep: 'yes' }, allowBookmarks: true }, (e) => events.push(e));
+      const skipped = await store.createProwJob(makeProwJob('skip', { labels: { keep: 'no' } }));
+      await waitFor('a bookmark', () => events.length >= 1);
+      watch.close();
+      assert.deepEqual(events, [{ type: 'bookmark', resourceVersion: skipped.metadata.resourceVersion }]);
+    });
+
+    it('expires at once from a resourceVersion the change log no longer holds', async () => {
+      const old = await store.createProwJob(makeProwJob('old'));
+      await store.createProwJob(makeProwJob('newer'));
+      now = new Date(now.getTime() + 11 * 60_000);
+      assert.equal(store.trimChangeLog(), 2);
+      const events: WatchEvent[] = [];
+      store.watchProwJobs({ resourceVersion: old.metadata.resourceVersion! }, (e) => events.push(e));
+      await waitFor('expired', () => events.length >= 1);
+      assert.deepEqual(events, [{ type: 'expired' }]);
+      // The newest resourceVersion is still good: nothing after it was trimmed.
+      const list = await store.listProwJobs();
+      const fresh: ObjectWatchEvent[] = [];
+      const watch = store.watchProwJobs({ resourceVersion: list.resourceVersion }, push(fresh));
+      await store.createProwJob(makeProwJob('later'));
+      await waitFor('one event', () => fresh.length >= 1);
+      watch.close();
+      assert.deepEqual(fresh.map((e) => e.prowjob.metadata.name), ['later']);
+    });
+
+    it('expires the rows of a store reopened across a trim', async () => {
+      const old = await store.createProwJob(makeProwJob('old'));
+      now = new Date(now.getTime() + 11 * 60_000);
+      assert.equal(store.trimChangeLog(), 1);
+      await store.close();
+      const reopened = openSqliteStore(db);
+      try {
+        const events: WatchEvent[] = [];
+        reopened.watchProwJobs({ resourceVersion: String(Number(old.metadata.resourceVersion) - 1) }, (e) => events.push(e));
+        await waitFor('expired', () => events.length >= 1);
+        assert.deepEqual(events, [{ type: 'expired' }]);
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+
   describe('watch falling behind', () => {
-    it('warns when trimmed history was never seen', async () => {
+    it('ends with expired when trimmed history was never seen', async () => {
       const lines: string[] = [];
       const destination = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
       const reader = openSqliteStore(db, { pollIntervalMs: 30, log: createLogger({ destination, level: 'warn' }) });
       try {
         const events: WatchEvent[] = [];
-        const watch = reader.watchProwJobs((e) => events.push(e));
+        reader.watchProwJobs({}, (e) => events.push(e));
         // No timer can run between these awaits: the reader has not polled yet when history is trimmed.
         await store.createProwJob(makeProwJob('lost-1'));
         await store.createProwJob(makeProwJob('lost-2'));
@@ -310,8 +391,8 @@ describe('sqlite store', () => {
         assert.equal(store.trimChangeLog(), 2);
         await store.createProwJob(makeProwJob('seen'));
         await waitFor('the reader to poll', () => events.length >= 1);
-        watch.close();
-        assert.deepEqual(events.map((e) => e.prowjob.metadata.name), ['seen']);
+        // 'seen' came in the same poll, after the hole: the watch ended before it.
+        assert.deepEqual(events, [{ type: 'expired' }]);
         assert.equal(lines.filter((l) => l.includes('watch fell behind')).length, 1);
       } finally {
         await reader.close();

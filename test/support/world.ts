@@ -10,7 +10,7 @@ import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.j
 import type { FakeSeed } from '../../src/github/fake/state.js';
 import type { GitHubClient } from '../../src/github/types.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../../src/owners/client.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { pluginsConfigFrom } from './config.js';
 
 export interface World {

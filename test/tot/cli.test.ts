@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, storePath } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath } from '../../src/store/sqlite/store.js';
 import { getText, spawnCommand } from '../support/spawn-cli.js';
 
 describe('prow tot', () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { createUrlFallback, importTotJson, startTotServer, TOT_NUMBER_HEADER, type TotServer } from '../../src/tot/server.js';
 
 const log = createSilentLogger();

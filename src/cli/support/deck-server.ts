@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { ArtifactStore } from '../../artifacts/types.js';
+import { combineLogSources } from '../../artifacts/log-source.js';
+import type { ArtifactStore, LogSource } from '../../artifacts/types.js';
 import type { Config, PluginsConfig } from '../../config/types.js';
 import type { MembershipChecker } from '../../deck/auth.js';
 import type { HelpData } from '../../deck/pages/help.js';
@@ -12,6 +13,7 @@ import { startDeckServer as startDeck, type DeckServer } from '../../deck/server
 import type { GitHubClient } from '../../github/types.js';
 import { generatePluginHelp } from '../../hook/plugin-help.js';
 import { builtinPlugins } from '../../plugins/registry.js';
+import { createUploadedLogSource } from '../../podutils/build-log.js';
 import type { ProwJobStore } from '../../store/types.js';
 
 export interface DeckServerDeps {
@@ -19,6 +21,8 @@ export interface DeckServerDeps {
   hostname?: string;
   store: ProwJobStore;
   artifacts: ArtifactStore;
+  /** The executor's live build logs (see deckLogSource). */
+  liveLogs?: LogSource;
   log: Logger;
   /** The current config and plugins.yaml (rerun_auth_configs, hidden repos, command help). */
   snapshot?: () => { config: Config; plugins?: PluginsConfig };
@@ -51,6 +55,11 @@ export function pluginHelpSource(plugins: () => PluginsConfig | undefined): () =
   return () => generatePluginHelp(builtinPlugins, plugins());
 }
 
+/** What deck shows as a job's build log: the executor's live log while it runs, the uploaded one afterwards. */
+export function deckLogSource(live: LogSource, artifacts: ArtifactStore): LogSource {
+  return combineLogSources({ live, uploaded: createUploadedLogSource(artifacts) });
+}
+
 export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer> {
   const snapshot = deps.snapshot;
   return startDeck({
@@ -58,6 +67,7 @@ export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer>
     ...(deps.hostname ? { hostname: deps.hostname } : {}),
     store: deps.store,
     artifacts: deps.artifacts,
+    ...(deps.liveLogs ? { logs: deckLogSource(deps.liveLogs, deps.artifacts) } : {}),
     log: deps.log,
     config: () => (snapshot ? snapshot().config : {}),
     ...(snapshot ? { pluginHelp: pluginHelpSource(() => snapshot().plugins) } : {}),

@@ -9,7 +9,7 @@ import { loadConfigAgent, type ConfigAgent } from '../../config/agent.js';
 import { createStoreBuildIdSource } from '../../controller/build-id.js';
 import { createController } from '../../controller/plank.js';
 import { startCrier } from '../../crier/crier.js';
-import { createLocalExecutor } from '../../executor/local.js';
+import { createLocalExecutor } from '../../executor/local/executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
@@ -19,9 +19,11 @@ import { createGitMirrorSource, createOwnersClient } from '../../owners/client.j
 import { builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
-import { openSqliteStore, storePath } from '../../store/sqlite.js';
+import { createProwJobInformer } from '../../store/informer.js';
+import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
+import { followConfigLogLevel } from './logging.js';
 import { runCloseSteps } from './shutdown.js';
 
 export interface EmbeddedOptions {
@@ -96,6 +98,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const agent: ConfigAgent = await loadConfigAgent({
       configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), log: log.child({ component: 'config' }),
     });
+    // `log` is the process's root logger: config.yaml's log_level applies to every component.
+    followConfigLogLevel(log, agent);
     closers.push(() => agent.close());
 
     let fake: FakeGitHub | undefined;
@@ -127,8 +131,14 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => executor.close());
 
     const config = () => agent.current().config;
+    // One informer for the components here that read from a cache (controller and sinker; crier and deck
+    // read the store directly for now).
+    const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
+    await informer.start();
+    closers.push(() => informer.close());
+
     const controller = createController({
-      store, executor, config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
     });
     await controller.start();
     closers.push(() => controller.stop());
@@ -136,7 +146,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const crier = startCrier({ store, github, config, log: log.child({ component: 'crier' }) });
     closers.push(() => crier.close());
 
-    const sinker = createSinker({ store, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor) });
+    const sinker = createSinker({
+      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor),
+    });
     sinker.start();
     closers.push(() => sinker.stop());
 
@@ -163,6 +175,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store,
+      jobs: store,
       snapshot: () => agent.current(),
       github,
       plugins: builtinPlugins,
@@ -173,7 +186,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
-      port: o.deckPort, hostname: host, store, artifacts, log: log.child({ component: 'deck' }),
+      port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
       snapshot: () => agent.current(), github, dataDir, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
     });
     closers.push(() => deck.close());

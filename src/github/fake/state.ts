@@ -346,3 +346,13 @@ export function rolePermissions(role: RepoRole | undefined): { admin: boolean; m
   const r = role ? ROLE_RANK[role] : 0;
   return { admin: r >= 5, maintain: r >= 4, push: r >= 3, triage: r >= 2, pull: r >= 1 };
 }
+
+/** The newest status per context, newest first (what the combined status lists). */
+export function latestStatuses(all: FakeStatus[]): FakeStatus[] {
+  const seen = new Map<string, FakeStatus>();
+  for (let i = all.length - 1; i >= 0; i--) {
+    const s = all[i];
+    if (s && !seen.has(s.context)) seen.set(s.context, s);
+  }
+  return [...seen.values()];
+}

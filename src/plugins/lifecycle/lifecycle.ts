@@ -128,7 +128,7 @@ export async function handleClose(gh: LifecycleGitHub, log: Logger, e: GenericCo
     state_reason: notPlanned ? 'not_planned' : 'completed',
   };
   await gh.patchIssue(e.org, e.repo, e.number, patch);
-  log.info({ pr: e.number, notPlanned }, 'closed issue');
+  log.info({ pr: e.number, not_planned: notPlanned }, 'closed issue');
   await reply(gh, e, notPlanned ? 'Closing this issue, marking it as "Not Planned".' : 'Closing this issue.', redelivery);
 }
 

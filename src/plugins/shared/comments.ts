@@ -3,7 +3,8 @@
 //   plugin that comments looks for its own earlier comment first (on a redelivery only: a delivery
 //   handled for the first time cannot have replied yet, and skips that read);
 // - prune old bot comments (upstream pkg/commentpruner, reference §1.12): delete only the bot's own.
-// Bot identity is compared through isBotLogin (case-insensitive, `name[bot]` accepted).
+// Bot identity is compared through isBotLogin / isBot (src/github/login.ts: case-insensitive, `name[bot]`
+// accepted).
 import type { GitHubClient, IssueComment } from '../../github/types.js';
 import { isBotLogin } from '../../github/login.js';
 
@@ -12,12 +13,6 @@ export type CommentGitHub = Pick<GitHubClient, 'botUser' | 'listComments' | 'cre
 /** The bot's login without a GitHub App's `[bot]` suffix, lower-cased. */
 export async function botLogin(gh: Pick<GitHubClient, 'botUser'>): Promise<string> {
   return (await gh.botUser()).login.replace(/\[bot\]$/i, '').toLowerCase();
-}
-
-/** True when `login` is the bot (upstream BotUserChecker); false for an empty login. */
-export async function isBot(gh: Pick<GitHubClient, 'botUser'>, login: string): Promise<boolean> {
-  if (login === '') return false;
-  return isBotLogin(login, (await gh.botUser()).login);
 }
 
 /** The bot's own comments on org/repo#number. */

@@ -1,14 +1,16 @@
 // trigger: starts presubmits on pull requests and comments, postsubmits on pushes
 // (reference/hook-plugins-spec.md §2.1, upstream pkg/plugins/trigger). Idempotent under redelivery: a
 // job's name is derived from (delivery, job, SHA), so creating it again fails with AlreadyExistsError.
+import { requestAbort } from '../../api/abort.js';
 import { EVENT_GUID_LABEL, LGTM, NEEDS_OK_TO_TEST, OK_TO_TEST, ORG_LABEL, PROWJOB_TYPE_LABEL, PULL_LABEL, REPO_LABEL, RETEST_LABEL } from '../../api/labels.js';
 import { newPresubmit, newProwJob, postsubmitSpec, type NewProwJobOptions, type PullRequestLike } from '../../api/pjutil.js';
-import { isComplete, type ProwJob } from '../../api/prowjob.js';
+import type { ProwJob } from '../../api/prowjob.js';
 import { postsubmitShouldRun } from '../../config/match.js';
 import { triggerFor } from '../../config/plugins.js';
 import type { Config, Presubmit, TriggerConfig } from '../../config/types.js';
 import type { GitHubClient, PullRequest } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
+import { prowJobFields } from '../../observability/prowjob-fields.js';
 import { AlreadyExistsError, ConflictError } from '../../store/types.js';
 import { dropCodeBlocks } from '../shared/markdown.js';
 import { deliveryJobName } from '../shared/prowjob-name.js';
@@ -20,7 +22,8 @@ import {
   okToTestRe, presubmitFilter, retestRe, retestRequiredRe, shouldPruneHelp, shouldRespondWithHelp, testAllFilter,
 } from './filter.js';
 import { trustedPullRequest, trustedUser } from './trust.js';
-import { commentOnce, hasBotComment, isBot, pruneBotComments } from '../shared/comments.js';
+import { commentOnce, hasBotComment, pruneBotComments } from '../shared/comments.js';
+import { isBot } from '../../github/login.js';
 import { triggerConfigSection } from './trigger-config.js';
 
 export type TriggerGitHub = Pick<
@@ -140,10 +143,10 @@ async function createOnce(jobs: JobCreator, pj: ProwJob, log: Logger): Promise<b
     await jobs.createProwJob(pj);
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
-    log.info({ prowjob: pj.metadata.name, job: pj.spec.job }, 'prowjob for this delivery exists already');
+    log.info(prowJobFields(pj), 'prowjob for this delivery exists already');
     return false;
   }
-  log.info({ prowjob: pj.metadata.name, job: pj.spec.job, type: pj.spec.type }, 'created prowjob');
+  log.info(prowJobFields(pj), 'created prowjob');
   return true;
 }
 
@@ -178,19 +181,19 @@ export async function runRequested(
 
 /** Aborts the PR's incomplete presubmits (all of them, or only those for another head SHA). */
 export async function abortJobs(d: Pick<TriggerDeps, 'jobs' | 'log'>, pr: PRInfo, keepSha?: string): Promise<number> {
-  const list = await d.jobs.listProwJobs({
+  const list = (await d.jobs.listProwJobs({
     labels: { [ORG_LABEL]: pr.org, [REPO_LABEL]: pr.repo, [PULL_LABEL]: String(pr.number), [PROWJOB_TYPE_LABEL]: 'presubmit' },
-  });
+  })).items;
   let aborted = 0;
   const errors: unknown[] = [];
   for (const pj of list) {
-    if (isComplete(pj) || pj.status.state === 'aborted') continue;
     if (keepSha !== undefined && pj.spec.refs?.pulls?.[0]?.sha === keepSha) continue;
-    const next: ProwJob = { ...pj, status: { ...pj.status, state: 'aborted', description: ABORTED_DESCRIPTION } };
+    const next = requestAbort(pj, { description: ABORTED_DESCRIPTION });
+    if (!next) continue; // complete or already aborted
     try {
       await d.jobs.updateProwJob(next);
       aborted++;
-      d.log.info({ prowjob: pj.metadata.name, job: pj.spec.job, from: pj.status.state, to: 'aborted' }, 'aborted prowjob');
+      d.log.info({ ...prowJobFields(pj), from: pj.status.state, to: 'aborted' }, 'aborted prowjob');
     } catch (err) {
       if (err instanceof ConflictError) continue; // someone else changed it: they are the authority
       errors.push(err);

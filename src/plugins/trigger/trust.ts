@@ -3,7 +3,7 @@
 import type { TriggerConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';
 import { OK_TO_TEST } from '../../api/labels.js';
-import { isBot } from '../shared/comments.js';
+import { isBot } from '../../github/login.js';
 
 export type TrustGitHub = Pick<GitHubClient, 'botUser' | 'isMember' | 'isCollaborator'>;
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Config, PluginsConfig } from '../../../src/config/types.js';
 import type { GitHubClient } from '../../../src/github/types.js';
 import type { ConfigSnapshot } from '../../../src/config/types.js';
-import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/store.js';
 import { waitFor as poll } from '../../support/wait.js';
 
 export function sign(body: string, secret: string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {

@@ -7,7 +7,7 @@ import { startHookServer } from '../../../src/hook/server.js';
 import { staticSecretSource } from '../../../src/hook/secrets.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import type { Plugin } from '../../../src/plugins/types.js';
-import { openSqliteStore } from '../../../src/store/sqlite.js';
+import { openSqliteStore } from '../../../src/store/sqlite/store.js';
 import { noGitHub, snapshotFor } from './helpers.js';
 
 const [storePath, effectsPath] = process.argv.slice(2) as [string, string];
@@ -41,6 +41,7 @@ const server = await startHookServer({
   port: 0,
   hostname: '127.0.0.1',
   store,
+  jobs: store,
   snapshot: () => snapshotFor({ org: ['recorder'] }),
   github: noGitHub(),
   plugins: [recorder],

@@ -43,7 +43,7 @@ async function deliver(d: Delivery, config: Config, pc: PluginsConfig = pluginCo
 }
 
 async function jobs(): Promise<{ job: string; state: string; labels: Record<string, string>; refs: any; description?: string }[]> {
-  return (await w.store.listProwJobs()).map((p) => ({
+  return ((await w.store.listProwJobs()).items).map((p) => ({
     job: p.spec.job, state: p.status.state, labels: p.metadata.labels ?? {}, refs: p.spec.refs, description: p.status.description,
   }));
 }
@@ -51,7 +51,7 @@ async function jobs(): Promise<{ job: string; state: string; labels: Record<stri
 async function reset(seed = scenarioSeed()): Promise<void> {
   await w.gh.reset(seed);
   handled.clear();
-  for (const pj of await w.store.listProwJobs()) await w.store.deleteProwJob(pj.metadata.name);
+  for (const pj of (await w.store.listProwJobs()).items) await w.store.deleteProwJob(pj.metadata.name);
   w.gh.clearCalls();
 }
 
@@ -362,10 +362,10 @@ describe('trigger: push', () => {
     await deliver(first, config);
     handled.clear(); // even handled as a first delivery again (no redelivery mark), the name stops a second job
     await deliver(first, config);
-    const once = await w.store.listProwJobs();
+    const once = (await w.store.listProwJobs()).items;
     assert.deepEqual(once.map((p) => p.metadata.name), [deliveryJobName('guid-names-1', 'pass-salt', '1'.repeat(40))]);
     await deliver(pushDelivery('guid-names-2', { repo: 'org2/repo2', ref: 'refs/heads/master', after: '2'.repeat(40) }), config);
-    const names = (await w.store.listProwJobs()).map((p) => p.metadata.name).sort();
+    const names = (await w.store.listProwJobs()).items.map((p) => p.metadata.name).sort();
     assert.equal(names.length, 2);
     assert.ok(names.includes(deliveryJobName('guid-names-2', 'pass-salt', '2'.repeat(40))));
   });

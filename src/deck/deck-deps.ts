@@ -1,0 +1,44 @@
+// What deck is handed (src/cli builds it) and the per-request values its handlers share.
+import type { Registry } from 'prom-client';
+import type { ArtifactStore, LogSource } from '../artifacts/types.js';
+import type { Deck } from '../config/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProwJobStore } from '../store/types.js';
+import type { MembershipChecker, Session } from './auth.js';
+import type { OAuthConfig } from './oauth.js';
+import type { HelpData } from './pages/help.js';
+
+/** The part of the Prow config deck reads, fetched per request (config reloads apply at once). */
+export interface DeckConfigView {
+  deck?: Partial<Deck>;
+}
+
+export interface DeckDeps {
+  store: ProwJobStore;
+  artifacts: ArtifactStore;
+  /**
+   * Build logs: the executor's live log while a job runs, the uploaded one afterwards (src/cli combines
+   * them with combineLogSources). Absent: the uploaded build-log.txt in `artifacts` only.
+   */
+  logs?: LogSource;
+  config: () => DeckConfigView;
+  log: Logger;
+  /** Plugin help for /command-help (hook's /plugin-help JSON); absent: the page says it is unavailable. */
+  pluginHelp?: () => Promise<HelpData>;
+  /** Org and team lookups for rerun_auth_configs (the bot's GitHub client). */
+  github?: MembershipChecker;
+  /** HMAC key material for session cookies and CSRF tokens; random per start when absent. */
+  cookieSecret?: Buffer;
+  oauth?: OAuthConfig;
+  /** Demo mode: these logins may sign in locally without GitHub. Never set this against real GitHub. */
+  demoUsers?: string[];
+  /** Mark cookies Secure (serve over HTTPS). */
+  secureCookies?: boolean;
+  /** How often a live log stream looks for new bytes (default 250 ms). */
+  logPollMs?: number;
+  /** Where deck's metrics go (served at /metrics); a private registry when absent. */
+  registry?: Registry;
+}
+
+/** Hono's per-request variables: every request has a session (set by the session middleware). */
+export type DeckEnv = { Variables: { session: Session } };

@@ -1,0 +1,176 @@
+// One job: its page, the job-URL landing page (/view/…), raw artifacts with byte ranges, and its build
+// log by range, by job name and build id, and live as server-sent events.
+import { Hono, type Context } from 'hono';
+import { Gauge } from 'prom-client';
+import type { ProwJob } from '../../api/prowjob.js';
+import type { ArtifactEntry } from '../../artifacts/types.js';
+import { buildDirOf, PROWJOB_FILE } from '../../podutils/paths.js';
+import type { DeckContext } from '../app-context.js';
+import type { DeckEnv } from '../deck-deps.js';
+import { html } from '../html.js';
+import { HttpError } from '../http-error.js';
+import { FilterError, queryJobs } from '../jobs.js';
+import { parseJUnit, type JUnitSummary } from '../junit.js';
+import { LOG_WINDOW, logEventStream, logTail, readRange } from '../logs.js';
+import { jobPage } from '../pages/job.js';
+
+const JUNIT_RE = /(^|\/)artifacts\/(.*\/)?junit[^/]*\.xml$/;
+const JUNIT_MAX_BYTES = 20 * 1024 * 1024;
+
+export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
+  const app = new Hono<DeckEnv>();
+  const { deps, logs } = deck;
+  const artifacts = deps.artifacts;
+  const liveStreams = new Gauge({ name: 'deck_live_log_streams', help: 'Open live build-log streams.', registers: [deck.registry] });
+
+  async function junitFor(entries: ArtifactEntry[]): Promise<(JUnitSummary | { file: string; error: string })[]> {
+    const out: (JUnitSummary | { file: string; error: string })[] = [];
+    for (const e of entries.filter((x) => JUNIT_RE.test(x.path)).slice(0, 20)) {
+      if (e.size > JUNIT_MAX_BYTES) {
+        out.push({ file: e.path, error: `too large to summarise (${e.size} bytes)` });
+        continue;
+      }
+      try {
+        out.push(parseJUnit(e.path, (await artifacts.get(e.path))?.toString('utf8') ?? ''));
+      } catch (err) {
+        out.push({ file: e.path, error: (err as Error).message });
+      }
+    }
+    return out;
+  }
+
+  async function renderJob(c: Context<DeckEnv>, pj: ProwJob): Promise<Response> {
+    const dir = buildDirOf(pj);
+    const [tail, entries] = await Promise.all([logTail(logs, pj), dir ? artifacts.list(dir) : Promise.resolve([])]);
+    const junit = await junitFor(entries);
+    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')) }), 'job');
+  }
+
+  app.get('/job/:name', async (c) => renderJob(c, await deck.mustGet(c.req.param('name'))));
+
+  // Job URLs (plank.job_url_template) point here: /view/local/<bucket>/<build dir>/. The build dir's
+  // prowjob.json names the job; the page then shows the live ProwJob from the store.
+  app.get('/view/:provider/:bucket/*', async (c) => {
+    const prefix = `/view/${c.req.param('provider')}/${c.req.param('bucket')}/`;
+    const dir = artifactPath(c, prefix);
+    if (dir === '') return deck.render(c, 'Not found', html`<h1>Not found</h1><p>Name a job's artifact directory.</p>`, undefined, 404);
+    const raw = await artifacts.get(`${dir}/${PROWJOB_FILE}`);
+    let pj: ProwJob | undefined;
+    if (raw) {
+      try {
+        const stored = JSON.parse(raw.toString('utf8')) as ProwJob;
+        pj = (await deps.store.getProwJob(stored.metadata.name)) ?? stored;
+      } catch {
+        pj = undefined;
+      }
+    }
+    if (pj) return renderJob(c, pj);
+    const entries = await artifacts.list(dir);
+    if (entries.length === 0) return deck.render(c, 'Not found', html`<h1>Not found</h1><p>No job artifacts at ${dir}.</p>`, undefined, 404);
+    return deck.render(c, dir, html`<h1>${dir}</h1><ul class="artifacts">${entries.map((e) => html`<li><a href="/artifacts/${e.path}">${e.path.slice(dir.length + 1)}</a></li>`)}</ul>`);
+  });
+
+  // Raw artifacts, with HTTP byte ranges. Always served as plain text or JSON, never as HTML.
+  app.get('/artifacts/*', async (c) => {
+    const path = artifactPath(c, '/artifacts/');
+    const st = await artifacts.stat(path);
+    if (!st) return c.text('404 Not Found', 404);
+    const type = path.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8';
+    const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header('range') ?? '');
+    let start = 0;
+    let end = st.size - 1;
+    let status: 200 | 206 = 200;
+    if (range && (range[1] || range[2])) {
+      if (range[1]) {
+        start = Number(range[1]);
+        if (range[2]) end = Math.min(end, Number(range[2]));
+      } else {
+        start = Math.max(0, st.size - Number(range[2]));
+      }
+      if (start > end) return c.body(null, 416, { 'content-range': `bytes */${st.size}` });
+      status = 206;
+    }
+    const stream = st.size === 0 ? undefined : await artifacts.openRead(path, { start, end });
+    const headers: Record<string, string> = { 'content-type': type, 'accept-ranges': 'bytes', 'content-length': String(st.size === 0 ? 0 : end - start + 1) };
+    if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${st.size}`;
+    if (!stream) return c.body('', status, headers);
+    return new Response(nodeToWeb(stream), { status, headers });
+  });
+
+  // A slice of the build log (at most LOG_WINDOW bytes, ending at `end`): the "earlier" link of the job page.
+  app.get('/log/:name', async (c) => {
+    const pj = await deck.mustGet(c.req.param('name'));
+    const size = await logs.size(pj);
+    if (size === undefined) return c.text('404 Not Found: this job has no build log yet', 404);
+    const num = (k: string, d: number): number => {
+      const v = c.req.query(k);
+      if (v === undefined || v === '') return d;
+      if (!/^\d{1,15}$/.test(v)) throw new FilterError(`${k}: not a byte offset`);
+      return Number(v);
+    };
+    const end = Math.min(num('end', size - 1), size - 1);
+    const start = Math.max(num('start', 0), end - LOG_WINDOW + 1, 0);
+    const buf = await readRange(logs, pj, start, end);
+    return c.body(new Uint8Array(buf), 200, { 'content-type': 'text/plain; charset=utf-8', 'x-log-start': String(start), 'x-log-size': String(size) });
+  });
+
+  // Upstream's /log?job=&id=: the build log of a job found by name and build id (the newest 1000 runs are searched).
+  app.get('/log', async (c) => {
+    const jobName = c.req.query('job');
+    const id = c.req.query('id');
+    if (!jobName || !id) throw new FilterError('job and id are required');
+    const { prowjobs } = await queryJobs(deps.store, { job: jobName, limit: 1000 });
+    const pj = prowjobs.find((p) => p.status.build_id === id);
+    const size = pj ? await logs.size(pj) : undefined;
+    if (!pj || size === undefined) return c.text(`404 Not Found: no build log for ${jobName} build ${id}`, 404, { 'access-control-allow-origin': '*' });
+    const headers = { 'content-type': 'text/plain; charset=utf-8', 'access-control-allow-origin': '*' };
+    const stream = size === 0 ? undefined : await logs.stream(pj);
+    if (!stream) return c.body('', 200, headers);
+    return new Response(nodeToWeb(stream), { headers });
+  });
+
+  app.get('/log-stream/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!(await deps.store.getProwJob(name))) return c.text(`404 Not Found: no ProwJob named ${name}`, 404);
+    const from = c.req.header('last-event-id') ?? c.req.query('offset') ?? '0';
+    if (!/^\d{1,15}$/.test(from)) throw new FilterError('offset: not a byte offset');
+    const stream = logEventStream({
+      store: deps.store, logs, name, offset: Number(from), pollMs: deps.logPollMs ?? 250, signal: c.req.raw.signal,
+      onClose: () => liveStreams.dec(),
+    });
+    liveStreams.inc();
+    return new Response(stream, {
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
+    });
+  });
+
+  return app;
+}
+
+function artifactPath(c: Context, prefix: string): string {
+  let path: string;
+  try {
+    path = decodeURIComponent(c.req.path.slice(prefix.length));
+  } catch {
+    throw new HttpError(400, '400 Bad Request: malformed percent-encoding in the path');
+  }
+  return path.replace(/\/+$/, '');
+}
+
+function nodeToWeb(stream: NodeJS.ReadableStream & { destroy?: () => void }): ReadableStream<Uint8Array> {
+  const it = stream[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await it.next();
+        if (done) controller.close();
+        else controller.enqueue(typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(value as Buffer));
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    cancel() {
+      stream.destroy?.();
+    },
+  });
+}

@@ -1,0 +1,80 @@
+// Repositories, refs, commits, file contents, branch protection and commit statuses.
+import type { GitHubCall, Params } from '../call.js';
+import { DRY_RUN_HEADER } from '../dry-run.js';
+import { GitHubError } from '../errors.js';
+import { toBranchProtection, toCommit, toRepo, toStatus } from '../map.js';
+import type { BranchProtection, CombinedStatus, Commit, GitHubClient, Repo, Status, StatusInput } from '../types.js';
+
+type RepoMethods = Pick<GitHubClient, 'getRepo' | 'getRef' | 'getCommit' | 'getFile' | 'getBranchProtection' | 'getCombinedStatus' | 'listStatuses' | 'createStatus'>;
+
+function normalizeRef(ref: string): string {
+  const r = ref.replace(/^refs\//, '');
+  return /^(heads|tags)\//.test(r) ? r : `heads/${r}`;
+}
+
+export function repoMethods(call: GitHubCall): RepoMethods {
+  return {
+    async getRepo(org: string, repo: string): Promise<Repo> {
+      return toRepo((await call.request(org, 'GET /repos/{owner}/{repo}', { owner: org, repo })).data);
+    },
+
+    async getRef(org: string, repo: string, ref: string): Promise<string> {
+      const data = (await call.request(org, 'GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: org, repo, ref: normalizeRef(ref) })).data as { object?: { sha?: string } };
+      const sha = data.object?.sha;
+      if (!sha) throw new GitHubError(200, 'GET', `/repos/${org}/${repo}/git/ref/${normalizeRef(ref)}`, 'response has no object.sha');
+      return sha;
+    },
+
+    async getCommit(org: string, repo: string, sha: string): Promise<Commit> {
+      return toCommit((await call.request(org, 'GET /repos/{owner}/{repo}/commits/{ref}', { owner: org, repo, ref: sha })).data);
+    },
+
+    async getFile(org: string, repo: string, path: string, ref?: string): Promise<string | undefined> {
+      const params: Params = { owner: org, repo, path };
+      if (ref) params.ref = ref;
+      const data = await call.orUndefined(async () => (await call.request(org, 'GET /repos/{owner}/{repo}/contents/{path}', params)).data);
+      if (data === undefined || Array.isArray(data)) return undefined;
+      const file = data as { type?: string; content?: string; encoding?: string };
+      if (file.type !== 'file') return undefined;
+      if (file.encoding === 'none') {
+        // Over 1 MB GitHub leaves the content out; the raw media type returns it.
+        const raw = await call.request(org, 'GET /repos/{owner}/{repo}/contents/{path}', { ...params, mediaType: { format: 'raw' } });
+        return typeof raw.data === 'string' ? raw.data : Buffer.from(raw.data as ArrayBuffer).toString('utf8');
+      }
+      return file.encoding === 'base64' ? Buffer.from(file.content ?? '', 'base64').toString('utf8') : (file.content ?? '');
+    },
+
+    async getBranchProtection(org: string, repo: string, branch: string): Promise<BranchProtection | undefined> {
+      return call.orUndefined(async () => toBranchProtection((await call.request(org, 'GET /repos/{owner}/{repo}/branches/{branch}/protection', { owner: org, repo, branch })).data));
+    },
+
+    async getCombinedStatus(org: string, repo: string, ref: string): Promise<CombinedStatus> {
+      const statuses: Status[] = [];
+      let sha = '';
+      let state: CombinedStatus['state'] = 'pending';
+      for (let page = 1; ; page++) {
+        const data = (await call.request(org, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { owner: org, repo, ref, per_page: 100, page })).data as {
+          sha?: string; state?: string; total_count?: number; statuses?: unknown[];
+        };
+        sha = data.sha ?? sha;
+        state = data.state === 'success' || data.state === 'failure' ? data.state : 'pending';
+        const batch = (data.statuses ?? []).map(toStatus);
+        statuses.push(...batch);
+        if (batch.length === 0 || statuses.length >= (data.total_count ?? 0)) break;
+      }
+      return { sha, state, statuses };
+    },
+
+    async listStatuses(org: string, repo: string, ref: string): Promise<Status[]> {
+      return (await call.paginate(org, 'GET /repos/{owner}/{repo}/commits/{ref}/statuses', { owner: org, repo, ref })).map(toStatus);
+    },
+
+    async createStatus(org: string, repo: string, sha: string, status: StatusInput): Promise<Status> {
+      const params: Params = { owner: org, repo, sha, state: status.state, context: status.context };
+      if (status.description !== undefined) params.description = status.description;
+      if (status.targetUrl !== undefined) params.target_url = status.targetUrl;
+      const res = await call.request(org, 'POST /repos/{owner}/{repo}/statuses/{sha}', params);
+      return res.headers[DRY_RUN_HEADER] ? { ...toStatus({}), state: status.state, context: status.context, description: status.description ?? '', targetUrl: status.targetUrl ?? '' } : toStatus(res.data);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The one wrap around every request (Octokit's `hook.wrap('request')`): dry-run, the ETag cache,
+// metrics, the request's debug line and the mapping of failures to typed errors (errors.ts).
+import type { Logger } from '../observability/logger.js';
+import { DRY_RUN_HEADER, dryRunAnswer, isWrite } from './dry-run.js';
+import { toGitHubError, isRequestError } from './errors.js';
+import type { CachedResponse, EtagCache } from './etag-cache.js';
+import type { GitHubMetrics } from './metrics.js';
+import type { ProwOctokitInstance } from './octokit.js';
+
+/** Request headers the methods set for the hook, removed before the request leaves. */
+export const PLUGIN_HEADER = 'x-prow-plugin';
+export const ROUTE_HEADER = 'x-prow-route';
+
+interface RequestHookDeps {
+  log: Logger;
+  metrics: GitHubMetrics;
+  dryRun: boolean;
+  /** REST base URL without a trailing slash; stripped from paths in metrics, logs and errors. */
+  baseUrl: string;
+  cache: EtagCache;
+  /** Which credential the cached answers belong to: `token`, `app` or `installation:<id>`. */
+  cacheScope: string;
+}
+
+/** The path below baseUrl, without the query: `/repos/o/r/issues/1/labels`. */
+function pathBelow(url: string, baseUrl: string): string {
+  const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url.replace(/^https?:\/\/[^/]+/, '');
+  const bare = path.split('?')[0] ?? path;
+  try {
+    return decodeURIComponent(bare);
+  } catch {
+    return bare; // not valid percent-encoding: keep it as sent
+  }
+}
+
+export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHookDeps): void {
+  const { log, metrics, cache, cacheScope } = deps;
+  octokit.hook.wrap('request', async (request, options) => {
+    // Inner hooks are bound to this very options object (before-after-hook), so changes are made in
+    // place. Each request (and each page of a paginated one) has its own headers object.
+    const headers = options.headers as Record<string, string | undefined>;
+    const plugin = headers[PLUGIN_HEADER] ?? '';
+    const routeHint = headers[ROUTE_HEADER];
+    delete headers[PLUGIN_HEADER];
+    delete headers[ROUTE_HEADER];
+    const method = String(options.method ?? 'GET').toUpperCase();
+    const parsed = octokit.request.endpoint.parse(options as never) as { url: string; headers: Record<string, unknown> };
+    const path = pathBelow(parsed.url, deps.baseUrl);
+    const template = routeHint ?? path;
+    const labels = { method, path: template, plugin };
+
+    if (deps.dryRun && isWrite(method, template, options as Record<string, unknown>)) {
+      metrics.dryRunWrites.inc(labels);
+      log.info({ method, path, plugin }, 'dry run: skipped github write');
+      return { status: 200, url: parsed.url, headers: { [DRY_RUN_HEADER]: 'true' }, data: dryRunAnswer(template) } as never;
+    }
+
+    const end = metrics.duration.startTimer();
+    let cacheKey: string | undefined;
+    let cached: CachedResponse | undefined;
+    if (method === 'GET' && cache.enabled) {
+      cacheKey = `${cacheScope}\n${String(parsed.headers.accept ?? '')}\n${parsed.url}`;
+      cached = cache.get(cacheKey);
+      if (cached) headers['if-none-match'] = cached.etag;
+    }
+    let status = 0;
+    let fromCache = false;
+    try {
+      const response = await request(options);
+      status = response.status;
+      noteRateLimit(metrics, response.headers as Record<string, unknown>);
+      if (cacheKey) {
+        const etag = (response.headers as Record<string, unknown>).etag;
+        cache.stats.misses++;
+        if (typeof etag === 'string') {
+          cache.remember(cacheKey, { etag, status: response.status, url: response.url, headers: response.headers as Record<string, unknown>, data: response.data });
+        }
+      }
+      return response;
+    } catch (err) {
+      if (isRequestError(err)) {
+        status = err.status;
+        if (err.response?.headers) noteRateLimit(metrics, err.response.headers);
+        if (err.status === 304 && cached && cacheKey) {
+          // Not Modified: the answer we hold is current. Counted as a 200, since the caller got one.
+          cache.stats.hits++;
+          metrics.cacheHits.inc({ path: template, plugin });
+          cache.remember(cacheKey, cached);
+          status = 200;
+          fromCache = true;
+          return { status: cached.status, url: cached.url, headers: { ...cached.headers, ...err.response?.headers, etag: cached.etag }, data: cached.data } as never;
+        }
+      }
+      // The caller decides whether this failure matters (a 404 is often the answer it asked for),
+      // so it is thrown typed and not logged here above debug.
+      throw toGitHubError(err, method, path);
+    } finally {
+      const statusLabel = status === 0 ? 'error' : String(status);
+      end({ ...labels, status: statusLabel });
+      metrics.requests.inc({ ...labels, status: statusLabel });
+      log.debug({ method, path: template, status: fromCache ? 304 : status, plugin, cached: fromCache || undefined }, 'github request');
+    }
+  });
+}
+
+function noteRateLimit(metrics: GitHubMetrics, headers: Record<string, unknown>): void {
+  const remaining = Number(headers['x-ratelimit-remaining']);
+  const resource = typeof headers['x-ratelimit-resource'] === 'string' ? headers['x-ratelimit-resource'] : 'core';
+  if (Number.isFinite(remaining)) metrics.tokenUsage.set({ resource }, remaining);
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (Number.isFinite(reset)) metrics.tokenReset.set({ resource }, reset);
+}
