@@ -19,23 +19,16 @@ export const RERUN_LABEL = 'prow.k8s.io/re-run';
 // GitHub label names the built-in plugins read and write (upstream pkg/labels). Tide queries and existing
 // repositories depend on these exact strings: no plugin spells a label inline.
 export const APPROVED = 'approved';
-export const BLOCKED_PATHS = 'do-not-merge/blocked-paths';
-export const KIND_BUG = 'kind/bug';
-export const CHERRY_PICK_APPROVED = 'cherry-pick-approved';
-export const CHERRY_PICK_UNAPPROVED = 'do-not-merge/cherry-pick-not-approved';
 export const KIND_DEPRECATION = 'kind/deprecation';
 export const GOOD_FIRST_ISSUE = 'good first issue';
 export const HELP_WANTED = 'help wanted';
 export const HOLD = 'do-not-merge/hold';
-export const INVALID_OWNERS = 'do-not-merge/invalid-owners-file';
 export const LGTM = 'lgtm';
 export const LIFECYCLE_ACTIVE = 'lifecycle/active';
 export const LIFECYCLE_FROZEN = 'lifecycle/frozen';
 export const LIFECYCLE_ROTTEN = 'lifecycle/rotten';
 export const LIFECYCLE_STALE = 'lifecycle/stale';
-export const MERGE_COMMITS = 'do-not-merge/contains-merge-commits';
 export const NEEDS_OK_TO_TEST = 'needs-ok-to-test';
-export const NEEDS_REBASE = 'needs-rebase';
 export const OK_TO_TEST = 'ok-to-test';
 export const RELEASE_NOTE_LABEL_NEEDED = 'do-not-merge/release-note-label-needed';
 export const RELEASE_NOTE = 'release-note';

@@ -8,8 +8,6 @@
 import type { GitHubClient, IssueComment } from '../../github/types.js';
 import { isBotLogin } from '../../github/login.js';
 
-export type CommentGitHub = Pick<GitHubClient, 'botUser' | 'listComments' | 'createComment' | 'deleteComment'>;
-
 /** The bot's login without a GitHub App's `[bot]` suffix, lower-cased. */
 export async function botLogin(gh: Pick<GitHubClient, 'botUser'>): Promise<string> {
   return (await gh.botUser()).login.replace(/\[bot\]$/i, '').toLowerCase();
