@@ -7,7 +7,8 @@ import type { FakeGitHub } from '../../../src/github/fake/server.js';
 import type { FakeSeed } from '../../../src/github/fake/state.js';
 import type { PluginContext } from '../../../src/plugins/types.js';
 import { BOT, restJson, type Delivery } from '../support/fixtures.js';
-import { snapshotOf } from '../../support/config.js';
+import { stringify as stringifyYaml } from 'yaml';
+import { pluginsConfigFrom, snapshotOf } from '../../support/config.js';
 import { pluginContextFor } from '../../support/plugin-context.js';
 import { startWorld as startTestWorld, type World } from '../../support/world.js';
 
@@ -37,11 +38,9 @@ export function configWith(jobs: { presubmits?: Record<string, Presubmit[]>; pos
   } as unknown as Config;
 }
 
+/** plugins.yaml for the §5 world (trigger, lgtm and approve on `org`), through the real loader. */
 export function pluginConfigWith(extra: Partial<PluginsConfig> = {}): PluginsConfig {
-  return {
-    plugins: { org: { plugins: ['trigger', 'lgtm', 'approve'] } }, external_plugins: {}, triggers: [], lgtm: [], approve: [],
-    owners: { labels_denylist: ['approved', 'lgtm'] }, ...extra,
-  } as PluginsConfig;
+  return pluginsConfigFrom(stringifyYaml({ plugins: { org: { plugins: ['trigger', 'lgtm', 'approve'] } }, ...extra }));
 }
 
 /** The §5 fixture world: org/repo on master, PR #5 by `author`, a member and two collaborators. */
