@@ -14,7 +14,7 @@ export type GitHubCallKind = 'read' | 'write' | 'graphql';
 /**
  * Read or write, for every method: `satisfies` makes a method added to GitHubClient without a row here a
  * compile error. Keep in step with the HTTP verb each method sends (test/plugins/github-view.test.ts
- * checks a sample against the fake GitHub's own record of writes).
+ * calls every method against the fake GitHub and compares with its own record of writes).
  */
 export const GITHUB_CALL_KINDS = {
   botUser: 'read',
