@@ -6,8 +6,7 @@ import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { IssueCommentEvent, PullRequestEvent } from '../../github/event-types.js';
-import { commentOnce, pruneBotComments } from '../shared/comments.js';
-import { isBotLogin } from '../../github/login.js';
+import { commentOnce, commentOnceAmong, pruneBotComments } from '../shared/comments.js';
 import {
   KIND_DEPRECATION,
   RELEASE_NOTE,
@@ -258,9 +257,7 @@ export async function handleReleaseNotePR(gh: ReleaseNoteGitHub, log: Logger, gu
       if (comments.some((c) => releaseNoteNoneCmdRe.test(c.body))) label = RELEASE_NOTE_NONE;
       else if (!labels.has(RELEASE_NOTE_LABEL_NEEDED)) {
         // The comments are in hand: look for our own reminder there instead of listing them again.
-        const reminder = formatSimpleResponse(neededBody);
-        const bot = (await gh.botUser()).login;
-        if (!comments.some((c) => isBotLogin(c.user.login, bot) && c.body === reminder)) await gh.createComment(e.org, e.repo, e.number, reminder);
+        await commentOnceAmong(gh, e.org, e.repo, e.number, formatSimpleResponse(neededBody), comments);
       }
     }
   }

@@ -54,6 +54,21 @@ export async function commentOnce(
   return true;
 }
 
+/** Reply once, when the issue's comments are in hand already: no second listComments. */
+export async function commentOnceAmong(
+  gh: Pick<GitHubClient, 'botUser' | 'createComment'>,
+  org: string,
+  repo: string,
+  number: number,
+  body: string,
+  comments: readonly IssueComment[],
+): Promise<boolean> {
+  const bot = (await gh.botUser()).login;
+  if (comments.some((c) => isBotLogin(c.user.login, bot) && c.body === body)) return false;
+  await gh.createComment(org, repo, number, body);
+  return true;
+}
+
 /** Deletes the bot's comments on the issue for which `shouldPrune` is true; returns how many. */
 export async function pruneBotComments(
   gh: Pick<GitHubClient, 'botUser' | 'listComments' | 'deleteComment'>,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import RE2 from 're2';
-import { commentOnce, pruneBotComments } from '../../../src/plugins/shared/comments.js';
+import { commentOnce, commentOnceAmong, pruneBotComments } from '../../../src/plugins/shared/comments.js';
 import { isBotLogin } from '../../../src/github/login.js';
 import { hasLabel } from '../../../src/api/labels.js';
 import { normLogin, normLogins, sameLogin } from '../../../src/github/login.js';
@@ -92,6 +92,15 @@ describe('shared: comments against the fake', () => {
     assert.equal(await commentOnce(w.client, 'org', 'repo', 1, 'hello', true), false);
     assert.deepEqual(w.gh.calls().map((c) => c.route).filter((r) => r !== 'GET /user'), ['GET /repos/{owner}/{repo}/issues/{issue_number}/comments']);
     assert.deepEqual(w.gh.comments(REPO, 1).map((c) => `${c.user}:${c.body}`), [`${BOT}:hello`]);
+  });
+
+  it('commentOnceAmong looks in the comments it is given, not listing them again', async () => {
+    await w.gh.reset(seed({ comments: [{ author: 'rando', body: 'same' }, { author: BOT, body: 'mine' }] }));
+    const comments = await w.client.listComments('org', 'repo', 1);
+    w.gh.clearCalls();
+    assert.equal(await commentOnceAmong(w.client, 'org', 'repo', 1, 'mine', comments), false);
+    assert.equal(await commentOnceAmong(w.client, 'org', 'repo', 1, 'same', comments), true, 'a human saying it does not count');
+    assert.deepEqual(w.gh.calls().map((c) => c.route).filter((r) => r !== 'GET /user'), ['POST /repos/{owner}/{repo}/issues/{issue_number}/comments']);
   });
 
   it('pruneBotComments deletes only the bot\'s matching comments', async () => {
