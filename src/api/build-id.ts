@@ -32,6 +32,3 @@ export function createBuildIdGenerator(options: SnowflakeOptions = {}): () => st
     return ((ms << (NODE_BITS + STEP_BITS)) | (node << STEP_BITS) | step).toString();
   };
 }
-
-/** The process-wide generator (node 1, as upstream). */
-export const nextBuildId: () => string = createBuildIdGenerator();

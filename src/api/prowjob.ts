@@ -227,20 +227,9 @@ export interface ProwJob {
   status: ProwJobStatus;
 }
 
-export const FINAL_STATES: readonly ProwJobState[] = ['success', 'failure', 'aborted', 'error'];
-
 /** Upstream's Complete(): a job is complete once completionTime is set (an abort is a request until then). */
 export function isComplete(pj: ProwJob): boolean {
   return pj.status.completionTime !== undefined && pj.status.completionTime !== '';
-}
-
-export function isFinalState(state: ProwJobState): boolean {
-  return FINAL_STATES.includes(state);
-}
-
-/** Upstream's ClusterAlias(): spec.cluster, or "default" when empty. */
-export function clusterAlias(pj: ProwJob): string {
-  return pj.spec.cluster || 'default';
 }
 
 /** Refs.String(): `base_ref[:base_sha]` then `,num:sha[:ref]` per pull (PULL_REFS, started.json repos). */

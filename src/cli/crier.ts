@@ -4,6 +4,9 @@ import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
+import { createGitHubReporter } from '../crier/github/reporter.js';
+import { createInformerJobSource } from '../crier/job-source.js';
+import { createProwJobInformer } from '../store/informer.js';
 import { createGitHubClient } from '../github/client.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
@@ -69,11 +72,15 @@ export function createCommand(): Command {
       mkdirSync(f.dataDir, { recursive: true });
       const store = openSqliteStore(storePath(f.dataDir), { log });
       const registry = createMetricsRegistry();
-      const crier = startCrier({
-        store, github, log, registry, workers: f.githubWorkers, config: () => agent.current().config,
+      const informer = createProwJobInformer(store, { log });
+      await informer.start();
+      const jobs = createInformerJobSource(informer);
+      const githubReporter = createGitHubReporter({
+        github, config: () => agent.current().config, listJobs: jobs.list,
         ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
       });
+      const crier = startCrier({ jobs, store, log, registry, reporters: [{ reporter: githubReporter, workers: f.githubWorkers }] });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort });
-      closeOnSignal([() => crier.close(), () => instrumentation.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
+      closeOnSignal([() => crier.close(), () => informer.close(), () => instrumentation.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
     });
 }

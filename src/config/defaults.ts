@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
 import { lineOf, sourceOf } from './decode.js';
 import type { IssueList } from './errors.js';
-import { compileGoTemplate } from '../go/template/template.js';
+import { compileGoTemplate, type GoTemplate } from '../go/template/template.js';
 import { PROWJOB_GO_TYPE } from '../api/prowjob-go-type.js';
+import { reportTemplateField, setCompiledReportTemplates } from './report-templates.js';
 import { compileRegex, RegexError } from '../go/regex.js';
 import { defaultRerunCommandFor, defaultTriggerFor } from './match.js';
 import type {
@@ -370,11 +371,6 @@ export function applyPresets(job: JobBase, presets: readonly Preset[]): string[]
   return problems;
 }
 
-/** The decoded object for `config` keeps its source position (used by error messages). */
-export function configFileOf(config: Config): string | undefined {
-  return sourceOf(config)?.file;
-}
-
 const EMPTY_PROWJOB = {
   apiVersion: 'prow.k8s.io/v1',
   kind: 'ProwJob',
@@ -385,21 +381,26 @@ const EMPTY_PROWJOB = {
 
 /** Go templates in config.yaml parse at load time (upstream parses them in ValidateController and friends). */
 function validateTemplates(raw: Obj, file: string, issues: IssueList): void {
-  const check = (obj: object | undefined, key: string, field: string, src: unknown, execute = false): void => {
-    if (typeof src !== 'string' || src === '') return;
+  const check = (obj: object | undefined, key: string, field: string, src: unknown, execute = false, allowEmpty = false): GoTemplate | undefined => {
+    if (typeof src !== 'string' || (src === '' && !allowEmpty)) return undefined;
     try {
       const t = compileGoTemplate(src, field);
       if (execute) t.render(EMPTY_PROWJOB, { type: PROWJOB_GO_TYPE });
+      return t;
     } catch (err) {
       issues.error(file, lineOf(obj, key), field, `invalid template: ${(err as Error).message}`);
+      return undefined;
     }
   };
   const plank = raw.plank as Obj;
   check(plank, 'job_url_template', 'plank.job_url_template', plank.job_url_template);
   const rt = plank.report_templates as Record<string, string> | undefined;
+  const reportTemplates = new Map<string, GoTemplate>();
   for (const [k, v] of Object.entries(rt ?? {})) {
-    check(plank.report_template ? plank : rt, plank.report_template ? 'report_template' : k, `plank.report_templates[${JSON.stringify(k)}]`, v);
+    const t = check(plank.report_template ? plank : rt, plank.report_template ? 'report_template' : k, reportTemplateField(k), v, false, true);
+    if (t) reportTemplates.set(k, t);
   }
+  setCompiledReportTemplates(plank, reportTemplates); // crier renders these (report-templates.ts)
   const slack = raw.slack_reporter_configs as Record<string, Obj | undefined> | undefined;
   for (const [k, sc] of Object.entries(slack ?? {})) {
     if (sc) check(sc, 'report_template', `slack_reporter_configs[${JSON.stringify(k)}].report_template`, sc.report_template, true);

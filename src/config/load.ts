@@ -11,8 +11,6 @@ import type { Config, JobBase, JobConfig, Periodic, Postsubmit, Presubmit, Prese
 import { validateJobs, type JobRecord } from './validate.js';
 import { parseYaml, readFileMaybeGzip, type YNode } from './yaml.js';
 
-export { loadPluginsConfig } from './plugins.js';
-export type { LoadPluginsOptions, LoadPluginsResult } from './plugins.js';
 
 export interface LoadConfigOptions {
   configPath: string;
@@ -196,11 +194,3 @@ export function allPeriodics(config: Pick<Config, 'periodics'>): Periodic[] {
   return out;
 }
 
-/** Presubmits configured for org/repo (static config). */
-export function presubmitsFor(config: Pick<Config, 'presubmits'>, org: string, repo: string): Presubmit[] {
-  return config.presubmits[`${org}/${repo}`] ?? [];
-}
-
-export function postsubmitsFor(config: Pick<Config, 'postsubmits'>, org: string, repo: string): Postsubmit[] {
-  return config.postsubmits[`${org}/${repo}`] ?? [];
-}

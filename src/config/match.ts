@@ -174,6 +174,3 @@ export function defaultRerunCommandFor(name: string): string {
   return `/test ${name}`;
 }
 
-export const TEST_ALL_RE_SOURCE = '(?m)^/test all,?($|\\s.*)';
-export const RETEST_RE_SOURCE = '(?m)^/retest\\s*$';
-export const RETEST_REQUIRED_RE_SOURCE = '(?m)^/retest-required\\s*$';

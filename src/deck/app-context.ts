@@ -10,7 +10,7 @@ import { createUploadedLogSource } from '../podutils/build-log.js';
 import { SESSION_COOKIE, type Session, type SessionCodec } from './auth.js';
 import type { DeckDeps, DeckEnv } from './deck-deps.js';
 import { page, type SafeHtml } from './html.js';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../observability/http.js';
 
 export interface DeckContext {
   deps: DeckDeps;

@@ -132,12 +132,6 @@ export async function queryJobs(store: Pick<ProwJobStore, 'queryProwJobs'>, q: J
   return out;
 }
 
-export function githubRepoLink(pj: ProwJob): string | undefined {
-  const refs = pj.spec.refs;
-  if (!refs) return undefined;
-  return refs.repo_link || `https://github.com/${refs.org}/${refs.repo}`;
-}
-
 /** Milliseconds from start to completion (or to now while running). */
 export function durationMs(pj: ProwJob, now = Date.now()): number | undefined {
   const start = Date.parse(pj.status.startTime);

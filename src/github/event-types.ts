@@ -36,17 +36,6 @@ export type IssueObject = IssuesPayload['issue'];
 // Normalised events. Every event carries the delivery id and the repository coordinates, worked out
 // once (Probot's context.repo()), so handlers never dig for them. `payload` is the raw, typed body.
 
-/** The X-GitHub-Event values hook demultiplexes into typed handlers (upstream pkg/hook/events.go). */
-export type EventKind =
-  | 'issue'
-  | 'issueComment'
-  | 'pullRequest'
-  | 'review'
-  | 'reviewComment'
-  | 'push'
-  | 'status'
-  | 'genericComment';
-
 export interface EventBase {
   /** X-GitHub-Delivery: upstream's GUID; becomes the `event-GUID` label on ProwJobs. */
   deliveryId: string;

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { GenericCommentAction, GenericCommentEvent, IssueCommentEvent, IssueCommentPayload, IssueEvent, IssuesPayload, PullRequestEvent, PullRequestPayload, PushEvent, PushPayload, ReviewCommentEvent, ReviewCommentPayload, ReviewEvent, ReviewPayload, StatusEvent, StatusPayload, TypedEvent } from './event-types.js';
 
 /** The X-GitHub-Event values with typed handlers. Everything else goes to external plugins only. */
-export const HANDLED_EVENT_TYPES = [
+const HANDLED_EVENT_TYPES = [
   'issues',
   'issue_comment',
   'pull_request',

@@ -28,11 +28,6 @@ export function compileRegex(pattern: string): GoRegexp {
   return re;
 }
 
-/** Go's regexp.MatchString: true when the pattern matches anywhere in s. */
-export function matchString(re: GoRegexp, s: string): boolean {
-  return re.test(s);
-}
-
 /** Joins patterns with `|` as upstream does for branches/skip_branches, then compiles once. */
 export function compileAlternation(patterns: readonly string[]): GoRegexp {
   return compileRegex(patterns.join('|'));

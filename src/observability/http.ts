@@ -96,15 +96,19 @@ interface HttpErrorHandlerOptions {
   message?: string;
   /** Gives a component's own errors their status (e.g. a bad filter is a 400); undefined leaves the error as it is. */
   translate?: (err: Error) => HttpError | undefined;
+  /** The body of a 500 (default "500 Internal Server Error\n"). */
+  internalErrorBody?: string;
 }
 
 /** `app.onError(onHttpError({ log }))`: HttpError and Hono's HTTPException answer as they say; the rest is a logged 500. */
-export function onHttpError({ log, message = 'request failed', translate }: HttpErrorHandlerOptions): (err: Error, c: Context) => Response {
+export function onHttpError({
+  log, message = 'request failed', translate, internalErrorBody = '500 Internal Server Error\n',
+}: HttpErrorHandlerOptions): (err: Error, c: Context) => Response {
   return (thrown, c) => {
     const err = translate?.(thrown) ?? thrown;
     if (err instanceof HttpError) return c.text(err.message, err.status);
     if (err instanceof HTTPException) return err.getResponse();
     log.error({ err, path: c.req.path }, message);
-    return c.text('500 Internal Server Error\n', 500);
+    return c.text(internalErrorBody, 500);
   };
 }

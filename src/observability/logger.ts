@@ -1,27 +1,17 @@
 // One pino root per process. JSON lines in the shape of upstream's logrus JSON (pkg/logrusutil/logrusutil.go):
 // `level` and `severity` as words, `msg`, `time` in RFC 3339; human-readable coloured lines instead when
-// asked for (or when stdout is a terminal). Every line carries each key once, however children nest.
+// asked for (or when stdout is a terminal). Every line carries each key once, however children nest, and
+// no secret (redact.ts).
 import { pino, type DestinationStream, type LevelWithSilentOrString, type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { logrusLevelWord, parseLogLevel } from './log-level.js';
+import { redactFields } from './redact.js';
 import { installUniqueChild, uniqueLogMethod } from './unique-fields.js';
 
 export type { Logger };
 
 export type LogFormat = 'text' | 'json';
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json'];
-
-// Tokens, secrets, cookies and authorization headers never reach a log line, at the top level or nested
-// up to four levels deep (an error's request.headers.authorization, an options object's github.token).
-const SECRET_KEYS = [
-  'token', 'secret', 'password', 'authorization', 'cookie', 'set-cookie', 'hmac',
-  'privateKey', 'private_key', 'clientSecret', 'client_secret', 'cookieSecret', 'cookie_secret',
-  'accessToken', 'access_token',
-];
-const keyPath = (key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`);
-const REDACT = SECRET_KEYS.flatMap((key) =>
-  ['', '*', '*.*', '*.*.*', '*.*.*.*'].map((prefix) => (prefix === '' ? keyPath(key).replace(/^\./, '') : `${prefix}${keyPath(key)}`)),
-);
 
 export interface LoggerOptions {
   /** A logrus or pino level name; defaults to LOG_LEVEL from the environment, else info. */
@@ -48,7 +38,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const format = options.format ?? (isTerminal(out) ? 'text' : 'json');
   const common = {
     level,
-    redact: { paths: REDACT, censor: '[redacted]' },
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     hooks: { logMethod: uniqueLogMethod },
@@ -63,10 +52,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       messageFormat: '{if component}[{component}] {end}{msg}',
     });
     const destination: DestinationStream = { write: (line: string) => void out.write(pretty(line)) };
-    root = pino(common, destination);
+    root = pino({ ...common, formatters: { log: redactFields } }, destination);
   } else {
     root = pino(
-      { ...common, formatters: { level: (label) => ({ level: logrusLevelWord(label), severity: logrusLevelWord(label) }) } },
+      {
+        ...common,
+        formatters: { level: (label) => ({ level: logrusLevelWord(label), severity: logrusLevelWord(label) }), log: redactFields },
+      },
       out as DestinationStream,
     );
   }

@@ -5,6 +5,7 @@
 // clash with the line's own (level, severity, time, msg) move to `fields.<key>` as logrus does
 // (prefixFieldClashes in sirupsen/logrus formatter.go).
 import { pino, type LogFn, type Logger } from 'pino';
+import { redactFields } from './redact.js';
 
 const BOUND = Symbol('prow.boundFields');
 const RESERVED = new Set(['level', 'severity', 'time', 'msg']);
@@ -18,7 +19,8 @@ const boundOf = (log: Logger): Fields => (log as Bound)[BOUND] ?? NONE;
 /** Makes every child of `root` (and their children) replace an inherited key instead of repeating it. */
 export function installUniqueChild(root: Logger): Logger {
   const pinoChild = root.child;
-  const uniqueChild = function (this: Logger, bindings: Fields, options?: Parameters<Logger['child']>[1]): Logger {
+  const uniqueChild = function (this: Logger, given: Fields, options?: Parameters<Logger['child']>[1]): Logger {
+    const bindings = redactFields(given); // pino's log formatter sees only a call's own fields
     const parent = boundOf(this);
     let clash = false;
     for (const key in bindings) {
@@ -30,7 +32,7 @@ export function installUniqueChild(root: Logger): Logger {
     const merged = { ...parent, ...bindings };
     const child = pinoChild.call(this, clash ? {} : bindings, options) as unknown as Bound;
     if (clash) {
-      // Rebuild the child's serialized bindings from the merged set (redaction and serializers apply again).
+      // Rebuild the child's serialized bindings from the merged set.
       child[pino.symbols.chindingsSym] = '';
       child.setBindings(merged);
     }

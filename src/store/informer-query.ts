@@ -2,7 +2,7 @@
 // as the SQLite store's (store/sqlite/query.ts), answered from an informer's cache by a filtered scan.
 import type { ProwJob } from '../api/prowjob.js';
 import type { ProwJobInformer } from './informer.js';
-import { authorOf, decodeCursor, encodeCursor, matchesLabels, pageLimit, prowJobFields } from './prowjob-fields.js';
+import { authorOf, decodeCursor, encodeCursor, matchesLabels, pageLimit, queryColumnsOf } from './query-columns.js';
 import type { ProwJobPage, ProwJobQuery } from './types.js';
 
 /** SQLite GLOB with only `*` special (the SQLite store escapes `[`, `]` and `?`): a linear-time match. */
@@ -27,7 +27,7 @@ export function queryProwJobsIn(jobs: Iterable<ProwJob>, query: ProwJobQuery = {
   const after = query.before === undefined ? undefined : decodeCursor(query.before);
   const rows: { pj: ProwJob; start: string; name: string }[] = [];
   for (const pj of jobs) {
-    const f = prowJobFields(pj);
+    const f = queryColumnsOf(pj);
     if (query.job !== undefined && f.job !== query.job) continue;
     if (query.type !== undefined && f.type !== query.type) continue;
     if (query.state !== undefined && f.state !== query.state) continue;

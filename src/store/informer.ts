@@ -4,7 +4,8 @@
 // no event touched. Its cache may lag the store: read a job from the store (getProwJob) before writing it.
 import type { ProwJob } from '../api/prowjob.js';
 import type { Logger } from '../observability/logger.js';
-import { matchesLabels } from './prowjob-fields.js';
+import { prowJobFields } from '../observability/prowjob-fields.js';
+import { matchesLabels } from './query-columns.js';
 import { indexKey, PROWJOB_INDEXES, type ProwJobIndex } from './prowjob-indexes.js';
 import type { LabelSelector, ProwJobStore, Watch, WatchEvent } from './types.js';
 
@@ -88,7 +89,7 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
       try {
         call(h);
       } catch (err) {
-        log.error({ err, prowjob: pj.metadata.name, event: what }, 'informer handler threw');
+        log.error({ err, ...prowJobFields(pj), watch_event: what }, 'informer handler threw');
       }
     }
   }
@@ -251,7 +252,7 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
         try {
           handler.onAdd?.(pj);
         } catch (err) {
-          log.error({ err, prowjob: pj.metadata.name, event: 'add' }, 'informer handler threw');
+          log.error({ err, ...prowJobFields(pj), watch_event: 'add' }, 'informer handler threw');
         }
       }
       return () => {

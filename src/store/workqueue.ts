@@ -3,6 +3,9 @@
 // runs again after the worker finishes; failures requeue it with a per-key exponential delay that
 // `forget` resets. plank, crier and what comes next (tide, the Kubernetes executor) all use this one.
 
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface WorkQueueOptions {
   /** First retry delay of a failing key (client-go's ItemExponentialFailureRateLimiter base: 5 ms). */
   baseDelayMs?: number;
@@ -18,7 +21,7 @@ export class WorkQueue<K> {
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
-  private readonly timers = new Map<K, NodeJS.Timeout>();
+  private readonly timers = new Map<K, { at: number; timer: NodeJS.Timeout }>();
   private readonly waiters: Array<() => void> = [];
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -38,20 +41,23 @@ export class WorkQueue<K> {
     this.waiters.shift()?.();
   }
 
-  /** Queues `key` after `delayMs`; a later call for the same key keeps the earlier deadline. */
+  /** Queues `key` after `delayMs`; of several waits for one key the earliest deadline stands (client-go). */
   addAfter(key: K, delayMs: number): void {
     if (this.shuttingDown) return;
     if (delayMs <= 0) {
       this.add(key);
       return;
     }
-    if (this.timers.has(key)) return;
+    const at = Date.now() + delayMs;
+    const waiting = this.timers.get(key);
+    if (waiting && waiting.at <= at) return;
+    if (waiting) clearTimeout(waiting.timer);
     const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
-    }, delayMs);
+    }, Math.min(delayMs, MAX_TIMER_MS));
     timer.unref();
-    this.timers.set(key, timer);
+    this.timers.set(key, { at, timer });
   }
 
   /** Requeues a failed key after its back-off: base × 2^failures, capped at the maximum. */
@@ -123,7 +129,7 @@ export class WorkQueue<K> {
   /** Stops handing out keys: pending and delayed keys are dropped, running handlers finish. */
   shutDown(): void {
     this.shuttingDown = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.queue.length = 0;
     this.dirty.clear();

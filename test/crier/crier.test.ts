@@ -1,219 +1,268 @@
-import { afterEach, beforeEach, describe, it } from 'node:test';
+// The reporter framework over real parts: the SQLite store, and the GitHub reporter talking to the fake
+// GitHub over HTTP beside reporters written for the test.
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCrier, GITHUB_REPORTER_NAME, type Crier } from '../../src/crier/crier.js';
-import type { GitHubReporterConfig } from '../../src/crier/github-report.js';
-import { COMMENT_TAG } from '../../src/crier/github-report.js';
-import { newBatchJob, newPostsubmitJob, newPresubmitJob, batchRefs } from '../../src/api/pjutil.js';
-import type { ProwJob, Refs } from '../../src/api/prowjob.js';
+import { Registry } from 'prom-client';
+import { startCrier, type Crier, type ReporterRegistration } from '../../src/crier/crier.js';
+import { createGitHubReporter } from '../../src/crier/github/reporter.js';
+import type { JobSource } from '../../src/crier/job-source.js';
+import { closeInformers, informerJobs } from './informer-jobs.js';
+import type { Reporter, ReportResult } from '../../src/crier/reporter.js';
+import { REPORTER_NAMES } from '../../src/api/reporters.js';
+import { newPostsubmitJob } from '../../src/api/pjutil.js';
+import type { ProwJob, ProwJobState } from '../../src/api/prowjob.js';
+import { retryOnConflict } from '../../src/store/retry-on-conflict.js';
 import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/types.js';
-import { ConflictError } from '../../src/store/types.js';
-import { GitHubError } from '../../src/github/types.js';
-import { createSilentLogger } from '../../src/observability/logger.js';
-import { FakeCrierGitHub } from './fake-github.js';
-import { Registry } from 'prom-client';
+import { createGitHubClient } from '../../src/github/client.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
+import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
+import { PassThrough } from 'node:stream';
 import { waitFor as poll } from '../support/wait.js';
 
-const BASE = 'b'.repeat(40);
-const HEAD = 'h'.repeat(40);
-const prRefs = (number = 7): Refs => ({ org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE, pulls: [{ number, author: 'alice', sha: HEAD }] });
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   await poll(cond, { timeoutMs, message: what });
 }
 
-describe('crier github reporter', () => {
+/** A reporter that records what it was asked to report; `behave` decides each outcome. */
+class RecordingReporter implements Reporter {
+  readonly reports: string[] = [];
+  behave: (pj: ProwJob, attempt: number) => Promise<ReportResult> = async () => ({});
+  constructor(readonly name: string, readonly accepts: (pj: ProwJob) => boolean = () => true) {}
+  shouldReport(pj: ProwJob): boolean {
+    return this.accepts(pj);
+  }
+  async report(pj: ProwJob): Promise<ReportResult> {
+    const entry = `${pj.spec.job}=${pj.status.state}`;
+    this.reports.push(entry);
+    return this.behave(pj, this.reports.filter((r) => r === entry).length);
+  }
+}
+
+describe('crier reporter framework', () => {
+  const log = createSilentLogger();
+  let gh: FakeGitHub;
+  let base: string;
   let dir: string;
   let store: Store;
-  let gh: FakeCrierGitHub;
   let crier: Crier | undefined;
-  let config: GitHubReporterConfig;
-  const log = createSilentLogger();
+  let updates: string[];
+  /** The store crier writes through: counts every prev_report_states write. */
+  let counting: Store;
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'crier-'));
+  before(async () => {
+    gh = await startFakeGitHub();
+  });
+  after(() => gh.close());
+  beforeEach(async () => {
+    await gh.reset({ bot: 'prow-bot', repos: [{ repo: 'o/r', files: { 'README.md': 'hi\n' } }] });
+    base = (await gh.branchSha('o/r', 'main'))!;
+    dir = mkdtempSync(join(tmpdir(), 'crier-framework-'));
     store = openSqliteStore(join(dir, 'prow.db'), { log, pollIntervalMs: 20 });
-    gh = new FakeCrierGitHub();
-    config = {
-      github_reporter: { job_types_to_report: ['presubmit', 'postsubmit'] },
-      plank: { report_templates: { '*': 'history: https://prow/pr-history?pr={{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' } },
-    };
-  });
-  afterEach(async () => {
-    await crier?.close();
-    crier = undefined;
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const start = (deps: Partial<Parameters<typeof startCrier>[0]> = {}): Crier => {
-    crier = startCrier({ store, github: gh, config: () => config, log, retryDelayMs: 20, ...deps });
-    return crier;
-  };
-
-  const mutate = async (name: string, fn: (pj: ProwJob) => void): Promise<void> => {
-    for (;;) {
-      const pj = (await store.getProwJob(name))!;
-      fn(pj);
-      try {
-        await store.updateProwJob(pj);
-        return;
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-      }
-    }
-  };
-  const finish = (state: ProwJob['status']['state'], url: string) => (pj: ProwJob) => {
-    pj.status.state = state;
-    pj.status.completionTime = '2026-01-01T01:00:00Z';
-    pj.status.url = url;
-    pj.status.description = `Job ${state}.`;
-  };
-  const reported = async (name: string): Promise<string | undefined> => (await store.getProwJob(name))?.status.prev_report_states?.[GITHUB_REPORTER_NAME];
-
-  it('presubmit: statuses per state, failure comment created then removed by a green rerun', async () => {
-    start();
-    const job = { name: 'pull-unit', context: 'pull-unit', rerun_command: '/test pull-unit', optional: false };
-    const pj = await store.createProwJob(newPresubmitJob(job, prRefs()));
-    const name = pj.metadata.name;
-    await waitFor('triggered reported', async () => (await reported(name)) === 'triggered');
-    assert.deepEqual(gh.latestStatus('o/r', HEAD, 'pull-unit'), {
-      state: 'pending', context: 'pull-unit', targetUrl: '', description: `${'\u2001'.repeat(23)} BaseSHA:${BASE}`,
-    });
-
-    await mutate(name, finish('failure', 'https://prow/view/1'));
-    await waitFor('failure reported', async () => (await reported(name)) === 'failure');
-    assert.equal(gh.latestStatus('o/r', HEAD, 'pull-unit')?.state, 'failure');
-    assert.equal(gh.latestStatus('o/r', HEAD, 'pull-unit')?.targetUrl, 'https://prow/view/1');
-    const comments = gh.prComments('o/r', 7);
-    assert.equal(comments.length, 1);
-    assert.match(comments[0]!.body, /^@alice: The following test \*\*failed\*\*/);
-    assert.match(comments[0]!.body, new RegExp(`\\npull-unit \\| ${HEAD} \\| \\[link\\]\\(https://prow/view/1\\) \\| true \\| \`/test pull-unit\`\\n`));
-    assert.match(comments[0]!.body, /history: https:\/\/prow\/pr-history\?pr=7/);
-    assert.ok(comments[0]!.body.endsWith(COMMENT_TAG));
-
-    const rerun = await store.createProwJob(newPresubmitJob(job, prRefs()));
-    await mutate(rerun.metadata.name, finish('success', 'https://prow/view/2'));
-    await waitFor('rerun reported', async () => (await reported(rerun.metadata.name)) === 'success');
-    assert.equal(gh.latestStatus('o/r', HEAD, 'pull-unit')?.state, 'success');
-    assert.deepEqual(gh.prComments('o/r', 7), [], 'an all-green PR has no report comment');
-  });
-
-  it('a second failing job edits nothing old: the comment is replaced, and a green rerun edits it in place', async () => {
-    gh.addHumanComment('o/r', 7, 'bob', 'lgtm');
-    start();
-    const mk = async (ctx: string, state: 'failure' | 'success'): Promise<string> => {
-      const pj = await store.createProwJob(newPresubmitJob({ name: ctx, context: ctx, rerun_command: `/test ${ctx}` }, prRefs()));
-      await mutate(pj.metadata.name, finish(state, `https://prow/${ctx}`));
-      await waitFor(`${ctx} reported`, async () => (await reported(pj.metadata.name)) === state);
-      return pj.metadata.name;
-    };
-    await mk('a', 'failure');
-    const firstId = gh.prComments('o/r', 7).find((c) => c.user === 'k8s-ci-robot')!.id;
-    await mk('b', 'failure');
-    const bot = gh.prComments('o/r', 7).filter((c) => c.user === 'k8s-ci-robot');
-    assert.equal(bot.length, 1);
-    assert.notEqual(bot[0]!.id, firstId, 'a new failure gives a fresh comment');
-    assert.match(bot[0]!.body, /The following tests \*\*failed\*\*/);
-    assert.match(bot[0]!.body, /\na \| .*\nb \| /);
-    gh.writes = [];
-    await mk('a', 'success');
-    assert.deepEqual(gh.writes.filter((w) => w.includes('comment')), [`o/r:comment~${bot[0]!.id}`]);
-    assert.doesNotMatch(gh.prComments('o/r', 7).find((c) => c.user === 'k8s-ci-robot')!.body, /\na \| /);
-    assert.ok(gh.prComments('o/r', 7).some((c) => c.user === 'bob'), 'human comments are left alone');
-  });
-
-  it('a restart reports nothing twice; a change while stopped is reported once', async () => {
-    start();
-    const pj = await store.createProwJob(newPresubmitJob({ name: 'j', context: 'j', rerun_command: '/test j' }, prRefs()));
-    await mutate(pj.metadata.name, finish('failure', 'u'));
-    await waitFor('failure reported', async () => (await reported(pj.metadata.name)) === 'failure');
-    const writes = gh.writes.length;
-    await crier!.close();
-    start();
-    await crier!.idle();
-    await new Promise((r) => setTimeout(r, 100));
-    await crier!.idle();
-    assert.equal(gh.writes.length, writes, 'the restarted crier wrote nothing');
-
-    await crier!.close();
-    const other = await store.createProwJob(newPostsubmitJob({ name: 'post', context: 'post' }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE }));
-    start();
-    await waitFor('postsubmit reported', async () => (await reported(other.metadata.name)) === 'triggered');
-    await crier!.idle();
-    assert.deepEqual(gh.writes.slice(writes), [`o/r@${BASE}:post=pending`]);
-  });
-
-  it('skip_report, batches, aborted jobs and no_comment_repos', async () => {
-    config.github_reporter!.no_comment_repos = ['quiet'];
-    const registry = new Registry();
-    start({ registry });
-    const skipped = await store.createProwJob(newPresubmitJob({ name: 's', context: 's', skip_report: true }, prRefs()));
-    const batch = await store.createProwJob(newBatchJob({ name: 'bt', context: 'bt' }, batchRefs({ org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE }, [
-      { number: 1, author: 'a', sha: 's1' }, { number: 2, author: 'b', sha: 's2' },
-    ])));
-    const aborted = await store.createProwJob(newPresubmitJob({ name: 'ab', context: 'ab' }, prRefs(8)));
-    const quiet = await store.createProwJob(newPresubmitJob({ name: 'q', context: 'q' }, { ...prRefs(9), org: 'quiet' }));
-    const scheduling = await store.createProwJob(newPresubmitJob({ name: 'sch', context: 'sch' }, prRefs(10), {}, { state: 'scheduling' }));
-    await waitFor('aborted triggered', async () => (await reported(aborted.metadata.name)) === 'triggered');
-    await mutate(aborted.metadata.name, finish('aborted', 'u'));
-    await mutate(quiet.metadata.name, finish('failure', 'u'));
-    await waitFor('aborted reported', async () => (await reported(aborted.metadata.name)) === 'aborted');
-    await waitFor('quiet reported', async () => (await reported(quiet.metadata.name)) === 'failure');
-    assert.equal(gh.latestStatus('o/r', HEAD, 'ab')?.state, 'failure', 'aborted shows as failure');
-    assert.deepEqual(gh.prComments('o/r', 8), [], 'aborted adds no table row');
-    assert.equal(gh.latestStatus('quiet/r', HEAD, 'q')?.state, 'failure');
-    assert.deepEqual(gh.prComments('quiet/r', 9), [], 'no comments for no_comment_repos');
-    assert.equal(await reported(skipped.metadata.name), undefined);
-    assert.equal(await reported(scheduling.metadata.name), undefined, 'scheduling is not reported');
-    const metrics = await registry.getSingleMetricAsString('crier_reporting_results');
-    assert.doesNotMatch(metrics, /result="error"/, 'and is no error either');
-    assert.match(metrics, /crier_reporting_results\{reporter="github-reporter",result="success"\} [3-9]/);
-    assert.equal(await reported(batch.metadata.name), undefined);
-    assert.ok(!gh.writes.some((w) => w.includes(':s=') || w.includes(':bt=') || w.includes(':sch=')));
-  });
-
-  it('a failed GitHub call is retried and only then recorded; conflicts on record are retried', async () => {
-    gh.failures.push({ op: 'createStatus', err: new GitHubError(502, 'POST', '/repos/o/r/statuses/x', 'Bad Gateway') });
-    let conflicts = 0;
-    const conflicting: Store = Object.create(store, {
+    updates = [];
+    counting = Object.create(store, {
       updateProwJob: {
         value: async (pj: ProwJob) => {
-          if (conflicts++ < 2) throw new ConflictError('ProwJob', pj.metadata.name, pj.metadata.resourceVersion);
+          updates.push(`${pj.spec.job}:${JSON.stringify(pj.status.prev_report_states)}`);
           return store.updateProwJob(pj);
         },
       },
     });
-    start({ store: conflicting });
-    const pj = await store.createProwJob(newPostsubmitJob({ name: 'post', context: 'post' }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE }));
-    await waitFor('recorded', async () => (await reported(pj.metadata.name)) === 'triggered');
-    assert.deepEqual(gh.writes, [`o/r@${BASE}:post=pending`], 'one status after the retry');
-    assert.ok(conflicts >= 3);
+  });
+  afterEach(async () => {
+    await crier?.close();
+    crier = undefined;
+    closeInformers();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a 404 on the status (force-pushed commit) counts as reported', async () => {
-    gh.failures.push({ op: 'createStatus', err: new GitHubError(404, 'POST', '/repos/o/r/statuses/x', 'Not Found') });
-    start();
-    const pj = await store.createProwJob(newPostsubmitJob({ name: 'post', context: 'post' }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE }));
-    await waitFor('recorded', async () => (await reported(pj.metadata.name)) === 'triggered');
-    assert.deepEqual(gh.writes, []);
+  const githubReporter = (jobs: JobSource): Reporter =>
+    createGitHubReporter({
+      github: createGitHubClient({ baseUrl: gh.url, token: 't', retry: { retryAfterBaseValue: 1 }, throttle: false, log }),
+      config: () => ({}),
+      listJobs: jobs.list,
+    });
+  const start = (reporters: (jobs: JobSource) => ReporterRegistration[], opts: { jobs?: JobSource; registry?: Registry } = {}): Crier => {
+    const jobs = opts.jobs ?? informerJobs(store);
+    crier = startCrier({ jobs, store: counting, log, retryDelayMs: 10, maxRetryDelayMs: 40, reporters: reporters(jobs), ...(opts.registry ? { registry: opts.registry } : {}) });
+    return crier;
+  };
+  const postsubmit = (name: string): Promise<ProwJob> =>
+    store.createProwJob(newPostsubmitJob({ name, context: name }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: base }));
+  const prev = async (name: string, reporter: string): Promise<string | undefined> =>
+    (await store.getProwJob(name))?.status.prev_report_states?.[reporter];
+  const moveTo = (name: string, state: ProwJobState): Promise<ProwJob> =>
+    retryOnConflict(store, name, (pj) => {
+      pj.status.state = state;
+      if (state !== 'pending') pj.status.completionTime = '2026-01-01T00:00:00Z';
+      return pj;
+    });
+  const githubStates = (): string[] => gh.statuses('o/r', base).map((s) => `${s.context}=${s.state}`);
+
+  it('each state is reported once per reporter and recorded with one write, though every write is seen again', async () => {
+    const recorder = new RecordingReporter('recorder');
+    start((jobs) => [{ reporter: githubReporter(jobs), workers: 2 }, { reporter: recorder }]);
+    const pj = await postsubmit('post');
+    const name = pj.metadata.name;
+    const recordedByBoth = (state: ProwJobState) => async () =>
+      (await prev(name, 'recorder')) === state && (await prev(name, REPORTER_NAMES.github)) === state;
+    await waitFor('triggered recorded', recordedByBoth('triggered'));
+    await moveTo(name, 'pending');
+    await waitFor('pending recorded', recordedByBoth('pending'));
+    await moveTo(name, 'success');
+    await waitFor('success recorded', recordedByBoth('success'));
+    await crier!.idle();
+    assert.deepEqual(recorder.reports, ['post=triggered', 'post=pending', 'post=success']);
+    assert.deepEqual(githubStates(), ['post=pending', 'post=pending', 'post=success']);
+    assert.equal(updates.length, 6, `one write per state and reporter:\n${updates.join('\n')}`);
+    assert.deepEqual((await store.getProwJob(name))!.status.prev_report_states, { [REPORTER_NAMES.github]: 'success', recorder: 'success' });
   });
 
-  it('summary_comment_repos: one comment once every job of the PR is complete', async () => {
-    config.github_reporter!.summary_comment_repos = ['o/r'];
-    start();
-    const a = await store.createProwJob(newPresubmitJob({ name: 'a', context: 'a', rerun_command: '/test a' }, prRefs()));
-    const b = await store.createProwJob(newPresubmitJob({ name: 'b', context: 'b', rerun_command: '/test b' }, prRefs()));
-    await mutate(a.metadata.name, finish('success', 'ua'));
-    await waitFor('a reported', async () => (await reported(a.metadata.name)) === 'success');
-    assert.deepEqual(gh.prComments('o/r', 7), [], 'b is still running');
-    await mutate(b.metadata.name, finish('success', 'ub'));
-    await waitFor('b reported', async () => (await reported(b.metadata.name)) === 'success');
-    const comments = gh.prComments('o/r', 7);
-    assert.equal(comments.length, 1);
-    assert.match(comments[0]!.body, /^@alice: all tests \*\*passed!\*\*/);
+  it('a reporter that keeps failing, or hangs, delays no other reporter', async () => {
+    const failing = new RecordingReporter('failing');
+    failing.behave = async () => {
+      throw new Error('sink is down');
+    };
+    let release = (): void => {};
+    const gate = new Promise<ReportResult>((resolve) => (release = () => resolve({})));
+    const hanging = new RecordingReporter('hanging');
+    hanging.behave = () => gate;
+    const registry = new Registry();
+    start((jobs) => [{ reporter: failing }, { reporter: hanging }, { reporter: githubReporter(jobs) }], { registry });
+    try {
+      const pj = await postsubmit('post');
+      await waitFor('github reported', async () => (await prev(pj.metadata.name, REPORTER_NAMES.github)) === 'triggered');
+      await waitFor('failing retried', () => failing.reports.length >= 3);
+      assert.deepEqual(githubStates(), ['post=pending']);
+      assert.equal(await prev(pj.metadata.name, 'failing'), undefined, 'a failed report records nothing');
+      assert.equal(await prev(pj.metadata.name, 'hanging'), undefined);
+      const metrics = await registry.getSingleMetricAsString('crier_reporting_results');
+      assert.match(metrics, /reporter="failing",result="error"\} [3-9]/);
+      assert.match(metrics, /reporter="github-reporter",result="success"\} 1$/m);
+      assert.doesNotMatch(metrics, /reporter="hanging"/);
+      release();
+      await waitFor('hanging recorded', async () => (await prev(pj.metadata.name, 'hanging')) === 'triggered');
+      assert.deepEqual(hanging.reports, ['post=triggered']);
+    } finally {
+      release(); // close() waits for running reports
+    }
+  });
+
+  it('a failed report is retried with back-off, then recorded once', async () => {
+    const flaky = new RecordingReporter('flaky');
+    flaky.behave = async (_pj, attempt) => {
+      if (attempt < 3) throw new Error(`attempt ${attempt} fails`);
+      return {};
+    };
+    gh.failNext({ method: 'POST', path: /\/statuses\//, status: 422, message: 'No commit found for SHA: x' });
+    start((jobs) => [{ reporter: flaky }, { reporter: githubReporter(jobs) }]);
+    const pj = await postsubmit('post');
+    await waitFor('flaky recorded', async () => (await prev(pj.metadata.name, 'flaky')) === 'triggered');
+    await waitFor('github recorded', async () => (await prev(pj.metadata.name, REPORTER_NAMES.github)) === 'triggered');
+    await crier!.idle();
+    assert.deepEqual(flaky.reports, ['post=triggered', 'post=triggered', 'post=triggered']);
+    assert.deepEqual(githubStates(), [], 'GitHub refused the status for a commit it lacks: counted as reported, not retried');
+    assert.equal(updates.length, 2);
+  });
+
+  it('shouldReport is respected: nothing reported, nothing recorded', async () => {
+    const picky = new RecordingReporter('picky', (pj) => pj.spec.job !== 'ignored');
+    start((jobs) => [{ reporter: picky }, { reporter: githubReporter(jobs) }]);
+    const ignored = await store.createProwJob(newPostsubmitJob({ name: 'ignored', context: 'ignored', skip_report: true }, { org: 'o', repo: 'r', base_ref: 'main', base_sha: base }));
+    const wanted = await postsubmit('wanted');
+    await waitFor('wanted recorded', async () => (await prev(wanted.metadata.name, 'picky')) === 'triggered');
+    await crier!.idle();
+    assert.deepEqual(picky.reports, ['wanted=triggered']);
+    assert.deepEqual((await store.getProwJob(ignored.metadata.name))!.status.prev_report_states, undefined);
+    assert.deepEqual(githubStates(), ['wanted=pending'], 'skip_report silences the GitHub reporter');
+  });
+
+  it('the same change delivered twice is reported once', async () => {
+    const recorder = new RecordingReporter('recorder');
+    const real = informerJobs(store);
+    const twice: JobSource = {
+      ...real,
+      subscribe: (onChange) => real.subscribe((name) => {
+        onChange(name);
+        onChange(name);
+        setTimeout(() => onChange(name), 5); // and once more after the report may have finished
+      }),
+    };
+    start((jobs) => [{ reporter: recorder, workers: 4 }, { reporter: githubReporter(jobs), workers: 4 }], { jobs: twice });
+    const pj = await postsubmit('post');
+    await waitFor('recorded', async () => (await prev(pj.metadata.name, 'recorder')) === 'triggered' && (await prev(pj.metadata.name, REPORTER_NAMES.github)) === 'triggered');
+    await new Promise((r) => setTimeout(r, 50));
+    await crier!.idle();
+    assert.deepEqual(recorder.reports, ['post=triggered']);
+    assert.deepEqual(githubStates(), ['post=pending']);
+  });
+
+  it('restart-safe: a restarted crier reports nothing again, and a change made while it was down once', async () => {
+    const first = new RecordingReporter('recorder');
+    start((jobs) => [{ reporter: first }, { reporter: githubReporter(jobs) }]);
+    const a = await postsubmit('a');
+    await waitFor('a recorded', async () => (await prev(a.metadata.name, 'recorder')) === 'triggered' && (await prev(a.metadata.name, REPORTER_NAMES.github)) === 'triggered');
+    await crier!.close();
+
+    await moveTo(a.metadata.name, 'failure');
+    const b = await postsubmit('b');
+    const second = new RecordingReporter('recorder');
+    start((jobs) => [{ reporter: second }, { reporter: githubReporter(jobs) }]);
+    await waitFor('both recorded', async () =>
+      (await prev(a.metadata.name, REPORTER_NAMES.github)) === 'failure' && (await prev(b.metadata.name, REPORTER_NAMES.github)) === 'triggered' &&
+      (await prev(a.metadata.name, 'recorder')) === 'failure' && (await prev(b.metadata.name, 'recorder')) === 'triggered');
+    await crier!.idle();
+    assert.deepEqual(second.reports.sort(), ['a=failure', 'b=triggered']);
+    assert.deepEqual(githubStates().sort(), ['a=failure', 'a=pending', 'b=pending']);
+  });
+
+  it('a reporter may cover other jobs in one report, or ask to be asked again later', async () => {
+    const other = await postsubmit('other');
+    let asked = 0;
+    const batching = new RecordingReporter('batching', (pj) => pj.spec.job === 'main');
+    batching.behave = async (pj) => {
+      if (++asked === 1) return { requeueAfterMs: 20 };
+      return { reported: [pj, (await store.getProwJob(other.metadata.name))!] };
+    };
+    start(() => [{ reporter: batching }]);
+    const main = await postsubmit('main');
+    await waitFor('main recorded', async () => (await prev(main.metadata.name, 'batching')) === 'triggered');
+    await crier!.idle();
+    assert.deepEqual(batching.reports, ['main=triggered', 'main=triggered'], 'asked again after the requeue');
+    assert.equal(await prev(other.metadata.name, 'batching'), 'triggered', 'the job it covered is recorded too');
+    assert.equal(updates.length, 2);
+  });
+
+  it('log lines name the component and the reporter once each', async () => {
+    const out = new PassThrough();
+    const lines: string[] = [];
+    out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    const logged = createLogger({ destination: out, level: 'info' }).child({ component: 'crier' });
+    const failing = new RecordingReporter('failing');
+    failing.behave = async () => {
+      throw new Error('sink is down');
+    };
+    const jobs = informerJobs(store);
+    crier = startCrier({ jobs, store, log: logged, retryDelayMs: 10, reporters: [{ reporter: failing }, { reporter: githubReporter(jobs) }] });
+    const pj = await postsubmit('post');
+    const find = (msg: string): string | undefined => lines.find((l) => (JSON.parse(l) as { msg: string }).msg === msg);
+    await waitFor('both lines', () => find('reported') !== undefined && find('report failed') !== undefined);
+    for (const line of [find('reported')!, find('report failed')!]) {
+      assert.equal(line.split('"component":').length, 2, line);
+      assert.equal(line.split('"reporter":').length, 2, line);
+      assert.equal(line.split('"prowjob":').length, 2, line);
+    }
+    assert.equal((JSON.parse(find('reported')!) as { reporter: string }).reporter, REPORTER_NAMES.github);
+    assert.equal((JSON.parse(find('reported')!) as { prowjob: string }).prowjob, pj.metadata.name);
+    assert.equal((JSON.parse(find('report failed')!) as { reporter: string }).reporter, 'failing');
+  });
+
+  it('a reporter name may be registered once', () => {
+    const r = new RecordingReporter('same');
+    assert.throws(() => start(() => [{ reporter: r }, { reporter: new RecordingReporter('same') }]), /reporter "same" registered twice/);
   });
 });

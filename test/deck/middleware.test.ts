@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import type { Logger } from '../../src/observability/logger.js';
 import { Registry } from 'prom-client';
 import { ArtifactPathError } from '../../src/artifacts/types.js';
-import { HttpError } from '../../src/deck/http-error.js';
+import { HttpError } from '../../src/observability/http.js';
 import { FilterError } from '../../src/deck/jobs.js';
 import { errorHandler } from '../../src/deck/middleware/error-handler.js';
 import { requestMetrics } from '../../src/deck/middleware/request-metrics.js';

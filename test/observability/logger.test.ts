@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger, resolveLogLevel, setLogLevel, type LoggerOptions } from '../../src/observability/logger.js';
 import { LogLevelError, parseLogLevel } from '../../src/observability/log-level.js';
+import { redactFields } from '../../src/observability/redact.js';
 import { duplicateKeys } from '../support/raw-json.js';
 
 function capture(options: Omit<LoggerOptions, 'destination'> & { tty?: boolean } = {}) {
@@ -47,6 +48,34 @@ describe('logger redaction', () => {
     log.child({ component: 'a' }).child({ component: 'b', token: 'SECRET-3' }).info('rebound');
     await flush();
     assert.doesNotMatch(text(), /SECRET-/);
+  });
+});
+
+describe('redactFields', () => {
+  it('replaces secret keys down to depth 4, in arrays and errors, without changing the input', () => {
+    class GitHubError extends Error {}
+    const err = Object.assign(new GitHubError('bad credentials'), { request: { headers: { authorization: 'token A' } } });
+    const input = { list: [{ token: 'B' }, 'plain'], a: { b: { c: { d: { secret: 'C', e: { secret: 'too deep' } } } } }, err, n: 1 };
+    const out = redactFields(input);
+    assert.deepEqual((out.list as unknown[])[0], { token: '[redacted]' });
+    assert.equal(out.a.b.c.d.secret, '[redacted]');
+    assert.equal(out.a.b.c.d.e.secret, 'too deep', 'as pino\'s redact paths: keys at depth 0 to 4');
+    assert.ok(out.err instanceof GitHubError, 'the copy keeps its class');
+    assert.equal(out.err.message, 'bad credentials');
+    assert.equal(out.err.request.headers.authorization, '[redacted]');
+    assert.equal(err.request.headers.authorization, 'token A', 'the input is unchanged');
+    assert.equal((input.list[0] as { token: string }).token, 'B');
+    const clean = { a: { b: 1 }, list: [1, 2] };
+    assert.equal(redactFields(clean), clean, 'nothing to hide: no copy');
+  });
+
+  it('an error keeps its type in the line', async () => {
+    class GitHubError extends Error {}
+    const { log, lines } = capture({ format: 'json' });
+    log.error({ err: Object.assign(new GitHubError('x'), { token: 'SECRET' }) }, 'failed');
+    await flush();
+    const err = lines()[0]!.err as Record<string, unknown>;
+    assert.deepEqual([err.type, err.message, err.token], ['GitHubError', 'x', '[redacted]']);
   });
 });
 

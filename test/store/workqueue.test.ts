@@ -75,3 +75,17 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 });
+
+describe('WorkQueue.addAfter', () => {
+  it('keeps the earliest deadline of several waits for one key', async () => {
+    const q = new WorkQueue<string>();
+    q.addAfter('k', 60_000);
+    q.addAfter('k', 5); // sooner: replaces the long wait
+    q.addAfter('k', 30_000); // later: ignored
+    const started = Date.now();
+    const key = await q.get();
+    assert.equal(key, 'k');
+    assert.ok(Date.now() - started < 30_000);
+    q.shutDown();
+  });
+});

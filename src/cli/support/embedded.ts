@@ -9,6 +9,8 @@ import { loadConfigAgent, type ConfigAgent } from '../../config/agent.js';
 import { createStoreBuildIdSource } from '../../controller/build-id.js';
 import { createController } from '../../controller/plank.js';
 import { startCrier } from '../../crier/crier.js';
+import { createGitHubReporter } from '../../crier/github/reporter.js';
+import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
@@ -131,8 +133,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => executor.close());
 
     const config = () => agent.current().config;
-    // One informer for the components here that read from a cache (controller and sinker; crier and deck
-    // read the store directly for now).
+    // One informer for the components here that read from a cache (controller, crier and sinker; deck
+    // reads the store directly for now).
     const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
     await informer.start();
     closers.push(() => informer.close());
@@ -143,7 +145,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     await controller.start();
     closers.push(() => controller.stop());
 
-    const crier = startCrier({ store, github, config, log: log.child({ component: 'crier' }) });
+    const crierJobs = createInformerJobSource(informer);
+    const crier = startCrier({
+      jobs: crierJobs, store, log: log.child({ component: 'crier' }),
+      reporters: [{ reporter: createGitHubReporter({ github, config, listJobs: crierJobs.list }), workers: 5 }],
+    });
     closers.push(() => crier.close());
 
     const sinker = createSinker({

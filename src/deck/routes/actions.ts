@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { stringify } from 'yaml';
 import { newProwJob } from '../../api/pjutil.js';
 import type { ProwJob } from '../../api/prowjob.js';
+import { prowJobFields } from '../../observability/prowjob-fields.js';
 import { ConflictError } from '../../store/types.js';
 import { safeDest, type DeckContext } from '../app-context.js';
 import { authorize } from '../auth.js';
@@ -40,11 +41,11 @@ export function actionRoutes(deck: DeckContext): Hono<DeckEnv> {
     const login = c.get('session').login;
     const decision = await authorize('rerun', deck.deckConfig(), pj, login, deps.github);
     if (!decision.allowed) {
-      log.info({ prowjob: pj.metadata.name, user: login, reason: decision.reason }, 'rerun refused');
+      log.info({ ...prowJobFields(pj), user: login, reason: decision.reason }, 'rerun refused');
       return reply(c, 403, `403 Forbidden: ${decision.reason}`);
     }
     const created = await deps.store.createProwJob(rerunJob(pj, login));
-    log.info({ prowjob: pj.metadata.name, rerun: created.metadata.name, user: login, why: decision.reason }, 'rerun');
+    log.info({ ...prowJobFields(pj), rerun: created.metadata.name, user: login, why: decision.reason }, 'rerun');
     return reply(c, 200, `Job successfully triggered as ${created.metadata.name}.`, `/job/${encodeURIComponent(created.metadata.name)}`);
   });
 
@@ -58,7 +59,7 @@ export function actionRoutes(deck: DeckContext): Hono<DeckEnv> {
       }
       const decision = await authorize('abort', deck.deckConfig(), pj, login, deps.github);
       if (!decision.allowed) {
-        log.info({ prowjob: pj.metadata.name, user: login, reason: decision.reason }, 'abort refused');
+        log.info({ ...prowJobFields(pj), user: login, reason: decision.reason }, 'abort refused');
         return reply(c, 403, `403 Forbidden: ${decision.reason}`);
       }
       // Request the abort; the controller stops the run and completes the job.
@@ -69,7 +70,7 @@ export function actionRoutes(deck: DeckContext): Hono<DeckEnv> {
         if (err instanceof ConflictError && attempt < 5) continue;
         throw err;
       }
-      log.info({ prowjob: pj.metadata.name, user: login }, 'abort requested');
+      log.info({ ...prowJobFields(pj), user: login }, 'abort requested');
       return reply(c, 200, `Aborting ${pj.metadata.name}.`, `/job/${encodeURIComponent(pj.metadata.name)}`);
     }
   });

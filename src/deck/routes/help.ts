@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
 import { html } from '../html.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../../observability/http.js';
 import { helpPage, type HelpData } from '../pages/help.js';
 
 export function helpRoutes(deck: DeckContext): Hono<DeckEnv> {

@@ -8,7 +8,7 @@ import { buildDirOf, PROWJOB_FILE } from '../../podutils/paths.js';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
 import { html } from '../html.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../../observability/http.js';
 import { FilterError, queryJobs } from '../jobs.js';
 import { parseJUnit, type JUnitSummary } from '../junit.js';
 import { LOG_WINDOW, logEventStream, logTail, readRange } from '../logs.js';

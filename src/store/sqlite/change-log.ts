@@ -8,7 +8,7 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { Logger } from '../../observability/logger.js';
 import { prowJobFields } from '../../observability/prowjob-fields.js';
-import { matchesLabels } from '../prowjob-fields.js';
+import { matchesLabels } from '../query-columns.js';
 import type { LabelSelector, Watch, WatchEvent, WatchOptions } from '../types.js';
 import { TRIMMED_COUNTER } from './schema.js';
 

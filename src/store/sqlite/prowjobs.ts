@@ -3,7 +3,7 @@
 // change log watches read, sqlite/change-log.ts).
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { PROWJOB_KIND, type ProwJob } from '../../api/prowjob.js';
-import { prowJobFields, type ProwJobFields } from '../prowjob-fields.js';
+import { queryColumnsOf, type QueryColumns } from '../query-columns.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../types.js';
 import type { LabelSelector, ProwJobList } from '../types.js';
 import { RESOURCE_VERSION_COUNTER } from './schema.js';
@@ -98,7 +98,7 @@ export class ProwJobTable {
     const rv = this.stmt.nextRv.get()!.value;
     stored.metadata.resourceVersion = String(rv);
     const doc = JSON.stringify(stored);
-    this.stmt.insert.run({ ...prowJobFields(stored), resource_version: rv, created_at: stored.metadata.creationTimestamp, doc });
+    this.stmt.insert.run({ ...queryColumnsOf(stored), resource_version: rv, created_at: stored.metadata.creationTimestamp, doc });
     this.writeLabels(stored);
     this.stmt.logChange.run(rv, name, 'added', rv, this.now().getTime(), doc);
   }
@@ -119,7 +119,7 @@ export class ProwJobTable {
     const doc = JSON.stringify(stored);
     // Only the columns whose value changed are SET: SQLite then leaves the indexes on the others untouched,
     // which is most of the pages a commit would otherwise write (a state change touches one index, not seven).
-    const columns: ProwJobFields = prowJobFields(stored);
+    const columns: QueryColumns = queryColumnsOf(stored);
     const params: Record<string, unknown> = { name, resource_version: rv, doc };
     const changed: string[] = [];
     for (const column of UPDATABLE_COLUMNS) {

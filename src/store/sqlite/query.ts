@@ -2,7 +2,7 @@
 // by a cursor of the last row's (start_time, name).
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { ProwJob } from '../../api/prowjob.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../prowjob-fields.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../query-columns.js';
 import type { ProwJobPage, ProwJobQuery } from '../types.js';
 import { labelClause } from './prowjobs.js';
 import { AUTHOR_EXPR } from './schema.js';

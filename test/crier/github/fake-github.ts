@@ -1,8 +1,8 @@
 // An in-memory GitHub for the reporter's narrow interface. It is strict like GitHub: editing or deleting a
 // comment that does not exist is a 404, and it records every write as a short string.
-import type { IssueComment, Status, StatusInput, User } from '../../src/github/types.js';
-import { GitHubError } from '../../src/github/types.js';
-import type { CrierGitHub } from '../../src/crier/github-report.js';
+import type { IssueComment, Status, StatusInput, User } from '../../../src/github/types.js';
+import { GitHubError } from '../../../src/github/types.js';
+import type { CrierGitHub } from '../../../src/crier/github/reporter.js';
 
 export interface FakeComment {
   id: number;

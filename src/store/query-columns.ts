@@ -1,4 +1,4 @@
-// What ProwJob queries filter and sort on, worked out one way for every store: the SQLite store's indexed
+// The query columns of a ProwJob: what queries filter and sort on, worked out one way for every store: the SQLite store's indexed
 // columns and the informer-backed query (store/informer-query.ts) read the same fields, so both answer a
 // ProwJobQuery alike and hand out the same cursors.
 import type { ProwJob } from '../api/prowjob.js';
@@ -7,7 +7,7 @@ import { ORG_LABEL, PROWJOB_JOB_LABEL, PULL_LABEL, REPO_LABEL } from '../api/lab
 import { InvalidCursorError } from './types.js';
 import type { LabelSelector, ProwJobQuery } from './types.js';
 
-export interface ProwJobFields {
+export interface QueryColumns {
   name: string;
   job: string;
   type: string;
@@ -35,7 +35,7 @@ function pullNumber(pj: ProwJob): number | null {
   return null;
 }
 
-export function prowJobFields(pj: ProwJob): ProwJobFields {
+export function queryColumnsOf(pj: ProwJob): QueryColumns {
   const labels = pj.metadata.labels ?? {};
   return {
     name: pj.metadata.name,

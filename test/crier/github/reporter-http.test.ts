@@ -1,26 +1,29 @@
-// The crier end to end over real parts: SQLite store, the Octokit client over HTTP, the fake GitHub.
+// The GitHub reporter run by crier end to end over real parts: SQLite store, the Octokit client over HTTP, the fake GitHub.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCrier, GITHUB_REPORTER_NAME } from '../../src/crier/crier.js';
-import { COMMENT_TAG } from '../../src/crier/github-report.js';
-import { newPresubmitJob } from '../../src/api/pjutil.js';
-import type { ProwJob } from '../../src/api/prowjob.js';
-import { openSqliteStore } from '../../src/store/sqlite/store.js';
-import type { Store } from '../../src/store/types.js';
-import { ConflictError } from '../../src/store/types.js';
-import { createGitHubClient } from '../../src/github/client.js';
-import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
-import { createSilentLogger } from '../../src/observability/logger.js';
-import { waitFor as poll } from '../support/wait.js';
+import { startCrier } from '../../../src/crier/crier.js';
+import { createGitHubReporter } from '../../../src/crier/github/reporter.js';
+import { COMMENT_TAG } from '../../../src/crier/github/comment.js';
+import { closeInformers, informerJobs } from '../informer-jobs.js';
+import { REPORTER_NAMES } from '../../../src/api/reporters.js';
+import { newPresubmitJob } from '../../../src/api/pjutil.js';
+import type { ProwJob } from '../../../src/api/prowjob.js';
+import { openSqliteStore } from '../../../src/store/sqlite/store.js';
+import type { Store } from '../../../src/store/types.js';
+import { ConflictError } from '../../../src/store/types.js';
+import { createGitHubClient } from '../../../src/github/client.js';
+import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
+import { createSilentLogger } from '../../../src/observability/logger.js';
+import { waitFor as poll } from '../../support/wait.js';
 
 async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   await poll(cond, { timeoutMs, intervalMs: 20, message: what });
 }
 
-describe('crier over HTTP against the fake GitHub', () => {
+describe('github reporter over HTTP against the fake GitHub', () => {
   let gh: FakeGitHub;
   let dir: string;
   let store: Store;
@@ -46,10 +49,12 @@ describe('crier over HTTP against the fake GitHub', () => {
     const head = await gh.headSha('o/r', 3);
     const base = (await gh.branchSha('o/r', 'main'))!;
     const github = createGitHubClient({ baseUrl: gh.url, token: 't', retry: { retryAfterBaseValue: 1 }, throttle: false, log });
-    const crier = startCrier({
-      store, github, log, retryDelayMs: 20,
+    const jobs = informerJobs(store);
+    const reporter = createGitHubReporter({
+      github, listJobs: jobs.list,
       config: () => ({ github_reporter: { job_types_to_report: ['presubmit', 'postsubmit'] }, plank: { report_templates: { '*': 'PR #{{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' } } }),
     });
+    const crier = startCrier({ jobs, store, log, retryDelayMs: 20, reporters: [{ reporter, workers: 5 }] });
     try {
       const refs = { org: 'o', repo: 'r', base_ref: 'main', base_sha: base, pulls: [{ number: 3, author: 'alice', sha: head }] };
       const job = { name: 'pull-r-unit', context: 'pull-r-unit', rerun_command: '/test pull-r-unit', optional: false };
@@ -69,7 +74,7 @@ describe('crier over HTTP against the fake GitHub', () => {
         }
       };
       const reported = async (name: string, state: string): Promise<boolean> =>
-        (await store.getProwJob(name))?.status.prev_report_states?.[GITHUB_REPORTER_NAME] === state;
+        (await store.getProwJob(name))?.status.prev_report_states?.[REPORTER_NAMES.github] === state;
 
       const first: ProwJob = await store.createProwJob(newPresubmitJob(job, refs));
       await waitFor('triggered', () => reported(first.metadata.name, 'triggered'));
@@ -94,6 +99,7 @@ describe('crier over HTTP against the fake GitHub', () => {
       assert.equal(gh.statuses('o/r', head).filter((s) => s.context === 'pull-r-unit').at(-1)!.state, 'success');
     } finally {
       await crier.close();
+      closeInformers();
     }
   });
 });

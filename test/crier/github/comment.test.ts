@@ -1,11 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ABOUT_THIS_BOT, botChecker, COMMENT_TAG, contextDescriptionWithBaseSha, createComment, createEntry, githubStatusState,
-  isIgnorableStatusError, parseIssueComments, reportTemplateForRepo,
-} from '../../src/crier/github-report.js';
-import type { ProwJob, ProwJobState } from '../../src/api/prowjob.js';
-import { GitHubError } from '../../src/github/types.js';
+import { ABOUT_THIS_BOT, botChecker, COMMENT_TAG, createComment, createEntry, parseIssueComments } from '../../../src/crier/github/comment.js';
+import { compiledReportTemplates, reportTemplateForRepo } from '../../../src/config/report-templates.js';
+import type { ProwJob, ProwJobState } from '../../../src/api/prowjob.js';
 
 const SHA = 'a'.repeat(40);
 
@@ -20,37 +17,6 @@ function pj(context: string, state: ProwJobState, over: { optional?: string; typ
     status: { startTime: '2026-01-01T00:00:00Z', completionTime: '2026-01-01T00:10:00Z', state, url: `https://prow/${context}` },
   };
 }
-
-describe('status fields', () => {
-  it('maps states like upstream (aborted is failure)', () => {
-    assert.deepEqual(
-      (['triggered', 'pending', 'success', 'failure', 'aborted', 'error'] as ProwJobState[]).map(githubStatusState),
-      ['pending', 'pending', 'success', 'failure', 'failure', 'error'],
-    );
-    assert.throws(() => githubStatusState('scheduling'), /unknown prowjob state/);
-  });
-  it('left-pads the BaseSHA suffix with U+2001 exactly as Go does', () => {
-    // Go's loop re-reads the growing length (U+2001 is 3 bytes): 63 bytes + 20 pads = 123 bytes.
-    const d = contextDescriptionWithBaseSha('Job succeeded.', SHA);
-    assert.equal(d, `Job succeeded.${'\u2001'.repeat(20)} BaseSHA:${SHA}`);
-    assert.equal(d.split(' BaseSHA:')[1], SHA, 'tide can read the SHA back');
-  });
-  it('cuts a long description in the middle to fit', () => {
-    const long = 'x'.repeat(100) + 'y'.repeat(100);
-    const d = contextDescriptionWithBaseSha(long, SHA);
-    assert.ok(Buffer.byteLength(d) <= 140);
-    assert.match(d, /^x+ \.\.\. y+ BaseSHA:a{40}$/);
-    assert.equal(contextDescriptionWithBaseSha('short', ''), 'short');
-    assert.equal(contextDescriptionWithBaseSha('z'.repeat(150), '').length, 140 - ((140 - 5) % 2));
-  });
-  it('ignorable status errors are chosen by status code', () => {
-    assert.equal(isIgnorableStatusError(new GitHubError(404, 'POST', '/x', 'Not Found')), true);
-    assert.equal(isIgnorableStatusError(new GitHubError(422, 'POST', '/x', 'This SHA and context has reached the maximum number of statuses.')), true);
-    assert.equal(isIgnorableStatusError(new GitHubError(422, 'POST', '/x', 'Validation Failed', { errors: [{ message: 'No commit found for SHA: abc' }] })), true);
-    assert.equal(isIgnorableStatusError(new GitHubError(422, 'POST', '/x', 'Validation Failed')), false);
-    assert.equal(isIgnorableStatusError(new GitHubError(502, 'POST', '/x', 'Bad Gateway')), false);
-  });
-});
 
 describe('failure comment', () => {
   const isBot = botChecker('k8s-ci-robot');
@@ -119,7 +85,7 @@ describe('failure comment', () => {
   }
 
   it('comment body: header, rows, template, details and tag', () => {
-    const t = reportTemplateForRepo({ plank: { report_templates: { '*': 'star', o: 'org {{.Spec.Refs.Org}}', 'o/r': 'PR {{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' } } }, 'o', 'r');
+    const t = reportTemplateForRepo(compiledReportTemplates({ report_templates: { '*': 'star', o: 'org {{.Spec.Refs.Org}}', 'o/r': 'PR {{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' } }), 'o', 'r');
     const body = createComment(t, [pj('a', 'failure')], [rowA, rowB]);
     assert.equal(body, [
       '@alice: The following tests **failed**, say `/retest` to rerun all failed tests or `/retest-required` to rerun all mandatory failed tests:',
@@ -139,8 +105,5 @@ describe('failure comment', () => {
     ].join('\n'));
     assert.match(createComment(undefined, [pj('a', 'failure')], [rowA]), /The following test \*\*failed\*\*/);
     assert.match(createComment(undefined, [pj('a', 'success')], []), /^@alice: all tests \*\*passed!\*\*\n\n\n<details>/);
-    assert.equal(reportTemplateForRepo({ plank: { report_templates: { o: 'org' } } }, 'o', 'x')?.render({}), 'org');
-    assert.equal(reportTemplateForRepo({ plank: { report_template: 'old' } }, 'p', 'q')?.render({}), 'old');
-    assert.equal(reportTemplateForRepo({}, 'p', 'q'), undefined);
   });
 });
