@@ -32,7 +32,6 @@ export const DEFAULT_WELCOME_MESSAGE =
 export const DEFAULT_SIGMENTION_REGEXP =
   '(?m)@kubernetes/sig-([\\w-]*)-(misc|test-failures|bugs|feature-requests|proposals|pr-reviews|api-reviews)';
 export const DEFAULT_CHERRY_PICK_BRANCH_REGEXP = '^release-.*$';
-export const DEFAULT_BLUNDERBUSS_WAIT_DESCRIPTION = '^Not mergeable\\. Needs (approved|lgtm)';
 
 export interface LoadPluginsOptions {
   /** Unknown fields become errors. */
@@ -281,18 +280,9 @@ export function pluginsFor(cfg: PluginsConfig, org: string, repo: string): strin
   return out;
 }
 
-export function isPluginEnabled(cfg: PluginsConfig, org: string, repo: string, plugin: string): boolean {
-  return pluginsFor(cfg, org, repo).includes(plugin);
-}
-
 /** External plugins for org/repo: every entry under org and org/repo (excluded_repos does not apply). */
 export function externalPluginsFor(cfg: PluginsConfig, org: string, repo: string): ExternalPlugin[] {
   return [...(cfg.external_plugins[org] ?? []), ...(cfg.external_plugins[`${org}/${repo}`] ?? [])].filter(Boolean);
-}
-
-/** Every org or org/repo key that has plugins configured. */
-export function configuredRepos(cfg: PluginsConfig): string[] {
-  return Object.keys(cfg.plugins);
 }
 
 function firstFor<T extends { repos?: string[] }>(list: readonly (T | undefined)[], org: string, repo: string): T | undefined {

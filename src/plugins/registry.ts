@@ -41,11 +41,6 @@ export const builtinPlugins: Plugin[] = [
   // --- end of plugins ---
 ];
 
-/** Names of every built-in plugin, for checkconfig's unknown-plugin check. */
-export function builtinPluginNames(plugins: readonly Plugin[] = builtinPlugins): string[] {
-  return plugins.map((p) => p.name);
-}
-
 /** The plugins.yaml sections the plugins own, for the loader, the ConfigAgent and checkconfig. */
 export function builtinPluginSections(plugins: readonly Plugin[] = builtinPlugins): PluginConfigSection[] {
   return plugins.flatMap((p) => (p.config === undefined ? [] : [p.config]));

@@ -104,11 +104,6 @@ export async function pullRequestDelivery(gh: FakeGitHub, action: string, o: { n
   return { type: 'pull_request', id: o.id ?? `delivery-pr-${action}-${nextCommentId++}`, payload };
 }
 
-/** Every call, reads included, as `METHOD /route`. */
-export function allCalls(gh: FakeGitHub): string[] {
-  return gh.calls().map((c) => c.route);
-}
-
 /** Bodies of the bot's comments on org/repo#number. */
 export function botComments(gh: FakeGitHub, number = 1): string[] {
   return gh.comments(REPO, number).filter((c) => c.user === BOT).map((c) => c.body);

@@ -12,7 +12,7 @@ import { pluginsConfigFrom, snapshotOf } from '../../support/config.js';
 import { pluginContextFor } from '../../support/plugin-context.js';
 import { startWorld as startTestWorld, type World } from '../../support/world.js';
 
-export { BOT, demux, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
+export { BOT, demux, writes, type Delivery } from '../support/fixtures.js';
 
 export function presubmit(name: string, extra: Partial<Presubmit> = {}): Presubmit {
   return {
@@ -135,8 +135,4 @@ export function pushDelivery(id: string, o: { repo: string; ref: string; after?:
       sender: { login: 'trusted-member' },
     },
   };
-}
-
-export function reads(gh: FakeGitHub): string[] {
-  return gh.calls({ write: false }).map((c) => c.route);
 }
