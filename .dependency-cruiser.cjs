@@ -83,10 +83,11 @@ module.exports = {
       name: 'hook-sees-only-the-plugin-contract',
       comment:
         'hook dispatches to whatever plugins src/cli hands it: it may import only the plugin contract ' +
-        '(src/plugins/types.ts) and plugin selection (src/plugins/select.ts), never a plugin or the registry.',
+        '(src/plugins/types.ts, and the per-plugin GitHub view src/plugins/github-view.ts it builds for each ' +
+        'handler) and plugin selection (src/plugins/select.ts), never a plugin or the registry.',
       severity: 'error',
       from: { path: '^src/hook/' },
-      to: { path: '^src/plugins/', pathNot: '^src/plugins/(types|select)\\.ts$' },
+      to: { path: '^src/plugins/', pathNot: '^src/plugins/(types|select|github-view)\\.ts$' },
     },
     {
       name: 'only-cli-picks-an-implementation',

@@ -130,7 +130,7 @@ async function hook(): Promise<Result & { handled: number; drainSeconds: number 
     await new Promise((r) => child.once('exit', r));
   } };
   const server = await startHookServer({
-    port: 0, hostname: '127.0.0.1', store, jobs: store, snapshot: () => ({ config: world.config, pluginConfig: world.pluginConfig }),
+    port: 0, hostname: '127.0.0.1', store, jobs: store, snapshot: () => ({ config: world.config, plugins: world.pluginConfig, warnings: [], loadedAt: new Date(0) }),
     github: world.github, owners: world.owners, plugins: builtinPlugins, log,
     secrets: staticSecretSource(SECRET), gracePeriodMs: 30_000, concurrency: arg('dispatch-concurrency', 16),
   });

@@ -188,7 +188,7 @@ const crashingStore = new Proxy(store, {
   },
 }) as Store;
 const server = await startHookServer({
-  port: 0, hostname: '127.0.0.1', store: crashingStore, jobs: crashingStore, snapshot: () => snapshot, github: forward(() => client), plugins: builtinPlugins,
+  port: 0, hostname: '127.0.0.1', store: crashingStore, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
   log: createLogger({ level: 'warn', destination: process.stderr }), secrets: staticSecretSource(SECRET), owners: forward(() => owners), pollIntervalMs: 5, retryBaseMs: 10,
 });
 

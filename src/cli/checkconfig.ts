@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { checkConfig, formatCounts } from '../config/check.js';
 import { formatIssue } from '../config/errors.js';
+import { builtinPluginSections } from '../plugins/registry.js';
 
 interface CheckConfigFlags {
   configPath: string;
@@ -21,6 +22,7 @@ export function createCommand(): Command {
         configPath: flags.configPath,
         jobConfigPath: flags.jobConfigPath,
         pluginConfigPath: flags.pluginConfig,
+        pluginSections: builtinPluginSections(),
         strict: flags.strict,
       });
       for (const w of result.warnings) process.stderr.write(`warning: ${formatIssue(w)}\n`);

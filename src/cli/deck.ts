@@ -12,6 +12,7 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createLogger } from '../observability/logger.js';
 import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { builtinPluginSections } from '../plugins/registry.js';
 
 interface DeckFlags extends LogFormatFlags {
   configPath: string;
@@ -49,7 +50,7 @@ export function createCommand(): Command {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
       const agent = await loadConfigAgent({
-        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, log,
+        configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
       followConfigLogLevel(root, agent);
       const store = openSqliteStore(storePath(flags.dataDir), { log });

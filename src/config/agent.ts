@@ -8,20 +8,15 @@ import { ConfigAggregateError, formatIssue, IssueList, type ConfigIssue } from '
 import { listJobConfigFiles } from './files.js';
 import { loadConfig } from './load.js';
 import { loadPluginsConfig, parsePluginsConfig } from './plugins.js';
-import type { Config, PluginsConfig } from './types.js';
-
-export interface ConfigSnapshot {
-  config: Config;
-  plugins: PluginsConfig;
-  warnings: ConfigIssue[];
-  /** When this snapshot was loaded. */
-  loadedAt: Date;
-}
+import type { ConfigSnapshot, PluginsConfig } from './types.js';
+import type { PluginConfigSection } from './plugin-sections.js';
 
 export interface ConfigAgentOptions {
   configPath: string;
   jobConfigPath?: string;
   pluginConfigPath?: string;
+  /** The plugins.yaml sections built-in plugins own (the registry's, from src/cli). */
+  pluginSections?: readonly PluginConfigSection[];
   strict?: boolean;
   log: Logger;
   /** Reload on file changes (default true). */
@@ -48,11 +43,11 @@ function loadSnapshot(opts: ConfigAgentOptions): ConfigSnapshot {
   let plugins: PluginsConfig;
   const all = [...warnings];
   if (opts.pluginConfigPath) {
-    const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: false });
+    const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: false, sections: opts.pluginSections });
     plugins = loaded.plugins;
     all.push(...loaded.warnings);
   } else {
-    plugins = parsePluginsConfig('<none>', '', new IssueList());
+    plugins = parsePluginsConfig('<none>', '', new IssueList(), { sections: opts.pluginSections });
   }
   return { config, plugins, warnings: all, loadedAt: new Date() };
 }

@@ -4,11 +4,14 @@ import { ConfigAggregateError, type ConfigIssue } from './errors.js';
 import { allPeriodics, allPostsubmits, allPresubmits, loadConfig } from './load.js';
 import { loadPluginsConfig, pluginsFor } from './plugins.js';
 import type { Config, PluginsConfig } from './types.js';
+import type { PluginConfigSection } from './plugin-sections.js';
 
 export interface CheckConfigOptions {
   configPath: string;
   jobConfigPath?: string;
   pluginConfigPath?: string;
+  /** The plugins.yaml sections built-in plugins own (the registry's, from src/cli). */
+  pluginSections?: readonly PluginConfigSection[];
   strict?: boolean;
 }
 
@@ -62,7 +65,7 @@ export function checkConfig(opts: CheckConfigOptions): CheckConfigResult {
   }
   if (opts.pluginConfigPath) {
     try {
-      const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: true });
+      const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: true, sections: opts.pluginSections });
       result.plugins = loaded.plugins;
       result.warnings.push(...loaded.warnings);
     } catch (err) {

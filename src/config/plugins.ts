@@ -5,7 +5,10 @@ import { decode, lineOf } from './decode.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
 import { compileGoTemplate } from '../go/template/template.js';
 import { compileRegex, RegexError } from '../go/regex.js';
-import { pluginsConfigSchema } from './schema.js';
+import { pluginsConfigCoreFields } from './schema.js';
+import { S, type Schema } from './decode.js';
+import type { PluginConfigSection } from './plugin-sections.js';
+import { APPROVED, LGTM } from '../api/labels.js';
 import type {
   ApproveConfig, ExternalPlugin, LgtmConfig, OrgPlugins, PluginsConfig, TriggerConfig, WelcomeConfig,
 } from './types.js';
@@ -29,7 +32,6 @@ export const DEFAULT_WELCOME_MESSAGE =
 export const DEFAULT_SIGMENTION_REGEXP =
   '(?m)@kubernetes/sig-([\\w-]*)-(misc|test-failures|bugs|feature-requests|proposals|pr-reviews|api-reviews)';
 export const DEFAULT_CHERRY_PICK_BRANCH_REGEXP = '^release-.*$';
-export const DEFAULT_BLUNDERBUSS_WAIT_DESCRIPTION = '^Not mergeable\\. Needs (approved|lgtm)';
 
 export interface LoadPluginsOptions {
   /** Unknown fields become errors. */
@@ -38,6 +40,25 @@ export interface LoadPluginsOptions {
   checkUnknownPlugins?: boolean;
   /** Extra names accepted besides KNOWN_PLUGIN_NAMES (e.g. plugins of our own registry). */
   extraPluginNames?: readonly string[];
+  /**
+   * The sections built-in plugins own (the registry's, handed in by src/cli): each is decoded, defaulted
+   * and validated by its descriptor. Without them those keys are unknown fields and their lookups
+   * (lgtmFor, approveFor, ...) give upstream's defaults.
+   */
+  sections?: readonly PluginConfigSection[];
+}
+
+const schemas = new WeakMap<readonly PluginConfigSection[], Schema>();
+const coreSchema = S.obj('Configuration', pluginsConfigCoreFields);
+
+/** The whole plugins.yaml schema: the loader's own fields plus every plugin's section. */
+function pluginsSchema(sections: readonly PluginConfigSection[] | undefined): Schema {
+  if (sections === undefined || sections.length === 0) return coreSchema;
+  const cached = schemas.get(sections);
+  if (cached !== undefined) return cached;
+  const schema: Schema = S.obj('Configuration', { ...pluginsConfigCoreFields, ...Object.fromEntries(sections.map((s) => [s.section, s.schema])) });
+  schemas.set(sections, schema);
+  return schema;
 }
 
 export interface LoadPluginsResult {
@@ -66,7 +87,7 @@ export function parsePluginsConfig(path: string, src: string, issues: IssueList,
   for (const e of parsed.errors) issues.error(path, e.line, '', `invalid YAML: ${e.message}`);
   let raw: Record<string, unknown> = {};
   if (parsed.root && parsed.errors.length === 0) {
-    raw = (decode({ file: path, issues }, parsed.root, pluginsConfigSchema, '') as Record<string, unknown> | undefined) ?? {};
+    raw = (decode({ file: path, issues }, parsed.root, pluginsSchema(opts.sections), '') as Record<string, unknown> | undefined) ?? {};
   }
   const rawPlugins = (raw.plugins ?? {}) as Record<string, string[] | OrgPlugins | undefined>;
   const plugins: Record<string, OrgPlugins> = {};
@@ -86,42 +107,30 @@ export function parsePluginsConfig(path: string, src: string, issues: IssueList,
     ...(raw as Partial<PluginsConfig>),
     plugins,
     external_plugins: external,
-    triggers: (raw.triggers as TriggerConfig[] | undefined) ?? [],
-    lgtm: (raw.lgtm as LgtmConfig[] | undefined) ?? [],
-    approve: (raw.approve as ApproveConfig[] | undefined) ?? [],
     welcome: (raw.welcome as WelcomeConfig[] | undefined) ?? [],
-    label: (raw.label as PluginsConfig['label'] | undefined) ?? {},
-    size: defaultSize(raw.size as Partial<PluginsConfig['size']> | undefined),
     blunderbuss: (raw.blunderbuss as PluginsConfig['blunderbuss'] | undefined) ?? {},
     owners: (raw.owners as PluginsConfig['owners'] | undefined) ?? {},
-    help: { help_guidelines_url: DEFAULT_HELP_GUIDELINES_URL, ...((raw.help as object | undefined) ?? {}) } as PluginsConfig['help'],
-    heart: (raw.heart as PluginsConfig['heart'] | undefined) ?? {},
     require_matching_label: (raw.require_matching_label as PluginsConfig['require_matching_label'] | undefined) ?? [],
     cherry_pick_unapproved: {
       ...((raw.cherry_pick_unapproved as object | undefined) ?? {}),
     } as PluginsConfig['cherry_pick_unapproved'],
     sigmention: { ...((raw.sigmention as object | undefined) ?? {}) } as PluginsConfig['sigmention'],
   };
-  if (!cfg.help.help_guidelines_url) cfg.help.help_guidelines_url = DEFAULT_HELP_GUIDELINES_URL;
   cfg.cherry_pick_unapproved.branchregexp ||= DEFAULT_CHERRY_PICK_BRANCH_REGEXP;
   cfg.sigmention.regexp ||= DEFAULT_SIGMENTION_REGEXP;
-  for (const t of cfg.triggers) if (t?.trusted_org && !t.join_org_url) t.join_org_url = `https://github.com/orgs/${t.trusted_org}/people`;
   for (const w of cfg.welcome) if (w && !w.message_template) w.message_template = DEFAULT_WELCOME_MESSAGE;
-  for (const a of cfg.approve) {
-    if (!a) continue;
-    a.commandHelpLink ||= DEFAULT_APPROVE_COMMAND_HELP_LINK;
-    a.pr_process_link ||= DEFAULT_APPROVE_PR_PROCESS_LINK;
-  }
   if (cfg.blunderbuss.request_count === undefined || cfg.blunderbuss.request_count === 0) cfg.blunderbuss.request_count = 2;
-  cfg.owners.labels_denylist ??= ['approved', 'lgtm'];
+  cfg.owners.labels_denylist ??= [APPROVED, LGTM];
   for (const r of cfg.require_matching_label) if (r && !r.grace_period) r.grace_period = '5s';
 
-  validatePlugins(path, raw, cfg, issues, opts);
-  return cfg;
-}
+  const sectionValues = cfg as unknown as Record<string, unknown>;
+  for (const s of opts.sections ?? []) sectionValues[s.section] = s.defaults(raw[s.section]);
 
-function defaultSize(s: Partial<PluginsConfig['size']> | undefined): PluginsConfig['size'] {
-  return { s: s?.s || 10, m: s?.m || 30, l: s?.l || 100, xl: s?.xl || 500, xxl: s?.xxl || 1000 };
+  validatePlugins(path, raw, cfg, issues, opts);
+  for (const s of opts.sections ?? []) {
+    s.validate?.(sectionValues[s.section], raw[s.section], { error: (line, field, message) => issues.error(path, line, field, message) });
+  }
+  return cfg;
 }
 
 function validatePlugins(path: string, raw: Record<string, unknown>, cfg: PluginsConfig, issues: IssueList, opts: LoadPluginsOptions): void {
@@ -174,23 +183,9 @@ function validatePlugins(path: string, raw: Record<string, unknown>, cfg: Plugin
       });
     }
   }
-  const uniqueRepos = (section: 'approve' | 'welcome' | 'invalid_commit_msg'): void => {
-    const list = (cfg[section] ?? []) as Array<{ repos?: string[] } | undefined>;
-    const seen = new Map<string, number>();
-    list.forEach((e, i) => {
-      for (const r of e?.repos ?? []) {
-        if (seen.has(r)) issues.error(path, lineOf(e, 'repos'), `${section}[${i}].repos`, `the repo ${JSON.stringify(r)} is configured in more than one ${section} entry (also entry ${seen.get(r)})`);
-        else seen.set(r, i);
-      }
-    });
-  };
-  uniqueRepos('approve');
-  uniqueRepos('welcome');
-  uniqueRepos('invalid_commit_msg');
-  const s = cfg.size;
-  if (!(s.s <= s.m && s.m <= s.l && s.l <= s.xl && s.xl <= s.xxl)) {
-    issues.error(path, lineOf(raw.size as object | undefined, undefined, lineOf(raw, 'size')), 'size', 'size thresholds must be non-decreasing (s ≤ m ≤ l ≤ xl ≤ xxl)');
-  }
+  const report = { error: (line: number, field: string, message: string) => issues.error(path, line, field, message) };
+  validateUniqueRepos('welcome', cfg.welcome, report);
+  validateUniqueRepos('invalid_commit_msg', cfg.invalid_commit_msg, report);
   if (cfg.blunderbuss.request_count !== undefined && cfg.blunderbuss.request_count < 1) {
     issues.error(path, lineOf(raw.blunderbuss as object | undefined, 'request_count'), 'blunderbuss.request_count', 'request_count must be at least 1');
   }
@@ -237,9 +232,40 @@ function validatePlugins(path: string, raw: Record<string, unknown>, cfg: Plugin
       issues.error(path, lineOf(w, 'message_template'), `welcome[${i}].message_template`, `invalid template: ${(err as Error).message}`);
     }
   });
-  checkRe(raw.heart as object | undefined, 'commentregexp', 'heart.commentregexp', cfg.heart.commentregexp);
   checkRe(raw.sigmention as object | undefined, 'regexp', 'sigmention.regexp', cfg.sigmention.regexp);
   checkRe(raw.cherry_pick_unapproved as object | undefined, 'branchregexp', 'cherry_pick_unapproved.branchregexp', cfg.cherry_pick_unapproved.branchregexp);
+}
+
+/** Upstream's rule for `repos` lists (approve, welcome, invalid_commit_msg): a repo is named by one entry only. */
+export function validateUniqueRepos(
+  section: string,
+  list: readonly ({ repos?: string[] } | undefined)[] | undefined,
+  report: { error(line: number, field: string, message: string): void },
+): void {
+  const seen = new Map<string, number>();
+  (list ?? []).forEach((e, i) => {
+    for (const r of e?.repos ?? []) {
+      if (seen.has(r)) report.error(lineOf(e, 'repos'), `${section}[${i}].repos`, `the repo ${JSON.stringify(r)} is configured in more than one ${section} entry (also entry ${seen.get(r)})`);
+      else seen.set(r, i);
+    }
+  });
+}
+
+/** A regex field checked as RE2 (Go syntax); a bad pattern is reported at its line. */
+export function validateRegexField(
+  obj: object | undefined,
+  key: string,
+  field: string,
+  src: string | undefined,
+  report: { error(line: number, field: string, message: string): void },
+): void {
+  if (!src) return;
+  try {
+    compileRegex(src);
+  } catch (err) {
+    if (!(err instanceof RegexError)) throw err;
+    report.error(lineOf(obj, key), field, err.message);
+  }
 }
 
 // ------------------------------------------------------------------------------------------ lookups
@@ -254,18 +280,9 @@ export function pluginsFor(cfg: PluginsConfig, org: string, repo: string): strin
   return out;
 }
 
-export function isPluginEnabled(cfg: PluginsConfig, org: string, repo: string, plugin: string): boolean {
-  return pluginsFor(cfg, org, repo).includes(plugin);
-}
-
 /** External plugins for org/repo: every entry under org and org/repo (excluded_repos does not apply). */
 export function externalPluginsFor(cfg: PluginsConfig, org: string, repo: string): ExternalPlugin[] {
   return [...(cfg.external_plugins[org] ?? []), ...(cfg.external_plugins[`${org}/${repo}`] ?? [])].filter(Boolean);
-}
-
-/** Every org or org/repo key that has plugins configured. */
-export function configuredRepos(cfg: PluginsConfig): string[] {
-  return Object.keys(cfg.plugins);
 }
 
 function firstFor<T extends { repos?: string[] }>(list: readonly (T | undefined)[], org: string, repo: string): T | undefined {
@@ -275,17 +292,17 @@ function firstFor<T extends { repos?: string[] }>(list: readonly (T | undefined)
 
 /** The trigger section for org/repo: the entry naming org/repo, else the org, else defaults. */
 export function triggerFor(cfg: PluginsConfig, org: string, repo: string): TriggerConfig {
-  const t = firstFor(cfg.triggers, org, repo);
+  const t = firstFor(cfg.triggers ?? [], org, repo);
   return t ? { ...t } : {};
 }
 
 export function lgtmFor(cfg: PluginsConfig, org: string, repo: string): LgtmConfig {
-  const l = firstFor(cfg.lgtm, org, repo);
+  const l = firstFor(cfg.lgtm ?? [], org, repo);
   return l ? { ...l } : {};
 }
 
 export function approveFor(cfg: PluginsConfig, org: string, repo: string): ApproveConfig {
-  const a = firstFor(cfg.approve, org, repo);
+  const a = firstFor(cfg.approve ?? [], org, repo);
   return {
     commandHelpLink: DEFAULT_APPROVE_COMMAND_HELP_LINK,
     pr_process_link: DEFAULT_APPROVE_PR_PROCESS_LINK,
@@ -301,8 +318,8 @@ export function welcomeFor(cfg: PluginsConfig, org: string, repo: string): Welco
 }
 
 /** Restricted labels from `*`, org and org/repo merged (users, teams and assign_on unioned per label). */
-export function restrictedLabelsFor(cfg: PluginsConfig, org: string, repo: string): NonNullable<PluginsConfig['label']['restricted_labels']>[string] {
-  const rl = cfg.label.restricted_labels ?? {};
+export function restrictedLabelsFor(cfg: PluginsConfig, org: string, repo: string): NonNullable<NonNullable<PluginsConfig['label']>['restricted_labels']>[string] {
+  const rl = cfg.label?.restricted_labels ?? {};
   const merged = new Map<string, { label: string; allowed_teams: string[]; allowed_users: string[]; assign_on: Array<{ label: string }> }>();
   for (const key of ['*', org, `${org}/${repo}`]) {
     for (const l of rl[key] ?? []) {

@@ -414,30 +414,19 @@ const blunderbuss = S.obj('Blunderbuss', {
   file_weight_count: S.bool,
 });
 
-export const pluginsConfigSchema = S.obj('Configuration', {
+/**
+ * plugins.yaml fields the loader itself reads: which plugins run where, external plugins, `owners` (read
+ * by several plugins and the OWNERS client), and the sections of upstream plugins this project does not
+ * implement, kept so that upstream files load unchanged. Each built-in plugin's own section comes from
+ * the plugin module (PluginConfigSection, handed to the loader by src/cli).
+ */
+export const pluginsConfigCoreFields: Record<string, Schema> = {
   plugins: S.oneOf('Plugins', (node) => {
     // Legacy syntax: every value is a list of names.
     if (node.kind === 'map' && node.entries.length > 0 && node.entries.every((e) => e.value.kind === 'seq')) return S.map(strList);
     return S.map(S.obj('OrgPlugins', { plugins: strList, excluded_repos: strList }));
   }),
   external_plugins: S.map(S.list(S.obj('ExternalPlugin', { name: S.str, endpoint: S.str, events: strList }))),
-  triggers: listOfRepos('Trigger', {
-    trusted_apps: strList, trusted_org: S.str, join_org_url: S.str, only_org_members: S.bool, ignore_ok_to_test: S.bool,
-    trigger_github_workflows: S.bool, elide_skipped_contexts: S.bool,
-    org_invite: S.obj('OrgInvite', { prominent: S.obj('ProminentInvite', { disabled: S.bool, merged_pr_threshold: S.int, message: S.str }) }),
-  }),
-  lgtm: listOfRepos('Lgtm', { review_acts_as_lgtm: S.bool, store_tree_hash: S.bool, trusted_team_for_sticky_lgtm: S.str }),
-  approve: listOfRepos('Approve', {
-    issue_required: S.bool, require_self_approval: S.bool, lgtm_acts_as_approve: S.bool, ignore_review_state: S.bool,
-    commandHelpLink: S.str, pr_process_link: S.str, implicit_self_approve: S.bool, review_acts_as_approve: S.bool,
-  }),
-  label: S.obj('Label', {
-    additional_labels: strList,
-    restricted_labels: S.map(S.list(S.obj('RestrictedLabel', {
-      label: S.str, allowed_teams: strList, allowed_users: strList, assign_on: S.list(S.obj('AssignOnLabel', { label: S.str })),
-    }))),
-  }),
-  size: S.obj('Size', { s: S.int, m: S.int, l: S.int, xl: S.int, xxl: S.int }),
   blunderbuss,
   rifle: blunderbuss,
   owners: S.obj('Owners', {
@@ -445,8 +434,6 @@ export const pluginsConfigSchema = S.obj('Configuration', {
     filenames: S.map(S.obj('OwnersFilenames', { owners: S.str, owners_aliases: S.str })),
   }),
   welcome: listOfRepos('Welcome', { message_template: S.str, always_post: S.bool }),
-  help: S.obj('Help', { help_guidelines_url: S.str, help_guidelines_summary: S.str }),
-  heart: S.obj('Heart', { adorees: strList, commentregexp: S.str }),
   require_matching_label: S.list(S.obj('RequireMatchingLabel', {
     org: S.str, repo: S.str, branch: S.str, prs: S.bool, issues: S.bool, regexp: S.str, missing_label: S.str,
     missing_comment: S.str, grace_period: S.dur,
@@ -459,7 +446,6 @@ export const pluginsConfigSchema = S.obj('Configuration', {
   repo_milestone: S.map(S.obj('Milestone', { maintainers_id: S.int, maintainers_team: S.str, maintainers_friendly_name: S.str })),
   milestone_applier: S.map(strMap),
   sigmention: S.obj('SigMention', { regexp: S.str }),
-  release_note: S.obj('ReleaseNote', { guidelines_url: S.str }),
   retitle: S.obj('Retitle', { allow_closed_issues: S.bool }),
   dco: S.map(S.map(S.any)),
   invalid_commit_msg: listOfRepos('InvalidCommitMsg', { checks: S.list(S.map(S.any)) }),
@@ -472,4 +458,4 @@ export const pluginsConfigSchema = S.obj('Configuration', {
   golint: S.obj('Golint', { minimum_confidence: S.num }),
   cat: S.obj('Cat', { key_path: S.str }),
   goose: S.obj('Goose', { key_path: S.str }),
-});
+};

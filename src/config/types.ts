@@ -5,8 +5,22 @@ import type {
   DecorationConfig, PodSpec, ProwJobDefault, ProwJobState, ProwJobType, Refs, ReporterConfig, RerunAuthConfig,
   SlackReporterConfig, EnvVar,
 } from '../api/prowjob.js';
+import type { ConfigIssue } from './errors.js';
 
 export type { DecorationConfig, PodSpec, Refs };
+
+/**
+ * config.yaml + job config + plugins.yaml as one immutable snapshot (upstream config.Agent and
+ * plugins.ConfigAgent, read together). Take one at the start of a unit of work and never cache its fields:
+ * the ConfigAgent swaps in a new snapshot on reload and never mutates one it handed out.
+ */
+export interface ConfigSnapshot {
+  readonly config: Config;
+  readonly plugins: PluginsConfig;
+  readonly warnings: readonly ConfigIssue[];
+  /** When this snapshot was loaded. */
+  readonly loadedAt: Date;
+}
 
 // ---------------------------------------------------------------------------------------------- jobs
 
@@ -494,17 +508,19 @@ export interface PluginsConfig {
   /** org or org/repo → enabled plugins (both upstream syntaxes are normalized to this form). */
   plugins: Record<string, OrgPlugins>;
   external_plugins: Record<string, ExternalPlugin[]>;
-  triggers: TriggerConfig[];
-  lgtm: LgtmConfig[];
-  approve: ApproveConfig[];
-  label: LabelConfig;
-  size: SizeConfig;
+  // The sections below belong to built-in plugins (Plugin.config): present when the loader was handed
+  // the registry's sections, absent otherwise; read them through the lookups in plugins.ts.
+  triggers?: TriggerConfig[];
+  lgtm?: LgtmConfig[];
+  approve?: ApproveConfig[];
+  label?: LabelConfig;
+  size?: SizeConfig;
   blunderbuss: BlunderbussConfig;
   rifle?: BlunderbussConfig;
   owners: OwnersConfig;
   welcome: WelcomeConfig[];
-  help: { help_guidelines_url: string; help_guidelines_summary?: string };
-  heart: { adorees?: string[]; commentregexp?: string };
+  help?: { help_guidelines_url: string; help_guidelines_summary?: string };
+  heart?: { adorees?: string[]; commentregexp?: string };
   require_matching_label: RequireMatchingLabel[];
   slack?: { mentionchannels?: string[]; mergewarnings?: Array<Record<string, unknown>> };
   config_updater?: Record<string, unknown>;

@@ -5,12 +5,13 @@
 // Transient failures (isTransient) put the delivery back with exponential backoff; the retry re-runs
 // only the tasks that failed, unless the process restarted in between (then all: handlers are idempotent).
 import { performance } from 'node:perf_hooks';
-import type { Config, PluginsConfig } from '../config/types.js';
+import type { ConfigSnapshot } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryQueue, ProwJobStore, StoredDelivery } from '../store/types.js';
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
+import { createPluginGitHubView } from '../plugins/github-view.js';
 import type { JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
@@ -18,11 +19,6 @@ import type { OwnersClient } from '../owners/types.js';
 import type { PluginEvent } from '../github/event-types.js';
 import type { HookMetrics } from './metrics.js';
 import { isTransient } from './transient.js';
-
-export interface ConfigSnapshot {
-  config: Config;
-  pluginConfig: PluginsConfig;
-}
 
 export interface DispatcherDeps {
   /** The webhook queue deliveries are claimed from. */
@@ -89,9 +85,6 @@ interface Task {
   kind: keyof PluginHandlers;
   event: PluginEvent;
 }
-
-// GitHubClient methods that only read: every other call is a write for `took_action`.
-const READ_METHOD_RE = /^(get|list|is|botUser|forPlugin|graphql|search|combined)/;
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const {
@@ -198,11 +191,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return;
     }
     const tasks: Task[] = [];
-    for (const p of pluginsFor(plugins, snap.pluginConfig, typed.org, typed.repo, typed.kind)) {
+    for (const p of pluginsFor(plugins, snap.plugins, typed.org, typed.repo, typed.kind)) {
       tasks.push({ key: `${p.name}:${typed.kind}`, plugin: p, kind: typed.kind, event: typed });
     }
     if (generic !== undefined) {
-      for (const p of pluginsFor(plugins, snap.pluginConfig, generic.org, generic.repo, 'genericComment')) {
+      for (const p of pluginsFor(plugins, snap.plugins, generic.org, generic.repo, 'genericComment')) {
         tasks.push({ key: `${p.name}:genericComment`, plugin: p, kind: 'genericComment', event: generic });
       }
     }
@@ -249,9 +242,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       tookAction = true;
     };
     const ctx: PluginContext = {
-      github: trackWrites(deps.github.forPlugin(t.plugin.name), mark),
-      config: snap.config,
-      pluginConfig: snap.pluginConfig,
+      github: createPluginGitHubView(deps.github, { plugin: t.plugin.name, onWrite: mark }),
+      snapshot: snap,
       jobs: trackJobs(deps.jobs, mark),
       owners: deps.owners,
       git: deps.git,
@@ -315,21 +307,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return inFlight.size;
     },
   };
-}
-
-function trackWrites(client: GitHubClient, mark: () => void): GitHubClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function' || typeof prop !== 'string') return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      if (READ_METHOD_RE.test(prop)) return fn.bind(target);
-      return (...args: unknown[]) => {
-        mark();
-        return fn.apply(target, args);
-      };
-    },
-  });
 }
 
 function trackJobs(store: ProwJobStore, mark: () => void): JobCreator {

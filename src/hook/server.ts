@@ -14,7 +14,8 @@ import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
 import { createHookApp } from './app.js';
-import { createDispatcher, type ConfigSnapshot, type Dispatcher } from './dispatcher.js';
+import { createDispatcher, type Dispatcher } from './dispatcher.js';
+import type { ConfigSnapshot } from '../config/types.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
 import type { SecretSource } from './secrets.js';
 import { payloadScope } from './verify.js';
@@ -103,7 +104,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     allowSha1: deps.allowSha1,
     webhookPath: deps.webhookPath,
     pluginHelp: () =>
-      generatePluginHelp(deps.plugins, deps.snapshot().pluginConfig, {
+      generatePluginHelp(deps.plugins, deps.snapshot().plugins, {
         onExternalError: (plugin, err) => log.warn({ err, external_plugin: plugin }, 'external plugin help failed'),
       }),
     onAccepted: (delivery, headers) => {
@@ -114,7 +115,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
       const fullName = payloadScope(delivery.body);
       const [org = '', repo = ''] = fullName.split('/');
       if (!fullName.includes('/') || !repoEnabled(org, repo)) return;
-      const matching = matchExternalPlugins(externalPluginsOf(deps.snapshot().pluginConfig), delivery.event, fullName);
+      const matching = matchExternalPlugins(externalPluginsOf(deps.snapshot().plugins), delivery.event, fullName);
       if (matching.length === 0) return;
       const p = demuxExternal(matching, delivery.payload, headers, log.child({ delivery: delivery.id, event: delivery.event }), deps.external)
         .finally(() => forwards.delete(p));

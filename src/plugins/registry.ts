@@ -19,6 +19,7 @@ import { sizePlugin } from './size/size.js';
 import { triggerPlugin } from './trigger/trigger.js';
 import { wipPlugin } from './wip/wip.js';
 import { yuksPlugin } from './yuks/yuks.js';
+import type { PluginConfigSection } from '../config/plugin-sections.js';
 // --- end of plugin imports ---
 
 export const builtinPlugins: Plugin[] = [
@@ -40,9 +41,9 @@ export const builtinPlugins: Plugin[] = [
   // --- end of plugins ---
 ];
 
-/** Names of every built-in plugin, for checkconfig's unknown-plugin check. */
-export function builtinPluginNames(plugins: readonly Plugin[] = builtinPlugins): string[] {
-  return plugins.map((p) => p.name);
+/** The plugins.yaml sections the plugins own, for the loader, the ConfigAgent and checkconfig. */
+export function builtinPluginSections(plugins: readonly Plugin[] = builtinPlugins): PluginConfigSection[] {
+  return plugins.flatMap((p) => (p.config === undefined ? [] : [p.config]));
 }
 
 /** Problems with a plugin list: empty or duplicate names, no handler, no description. */

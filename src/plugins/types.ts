@@ -6,11 +6,12 @@
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobStore } from '../store/types.js';
 import type { GitHubClient } from '../github/types.js';
-import type { Config, PluginsConfig } from '../config/types.js';
+import type { ConfigSnapshot, PluginsConfig } from '../config/types.js';
 import type { GenericCommentEvent, IssueCommentEvent, IssueEvent, PullRequestEvent, PushEvent, ReviewCommentEvent, ReviewEvent, StatusEvent } from '../github/event-types.js';
 import type { OwnersClient } from '../owners/types.js';
 import type { GitClient } from '../git/types.js';
 import type { Clock } from '../api/clock.js';
+import type { PluginConfigSection } from '../config/plugin-sections.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Context: capabilities handed to a handler. Built fresh for each (delivery, plugin).
@@ -21,10 +22,11 @@ export type JobCreator = Pick<ProwJobStore, 'createProwJob' | 'listProwJobs' | '
 export interface PluginContext {
   /** GitHub client scoped to this plugin (logs carry `plugin`); writes are logged instead in --dry-run. */
   github: GitHubClient;
-  /** Prow config.yaml (+ job config) snapshot taken when the handler started. Never cache its fields. */
-  config: Config;
-  /** plugins.yaml snapshot taken when the handler started (upstream agent.PluginConfig). */
-  pluginConfig: PluginsConfig;
+  /**
+   * config.yaml + job config + plugins.yaml, one snapshot taken when the delivery's handling started (the
+   * dispatcher reads it once per delivery). Never cache its fields.
+   */
+  snapshot: ConfigSnapshot;
   jobs: JobCreator;
   owners?: OwnersClient;
   git?: GitClient;
@@ -81,6 +83,11 @@ export interface Plugin {
   /** The registered name used in plugins.yaml (`release-note`, `config-updater`, ...). */
   name: string;
   help: PluginHelp;
+  /**
+   * The plugins.yaml section this plugin owns (`lgtm`, `approve`, `triggers`, ...): its schema, upstream's
+   * defaults and its validation. The loader and checkconfig iterate the registry's sections.
+   */
+  config?: PluginConfigSection;
   /**
    * Optional: configuration text for /plugin-help, computed from plugins.yaml for the repos the plugin is
    * enabled in (upstream HelpProvider). Keys are "" or "org/repo".

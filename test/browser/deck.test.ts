@@ -17,18 +17,13 @@ import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import type { Executor } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
+import { waitFor as poll } from '../support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-artifacts');
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  return poll(fn, { timeoutMs, intervalMs: 100, message: what });
 }
 
 describe('deck in Chromium', () => {

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { loadConfigAgent } from '../../src/config/agent.js';
 import { ConfigAggregateError } from '../../src/config/errors.js';
 import { pluginsFor } from '../../src/config/plugins.js';
+import { waitFor } from '../support/wait.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prow-agent-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -27,11 +28,7 @@ const jobs = (names: string[]): string =>
   `periodics:\n${names.map((n) => `- name: ${n}\n  interval: 1h\n  agent: jenkins\n`).join('')}`;
 
 async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(cond, { timeoutMs: ms, intervalMs: 20, message: what });
 }
 
 function setup(name: string): { dir: string; configPath: string; jobDir: string; pluginPath: string } {

@@ -6,8 +6,17 @@ import { after, describe, it } from 'node:test';
 import { ConfigAggregateError, formatIssue } from '../../src/config/errors.js';
 import {
   approveFor, externalPluginsFor, KNOWN_PLUGIN_NAMES, lgtmFor, loadPluginsConfig, ownersFilenamesFor, pluginsFor,
-  restrictedLabelsFor, triggerFor, welcomeFor,
+  restrictedLabelsFor, triggerFor, welcomeFor, type LoadPluginsOptions,
 } from '../../src/config/plugins.js';
+import { S, lineOf } from '../../src/config/decode.js';
+import type { PluginConfigSection } from '../../src/config/plugin-sections.js';
+import { builtinPluginSections } from '../../src/plugins/registry.js';
+
+// The loader is handed the registry's sections, as src/cli does.
+const sections = builtinPluginSections();
+function load(path: string, opts: Omit<LoadPluginsOptions, 'sections'> = {}): ReturnType<typeof loadPluginsConfig> {
+  return loadPluginsConfig(path, { ...opts, sections });
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'prow-plugins-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +29,7 @@ function write(text: string): string {
 function errors(text: string, strict = false): string[] {
   const p = write(text);
   try {
-    loadPluginsConfig(p, { strict });
+    load(p, { strict });
   } catch (err) {
     assert.ok(err instanceof ConfigAggregateError);
     return err.errors.map((e) => formatIssue({ ...e, file: 'plugins.yaml' }));
@@ -30,7 +39,7 @@ function errors(text: string, strict = false): string[] {
 
 describe('plugins.yaml', () => {
   it('effective plugins: org (unless excluded) then org/repo; external plugins ignore excluded_repos', () => {
-    const { plugins } = loadPluginsConfig(write(`plugins:
+    const { plugins } = load(write(`plugins:
   kubernetes:
     plugins: [approve, lgtm, trigger]
     excluded_repos: [secret]
@@ -56,13 +65,13 @@ external_plugins:
   });
 
   it('accepts the legacy list syntax with a deprecation warning', () => {
-    const { plugins, warnings } = loadPluginsConfig(write('plugins:\n  org: [hold, wip]\n  org/repo: [size]\n'));
+    const { plugins, warnings } = load(write('plugins:\n  org: [hold, wip]\n  org/repo: [size]\n'));
     assert.deepEqual(pluginsFor(plugins, 'org', 'repo'), ['hold', 'wip', 'size']);
     assert.equal(warnings.length, 1);
   });
 
   it('looks up list-shaped sections: org/repo first, then org, then defaults', () => {
-    const { plugins } = loadPluginsConfig(write(`triggers:
+    const { plugins } = load(write(`triggers:
 - repos: [org]
   only_org_members: true
   trusted_org: org
@@ -92,7 +101,7 @@ welcome:
   });
 
   it('defaults sections as upstream does', () => {
-    const { plugins } = loadPluginsConfig(write('size:\n  m: 0\n'));
+    const { plugins } = load(write('size:\n  m: 0\n'));
     assert.deepEqual(plugins.size, { s: 10, m: 30, l: 100, xl: 500, xxl: 1000 });
     assert.equal(plugins.blunderbuss.request_count, 2);
     assert.deepEqual(plugins.owners.labels_denylist, ['approved', 'lgtm']);
@@ -101,7 +110,7 @@ welcome:
   });
 
   it('merges restricted labels from *, org and org/repo', () => {
-    const { plugins } = loadPluginsConfig(write(`label:
+    const { plugins } = load(write(`label:
   restricted_labels:
     '*':
     - label: cve
@@ -142,5 +151,37 @@ welcome:
   });
   it('knows upstream plugin names', () => {
     for (const name of ['trigger', 'lgtm', 'approve', 'hold', 'yuks', 'cherry-pick-unapproved']) assert.ok(KNOWN_PLUGIN_NAMES.includes(name));
+  });
+
+  it('iterates the sections it is given: decoded, defaulted and validated with file:line', () => {
+    const section: PluginConfigSection<{ greeting: string; times: number }> = {
+      section: 'greeter',
+      schema: S.obj('Greeter', { greeting: S.str, times: S.int }),
+      defaults: (raw) => {
+        const g = (raw as { greeting?: string; times?: number } | undefined) ?? {};
+        g.greeting ||= 'hello';
+        return g as { greeting: string; times: number };
+      },
+      validate: (value, raw, report) => {
+        if (value.times < 0) report.error(lineOf(raw as object, 'times'), 'greeter.times', 'times must not be negative');
+      },
+    };
+    const p = write('plugins: {}\ngreeter:\n  times: 2\n');
+    const cfg = loadPluginsConfig(p, { sections: [section] }).plugins as unknown as Record<string, unknown>;
+    assert.deepEqual({ ...(cfg.greeter as object) }, { times: 2, greeting: 'hello' });
+    const bad = write('plugins: {}\ngreeter:\n  greeting: hi\n  times: -1\n');
+    assert.throws(() => loadPluginsConfig(bad, { sections: [section] }), (err: unknown) => {
+      assert.ok(err instanceof ConfigAggregateError);
+      assert.deepEqual(err.errors.map((e) => `${e.line}: ${e.field}: ${e.message}`), ['4: greeter.times: times must not be negative']);
+      return true;
+    });
+  });
+
+  it('without the plugin sections their keys are unknown fields and the lookups give upstream defaults', () => {
+    const p = write('plugins: {}\nlgtm:\n- repos: [org]\n  review_acts_as_lgtm: true\n');
+    const { plugins, warnings } = loadPluginsConfig(p);
+    assert.deepEqual(warnings.map((w) => w.field), ['lgtm']);
+    assert.deepEqual(lgtmFor(plugins, 'org', 'repo'), {});
+    assert.throws(() => loadPluginsConfig(p, { strict: true }), ConfigAggregateError);
   });
 });

@@ -11,6 +11,7 @@ import { createController } from '../../src/controller/plank.js';
 import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
+import { waitFor } from '../support/wait.js';
 
 const log = createSilentLogger();
 const plank = {
@@ -27,14 +28,8 @@ function job(name: string, script: string): ProwJob {
   };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  return waitFor(async () => (await fn()) || undefined, { timeoutMs: ms, intervalMs: 20, message: what });
 }
 
 describe('plank with the local executor', () => {

@@ -12,6 +12,7 @@ import type { Executor, ExecutorPhase, ExecutorStatus, RunRef } from '../../src/
 import { PassThrough } from 'node:stream';
 import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
+import { waitFor } from '../support/wait.js';
 
 const log = createSilentLogger();
 
@@ -69,14 +70,8 @@ function pj(job: string, spec: Partial<ProwJobSpec> = {}, created?: string): Pro
   };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
+  return waitFor(async () => (await fn()) || undefined, { timeoutMs: ms, message: what });
 }
 
 describe('plank controller', () => {

@@ -21,13 +21,10 @@ import { createGitHubClient } from '../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
 import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
 import { PassThrough } from 'node:stream';
+import { waitFor as poll } from '../support/wait.js';
 
 async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(cond, { timeoutMs, message: what });
 }
 
 /** A reporter that records what it was asked to report; `behave` decides each outcome. */

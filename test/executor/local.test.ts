@@ -11,6 +11,7 @@ import { createLocalExecutor } from '../../src/executor/local/executor.js';
 import { TerminalError } from '../../src/api/terminal-error.js';
 import type { Executor, ExecutorStatus } from '../../src/executor/types.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
+import { waitFor as poll } from '../support/wait.js';
 
 const log = createSilentLogger();
 let seq = 0;
@@ -24,14 +25,12 @@ function makePj(command: string[], spec: Partial<ProwJobSpec> = {}): ProwJob {
   };
 }
 
-async function waitFor(exec: Executor, pj: ProwJob, phases: string[], ms = 10_000): Promise<ExecutorStatus> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const s = await exec.status(pj);
-    if (phases.includes(s.phase)) return s;
-    if (Date.now() > deadline) throw new Error(`still ${s.phase} (${s.reason ?? ''}) after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function waitFor(exec: Executor, pj: ProwJob, phases: string[], ms = 10_000): Promise<ExecutorStatus> {
+  let last: ExecutorStatus | undefined;
+  return poll(async () => {
+    last = await exec.status(pj);
+    return phases.includes(last.phase) ? last : undefined;
+  }, { timeoutMs: ms, intervalMs: 25, message: () => `${phases.join('|')} (still ${last?.phase} (${last?.reason ?? ''}))` });
 }
 
 /** Members of the process group that have not exited (zombies waiting for init to reap them have). */

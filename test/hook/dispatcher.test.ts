@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { GitHubError } from '../../src/github/types.js';
-import { createDispatcher, type ConfigSnapshot, type DispatcherDeps } from '../../src/hook/dispatcher.js';
+import { createDispatcher, type DispatcherDeps } from '../../src/hook/dispatcher.js';
+import type { ConfigSnapshot } from '../../src/config/types.js';
 import { createHookMetrics } from '../../src/hook/metrics.js';
 import { TransientError } from '../../src/hook/transient.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
@@ -67,7 +68,7 @@ describe('dispatcher', () => {
     const repoOnly = recorder('repo-only', calls);
     const off = recorder('off', calls);
     const snap = snapshotFor({ org: ['both'], 'org/special': ['repo-only'] });
-    snap.pluginConfig.plugins.org = { plugins: ['both'], excluded_repos: ['excluded'] };
+    snap.plugins.plugins.org = { plugins: ['both'], excluded_repos: ['excluded'] };
     const { store, dispatcher } = setup(t, [both, repoOnly, off], snap);
     await enqueue(store, issueCommentPayload({ repo: 'org/repo' }));
     await enqueue(store, issueCommentPayload({ repo: 'org/excluded' }));

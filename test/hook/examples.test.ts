@@ -10,6 +10,7 @@ import { createSilentLogger } from '../../src/observability/logger.js';
 import type { Plugin } from '../../src/plugins/types.js';
 import type { PluginEvent } from '../../src/github/event-types.js';
 import { noGitHub, snapshotFor, tempStore, webhookHeaders } from './support/helpers.js';
+import { snapshotOf } from '../support/config.js';
 
 interface ExampleSet {
   name: string;
@@ -101,7 +102,7 @@ describe('webhooks-examples with every built-in plugin', () => {
     const world = await startExamplesWorld({ plugins: builtinPlugins, log, cacheDir: join(ts.dir, 'mirrors') });
     const server = await startHookServer({
       port: 0, healthPort: 0, hostname: '127.0.0.1', store: ts.store, jobs: ts.store,
-      snapshot: () => ({ config: world.config, pluginConfig: world.pluginConfig }),
+      snapshot: () => snapshotOf(world.config, world.pluginConfig),
       github: world.github, owners: world.owners, plugins: builtinPlugins, log,
       secrets: staticSecretSource('examples-secret'), pollIntervalMs: 20, retryBaseMs: 10,
     });

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { createHookApp } from '../../src/hook/app.js';
-import type { ConfigSnapshot } from '../../src/hook/dispatcher.js';
+import type { ConfigSnapshot } from '../../src/config/types.js';
 import { createHookMetrics } from '../../src/hook/metrics.js';
 import { staticSecretSource } from '../../src/hook/secrets.js';
 import { startHookServer, type HookServerDeps } from '../../src/hook/server.js';

@@ -17,6 +17,7 @@ import {
   BOT, configWith, issueCommentDelivery, pluginConfigWith, postsubmit, presubmit, pullRequestDelivery, pushDelivery, SCENARIO_PRESUBMITS,
   scenarioSeed, startWorld, type Delivery, type World,
 } from './trigger/fixtures.js';
+import { snapshotOf } from '../support/config.js';
 
 const SECRET = 'scenario-secret';
 let w: World;
@@ -28,7 +29,7 @@ before(async () => {
   snapshot = { config: configWith(), pluginConfig: pluginConfigWith() };
   w = await startWorld(() => snapshot.pluginConfig);
   server = await startHookServer({
-    port: 0, hostname: '127.0.0.1', store: w.store, jobs: w.store, snapshot: () => snapshot, github: w.client, plugins: builtinPlugins,
+    port: 0, hostname: '127.0.0.1', store: w.store, jobs: w.store, snapshot: () => snapshotOf(snapshot.config, snapshot.pluginConfig), github: w.client, plugins: builtinPlugins,
     log: createSilentLogger(), secrets: staticSecretSource(SECRET), owners: w.owners, pollIntervalMs: 10, retryBaseMs: 10,
   });
 });

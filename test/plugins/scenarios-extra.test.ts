@@ -23,6 +23,7 @@ import {
   BOT, configWith, issueCommentDelivery, postsubmit, presubmit, pullRequestDelivery, pushDelivery, SCENARIO_PRESUBMITS, scenarioSeed, startWorld,
   type Delivery, type World,
 } from './trigger/fixtures.js';
+import { snapshotOf } from '../support/config.js';
 
 const SECRET = 'extra-secret';
 const ISSUE = 7;
@@ -41,7 +42,7 @@ before(async () => {
   snapshot = { config: configWith(), pluginConfig: pluginConfig('{}') };
   w = await startWorld(() => snapshot.pluginConfig);
   server = await startHookServer({
-    port: 0, hostname: '127.0.0.1', store: w.store, jobs: w.store, snapshot: () => snapshot, github: w.client, plugins: builtinPlugins,
+    port: 0, hostname: '127.0.0.1', store: w.store, jobs: w.store, snapshot: () => snapshotOf(snapshot.config, snapshot.pluginConfig), github: w.client, plugins: builtinPlugins,
     log: createSilentLogger(), secrets: () => secrets(), owners: w.owners, pollIntervalMs: 10, retryBaseMs: 10,
   });
 });

@@ -9,15 +9,12 @@ import { createProwJobInformer, type InformerHandler, type ProwJobInformer } fro
 import { duplicateKey } from '../../src/api/duplicate-key.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { makeProwJob, type ProwJobFixture } from './fixtures/prowjobs.js';
+import { waitFor as poll } from '../support/wait.js';
 
 const log = createSilentLogger();
 
 async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(cond, { timeoutMs, message: what });
 }
 
 /** Records handler calls as short strings: `add a`, `update a triggered->pending`, `resync a`, `delete a`. */

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { openSqliteStore, storePath, STORE_FILENAME, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, InvalidCursorError, type ObjectWatchEvent, type WatchEvent } from '../../src/store/types.js';
 import { makeProwJob } from './fixtures/prowjobs.js';
+import { waitFor as poll } from '../support/wait.js';
 
 const execFileP = promisify(execFile);
 const CHILD = fileURLToPath(new URL('./fixtures/store-child.ts', import.meta.url));
@@ -31,11 +32,7 @@ function push(events: ObjectWatchEvent[]): (e: WatchEvent) => void {
 }
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(cond, { timeoutMs, message: what });
 }
 
 describe('sqlite store', () => {

@@ -10,8 +10,10 @@ import { findAllMatches } from '../shared/markdown.js';
 import type { Plugin, PluginContext } from '../types.js';
 import type { GenericCommentEvent, PullRequestEvent, ReviewEvent } from '../../github/event-types.js';
 import type { OwnersClient } from '../../owners/types.js';
+import { APPROVED } from '../../api/labels.js';
+import { isBotLogin } from '../../github/login.js';
+import { approveConfigSection } from './approve-config.js';
 
-export const APPROVED_LABEL = 'approved';
 const APPROVE_COMMAND = 'APPROVE';
 const REMOVE_APPROVE_COMMAND = 'REMOVE-APPROVE';
 const LGTM_COMMAND = 'LGTM';
@@ -56,8 +58,8 @@ interface Comment {
 type IsBot = (login: string) => boolean;
 
 async function botChecker(gh: Pick<GitHubClient, 'botUser'>): Promise<IsBot> {
-  const bot = (await gh.botUser()).login.toLowerCase().replace(/\[bot\]$/, '');
-  return (login) => login.toLowerCase().replace(/\[bot\]$/, '') === bot;
+  const bot = (await gh.botUser()).login;
+  return (login) => isBotLogin(login, bot);
 }
 
 function commands(body: string): [string, string][] {
@@ -115,7 +117,7 @@ export async function handleApprove(d: ApproveDeps, repoOwners: ApprovalOwners, 
   const gh = d.github;
   const filenames = (await gh.listPullRequestFiles(org, repo, number)).map((f) => f.filename);
   const labels = await gh.listIssueLabels(org, repo, number);
-  const hasApproved = labels.includes(APPROVED_LABEL);
+  const hasApproved = labels.includes(APPROVED);
   const isBotUser = await botChecker(gh);
   const issueComments = await gh.listComments(org, repo, number);
   const reviewComments = await gh.listReviewComments(org, repo, number);
@@ -124,7 +126,6 @@ export async function handleApprove(d: ApproveDeps, repoOwners: ApprovalOwners, 
   const ap = new PullApprovers(new PullOwners(filenames, repoOwners, number));
   ap.associatedIssue = findAssociatedIssue(pr.body, org);
   ap.requireIssue = opts.issue_required ?? false;
-  const bot = (await gh.botUser()).login;
   if (!opts.require_self_approval) ap.addAuthorSelfApprover(pr.author, `${pr.htmlURL}#`, false);
 
   const appBots = new Set(reviews.filter((r) => r.user.type === 'Bot').map((r) => r.user.login));
@@ -146,8 +147,8 @@ export async function handleApprove(d: ApproveDeps, repoOwners: ApprovalOwners, 
   if (hasApproved && !ap.requirementsMet()) {
     try {
       const events = await gh.listIssueEvents(org, repo, number);
-      const last = [...events].reverse().find((ev) => ev.event === 'labeled' && ev.label === APPROVED_LABEL);
-      manual = last !== undefined && last.actor !== null && !isBotUser(last.actor.login) && last.actor.login !== bot;
+      const last = [...events].reverse().find((ev) => ev.event === 'labeled' && ev.label === APPROVED);
+      manual = last !== undefined && last.actor !== null && !isBotUser(last.actor.login);
     } catch (err) {
       d.log.error({ err }, 'checking who added the approved label failed');
     }
@@ -172,9 +173,9 @@ export async function handleApprove(d: ApproveDeps, repoOwners: ApprovalOwners, 
     await gh.createComment(org, repo, number, message);
   }
   if (!ap.isApproved()) {
-    if (hasApproved) await gh.removeLabel(org, repo, number, APPROVED_LABEL);
+    if (hasApproved) await gh.removeLabel(org, repo, number, APPROVED);
   } else if (!hasApproved) {
-    await gh.addLabel(org, repo, number, APPROVED_LABEL);
+    await gh.addLabel(org, repo, number, APPROVED);
   }
 }
 
@@ -232,7 +233,7 @@ export async function handleApprovePullRequest(d: ApproveDeps, e: Pick<PullReque
   if (!['opened', 'reopened', 'synchronize', 'labeled'].includes(e.action)) return;
   const isBot = await botChecker(d.github);
   const pr = e.pullRequest as PayloadPR;
-  if (e.action === 'labeled' && (e.label !== APPROVED_LABEL || isBot(e.sender) || pr.state === 'closed')) return;
+  if (e.action === 'labeled' && (e.label !== APPROVED || isBot(e.sender) || pr.state === 'closed')) return;
   const state = stateFromPayload(e.org, e.repo, e.pullRequest);
   const ro = await requireOwners(d).loadRepoOwners(e.org, e.repo, state.branch);
   await handleApprove(d, ro, approveFor(d.pluginConfig, e.org, e.repo), state);
@@ -240,13 +241,14 @@ export async function handleApprovePullRequest(d: ApproveDeps, e: Pick<PullReque
 
 function deps(ctx: PluginContext): ApproveDeps {
   return {
-    github: ctx.github, owners: ctx.owners, pluginConfig: ctx.pluginConfig,
-    linkURL: ctx.config.github?.link_url || 'https://github.com', log: ctx.log,
+    github: ctx.github, owners: ctx.owners, pluginConfig: ctx.snapshot.plugins,
+    linkURL: ctx.snapshot.config.github?.link_url || 'https://github.com', log: ctx.log,
   };
 }
 
 export const approvePlugin: Plugin = {
   name: 'approve',
+  config: approveConfigSection,
   help: {
     description:
       "The approve plugin implements a pull request approval process that manages the 'approved' label and an approval notification comment. Approval is achieved when the set of users that have approved the PR is capable of approving every file changed by the PR. A user is able to approve a file if their username or an alias they belong to is listed in the 'approvers' section of an OWNERS file in the directory of the file or higher in the directory tree.\n<br>\n<br>Per-repo configuration may be used to require that PRs link to an associated issue before approval is granted. It may also be used to specify that the PR authors implicitly approve their own PRs.\n<br>For more information see <a href=\"https://docs.prow.k8s.io/docs/components/plugins/approve/approvers/\">here</a>.",

@@ -7,6 +7,7 @@ import type { GitHubClient, ReactionContent } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { IssueCommentEvent, PullRequestEvent } from '../../github/event-types.js';
+import { heartConfigSection } from './heart-config.js';
 
 export const HEART_REACTIONS: readonly ReactionContent[] = ['+1', 'heart', 'hooray'];
 
@@ -14,17 +15,18 @@ export type HeartGitHub = Pick<GitHubClient, 'createCommentReaction' | 'createIs
 
 export const heartPlugin: Plugin = {
   name: 'heart',
+  config: heartConfigSection,
   help: {
     description:
       'The heart plugin celebrates certain GitHub actions with the reaction emojis. Emojis are added to pull requests that make additions to OWNERS or OWNERS_ALIASES files and to comments left by specified "adorees".',
     snippet: 'heart:\n  adorees:\n    - alice\n    - bob\n  commentregexp: .*\n',
   },
   configHelp: (pc) => ({
-    '': `The heart plugin is configured to react to comments,  satisfying the regular expression ${pc.heart.commentregexp ?? ''}, left by the following GitHub users: ${(pc.heart.adorees ?? []).join(', ')}.`,
+    '': `The heart plugin is configured to react to comments,  satisfying the regular expression ${pc.heart?.commentregexp ?? ''}, left by the following GitHub users: ${(pc.heart?.adorees ?? []).join(', ')}.`,
   }),
   handlers: {
-    issueComment: (e, ctx) => handleHeartComment(ctx.github, ctx.log, ctx.pluginConfig, e),
-    pullRequest: (e, ctx) => handleHeartPR(ctx.github, ctx.log, ctx.pluginConfig, e),
+    issueComment: (e, ctx) => handleHeartComment(ctx.github, ctx.log, ctx.snapshot.plugins, e),
+    pullRequest: (e, ctx) => handleHeartPR(ctx.github, ctx.log, ctx.snapshot.plugins, e),
   },
 };
 
@@ -49,8 +51,8 @@ export function pickReaction(seed: number): ReactionContent {
 }
 
 export async function handleHeartComment(gh: HeartGitHub, log: Logger, pc: PluginsConfig, e: IssueCommentEvent): Promise<void> {
-  const adorees = pc.heart.adorees ?? [];
-  const source = pc.heart.commentregexp ?? '';
+  const adorees = pc.heart?.adorees ?? [];
+  const source = pc.heart?.commentregexp ?? '';
   if (adorees.length === 0 || source === '') return;
   if (!e.isPR || e.action !== 'created') return;
   const author = e.comment.user?.login ?? '';

@@ -8,8 +8,9 @@ import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { GenericCommentEvent } from '../../github/event-types.js';
 import { commentOnce, pruneBotComments } from '../shared/comments.js';
-import { GOOD_FIRST_ISSUE, HELP_WANTED, hasLabel } from '../shared/labels.js';
+import { GOOD_FIRST_ISSUE, HELP_WANTED, hasLabel } from '../../api/labels.js';
 import { formatResponseRaw } from '../shared/respond.js';
+import { helpConfigSection } from './help-config.js';
 
 const helpRe = new RE2('(?mi)^/help\\s*$');
 const helpRemoveRe = new RE2('(?mi)^/remove-help\\s*$');
@@ -33,6 +34,7 @@ export interface HelpGuidelines {
 
 export const helpPlugin: Plugin = {
   name: 'help',
+  config: helpConfigSection,
   help: {
     description: `The help plugin provides commands that add or remove the '${HELP_WANTED}' and the '${GOOD_FIRST_ISSUE}' labels from issues.`,
     commands: [
@@ -45,11 +47,11 @@ export const helpPlugin: Plugin = {
       },
     ],
   },
-  handlers: { genericComment: (e, ctx) => handleHelp(ctx.github, ctx.log, guidelinesOf(ctx.pluginConfig), e, ctx.redelivery) },
+  handlers: { genericComment: (e, ctx) => handleHelp(ctx.github, ctx.log, guidelinesOf(ctx.snapshot.plugins), e, ctx.redelivery) },
 };
 
 export function guidelinesOf(pc: PluginsConfig): HelpGuidelines {
-  return { url: pc.help.help_guidelines_url || DEFAULT_HELP_GUIDELINES_URL, summary: pc.help.help_guidelines_summary };
+  return { url: pc.help?.help_guidelines_url || DEFAULT_HELP_GUIDELINES_URL, summary: pc.help?.help_guidelines_summary };
 }
 
 /** The reply to /help (upstream's text, including its leading newline and tab). */

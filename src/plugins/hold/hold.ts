@@ -4,7 +4,7 @@ import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { GenericCommentEvent } from '../../github/event-types.js';
-import { HOLD, hasLabel } from '../shared/labels.js';
+import { HOLD, hasLabel } from '../../api/labels.js';
 
 const holdRe = new RE2('(?mi)^/hold(\\s.*)?$');
 const holdCancelRe = new RE2('(?mi)^/(remove-hold|hold\\s+cancel|unhold)(\\s.*)?$');

@@ -8,10 +8,12 @@ import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { GenericCommentEvent, PullRequestEvent } from '../../github/event-types.js';
-import { botLogin, commentOnce, isBotLogin } from '../shared/comments.js';
-import { TRIAGE_ACCEPTED, hasLabel } from '../shared/labels.js';
+import { botLogin, commentOnce } from '../shared/comments.js';
+import { isBotLogin } from '../../github/login.js';
+import { TRIAGE_ACCEPTED, hasLabel } from '../../api/labels.js';
 import { dropHtmlComments, findAllMatches } from '../shared/markdown.js';
 import { formatResponseRaw } from '../shared/respond.js';
+import { labelConfigSection } from './label-config.js';
 
 const PREFIXES = 'area|committee|kind|language|priority|sig|triage|wg';
 const labelRe = new RE2(`(?m)^/(${PREFIXES})\\s*(.*?)\\s*$`, 'g');
@@ -40,6 +42,7 @@ export type LabelGitHub = Pick<
 
 export const labelPlugin: Plugin = {
   name: 'label',
+  config: labelConfigSection,
   help: {
     description:
       "The label plugin provides commands that add or remove certain types of labels. Labels of the following types can be manipulated: 'area/*', 'committee/*', 'kind/*', 'language/*', 'priority/*', 'sig/*', 'triage/*', and 'wg/*'. More labels can be configured to be used via the /label command. Restricted labels are only able to be added by the teams and users present in their configuration, and those users can be automatically assigned when another label is added using the assign_on config.",
@@ -58,13 +61,13 @@ export const labelPlugin: Plugin = {
   },
   configHelp: (pc) => ({ '': labelConfigHelp(pc) }),
   handlers: {
-    genericComment: (e, ctx) => handleLabelComment(ctx.github, ctx.log, ctx.pluginConfig, e),
-    pullRequest: (e, ctx) => handleLabelAssignOn(ctx.github, ctx.log, ctx.pluginConfig, e),
+    genericComment: (e, ctx) => handleLabelComment(ctx.github, ctx.log, ctx.snapshot.plugins, e),
+    pullRequest: (e, ctx) => handleLabelAssignOn(ctx.github, ctx.log, ctx.snapshot.plugins, e),
   },
 };
 
 function labelConfigHelp(pc: PluginsConfig): string {
-  const kinds = [...DEFAULT_CATEGORIES, ...(pc.label.additional_labels ?? [])].map((l) => `"${l}/*"`);
+  const kinds = [...DEFAULT_CATEGORIES, ...(pc.label?.additional_labels ?? [])].map((l) => `"${l}/*"`);
   const last = kinds.pop();
   return `The label plugin will work on ${kinds.join(', ')} and ${last} labels.`;
 }
@@ -138,7 +141,7 @@ export async function handleLabelComment(gh: LabelGitHub, log: Logger, pc: Plugi
   const customRemove = findAllMatches(customRemoveLabelRe, body);
   if (addMatches.length + removeMatches.length + customAdd.length + customRemove.length === 0) return;
 
-  const config: LabelConfig = pc.label;
+  const config: LabelConfig = pc.label ?? {};
   const [repoLabelList, issueLabels] = await Promise.all([
     gh.listRepoLabels(e.org, e.repo),
     gh.listIssueLabels(e.org, e.repo, e.number),
@@ -229,7 +232,7 @@ async function notRemovedByBot(gh: LabelGitHub, e: GenericCommentEvent, labels: 
   }
   return labels.filter((l) => {
     const actor = lastUnlabeledBy.get(l);
-    return actor === undefined || !isBotLogin(bot, actor);
+    return actor === undefined || !isBotLogin(actor, bot);
   });
 }
 

@@ -5,13 +5,15 @@ import { lgtmFor } from '../../config/plugins.js';
 import type { LgtmConfig, PluginsConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
-import { normLogin, sameLogin } from '../../github/login.js';
+import { isBot, isBotLogin, normLogin, sameLogin } from '../../github/login.js';
+import { commentOnce, pruneBotComments } from '../shared/comments.js';
 import { formatResponseRaw } from '../shared/respond.js';
 import type { Plugin, PluginContext } from '../types.js';
 import type { GenericCommentEvent, PullRequestEvent, ReviewEvent } from '../../github/event-types.js';
 import type { OwnersClient } from '../../owners/types.js';
+import { LGTM } from '../../api/labels.js';
+import { lgtmConfigSection } from './lgtm-config.js';
 
-export const LGTM_LABEL = 'lgtm';
 export const lgtmRe = new RE2('(?mi)^/lgtm(?: no-issue)?\\s*$');
 export const lgtmCancelRe = new RE2('(?mi)^/(remove-lgtm|lgtm cancel)\\s*$');
 export const REMOVE_LGTM_NOTIFICATION = 'New changes are detected. LGTM label has been removed.';
@@ -50,17 +52,8 @@ function skipCollaborators(pc: PluginsConfig, org: string, repo: string): boolea
   return (pc.owners?.skip_collaborators ?? []).some((e) => e === org || e === `${org}/${repo}`);
 }
 
-async function isBot(gh: Pick<GitHubClient, 'botUser'>, login: string): Promise<boolean> {
-  const bot = (await gh.botUser()).login;
-  const strip = (l: string): string => l.toLowerCase().replace(/\[bot\]$/, '');
-  return strip(login) === strip(bot);
-}
-
 async function pruneBot(d: LgtmDeps, rc: Pick<ReviewCtx, 'org' | 'repo' | 'number'>, match: (body: string) => boolean): Promise<void> {
-  const bot = (await d.github.botUser()).login;
-  for (const c of await d.github.listComments(rc.org, rc.repo, rc.number)) {
-    if (c.user.login === bot && match(c.body)) await d.github.deleteComment(rc.org, rc.repo, c.id);
-  }
+  await pruneBotComments(d.github, rc.org, rc.repo, rc.number, (c) => match(c.body));
 }
 
 /** Is the PR author in the sticky-lgtm team (a team NAME, as upstream)? */
@@ -81,15 +74,11 @@ async function stickyLgtm(d: LgtmDeps, opts: LgtmConfig, author: string, org: st
 }
 
 async function replyOnce(d: LgtmDeps, rc: ReviewCtx, reply: string): Promise<void> {
-  const body = formatResponseRaw(rc.body, rc.htmlURL, rc.author, reply);
-  const bot = (await d.github.botUser()).login;
-  const existing = await d.github.listComments(rc.org, rc.repo, rc.number);
-  if (existing.some((c) => c.user.login === bot && c.body === body)) return;
-  await d.github.createComment(rc.org, rc.repo, rc.number, body);
+  await commentOnce(d.github, rc.org, rc.repo, rc.number, formatResponseRaw(rc.body, rc.htmlURL, rc.author, reply));
 }
 
 async function removeLgtmAndRequestReview(d: LgtmDeps, rc: Pick<ReviewCtx, 'org' | 'repo' | 'number'>, assignees: string[], storeTreeHash: boolean): Promise<void> {
-  await d.github.removeLabel(rc.org, rc.repo, rc.number, LGTM_LABEL);
+  await d.github.removeLabel(rc.org, rc.repo, rc.number, LGTM);
   if (storeTreeHash && assignees.length > 0) await d.github.requestReview(rc.org, rc.repo, rc.number, assignees);
 }
 
@@ -130,15 +119,15 @@ async function handle(d: LgtmDeps, wantLGTM: boolean, rc: ReviewCtx): Promise<vo
       return;
     }
   }
-  const hasLGTM = issue.labels.includes(LGTM_LABEL);
+  const hasLGTM = issue.labels.includes(LGTM);
   const opts = lgtmFor(d.pluginConfig, org, repo);
   if (hasLGTM && !wantLGTM) {
-    d.log.info({ label: LGTM_LABEL }, 'removing lgtm');
+    d.log.info({ label: LGTM }, 'removing lgtm');
     await removeLgtmAndRequestReview(d, rc, rc.assignees, opts.store_tree_hash ?? false);
     if (opts.store_tree_hash) await pruneBot(d, rc, (b) => addLgtmNotificationRe.test(b));
   } else if (!hasLGTM && wantLGTM) {
-    d.log.info({ label: LGTM_LABEL }, 'adding lgtm');
-    await d.github.addLabel(org, repo, number, LGTM_LABEL);
+    d.log.info({ label: LGTM }, 'adding lgtm');
+    await d.github.addLabel(org, repo, number, LGTM);
     if (!(await stickyLgtm(d, opts, rc.issueAuthor, org))) {
       if (opts.store_tree_hash) {
         const pr = await d.github.getPullRequest(org, repo, number);
@@ -192,7 +181,7 @@ export async function handleLgtmPullRequest(d: LgtmDeps, e: Pick<PullRequestEven
   const opts = lgtmFor(d.pluginConfig, org, repo);
   if (await stickyLgtm(d, opts, pr.user?.login ?? '', org)) return;
   const labels = await d.github.listIssueLabels(org, repo, number);
-  if (!labels.includes(LGTM_LABEL)) return;
+  if (!labels.includes(LGTM)) return;
   if (opts.store_tree_hash) {
     const bot = (await d.github.botUser()).login;
     const comments = await d.github.listComments(org, repo, number);
@@ -200,7 +189,7 @@ export async function handleLgtmPullRequest(d: LgtmDeps, e: Pick<PullRequestEven
     for (let i = comments.length - 1; i >= 0; i--) {
       const c = comments[i]!;
       const m = addLgtmNotificationRe.exec(c.body);
-      if (c.user.login === bot && m && c.updatedAt === c.createdAt) {
+      if (isBotLogin(c.user.login, bot) && m && c.updatedAt === c.createdAt) {
         last = m[1] ?? '';
         break;
       }
@@ -219,11 +208,12 @@ export async function handleLgtmPullRequest(d: LgtmDeps, e: Pick<PullRequestEven
 }
 
 function deps(ctx: PluginContext): LgtmDeps {
-  return { github: ctx.github, pluginConfig: ctx.pluginConfig, owners: ctx.owners, log: ctx.log };
+  return { github: ctx.github, pluginConfig: ctx.snapshot.plugins, owners: ctx.owners, log: ctx.log };
 }
 
 export const lgtmPlugin: Plugin = {
   name: 'lgtm',
+  config: lgtmConfigSection,
   help: {
     description: "The lgtm plugin manages the application and removal of the 'lgtm' (Looks Good To Me) label which is typically used to gate merging.",
     snippet: 'lgtm:\n- repos:\n  - kubernetes/test-infra\n  review_acts_as_lgtm: true\n  store_tree_hash: true\n  trusted_team_for_sticky_lgtm: team1\n',

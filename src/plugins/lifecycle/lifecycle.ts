@@ -11,8 +11,8 @@ import {
   LIFECYCLE_FROZEN,
   LIFECYCLE_ROTTEN,
   LIFECYCLE_STALE,
-  hasLabel,
-} from '../shared/labels.js';
+  hasLabel, LIFECYCLE_LABEL_PREFIX,
+} from '../../api/labels.js';
 import { findAllMatches } from '../shared/markdown.js';
 import { sameLogin } from '../../github/login.js';
 import { formatEventResponse } from '../shared/respond.js';
@@ -145,7 +145,7 @@ export async function handleLifecycleLabels(gh: LifecycleGitHub, log: Logger, e:
   let after: Set<string> | undefined;
   for (const m of matches) {
     const remove = m[1] !== undefined && m[1] !== '';
-    const label = `lifecycle/${(m[2] ?? '').toLowerCase()}`;
+    const label = `${LIFECYCLE_LABEL_PREFIX}${(m[2] ?? '').toLowerCase()}`;
     if (e.isPR && label === LIFECYCLE_FROZEN && !remove) {
       await reply(gh, e, `The \`${LIFECYCLE_FROZEN}\` label cannot be applied to Pull Requests.`, redelivery);
       continue;

@@ -6,7 +6,7 @@ import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { IssueCommentEvent, PullRequestEvent } from '../../github/event-types.js';
-import { botLogin, commentOnce, isBotLogin, pruneBotComments } from '../shared/comments.js';
+import { commentOnce, commentOnceAmong, pruneBotComments } from '../shared/comments.js';
 import {
   KIND_DEPRECATION,
   RELEASE_NOTE,
@@ -14,8 +14,9 @@ import {
   RELEASE_NOTE_LABEL_NEEDED,
   RELEASE_NOTE_NONE,
   hasLabel,
-} from '../shared/labels.js';
+} from '../../api/labels.js';
 import { formatResponse, formatResponseRaw, formatSimpleResponse } from '../shared/respond.js';
+import { releaseNoteConfigSection } from './release-note-config.js';
 
 export const DEFAULT_RELEASE_NOTE_GUIDELINES_URL = 'https://git.k8s.io/community/contributors/guide/release-notes.md';
 
@@ -53,6 +54,7 @@ export type ReleaseNoteGitHub = Pick<
 
 export const releaseNotePlugin: Plugin = {
   name: 'release-note',
+  config: releaseNoteConfigSection,
   help: {
     description:
       `The release-note plugin implements a release note process that uses a markdown 'release-note' code block to associate a release note with a pull request. Until the 'release-note' block in the pull request body is populated the PR will be assigned the '${RELEASE_NOTE_LABEL_NEEDED}' label.\n` +
@@ -79,7 +81,7 @@ export const releaseNotePlugin: Plugin = {
   handlers: {
     issueComment: (e, ctx) => handleReleaseNoteComment(ctx.github, ctx.log, e),
     pullRequest: (e, ctx) =>
-      handleReleaseNotePR(ctx.github, ctx.log, ctx.pluginConfig.release_note?.guidelines_url || DEFAULT_RELEASE_NOTE_GUIDELINES_URL, e),
+      handleReleaseNotePR(ctx.github, ctx.log, ctx.snapshot.plugins.release_note?.guidelines_url || DEFAULT_RELEASE_NOTE_GUIDELINES_URL, e),
   },
 };
 
@@ -255,9 +257,7 @@ export async function handleReleaseNotePR(gh: ReleaseNoteGitHub, log: Logger, gu
       if (comments.some((c) => releaseNoteNoneCmdRe.test(c.body))) label = RELEASE_NOTE_NONE;
       else if (!labels.has(RELEASE_NOTE_LABEL_NEEDED)) {
         // The comments are in hand: look for our own reminder there instead of listing them again.
-        const reminder = formatSimpleResponse(neededBody);
-        const bot = await botLogin(gh);
-        if (!comments.some((c) => isBotLogin(bot, c.user.login) && c.body === reminder)) await gh.createComment(e.org, e.repo, e.number, reminder);
+        await commentOnceAmong(gh, e.org, e.repo, e.number, formatSimpleResponse(neededBody), comments);
       }
     }
   }

@@ -6,7 +6,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { GenericCommentEvent } from '../../github/event-types.js';
 import { commentOnce } from '../shared/comments.js';
-import { SHRUG, hasLabel } from '../shared/labels.js';
+import { SHRUG, hasLabel } from '../../api/labels.js';
 import { formatEventResponse } from '../shared/respond.js';
 
 const shrugRe = new RE2('(?mi)^/shrug\\s*$');

@@ -6,8 +6,9 @@ import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { PullRequestEvent } from '../../github/event-types.js';
 import { loadGeneratedMatcher } from './generated-files.js';
+import { SIZE_L, SIZE_LABEL_PREFIX, SIZE_M, SIZE_S, SIZE_XL, SIZE_XS, SIZE_XXL } from '../../api/labels.js';
+import { sizeConfigSection } from './size-config.js';
 
-export const SIZE_LABEL_PREFIX = 'size/';
 export const DEFAULT_SIZES: SizeConfig = { s: 10, m: 30, l: 100, xl: 500, xxl: 1000 };
 const SIZE_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited']);
 
@@ -15,13 +16,14 @@ export type SizeGitHub = Pick<GitHubClient, 'getFile' | 'listPullRequestFiles' |
 
 export const sizePlugin: Plugin = {
   name: 'size',
+  config: sizeConfigSection,
   help: {
     description:
       "The size plugin manages the 'size/*' labels, maintaining the appropriate label on each pull request as it is updated. Generated files identified by the config file '.generated_files' at the repo root, or marked linguist-generated=true in '.gitattributes', are ignored. Labels are applied based on the total number of lines of changes (additions and deletions).",
     snippet: 'size:\n  s: 10\n  m: 30\n  l: 100\n  xl: 500\n  xxl: 1000\n',
   },
   configHelp: (pc) => ({ '': sizeConfigHelp(sizesOrDefault(pc.size)) }),
-  handlers: { pullRequest: (e, ctx) => handleSize(ctx.github, ctx.log, sizesOrDefault(ctx.pluginConfig.size), e) },
+  handlers: { pullRequest: (e, ctx) => handleSize(ctx.github, ctx.log, sizesOrDefault(ctx.snapshot.plugins.size), e) },
 };
 
 /** A zero (or missing) threshold falls back to its default. */
@@ -32,12 +34,12 @@ export function sizesOrDefault(s: Partial<SizeConfig> | undefined): SizeConfig {
 
 /** The size label for a number of changed lines. */
 export function sizeLabel(lines: number, s: SizeConfig): string {
-  if (lines < s.s) return 'size/XS';
-  if (lines < s.m) return 'size/S';
-  if (lines < s.l) return 'size/M';
-  if (lines < s.xl) return 'size/L';
-  if (lines < s.xxl) return 'size/XL';
-  return 'size/XXL';
+  if (lines < s.s) return SIZE_XS;
+  if (lines < s.m) return SIZE_S;
+  if (lines < s.l) return SIZE_M;
+  if (lines < s.xl) return SIZE_L;
+  if (lines < s.xxl) return SIZE_XL;
+  return SIZE_XXL;
 }
 
 function sizeConfigHelp(s: SizeConfig): string {

@@ -1,8 +1,8 @@
 // trigger: starts presubmits on pull requests and comments, postsubmits on pushes
-// (reference/hook-plugins-spec.md §2.1, upstream pkg/plugins/trigger). Idempotent under redelivery:
-// before creating a ProwJob it looks for one with the same event-GUID, job and SHA.
+// (reference/hook-plugins-spec.md §2.1, upstream pkg/plugins/trigger). Idempotent under redelivery: a
+// job's name is derived from (delivery, job, SHA), so creating it again fails with AlreadyExistsError.
 import { requestAbort } from '../../api/abort.js';
-import { EVENT_GUID_LABEL, ORG_LABEL, PROWJOB_JOB_LABEL, PROWJOB_TYPE_LABEL, PULL_LABEL, REPO_LABEL, RETEST_LABEL } from '../../api/labels.js';
+import { EVENT_GUID_LABEL, LGTM, NEEDS_OK_TO_TEST, OK_TO_TEST, ORG_LABEL, PROWJOB_TYPE_LABEL, PULL_LABEL, REPO_LABEL, RETEST_LABEL } from '../../api/labels.js';
 import { newPresubmit, newProwJob, postsubmitSpec, type NewProwJobOptions, type PullRequestLike } from '../../api/pjutil.js';
 import type { ProwJob } from '../../api/prowjob.js';
 import { postsubmitShouldRun } from '../../config/match.js';
@@ -13,6 +13,7 @@ import type { Logger } from '../../observability/logger.js';
 import { prowJobFields } from '../../observability/prowjob-fields.js';
 import { AlreadyExistsError, ConflictError } from '../../store/types.js';
 import { dropCodeBlocks } from '../shared/markdown.js';
+import { deliveryJobName } from '../shared/prowjob-name.js';
 import { ABOUT_THIS_BOT, formatResponseRaw } from '../shared/respond.js';
 import type { JobCreator, Plugin, PluginContext } from '../types.js';
 import type { GenericCommentEvent, PullRequestEvent, PushEvent } from '../../github/event-types.js';
@@ -20,7 +21,10 @@ import {
   availablePresubmits, commentMatchesTrigger, filterPresubmits, helpMessage, isHelpComment, lazyChanges, okToTestCancelRe,
   okToTestRe, presubmitFilter, retestRe, retestRequiredRe, shouldPruneHelp, shouldRespondWithHelp, testAllFilter,
 } from './filter.js';
-import { isBotLogin, LGTM_LABEL, NEEDS_OK_TO_TEST_LABEL, OK_TO_TEST_LABEL, trustedPullRequest, trustedUser } from './trust.js';
+import { trustedPullRequest, trustedUser } from './trust.js';
+import { commentOnce, hasBotComment, pruneBotComments } from '../shared/comments.js';
+import { isBot } from '../../github/login.js';
+import { triggerConfigSection } from './trigger-config.js';
 
 export type TriggerGitHub = Pick<
   GitHubClient,
@@ -130,25 +134,17 @@ function jobOptions(config: Config, now?: () => Date): NewProwJobOptions {
   };
 }
 
-/** Creates `pj` unless a job for the same delivery, job name and SHA exists already. Returns true when created. */
-async function createOnce(jobs: JobCreator, pj: ProwJob, sha: string, log: Logger): Promise<boolean> {
-  const guid = pj.metadata.labels?.[EVENT_GUID_LABEL];
-  const jobLabel = pj.metadata.labels?.[PROWJOB_JOB_LABEL];
-  if (guid && jobLabel) {
-    const existing = (await jobs.listProwJobs({ labels: { [EVENT_GUID_LABEL]: guid, [PROWJOB_JOB_LABEL]: jobLabel } })).items;
-    const same = existing.find((e) =>
-      e.spec.job === pj.spec.job && e.spec.type === pj.spec.type &&
-      (e.spec.refs?.pulls?.[0]?.sha ?? e.spec.refs?.base_sha) === sha);
-    if (same) {
-      log.info(prowJobFields(same), 'prowjob for this delivery exists already');
-      return false;
-    }
-  }
+/**
+ * Creates `pj` (named by deliveryJobName) unless this delivery created it already: the name is the
+ * idempotency key, so the store's AlreadyExistsError means "done before". Returns true when created.
+ */
+async function createOnce(jobs: JobCreator, pj: ProwJob, log: Logger): Promise<boolean> {
   try {
     await jobs.createProwJob(pj);
   } catch (err) {
-    if (err instanceof AlreadyExistsError) return false;
-    throw err;
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    log.info(prowJobFields(pj), 'prowjob for this delivery exists already');
+    return false;
   }
   log.info(prowJobFields(pj), 'created prowjob');
   return true;
@@ -170,9 +166,10 @@ export async function runRequested(
   let created = 0;
   const errors: unknown[] = [];
   for (const job of jobs) {
-    const pj = newPresubmit(pullRequestLike(pr), baseSHA, job, eventGUID, labels, jobOptions(d.config, d.now));
+    const name = deliveryJobName(eventGUID, job.name, pr.headSha);
+    const pj = newPresubmit(pullRequestLike(pr), baseSHA, job, eventGUID, labels, { ...jobOptions(d.config, d.now), name });
     try {
-      if (await createOnce(d.jobs, pj, pr.headSha, d.log)) created++;
+      if (await createOnce(d.jobs, pj, d.log)) created++;
     } catch (err) {
       d.log.error({ err, job: job.name }, 'creating prowjob failed');
       errors.push(err);
@@ -219,7 +216,7 @@ async function buildAll(d: TriggerDeps, pr: PRInfo, guid: string, baseSHA: strin
 async function buildAllIfTrusted(d: TriggerDeps, pr: PRInfo, guid: string, baseSHA: string, presubmits: readonly Presubmit[]): Promise<void> {
   const { trusted, labels } = await trustedPullRequest(d.github, d.trigger, pr.author, pr.org, pr.repo, pr.number);
   if (!trusted) return;
-  if (labels?.includes(NEEDS_OK_TO_TEST_LABEL)) await d.github.removeLabel(pr.org, pr.repo, pr.number, NEEDS_OK_TO_TEST_LABEL);
+  if (labels?.includes(NEEDS_OK_TO_TEST)) await d.github.removeLabel(pr.org, pr.repo, pr.number, NEEDS_OK_TO_TEST);
   await buildAll(d, pr, guid, baseSHA, presubmits);
 }
 
@@ -255,19 +252,16 @@ async function welcome(d: TriggerDeps, pr: PRInfo): Promise<void> {
   const marker = `Hi @${author}. Thanks for your PR.`;
   // On a redelivery an earlier attempt may have commented already: look for our own welcome first.
   let existing = false;
-  if (d.redelivery !== false) {
-    const bot = (await d.github.botUser()).login;
-    existing = (await d.github.listComments(org, repo, number)).some((c) => c.body.startsWith(marker) && c.user.login === bot);
-  }
+  if (d.redelivery !== false) existing = await hasBotComment(d.github, org, repo, number, (c) => c.body.startsWith(marker));
   let comment: string;
   if (d.trigger.ignore_ok_to_test) {
     comment = `${marker}\n\nPRs from untrusted users cannot be marked as trusted with \`/ok-to-test\` in this repo meaning untrusted PR authors can never trigger tests themselves. Collaborators can still trigger tests on the PR using \`/test all\`.\n\nI understand the commands that are listed [here](https://go.k8s.io/bot-commands?repo=${encoded}).\n\n<details>\n\n${ABOUT_WITHOUT_COMMANDS}\n</details>\n`;
   } else {
     const guidance = await orgInvitationGuidance(d, pr, joinOrgURL);
-    comment = `${marker}\n\nI'm waiting for a [${org}](https://github.com/orgs/${org}/people) ${more}member to verify that this patch is reasonable to test. If it is, they should reply with \`/ok-to-test\` on its own line. Until that is done, I will not automatically test new commits in this PR, but the usual testing commands by org members will still work.\n\n${guidance}\n\nOnce the patch is verified, the new status will be reflected by the \`${OK_TO_TEST_LABEL}\` label.\n\nI understand the commands that are listed [here](https://go.k8s.io/bot-commands?repo=${encoded}).\n\n<details>\n\n${ABOUT_WITHOUT_COMMANDS}\n</details>\n`;
+    comment = `${marker}\n\nI'm waiting for a [${org}](https://github.com/orgs/${org}/people) ${more}member to verify that this patch is reasonable to test. If it is, they should reply with \`/ok-to-test\` on its own line. Until that is done, I will not automatically test new commits in this PR, but the usual testing commands by org members will still work.\n\n${guidance}\n\nOnce the patch is verified, the new status will be reflected by the \`${OK_TO_TEST}\` label.\n\nI understand the commands that are listed [here](https://go.k8s.io/bot-commands?repo=${encoded}).\n\n<details>\n\n${ABOUT_WITHOUT_COMMANDS}\n</details>\n`;
     const labels = await d.github.listIssueLabels(org, repo, number);
-    if (!labels.includes(OK_TO_TEST_LABEL) && !labels.includes(NEEDS_OK_TO_TEST_LABEL)) {
-      await d.github.addLabel(org, repo, number, NEEDS_OK_TO_TEST_LABEL);
+    if (!labels.includes(OK_TO_TEST) && !labels.includes(NEEDS_OK_TO_TEST)) {
+      await d.github.addLabel(org, repo, number, NEEDS_OK_TO_TEST);
     }
   }
   if (!existing) await d.github.createComment(org, repo, number, comment);
@@ -288,19 +282,14 @@ export async function handleTriggerPR(d: TriggerDeps, e: Pick<PullRequestEvent, 
     const changes = (e.payload as { changes?: { base?: { ref?: { from?: string }; sha?: { from?: string } } } }).changes;
     if (!changes?.base?.ref?.from && !changes?.base?.sha?.from) return;
   }
-  if (e.action === 'labeled' && e.label !== LGTM_LABEL && e.label !== OK_TO_TEST_LABEL) return;
+  if (e.action === 'labeled' && e.label !== LGTM && e.label !== OK_TO_TEST) return;
   const baseSHA = await d.github.getRef(pr.org, pr.repo, `heads/${pr.baseRef}`);
   switch (e.action) {
     case 'opened': {
       const t = await trustedUser(d.github, d.trigger, pr.author, pr.org, pr.repo);
       if (t.trusted) {
         if (pr.draft) {
-          let said = false;
-          if (d.redelivery !== false) {
-            const bot = (await d.github.botUser()).login;
-            said = (await d.github.listComments(pr.org, pr.repo, pr.number)).some((c) => c.user.login === bot && c.body === draftMessage());
-          }
-          if (!said) await d.github.createComment(pr.org, pr.repo, pr.number, draftMessage());
+          await commentOnce(d.github, pr.org, pr.repo, pr.number, draftMessage(), d.redelivery !== false);
           return;
         }
         await buildAll(d, pr, e.deliveryId, baseSHA, presubmits);
@@ -322,13 +311,13 @@ export async function handleTriggerPR(d: TriggerDeps, e: Pick<PullRequestEvent, 
       return;
     }
     case 'labeled':
-      if (e.label === LGTM_LABEL) {
+      if (e.label === LGTM) {
         const { trusted } = await trustedPullRequest(d.github, d.trigger, pr.author, pr.org, pr.repo, pr.number);
         if (!trusted) await buildAll(d, pr, e.deliveryId, baseSHA, presubmits);
         return;
       }
       // ok-to-test: the bot adds it while handling /ok-to-test, which starts the tests itself.
-      if (await isBotLogin(d.github, e.sender)) return;
+      if (await isBot(d.github, e.sender)) return;
       await buildAll(d, pr, e.deliveryId, baseSHA, presubmits);
       return;
   }
@@ -338,7 +327,7 @@ export async function handleTriggerPR(d: TriggerDeps, e: Pick<PullRequestEvent, 
 export async function handleTriggerComment(d: TriggerDeps, e: GenericCommentEvent): Promise<void> {
   const { org, repo, number } = e;
   if (e.action !== 'created' || !e.isPR || e.issueState !== 'open') return;
-  if (await isBotLogin(d.github, e.user)) return;
+  if (await isBot(d.github, e.user)) return;
   const presubmits = presubmitsFor(d.config, org, repo);
   const text = dropCodeBlocks(e.body);
   if (!commentMatchesTrigger(text, presubmits)) return;
@@ -359,17 +348,17 @@ export async function handleTriggerComment(d: TriggerDeps, e: GenericCommentEven
   labels ??= await d.github.listIssueLabels(org, repo, number);
   const honor = !d.trigger.ignore_ok_to_test;
   const isOkToTest = honor && okToTestRe.test(text);
-  if (isOkToTest && !labels.includes(OK_TO_TEST_LABEL)) await d.github.addLabel(org, repo, number, OK_TO_TEST_LABEL);
-  if ((isOkToTest || labels.includes(OK_TO_TEST_LABEL)) && labels.includes(NEEDS_OK_TO_TEST_LABEL)) {
-    await d.github.removeLabel(org, repo, number, NEEDS_OK_TO_TEST_LABEL);
+  if (isOkToTest && !labels.includes(OK_TO_TEST)) await d.github.addLabel(org, repo, number, OK_TO_TEST);
+  if ((isOkToTest || labels.includes(OK_TO_TEST)) && labels.includes(NEEDS_OK_TO_TEST)) {
+    await d.github.removeLabel(org, repo, number, NEEDS_OK_TO_TEST);
   }
   if (honor && okToTestCancelRe.test(text)) {
     if (!commenter.trusted) {
       await replyOnce(d, e, 'Only trusted users can revoke `/ok-to-test`.');
       return;
     }
-    if (labels.includes(OK_TO_TEST_LABEL)) await d.github.removeLabel(org, repo, number, OK_TO_TEST_LABEL);
-    if (!labels.includes(NEEDS_OK_TO_TEST_LABEL)) await d.github.addLabel(org, repo, number, NEEDS_OK_TO_TEST_LABEL);
+    if (labels.includes(OK_TO_TEST)) await d.github.removeLabel(org, repo, number, OK_TO_TEST);
+    if (!labels.includes(NEEDS_OK_TO_TEST)) await d.github.addLabel(org, repo, number, NEEDS_OK_TO_TEST);
     return;
   }
 
@@ -396,36 +385,16 @@ export async function handleTriggerComment(d: TriggerDeps, e: GenericCommentEven
   }
   const extra: Record<string, string> = {};
   if (retestRe.test(text) || retestRequiredRe.test(text)) extra[RETEST_LABEL] = 'true';
-  if (shouldPruneHelp(text)) await pruneBotComments(d, org, repo, number, (b) => isHelpComment(b));
+  if (shouldPruneHelp(text)) {
+    const n = await pruneBotComments(d.github, org, repo, number, (c) => isHelpComment(c.body));
+    if (n > 0) d.log.info({ deleted: n }, 'pruned bot comments');
+  }
   await runRequested(d, pr, baseSHA, toTest, e.deliveryId, extra);
 }
 
 /** Posts a reply to the comment unless the bot already answered it with the same text (redelivery). */
 async function replyOnce(d: TriggerDeps, e: GenericCommentEvent, reply: string): Promise<void> {
-  const body = formatResponseRaw(e.body, e.htmlURL, e.user, reply);
-  const bot = (await d.github.botUser()).login;
-  const comments = await d.github.listComments(e.org, e.repo, e.number);
-  if (comments.some((c) => c.user.login === bot && c.body === body)) return;
-  await d.github.createComment(e.org, e.repo, e.number, body);
-}
-
-/** Upstream comment pruner: deletes the bot's own comments for which `match(body)` holds. */
-export async function pruneBotComments(
-  d: { github: Pick<GitHubClient, 'botUser' | 'listComments' | 'deleteComment'>; log: Logger },
-  org: string,
-  repo: string,
-  number: number,
-  match: (body: string) => boolean,
-): Promise<number> {
-  const bot = (await d.github.botUser()).login;
-  let n = 0;
-  for (const c of await d.github.listComments(org, repo, number)) {
-    if (c.user.login !== bot || !match(c.body)) continue;
-    await d.github.deleteComment(org, repo, c.id);
-    n++;
-  }
-  if (n > 0) d.log.info({ deleted: n }, 'pruned bot comments');
-  return n;
+  await commentOnce(d.github, e.org, e.repo, e.number, formatResponseRaw(e.body, e.htmlURL, e.user, reply));
 }
 
 /** Upstream handlePE: postsubmits for a push; branch deletions are ignored. */
@@ -446,21 +415,23 @@ export async function handleTriggerPush(d: Pick<TriggerDeps, 'jobs' | 'config' |
       base_link: e.compare,
     };
     const labels = { ...job.labels, [EVENT_GUID_LABEL]: e.deliveryId };
-    const pj = newProwJob(postsubmitSpec(job, refs), labels, { ...job.annotations }, jobOptions(d.config, d.now));
-    if (await createOnce(d.jobs, pj, e.after, d.log)) created++;
+    const name = deliveryJobName(e.deliveryId, job.name, e.after);
+    const pj = newProwJob(postsubmitSpec(job, refs), labels, { ...job.annotations }, { ...jobOptions(d.config, d.now), name });
+    if (await createOnce(d.jobs, pj, d.log)) created++;
   }
   return created;
 }
 
 function deps(ctx: PluginContext, org: string, repo: string): TriggerDeps {
   return {
-    github: ctx.github, jobs: ctx.jobs, config: ctx.config, trigger: triggerFor(ctx.pluginConfig, org, repo), log: ctx.log,
+    github: ctx.github, jobs: ctx.jobs, config: ctx.snapshot.config, trigger: triggerFor(ctx.snapshot.plugins, org, repo), log: ctx.log,
     now: () => ctx.clock.now(), redelivery: ctx.redelivery,
   };
 }
 
 export const triggerPlugin: Plugin = {
   name: 'trigger',
+  config: triggerConfigSection,
   help: {
     description:
       'The trigger plugin starts jobs in reaction to various events.\n<br>Presubmit jobs are run automatically on pull requests that are trusted and not in a draft state with file changes matching the file filters and targeting a branch matching the branch filters.\n<br>A pull request is considered trusted if the author is a member of the \'trusted organization\' for the repository or if such a member has left an \'/ok-to-test\' command on the PR.\n<br>Trusted status granted by \'/ok-to-test\' can be revoked by a trusted user with \'/ok-to-test cancel\', which restores the \'needs-ok-to-test\' label.\n<br>Trigger will not automatically start jobs for a PR in draft state, and if a PR is changed to draft it cancels pending jobs.\n<br>If jobs are not run automatically for a PR because it is not trusted or is in draft state, a trusted user can still start jobs manually via the \'/test\' command.\n<br>The \'/retest\' command can be used to rerun jobs that have reported failure.\n<br>The \'/test-manual-required\' command can be used to start required manually triggered presubmit jobs.\n<br>Trigger starts postsubmit jobs when commits are pushed if the filters on the job match files and branches affected by that push.',

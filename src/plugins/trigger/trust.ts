@@ -2,10 +2,8 @@
 // TrustedPullRequest). Other plugins (retitle, ...) use trustedUser too.
 import type { TriggerConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';
-
-export const OK_TO_TEST_LABEL = 'ok-to-test';
-export const NEEDS_OK_TO_TEST_LABEL = 'needs-ok-to-test';
-export const LGTM_LABEL = 'lgtm';
+import { OK_TO_TEST } from '../../api/labels.js';
+import { isBot } from '../../github/login.js';
 
 export type TrustGitHub = Pick<GitHubClient, 'botUser' | 'isMember' | 'isCollaborator'>;
 
@@ -13,15 +11,6 @@ export interface TrustResult {
   trusted: boolean;
   /** Why not, in upstream's words; "" when trusted. */
   reason: string;
-}
-
-const stripBot = (login: string): string => login.toLowerCase().replace(/\[bot\]$/, '');
-
-/** Upstream BotUserChecker: the bot's login, with a GitHub App's `[bot]` suffix ignored. */
-export async function isBotLogin(gh: Pick<GitHubClient, 'botUser'>, login: string): Promise<boolean> {
-  if (login === '') return false;
-  const bot = await gh.botUser();
-  return stripBot(login) === stripBot(bot.login);
 }
 
 function reasonText(notMember: boolean, notCollaborator: boolean, notSecondary: boolean): string {
@@ -35,7 +24,7 @@ function reasonText(notMember: boolean, notCollaborator: boolean, notSecondary: 
 /** Steps of §1.10, stopping at the first that applies. */
 export async function trustedUser(gh: TrustGitHub, cfg: TriggerConfig, user: string, org: string, repo: string): Promise<TrustResult> {
   const ok = { trusted: true, reason: '' };
-  if (await isBotLogin(gh, user)) return ok;
+  if (await isBot(gh, user)) return ok;
   if (await gh.isMember(org, user)) return ok;
   const onlyOrg = cfg.only_org_members ?? false;
   if (!onlyOrg && (await gh.isCollaborator(org, repo, user))) return ok;
@@ -65,5 +54,5 @@ export async function trustedPullRequest(
 ): Promise<{ trusted: boolean; labels: string[] | undefined }> {
   if ((await trustedUser(gh, cfg, author, org, repo)).trusted) return { trusted: true, labels };
   const l = labels ?? (await gh.listIssueLabels(org, repo, number));
-  return { trusted: l.includes(OK_TO_TEST_LABEL), labels: l };
+  return { trusted: l.includes(OK_TO_TEST), labels: l };
 }

@@ -5,7 +5,7 @@ import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Plugin } from '../types.js';
 import type { PullRequestEvent } from '../../github/event-types.js';
-import { WORK_IN_PROGRESS, hasLabel } from '../shared/labels.js';
+import { WORK_IN_PROGRESS, hasLabel } from '../../api/labels.js';
 
 const wipTitleRe = new RE2('(?i)^\\W?WIP\\W');
 const WIP_ACTIONS = new Set(['opened', 'reopened', 'edited', 'ready_for_review', 'converted_to_draft']);

@@ -17,13 +17,10 @@ import { ConflictError } from '../../../src/store/types.js';
 import { createGitHubClient } from '../../../src/github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
+import { waitFor as poll } from '../../support/wait.js';
 
 async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await poll(cond, { timeoutMs, intervalMs: 20, message: what });
 }
 
 describe('github reporter over HTTP against the fake GitHub', () => {

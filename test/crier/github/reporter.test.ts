@@ -18,17 +18,14 @@ import { GitHubError } from '../../../src/github/types.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { FakeCrierGitHub } from './fake-github.js';
 import { Registry } from 'prom-client';
+import { waitFor as poll } from '../../support/wait.js';
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'h'.repeat(40);
 const prRefs = (number = 7): Refs => ({ org: 'o', repo: 'r', base_ref: 'main', base_sha: BASE, pulls: [{ number, author: 'alice', sha: HEAD }] });
 
 async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(cond, { timeoutMs, message: what });
 }
 
 describe('github reporter through crier', () => {

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sendWebhook } from '../../../src/github/send-webhook.js';
 import type { FakeGitHub } from '../../../src/github/fake/server.js';
+import { waitFor as poll } from '../../support/wait.js';
 
 export interface UpProcess {
   child: ChildProcess;
@@ -88,14 +89,8 @@ export async function sendEvent(up: UpProcess, env: UpEnv, event: string, payloa
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  return poll(check, { timeoutMs, intervalMs: 100, message: what });
 }
 
 export function examplePayload(name: string): Record<string, any> {

@@ -16,6 +16,7 @@ import type { Logger } from '../../../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient } from '../../../src/owners/client.js';
 import type { Plugin } from '../../../src/plugins/types.js';
 import type { OwnersClient } from '../../../src/owners/types.js';
+import { builtinPluginSections } from '../../../src/plugins/registry.js';
 
 export interface ExampleSet {
   name: string;
@@ -91,7 +92,7 @@ export function worldAround(remote: RemoteFake, orgs: string[], opts: Omit<Examp
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const github = createGitHubClient({ baseUrl: remote.url, token: 'examples', retry: { retryAfterBaseValue: 1, retries: 0 }, throttle: false, log: opts.log });
   const { config } = loadConfig({ configPath: join(root, 'examples/config.yaml'), jobConfigPath: join(root, 'examples/jobs') });
-  const pluginConfig = loadPluginsConfig(join(root, 'examples/plugins.yaml')).plugins;
+  const pluginConfig = loadPluginsConfig(join(root, 'examples/plugins.yaml'), { sections: builtinPluginSections() }).plugins;
   pluginConfig.plugins = Object.fromEntries(orgs.map((o) => [o, { plugins: opts.plugins.map((p) => p.name) }]));
   const owners = createOwnersClient({
     github,

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config, PluginsConfig } from '../../../src/config/types.js';
 import type { GitHubClient } from '../../../src/github/types.js';
-import type { ConfigSnapshot } from '../../../src/hook/dispatcher.js';
+import type { ConfigSnapshot } from '../../../src/config/types.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/store.js';
+import { waitFor as poll } from '../../support/wait.js';
 
 export function sign(body: string, secret: string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
   return `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
@@ -57,7 +58,9 @@ export function snapshotFor(enable: Record<string, string[]>, extra: Partial<Plu
   for (const [key, names] of Object.entries(enable)) plugins[key] = { plugins: names };
   return {
     config: {} as Config,
-    pluginConfig: { plugins, external_plugins: {}, ...extra } as PluginsConfig,
+    plugins: { plugins, external_plugins: {}, ...extra } as PluginsConfig,
+    warnings: [],
+    loadedAt: new Date(0),
   };
 }
 
@@ -80,12 +83,7 @@ export function noGitHub(): GitHubClient {
 
 /** Polls `check` until it returns true, failing after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(check, { timeoutMs, message: what });
 }
 
 export function issueCommentPayload(opts: {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { goodFirstIssueMessage, handleHelp, helpMessage, type HelpGuidelines } from '../../../src/plugins/help/help.js';
-import { GOOD_FIRST_ISSUE, HELP_WANTED } from '../../../src/plugins/shared/labels.js';
+import { GOOD_FIRST_ISSUE, HELP_WANTED } from '../../../src/api/labels.js';
 import { formatResponseRaw } from '../../../src/plugins/shared/respond.js';
 import { BOT, REPO, botComments, commentDelivery, genericOf, log, seed, startWorld, writes, type World } from '../shared/fixtures.js';
 

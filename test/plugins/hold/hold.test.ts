@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handleHold, holdPlugin } from '../../../src/plugins/hold/hold.js';
-import { HOLD } from '../../../src/plugins/shared/labels.js';
+import { HOLD } from '../../../src/api/labels.js';
+import type { GenericCommentEvent } from '../../../src/github/event-types.js';
+import { pluginCases } from '../../support/plugin-cases.js';
 import { REPO, commentDelivery, genericOf, log, seed, startWorld, writes, type World } from '../shared/fixtures.js';
 
 const cases = [
@@ -25,18 +27,20 @@ describe('hold', () => {
   });
   after(() => w.close());
 
-  for (const c of cases) {
-    it(c.name, async () => {
-      const isPR = c.isPR ?? true;
-      await w.gh.reset(seed({ isPR, labels: c.had, repoLabels: [HOLD] }));
-      const e = genericOf(await commentDelivery(w.gh, 'rando', c.body));
+  let e: GenericCommentEvent;
+  pluginCases(cases, {
+    arrange: async (c) => {
+      await w.gh.reset(seed({ isPR: c.isPR ?? true, labels: c.had, repoLabels: [HOLD] }));
+      e = genericOf(await commentDelivery(w.gh, 'rando', c.body));
       w.gh.clearCalls();
-      await handleHold(w.client, log, e);
-      await handleHold(w.client, log, e); // the same delivery again changes nothing
+    },
+    act: () => handleHold(w.client, log, e),
+    writes: () => writes(w.gh),
+    check: (c, first) => {
       assert.deepEqual(w.gh.labels(REPO, 1), c.want);
-      assert.equal(writes(w.gh).length, c.writes);
-    });
-  }
+      assert.equal(first.length, c.writes);
+    },
+  });
 
   it('ignores edited comments', async () => {
     await w.gh.reset(seed({ isPR: true, repoLabels: [HOLD] }));

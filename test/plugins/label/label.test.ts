@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handleLabelAssignOn, handleLabelComment } from '../../../src/plugins/label/label.js';
+import type { PluginsConfig } from '../../../src/config/types.js';
+import type { GenericCommentEvent } from '../../../src/github/event-types.js';
+import { pluginCases } from '../../support/plugin-cases.js';
 import {
   REPO, botComments, commentDelivery, genericOf, log, pluginConfig, pullRequestDelivery, seed, startWorld, typedOf, writes, type World,
 } from '../shared/fixtures.js';
@@ -95,20 +98,23 @@ describe('label: comments', () => {
   });
   after(() => w.close());
 
-  for (const c of cases) {
-    it(c.name, async () => {
+  let pc: PluginsConfig;
+  let e: GenericCommentEvent;
+  pluginCases(cases, {
+    arrange: async (c) => {
       await w.gh.reset({
         ...seed({ isPR: c.isPR ?? true, labels: c.had ?? [], repoLabels: c.repoLabels }),
         orgs: { org: { members: ['trusted-member', 'alice', 'bob'], teams: { 'authorized-team': { members: ['alice'] } } } },
       });
-      const pc = pluginConfig(c.config);
-      const d = await commentDelivery(w.gh, c.user ?? 'rando', c.body, { action: c.action });
-      const e = genericOf(d);
+      pc = pluginConfig(c.config);
+      e = genericOf(await commentDelivery(w.gh, c.user ?? 'rando', c.body, { action: c.action }));
       w.gh.clearCalls();
-      await handleLabelComment(w.client, log, pc, e);
-      await handleLabelComment(w.client, log, pc, e); // redelivery: no new writes, no second reply
+    },
+    act: () => handleLabelComment(w.client, log, pc, e), // twice: no new writes, no second reply
+    writes: () => writes(w.gh),
+    check: (c, first) => {
       assert.deepEqual([...w.gh.labels(REPO, 1)].sort(), [...c.want].sort());
-      assert.equal(writes(w.gh).length, c.writes, writes(w.gh).join('\n'));
+      assert.equal(first.length, c.writes, first.join('\n'));
       const replies = botComments(w.gh);
       if (c.reply === undefined) assert.deepEqual(replies, []);
       else {
@@ -116,8 +122,8 @@ describe('label: comments', () => {
         assert.ok(replies[0]!.startsWith(`@${c.user ?? 'rando'}: ${c.reply}\n\n<details>`), replies[0]);
         assert.ok(replies[0]!.includes(`In response to [this](${e.htmlURL}):\n\n>${c.body.split('\n')[0]}`), replies[0]);
       }
-    });
-  }
+    },
+  });
 
   it('a user asking again to remove a label the bot already removed gets no reply', async () => {
     await w.gh.reset(seed({ isPR: true, labels: ['kind/bug'], repoLabels: ['kind/bug'] }));

@@ -9,6 +9,7 @@ import {
   writes, type Delivery, type World,
 } from '../trigger/fixtures.js';
 import { deliverTo, deliverTwice } from '../support/fixtures.js';
+import { pluginCases } from '../../support/plugin-cases.js';
 
 let w: World;
 let pc: PluginsConfig = pluginConfigWith();
@@ -41,20 +42,26 @@ describe('lgtm', () => {
     assert.deepEqual(comments(), [addLgtmNotification(tree)]);
   });
 
-  for (const c of [
+  let delivery: Delivery;
+  pluginCases([
     { name: 'S19 the author cannot lgtm their own PR', user: 'author', reply: '@author: you cannot LGTM your own PR.' },
     { name: 'S19 a non-collaborator cannot lgtm', user: 'not-in-the-org', reply: '@not-in-the-org: changing LGTM is restricted to collaborators' },
-  ]) {
-    it(c.name, async () => {
+  ], {
+    arrange: async (c) => {
       await reset({});
-      await twice(await issueCommentDelivery(w.gh, `s19-${c.user}`, c.user, '/lgtm'));
+      delivery = await issueCommentDelivery(w.gh, `s19-${c.user}`, c.user, '/lgtm');
+    },
+    act: () => deliver(delivery),
+    writes: () => writes(w.gh),
+    check: (c, first) => {
+      assert.equal(first.length, 1, first.join('\n'));
       assert.deepEqual(w.gh.labels('org/repo', 5), []);
       assert.deepEqual(w.gh.assignees('org/repo', 5), []);
       const all = comments();
       assert.equal(all.length, 1);
       assert.ok(all[0]!.startsWith(`${c.reply}\n\n<details>\n\nIn response to [this](`), all[0]);
-    });
-  }
+    },
+  });
 
   it('S20 the author may cancel: label removed, review re-requested, no comment', async () => {
     await reset({ labels: ['lgtm'], assignees: ['collab1', 'assignee1'] }, treeHash);

@@ -2,45 +2,29 @@
 // heart, shrug, yuks): the fake GitHub, the real Octokit client over HTTP, webhook payloads built from the
 // fake's own REST JSON (so their shapes are GitHub's) and demultiplexed by src/plugins/events.ts, and
 // plugins.yaml parsed by the real loader.
-import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
+import type { FakeGitHub } from '../../../src/github/fake/server.js';
 import type { FakeSeed, SeedIssue, SeedPull } from '../../../src/github/fake/state.js';
-import type { GitHubClient } from '../../../src/github/types.js';
-import { parsePluginsConfig } from '../../../src/config/plugins.js';
-import { IssueList, formatIssue } from '../../../src/config/errors.js';
 import type { Config, PluginsConfig } from '../../../src/config/types.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import type { PluginContext } from '../../../src/plugins/types.js';
-import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
+import { BOT, restJson, type Delivery } from '../support/fixtures.js';
+import { pluginContextFor } from '../../support/plugin-context.js';
+import type { World } from '../../support/world.js';
+import { pluginsConfigFrom, snapshotOf } from '../../support/config.js';
 
 export { BOT, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
 export const REPO = 'org/repo';
 export const log = createSilentLogger();
 
-export interface World {
-  gh: FakeGitHub;
-  client: GitHubClient;
-  close(): Promise<void>;
-}
-
-export async function startWorld(): Promise<World> {
-  const gh = await startFakeGitHub();
-  const client = testClient(gh);
-  return { gh, client, close: () => gh.close() };
-}
+export { startWorld, type World } from '../../support/world.js';
 
 /** plugins.yaml text through the real decoder, defaults and validation; throws on any error. */
 export function pluginConfig(yaml = '{}'): PluginsConfig {
-  const issues = new IssueList(false);
-  const pc = parsePluginsConfig('plugins.yaml', yaml, issues, { checkUnknownPlugins: false });
-  if (issues.errors.length > 0) throw new Error(issues.errors.map(formatIssue).join('\n'));
-  return pc;
+  return pluginsConfigFrom(yaml);
 }
 
 export function contextFor(w: World, deliveryId: string, pc: PluginsConfig = pluginConfig(), redelivery = false): PluginContext {
-  return {
-    github: w.client, config: {} as Config, pluginConfig: pc, jobs: undefined as never, log, deliveryId, redelivery,
-    clock: { now: () => new Date('2026-11-27T12:00:00Z') },
-  };
+  return pluginContextFor(w, { plugin: 'test', snapshot: snapshotOf({} as Config, pc), deliveryId, redelivery, withOwners: false, log });
 }
 
 /**
@@ -118,11 +102,6 @@ export async function pullRequestDelivery(gh: FakeGitHub, action: string, o: { n
   const payload: Record<string, any> = { action, number: pr.number, pull_request: pr, repository: pr.base.repo, sender: { login: o.sender ?? pr.user.login, type: 'User' } };
   if (o.label !== undefined) payload.label = { name: o.label, color: 'ededed' };
   return { type: 'pull_request', id: o.id ?? `delivery-pr-${action}-${nextCommentId++}`, payload };
-}
-
-/** Every call, reads included, as `METHOD /route`. */
-export function allCalls(gh: FakeGitHub): string[] {
-  return gh.calls().map((c) => c.route);
 }
 
 /** Bodies of the bot's comments on org/repo#number. */

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import RE2 from 're2';
-import { commentOnce, isBotLogin, pruneBotComments } from '../../../src/plugins/shared/comments.js';
-import { hasLabel } from '../../../src/plugins/shared/labels.js';
+import { commentOnce, commentOnceAmong, pruneBotComments } from '../../../src/plugins/shared/comments.js';
+import { isBotLogin } from '../../../src/github/login.js';
+import { hasLabel } from '../../../src/api/labels.js';
 import { normLogin, normLogins, sameLogin } from '../../../src/github/login.js';
 import { dropCodeBlocks, dropHtmlComments, findAllMatches } from '../../../src/plugins/shared/markdown.js';
 import { ABOUT_THIS_BOT, formatResponse, formatResponseRaw, formatSimpleResponse } from '../../../src/plugins/shared/respond.js';
@@ -56,6 +57,11 @@ describe('shared: logins and labels', () => {
     assert.deepEqual(normLogins(['@A', 'a', ' b ', '']), ['a', 'b']);
     assert.equal(isBotLogin('my-app', 'My-App[bot]'), true);
     assert.equal(isBotLogin('my-app', 'someone'), false);
+    assert.equal(isBotLogin('K8S-CI-Robot', 'k8s-ci-robot'), true);
+    assert.equal(isBotLogin('my-app[bot]', 'my-app'), true);
+    assert.equal(isBotLogin('@my-app', 'my-app[bot]'), true);
+    assert.equal(isBotLogin('', 'my-app'), false);
+    assert.equal(isBotLogin('my-app-2', 'my-app'), false);
   });
   it('compares label names without case', () => {
     assert.equal(hasLabel(['Kind/Bug'], 'kind/bug'), true);
@@ -86,6 +92,15 @@ describe('shared: comments against the fake', () => {
     assert.equal(await commentOnce(w.client, 'org', 'repo', 1, 'hello', true), false);
     assert.deepEqual(w.gh.calls().map((c) => c.route).filter((r) => r !== 'GET /user'), ['GET /repos/{owner}/{repo}/issues/{issue_number}/comments']);
     assert.deepEqual(w.gh.comments(REPO, 1).map((c) => `${c.user}:${c.body}`), [`${BOT}:hello`]);
+  });
+
+  it('commentOnceAmong looks in the comments it is given, not listing them again', async () => {
+    await w.gh.reset(seed({ comments: [{ author: 'rando', body: 'same' }, { author: BOT, body: 'mine' }] }));
+    const comments = await w.client.listComments('org', 'repo', 1);
+    w.gh.clearCalls();
+    assert.equal(await commentOnceAmong(w.client, 'org', 'repo', 1, 'mine', comments), false);
+    assert.equal(await commentOnceAmong(w.client, 'org', 'repo', 1, 'same', comments), true, 'a human saying it does not count');
+    assert.deepEqual(w.gh.calls().map((c) => c.route).filter((r) => r !== 'GET /user'), ['POST /repos/{owner}/{repo}/issues/{issue_number}/comments']);
   });
 
   it('pruneBotComments deletes only the bot\'s matching comments', async () => {

@@ -1,7 +1,7 @@
 // shrug against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.23).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SHRUG } from '../../../src/plugins/shared/labels.js';
+import { SHRUG } from '../../../src/api/labels.js';
 import { ESCAPED_SHRUG, handleShrug } from '../../../src/plugins/shrug/shrug.js';
 import { REPO, botComments, commentDelivery, genericOf, log, seed, startWorld, writes, type World } from '../shared/fixtures.js';
 

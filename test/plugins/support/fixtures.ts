@@ -1,11 +1,9 @@
 // What every plugin test world shares (test/plugins/shared/fixtures.ts for the misc plugins,
-// test/plugins/trigger/fixtures.ts for trigger, lgtm, approve and the scenarios): the client the tests
-// count calls through, webhook payloads read from the fake's own REST JSON, demultiplexing, and
+// test/plugins/trigger/fixtures.ts for trigger, lgtm, approve and the scenarios; the world itself is
+// test/support/world.ts): webhook payloads read from the fake's own REST JSON, demultiplexing, and
 // running a delivery through a plugin twice.
 import assert from 'node:assert/strict';
-import { createGitHubClient } from '../../../src/github/client.js';
 import type { FakeGitHub } from '../../../src/github/fake/server.js';
-import type { GitHubClient } from '../../../src/github/types.js';
 import { demuxEvent } from '../../../src/github/events.js';
 import type { Handler, Plugin, PluginContext } from '../../../src/plugins/types.js';
 import type { GenericCommentEvent, PluginEvent, TypedEvent } from '../../../src/github/event-types.js';
@@ -16,11 +14,6 @@ export interface Delivery {
   type: string;
   id: string;
   payload: Record<string, any>;
-}
-
-/** The real client with no retries and no ETag cache: every handler call is one HTTP request we can count. */
-export function testClient(gh: FakeGitHub): GitHubClient {
-  return createGitHubClient({ baseUrl: gh.url, token: 'test-token', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
 }
 
 /** GET `path` from the fake as JSON: webhook payloads are built from it so their shapes are GitHub's. */

@@ -1,21 +1,18 @@
 // Shared fixtures for the core plugin tests (trigger, lgtm, approve, scenarios): the fake GitHub with
 // the §5 world, webhook payloads built from the fake's own REST JSON (so shapes match GitHub's), a
-// SQLite ProwJob store, and a PluginContext wired with the real Octokit client.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// SQLite ProwJob store, and a PluginContext wired with the real Octokit client (test/support/).
 import { defaultRerunCommandFor, defaultTriggerFor } from '../../../src/config/match.js';
 import type { Config, PluginsConfig, Postsubmit, Presubmit } from '../../../src/config/types.js';
-import { startFakeGitHub, type FakeGitHub } from '../../../src/github/fake/server.js';
+import type { FakeGitHub } from '../../../src/github/fake/server.js';
 import type { FakeSeed } from '../../../src/github/fake/state.js';
-import type { GitHubClient } from '../../../src/github/types.js';
-import { createSilentLogger } from '../../../src/observability/logger.js';
-import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../../../src/owners/client.js';
 import type { PluginContext } from '../../../src/plugins/types.js';
-import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/store.js';
-import { BOT, restJson, testClient, type Delivery } from '../support/fixtures.js';
+import { BOT, restJson, type Delivery } from '../support/fixtures.js';
+import { stringify as stringifyYaml } from 'yaml';
+import { pluginsConfigFrom, snapshotOf } from '../../support/config.js';
+import { pluginContextFor } from '../../support/plugin-context.js';
+import { startWorld as startTestWorld, type World } from '../../support/world.js';
 
-export { BOT, demux, genericOf, typedOf, writes, type Delivery } from '../support/fixtures.js';
+export { BOT, demux, writes, type Delivery } from '../support/fixtures.js';
 
 export function presubmit(name: string, extra: Partial<Presubmit> = {}): Presubmit {
   return {
@@ -41,11 +38,9 @@ export function configWith(jobs: { presubmits?: Record<string, Presubmit[]>; pos
   } as unknown as Config;
 }
 
+/** plugins.yaml for the §5 world (trigger, lgtm and approve on `org`), through the real loader. */
 export function pluginConfigWith(extra: Partial<PluginsConfig> = {}): PluginsConfig {
-  return {
-    plugins: { org: { plugins: ['trigger', 'lgtm', 'approve'] } }, external_plugins: {}, triggers: [], lgtm: [], approve: [],
-    owners: { labels_denylist: ['approved', 'lgtm'] }, ...extra,
-  } as PluginsConfig;
+  return pluginsConfigFrom(stringifyYaml({ plugins: { org: { plugins: ['trigger', 'lgtm', 'approve'] } }, ...extra }));
 }
 
 /** The §5 fixture world: org/repo on master, PR #5 by `author`, a member and two collaborators. */
@@ -82,62 +77,17 @@ export function scenarioSeed(over: {
   };
 }
 
-export interface World {
-  gh: FakeGitHub;
-  client: GitHubClient;
-  store: SqliteStore;
-  owners: LoadedOwnersClient;
-  dir: string;
-  close(): Promise<void>;
-}
+export { type World } from '../../support/world.js';
 
-export async function startWorld(pluginConfig: () => PluginsConfig = () => pluginConfigWith()): Promise<World> {
-  const gh = await startFakeGitHub();
-  const dir = mkdtempSync(join(tmpdir(), 'prow-core-plugins-'));
-  const store = openSqliteStore(join(dir, 'prow.db'));
-  const client = testClient(gh);
-  const remotes = new Map<string, string>();
-  const owners = createOwnersClient({
-    github: client,
-    source: createGitMirrorSource({
-      cacheDir: join(dir, 'mirrors'),
-      remoteFor: (org, repo) => {
-        const r = remotes.get(`${org}/${repo}`);
-        if (!r) throw new Error(`no remote for ${org}/${repo}`);
-        return r;
-      },
-    }),
-    pluginConfig,
-  });
-  const world: World = {
-    gh, client, store, owners, dir,
-    async close() {
-      await store.close().catch(() => undefined);
-      await gh.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  // The fake keeps real bare repositories: the mirror source clones them like any remote.
-  const origReset = gh.reset.bind(gh);
-  gh.reset = async (seed) => {
-    await origReset(seed);
-    remotes.clear();
-    rmSync(join(dir, 'mirrors'), { recursive: true, force: true });
-    for (const r of seed?.repos ?? []) {
-      const full = r.repo ?? `${r.org}/${r.name}`;
-      remotes.set(full, await gh.repoDir(full));
-    }
-  };
-  return world;
+/** The §5 world over the shared test world; the OWNERS client reads `pluginConfig`. */
+export function startWorld(pluginConfig: () => PluginsConfig = () => pluginConfigWith()): Promise<World> {
+  return startTestWorld({ pluginConfig });
 }
 
 export function contextFor(
   w: World, deliveryId: string, config: Config, pluginConfig: PluginsConfig, withOwners = true, redelivery = false,
 ): PluginContext {
-  return {
-    github: w.client, config, pluginConfig, jobs: w.store, owners: withOwners ? w.owners : undefined, log: createSilentLogger(),
-    deliveryId, redelivery, clock: { now: () => new Date('2026-11-27T12:00:00Z') },
-  };
+  return pluginContextFor(w, { plugin: 'test', snapshot: snapshotOf(config, pluginConfig), deliveryId, redelivery, withOwners });
 }
 
 export async function pullRequestDelivery(gh: FakeGitHub, id: string, action: string, opts: { number?: number; sender?: string; label?: string; changes?: unknown } = {}): Promise<Delivery> {
@@ -185,8 +135,4 @@ export function pushDelivery(id: string, o: { repo: string; ref: string; after?:
       sender: { login: 'trusted-member' },
     },
   };
-}
-
-export function reads(gh: FakeGitHub): string[] {
-  return gh.calls({ write: false }).map((c) => c.route);
 }

@@ -15,6 +15,7 @@ import {
   configWith, contextFor, demux, issueCommentDelivery, pluginConfigWith, postsubmit, presubmit, pullRequestDelivery, pushDelivery,
   SCENARIO_PRESUBMITS, scenarioSeed, startWorld, writes, type Delivery, type World,
 } from './fixtures.js';
+import { deliveryJobName } from '../../../src/plugins/shared/prowjob-name.js';
 
 let w: World;
 before(async () => {
@@ -354,6 +355,20 @@ describe('trigger: push', () => {
       assert.equal(w.gh.calls().length, 0, 'a push costs no GitHub call');
     });
   }
+
+  it('names jobs by (delivery, job, SHA): the same delivery twice makes one job, a new push another', async () => {
+    await reset();
+    const first = pushDelivery('guid-names-1', { repo: 'org2/repo2', ref: 'refs/heads/master', after: '1'.repeat(40) });
+    await deliver(first, config);
+    handled.clear(); // even handled as a first delivery again (no redelivery mark), the name stops a second job
+    await deliver(first, config);
+    const once = (await w.store.listProwJobs()).items;
+    assert.deepEqual(once.map((p) => p.metadata.name), [deliveryJobName('guid-names-1', 'pass-salt', '1'.repeat(40))]);
+    await deliver(pushDelivery('guid-names-2', { repo: 'org2/repo2', ref: 'refs/heads/master', after: '2'.repeat(40) }), config);
+    const names = (await w.store.listProwJobs()).items.map((p) => p.metadata.name).sort();
+    assert.equal(names.length, 2);
+    assert.ok(names.includes(deliveryJobName('guid-names-2', 'pass-salt', '2'.repeat(40))));
+  });
 });
 
 describe('trigger: trust and help text', () => {

@@ -1,7 +1,9 @@
 // wip against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.10, S30).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WORK_IN_PROGRESS } from '../../../src/plugins/shared/labels.js';
+import { WORK_IN_PROGRESS } from '../../../src/api/labels.js';
+import type { PullRequestEvent } from '../../../src/github/event-types.js';
+import { pluginCases } from '../../support/plugin-cases.js';
 import { handleWip, isWorkInProgress } from '../../../src/plugins/wip/wip.js';
 import { REPO, log, pullRequestDelivery, seed, startWorld, typedOf, writes, type World } from '../shared/fixtures.js';
 
@@ -21,17 +23,20 @@ describe('wip', () => {
   });
   after(() => w.close());
 
-  for (const c of cases) {
-    it(c.name, async () => {
+  let e: PullRequestEvent;
+  pluginCases(cases, {
+    arrange: async (c) => {
       await w.gh.reset(seed({ isPR: true, title: c.title, draft: c.draft, labels: c.had, repoLabels: [WORK_IN_PROGRESS] }));
-      const e = typedOf(await pullRequestDelivery(w.gh, c.action), 'pullRequest');
+      e = typedOf(await pullRequestDelivery(w.gh, c.action), 'pullRequest');
       w.gh.clearCalls();
-      await handleWip(w.client, log, e);
-      await handleWip(w.client, log, e); // redelivery
+    },
+    act: () => handleWip(w.client, log, e),
+    writes: () => writes(w.gh),
+    check: (c, first) => {
       assert.deepEqual(w.gh.labels(REPO, 1), c.want);
-      assert.equal(writes(w.gh).length, c.writes);
-    });
-  }
+      assert.equal(first.length, c.writes);
+    },
+  });
 
   it('recognises WIP titles as upstream', () => {
     for (const t of ['WIP: x', '[WIP] x', 'wip x', '(wip) x', 'WIP-x']) assert.equal(isWorkInProgress(t, false), true, t);
