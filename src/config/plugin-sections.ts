@@ -1,5 +1,5 @@
-// A plugins.yaml section owned by a plugin module (DESIGN.md "A plugin is a module that exports ... config
-// section schema"). The plugin declares it (Plugin.config in src/plugins/types.ts); src/cli hands the
+// A plugins.yaml section owned by a plugin module (docs/plugins-core.md "Writing a plugin": its config
+// section schema). The plugin declares it (Plugin.config in src/plugins/types.ts); src/cli hands the
 // registry's sections to the loader, the ConfigAgent and checkconfig, which iterate them. src/config never
 // imports src/plugins (components and the registry sit above config in the layering), so the sections are
 // passed in rather than looked up.

@@ -1,5 +1,5 @@
-// plugins.yaml (reference/prow-spec.md §5): both syntaxes, org and org/repo keys, external plugins, the
-// per-plugin sections with upstream's defaults, and the lookups plugins use.
+// plugins.yaml (upstream pkg/plugins/config.go, docs/configuration.md): both syntaxes, org and org/repo
+// keys, external plugins, the per-plugin sections with upstream's defaults, and the lookups plugins use.
 import { readFileSync } from 'node:fs';
 import { decode, lineOf } from './decode.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';

@@ -1,4 +1,4 @@
-// Plugins are registered as DATA (STYLE.md "Register plugins as data"): help, docs, checkconfig and the
+// Plugins are registered as DATA (docs/plugins-core.md "Writing a plugin"): help, docs, checkconfig and the
 // dispatcher all read this one list without running anything. To add a plugin, add ONE import line and
 // ONE array line below (keep one per line, sorted, so parallel edits do not conflict).
 import type { Plugin } from './types.js';

@@ -1,4 +1,4 @@
-// The plugin contract (DESIGN.md "A plugin is a module..."). A plugin is plain data: a name, its help and
+// The plugin contract (docs/plugins-core.md "Writing a plugin"). A plugin is plain data: a name, its help and
 // one handler per event kind. Handlers take `(event, ctx)`: the event is a normalised, typed view of one
 // webhook delivery (src/github/events.ts builds it), the context holds every capability the plugin may
 // use. A plugin never opens a socket or a database, and its handlers are idempotent: after a crash the

@@ -1,4 +1,4 @@
-// Event demultiplexing (reference/hook-plugins-spec.md §1.3, §1.4) over GitHub's own example payloads.
+// Event demultiplexing (upstream pkg/hook/events.go; docs/hook.md "Dispatching") over GitHub's own example payloads.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';

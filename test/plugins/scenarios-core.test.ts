@@ -1,7 +1,8 @@
-// §5 acceptance scenarios for trigger, lgtm and approve, end to end: a signed webhook goes into the real
-// hook server (durable intake, dispatcher, registry), the plugins call the fake GitHub over HTTP with the
-// real Octokit client, ProwJobs land in SQLite. Each event's GitHub calls are counted and compared with
-// the "typical path" of reference/hook-plugins-spec.md §2 (the table is printed as test diagnostics).
+// Acceptance scenarios for trigger, lgtm and approve (cases of upstream pkg/plugins/ tests), end to end:
+// a signed webhook goes into the real hook server (durable intake, dispatcher, registry), the plugins call
+// the fake GitHub over HTTP with the real Octokit client, ProwJobs land in SQLite. Each event's GitHub
+// calls are counted and compared with the upstream "typical path" in docs/github-calls.md (the table is
+// printed as test diagnostics).
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { EVENT_GUID_LABEL, RETEST_LABEL } from '../../src/api/labels.js';

@@ -1,4 +1,4 @@
-// The parts of the §5 acceptance scenarios (reference/hook-plugins-spec.md) that the other scenario tests
+// The parts of the acceptance scenarios (upstream pkg/hook and pkg/plugins tests) that the other scenario tests
 // check only in-process or only in part, run end to end here: a signed webhook over HTTP into the real
 // hook server (durable intake, dispatcher, registry), the plugin enabled by plugins.yaml through the real
 // loader, the real Octokit client against the fake GitHub. Covered: S01-S03 over HTTP with no GitHub

@@ -1,6 +1,7 @@
-// The §5 acceptance scenarios for the misc plugins (reference/hook-plugins-spec.md S22, S23, S24, S29,
-// S30), run through the registered plugin objects: each delivery is demultiplexed as hook does and handed
-// to every handler the plugin registers, twice (a redelivery must write nothing new).
+// The acceptance scenarios for the misc plugins (upstream pkg/plugins/ tests: S22 hold_test.go, S23 and
+// S24 label_test.go, S29 assign_test.go, S30 size_test.go and wip-label_test.go), run through the
+// registered plugin objects: each delivery is demultiplexed as hook does and handed to every handler the
+// plugin registers, twice (a redelivery must write nothing new).
 // Fixture: org/repo, bot k8s-ci-robot, PR or issue #5 by `author`, member trusted-member,
 // collaborators collab1 and collab2.
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Table-driven plugin tests (upstream's hold_test.go shape): named cases, one loop, and every case handled
-// twice, since a redelivery must have the effect of one delivery (DESIGN.md "Handlers are idempotent").
+// twice, since a redelivery must have the effect of one delivery (docs/plugins-core.md "Idempotence").
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 

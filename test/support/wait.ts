@@ -1,5 +1,5 @@
-// One bounded poll for every test that waits on something asynchronous (STYLE.md "poll a condition with a
-// bound instead of sleeping"). The condition is ready when it returns anything but undefined, null or
+// One bounded poll for every test that waits on something asynchronous (it polls a condition with a
+// bound instead of sleeping). The condition is ready when it returns anything but undefined, null or
 // false; that value is returned, so a wait can also fetch what it waited for.
 
 export interface WaitOptions {

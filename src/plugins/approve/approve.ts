@@ -1,5 +1,5 @@
 // approve: recomputes approval from the whole PR history, keeps one notification comment and the
-// `approved` label (reference/hook-plugins-spec.md §2.3, §3; upstream pkg/plugins/approve).
+// `approved` label (docs/plugins-core.md "approve", "OWNERS"; upstream pkg/plugins/approve).
 import RE2 from 're2';
 import { approveFor, ownersFilenamesFor } from '../../config/plugins.js';
 import type { ApproveConfig, PluginsConfig } from '../../config/types.js';

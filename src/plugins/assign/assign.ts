@@ -1,4 +1,4 @@
-// assign (reference/hook-plugins-spec.md §2.6): /assign and /unassign change assignees on issues and PRs;
+// assign (upstream pkg/plugins/assign/assign.go): /assign and /unassign change assignees on issues and PRs;
 // /cc and /uncc request or withdraw PR reviews. No argument means the commenter. GitHub decides who may
 // be assigned or asked; the ones it leaves out are listed in a reply.
 import RE2 from 're2';

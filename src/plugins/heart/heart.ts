@@ -1,4 +1,4 @@
-// heart (reference/hook-plugins-spec.md §2.23): reacts to new PR comments by `heart.adorees` that match
+// heart (upstream pkg/plugins/heart/heart.go): reacts to new PR comments by `heart.adorees` that match
 // `heart.commentregexp`, and to PRs that add to OWNERS or OWNERS_ALIASES files.
 import RE2 from 're2';
 import { ownersFilenamesFor } from '../../config/plugins.js';

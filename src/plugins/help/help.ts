@@ -1,4 +1,4 @@
-// help (reference/hook-plugins-spec.md §2.7): /help and /good-first-issue mark an open issue as needing
+// help (upstream pkg/plugins/help/help.go): /help and /good-first-issue mark an open issue as needing
 // help (with the guidelines message); /remove-help and /remove-good-first-issue undo that and delete the
 // bot's message.
 import RE2 from 're2';

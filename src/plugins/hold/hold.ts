@@ -1,4 +1,4 @@
-// hold (reference/hook-plugins-spec.md §2.4): anyone may put `do-not-merge/hold` on a PR, or take it off.
+// hold (upstream pkg/plugins/hold/hold.go): anyone may put `do-not-merge/hold` on a PR, or take it off.
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';

@@ -1,4 +1,4 @@
-// label (reference/hook-plugins-spec.md §2.5): /kind, /area, /sig, /priority, /triage, /committee,
+// label (upstream pkg/plugins/label/label.go): /kind, /area, /sig, /priority, /triage, /committee,
 // /language, /wg and their /remove-* forms; /label and /remove-label for configured custom labels;
 // restricted labels for allowed teams and users, and assign_on when such a label is added to a PR.
 import RE2 from 're2';

@@ -1,5 +1,5 @@
 // lgtm: the `lgtm` label by command or review, and its removal on new pushes
-// (reference/hook-plugins-spec.md §2.2, upstream pkg/plugins/lgtm).
+// (docs/plugins-core.md "lgtm", upstream pkg/plugins/lgtm/lgtm.go).
 import RE2 from 're2';
 import { lgtmFor } from '../../config/plugins.js';
 import type { LgtmConfig, PluginsConfig } from '../../config/types.js';

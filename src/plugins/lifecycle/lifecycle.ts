@@ -1,4 +1,4 @@
-// lifecycle (reference/hook-plugins-spec.md §2.9): /reopen, /close [not-planned] and the lifecycle/* labels.
+// lifecycle (upstream pkg/plugins/lifecycle): /reopen, /close [not-planned] and the lifecycle/* labels.
 // On each new comment reopen runs first, then close, then the labels, as upstream.
 import RE2 from 're2';
 import { GitHubError, type GitHubClient, type IssuePatch } from '../../github/types.js';

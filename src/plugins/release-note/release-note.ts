@@ -1,4 +1,4 @@
-// release-note (reference/hook-plugins-spec.md §2.26): keeps exactly one of the release-note labels on a
+// release-note (upstream pkg/plugins/releasenote): keeps exactly one of the release-note labels on a
 // PR, from the ```release-note block in its body; `/release-note-none` sets release-note-none when the
 // block is empty or "none"; `/release-note-edit` rewrites the block.
 import RE2 from 're2';

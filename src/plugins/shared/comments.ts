@@ -1,8 +1,8 @@
 // The bot's own comments, one home for two policies every commenting plugin follows:
-// - reply once: a handler may run twice for one delivery (DESIGN.md "persist, then acknowledge"), so a
+// - reply once: a handler may run twice for one delivery (docs/plugins-core.md "Idempotence"), so a
 //   plugin that comments looks for its own earlier comment first (on a redelivery only: a delivery
 //   handled for the first time cannot have replied yet, and skips that read);
-// - prune old bot comments (upstream pkg/commentpruner, reference §1.12): delete only the bot's own.
+// - prune old bot comments (upstream pkg/commentpruner, docs/plugins-core.md): delete only the bot's own.
 // Bot identity is compared through isBotLogin / isBot (src/github/login.ts: case-insensitive, `name[bot]`
 // accepted).
 import type { GitHubClient, IssueComment } from '../../github/types.js';

@@ -1,4 +1,4 @@
-// Markdown handling before command matching (reference/hook-plugins-spec.md §1.11). Only trigger drops
+// Markdown handling before command matching (upstream pkg/markdown; docs/plugins-misc.md). Only trigger drops
 // fenced code blocks and only label drops HTML comments; every other plugin relies on its patterns being
 // anchored at the start of a line, which is why `> /hold` does not match.
 import RE2 from 're2';

@@ -1,4 +1,4 @@
-// Reply formatting shared by every plugin that answers a command (reference/hook-plugins-spec.md §1.12,
+// Reply formatting shared by every plugin that answers a command (docs/plugins-misc.md "Replies",
 // upstream pkg/plugins/respond.go): "@login: reply", a blank line, then a <details> block quoting the
 // command and pointing at the bot's documentation.
 import type { GenericCommentEvent } from '../../github/event-types.js';

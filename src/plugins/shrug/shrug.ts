@@ -1,4 +1,4 @@
-// shrug (reference/hook-plugins-spec.md §2.23): `/shrug` adds the ¯\_(ツ)_/¯ label, `/unshrug` takes it off
+// shrug (upstream pkg/plugins/shrug/shrug.go): `/shrug` adds the ¯\_(ツ)_/¯ label, `/unshrug` takes it off
 // and answers with an (escaped) shrug.
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';

@@ -1,4 +1,4 @@
-// Which changed files size ignores (reference/hook-plugins-spec.md §2.8): those named by the repo's
+// Which changed files size ignores (upstream pkg/plugins/size/size.go): those named by the repo's
 // `.generated_files` (upstream pkg/genfiles) and those marked `linguist-generated=true` in the root
 // `.gitattributes` (upstream pkg/gitattributes). Both are read at the PR's base SHA.
 import RE2 from 're2';

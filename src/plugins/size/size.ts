@@ -1,4 +1,4 @@
-// size (reference/hook-plugins-spec.md §2.8): keeps exactly one size/* label on a PR, from the lines it
+// size (upstream pkg/plugins/size/size.go): keeps exactly one size/* label on a PR, from the lines it
 // changes (additions + deletions), leaving out generated files.
 import type { SizeConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';

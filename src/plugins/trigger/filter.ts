@@ -1,5 +1,5 @@
 // Which presubmits a comment or event asks for (upstream pkg/pjutil/filter.go and help.go;
-// reference/hook-plugins-spec.md §2.1). Patterns are upstream's, in RE2.
+// docs/plugins-core.md "trigger"). Patterns are upstream's, in RE2.
 import RE2 from 're2';
 import { needsExplicitTrigger, presubmitShouldRunAsync, triggerMatches } from '../../config/match.js';
 import type { Presubmit } from '../../config/types.js';

@@ -1,5 +1,5 @@
 // trigger: starts presubmits on pull requests and comments, postsubmits on pushes
-// (reference/hook-plugins-spec.md §2.1, upstream pkg/plugins/trigger). Idempotent under redelivery: a
+// (docs/plugins-core.md "trigger", upstream pkg/plugins/trigger). Idempotent under redelivery: a
 // job's name is derived from (delivery, job, SHA), so creating it again fails with AlreadyExistsError.
 import { requestAbort } from '../../api/abort.js';
 import { EVENT_GUID_LABEL, LGTM, NEEDS_OK_TO_TEST, OK_TO_TEST, ORG_LABEL, PROWJOB_TYPE_LABEL, PULL_LABEL, REPO_LABEL, RETEST_LABEL } from '../../api/labels.js';

@@ -1,4 +1,4 @@
-// Who may start tests (reference/hook-plugins-spec.md §1.10, upstream trigger.TrustedUser and
+// Who may start tests (upstream pkg/plugins/trigger/trigger.go, trigger.TrustedUser and
 // TrustedPullRequest). Other plugins (retitle, ...) use trustedUser too.
 import type { TriggerConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';
@@ -21,7 +21,7 @@ function reasonText(notMember: boolean, notCollaborator: boolean, notSecondary: 
   return `${r}Satisfy at least one of these conditions to make the user trusted.`;
 }
 
-/** Steps of §1.10, stopping at the first that applies. */
+/** Steps of upstream TrustedUser, stopping at the first that applies. */
 export async function trustedUser(gh: TrustGitHub, cfg: TriggerConfig, user: string, org: string, repo: string): Promise<TrustResult> {
   const ok = { trusted: true, reason: '' };
   if (await isBot(gh, user)) return ok;

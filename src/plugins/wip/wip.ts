@@ -1,4 +1,4 @@
-// wip (reference/hook-plugins-spec.md §2.10): a draft PR, or one whose title starts with "WIP", carries
+// wip (upstream pkg/plugins/wip/wip-label.go): a draft PR, or one whose title starts with "WIP", carries
 // `do-not-merge/work-in-progress`; any other PR does not.
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';

@@ -1,4 +1,4 @@
-// yuks (reference/hook-plugins-spec.md §2.23): `/joke` answers with a joke. Upstream fetches one from
+// yuks (upstream pkg/plugins/yuks/yuks.go): `/joke` answers with a joke. Upstream fetches one from
 // icanhazdadjoke.com; we tell one from our own list (jokes.ts), so hook never calls an outside service.
 import RE2 from 're2';
 import type { GitHubClient } from '../../github/types.js';

@@ -1,5 +1,5 @@
 // approve against the fake GitHub with the real client and OWNERS loaded from the fake's git repo
-// (reference/hook-plugins-spec.md §2.3, §3, S25-S28). Every delivery is handled twice; the second pass
+// (upstream pkg/plugins/approve/approve_test.go, S25-S28). Every delivery is handled twice; the second pass
 // must write nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// assign against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.6, S29).
+// assign against the fake GitHub with the real client (upstream pkg/plugins/assign/assign_test.go, S29).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handleAssign, parseTargets } from '../../../src/plugins/assign/assign.js';

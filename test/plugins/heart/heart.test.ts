@@ -1,4 +1,4 @@
-// heart against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.23).
+// heart against the fake GitHub with the real client (upstream pkg/plugins/heart/heart_test.go).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HEART_REACTIONS, handleHeartComment, handleHeartPR } from '../../../src/plugins/heart/heart.js';

@@ -1,4 +1,4 @@
-// help against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.7).
+// help against the fake GitHub with the real client (upstream pkg/plugins/help/help_test.go).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { goodFirstIssueMessage, handleHelp, helpMessage, type HelpGuidelines } from '../../../src/plugins/help/help.js';

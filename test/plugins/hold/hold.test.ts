@@ -1,4 +1,4 @@
-// hold against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.4, S22).
+// hold against the fake GitHub with the real client (upstream pkg/plugins/hold/hold_test.go, S22).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handleHold, holdPlugin } from '../../../src/plugins/hold/hold.js';

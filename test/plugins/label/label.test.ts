@@ -1,4 +1,4 @@
-// label against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.5, S23, S24).
+// label against the fake GitHub with the real client (upstream pkg/plugins/label/label_test.go, S23, S24).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handleLabelAssignOn, handleLabelComment } from '../../../src/plugins/label/label.js';

@@ -1,4 +1,4 @@
-// lgtm against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.2, S18-S21).
+// lgtm against the fake GitHub with the real client (upstream pkg/plugins/lgtm/lgtm_test.go, S18-S21).
 // Every delivery is handled twice; the second pass must write nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 // lifecycle (/close, /reopen, /lifecycle) against the fake GitHub with the real client
-// (reference/hook-plugins-spec.md §2.9, S30 lifecycle cases).
+// (upstream pkg/plugins/lifecycle/*_test.go, S30 lifecycle cases).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CANNOT_CLOSE, CANNOT_REOPEN, PR_NOT_PLANNED, handleLifecycle } from '../../../src/plugins/lifecycle/lifecycle.js';

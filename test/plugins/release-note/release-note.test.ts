@@ -1,4 +1,4 @@
-// release-note against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.26).
+// release-note against the fake GitHub with the real client (upstream pkg/plugins/releasenote/releasenote_test.go).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {

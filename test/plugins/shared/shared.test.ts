@@ -1,4 +1,4 @@
-// The shared plugin helpers: reply format (§1.12), markdown stripping (§1.11), logins, and the
+// The shared plugin helpers: reply format (upstream respond.go), markdown stripping (pkg/markdown), logins, and the
 // idempotent comment helpers against the fake GitHub.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// shrug against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.23).
+// shrug against the fake GitHub with the real client (upstream pkg/plugins/shrug).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SHRUG } from '../../../src/api/labels.js';

@@ -1,4 +1,4 @@
-// size against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.8, S30).
+// size against the fake GitHub with the real client (upstream pkg/plugins/size/size_test.go, S30).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GeneratedFiles, GeneratedFilesParseError, LinguistGenerated } from '../../../src/plugins/size/generated-files.js';

@@ -1,6 +1,7 @@
-// Shared fixtures for the core plugin tests (trigger, lgtm, approve, scenarios): the fake GitHub with
-// the §5 world, webhook payloads built from the fake's own REST JSON (so shapes match GitHub's), a
-// SQLite ProwJob store, and a PluginContext wired with the real Octokit client (test/support/).
+// Shared fixtures for the core plugin tests (trigger, lgtm, approve, scenarios): the fake GitHub with the
+// scenario world (upstream generic-comment_test.go's), webhook payloads built from the fake's own REST
+// JSON (so shapes match GitHub's), a SQLite ProwJob store, and a PluginContext wired with the real Octokit
+// client (test/support/).
 import { defaultRerunCommandFor, defaultTriggerFor } from '../../../src/config/match.js';
 import type { Config, PluginsConfig, Postsubmit, Presubmit } from '../../../src/config/types.js';
 import type { FakeGitHub } from '../../../src/github/fake/server.js';
@@ -25,7 +26,7 @@ export function postsubmit(name: string, extra: Partial<Postsubmit> = {}): Posts
   return { name, agent: 'kubernetes', cluster: 'default', context: name, ...extra } as Postsubmit;
 }
 
-/** §5's trigger jobs: `job` (always_run, context pull-job, branches [master]) and `jib` (manual). */
+/** Its trigger jobs: `job` (always_run, context pull-job, branches [master]) and `jib` (manual). */
 export const SCENARIO_PRESUBMITS: Presubmit[] = [
   presubmit('job', { always_run: true, context: 'pull-job', branches: ['master'] }),
   presubmit('jib', { context: 'pull-jib' }),
@@ -38,12 +39,12 @@ export function configWith(jobs: { presubmits?: Record<string, Presubmit[]>; pos
   } as unknown as Config;
 }
 
-/** plugins.yaml for the §5 world (trigger, lgtm and approve on `org`), through the real loader. */
+/** plugins.yaml for the scenario world (trigger, lgtm and approve on `org`), through the real loader. */
 export function pluginConfigWith(extra: Partial<PluginsConfig> = {}): PluginsConfig {
   return pluginsConfigFrom(stringifyYaml({ plugins: { org: { plugins: ['trigger', 'lgtm', 'approve'] } }, ...extra }));
 }
 
-/** The §5 fixture world: org/repo on master, PR #5 by `author`, a member and two collaborators. */
+/** The scenario fixture world: org/repo on master, PR #5 by `author`, a member and two collaborators. */
 export function scenarioSeed(over: {
   author?: string;
   labels?: string[];
@@ -79,7 +80,7 @@ export function scenarioSeed(over: {
 
 export { type World } from '../../support/world.js';
 
-/** The §5 world over the shared test world; the OWNERS client reads `pluginConfig`. */
+/** The scenario world over the shared test world; the OWNERS client reads `pluginConfig`. */
 export function startWorld(pluginConfig: () => PluginsConfig = () => pluginConfigWith()): Promise<World> {
   return startTestWorld({ pluginConfig });
 }

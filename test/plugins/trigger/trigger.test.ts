@@ -1,5 +1,5 @@
 // trigger against the fake GitHub over HTTP with the real client and a SQLite ProwJob store
-// (reference/hook-plugins-spec.md §2.1, scenarios S05-S17). Every case is handled twice: the second
+// (upstream pkg/plugins/trigger/*_test.go, scenarios S05-S17). Every case is handled twice: the second
 // (redelivered) pass must create and write nothing new.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

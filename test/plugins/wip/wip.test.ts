@@ -1,4 +1,4 @@
-// wip against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.10, S30).
+// wip against the fake GitHub with the real client (upstream pkg/plugins/wip/wip-label_test.go, S30).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WORK_IN_PROGRESS } from '../../../src/api/labels.js';

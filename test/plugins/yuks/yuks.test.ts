@@ -1,4 +1,4 @@
-// yuks against the fake GitHub with the real client (reference/hook-plugins-spec.md §2.23): jokes come
+// yuks against the fake GitHub with the real client (upstream pkg/plugins/yuks/yuks_test.go): jokes come
 // from our shipped list, escaped as upstream.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
