@@ -2,6 +2,7 @@
 // write re-applies its change to the job as stored now when another writer got there first
 // (retryOnConflict), and each state transition is logged once with `from` and `to`
 // (upstream pkg/plank/reconciler.go "Transitioning states.").
+import { REPORTER_NAMES } from '../api/reporters.js';
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { rfc3339 } from '../api/pjutil.js';
@@ -18,7 +19,6 @@ import { childProwJobs } from './children.js';
 import { DESCRIPTIONS, pendingTimeoutMs, type Decision } from './decide.js';
 
 /** crier's GitHub reporter: a superseded duplicate is marked as already reported to it. */
-const GITHUB_REPORTER = 'github-reporter';
 
 interface EffectDeps {
   store: Pick<ProwJobStore, 'getProwJob' | 'updateProwJob' | 'createProwJob'>;
@@ -246,7 +246,7 @@ export function createEffects(deps: EffectDeps): Effects {
       let self: ProwJob | undefined;
       for (const dupe of older) {
         const written = await write(dupe, (p) => (p.status.state === 'triggered' || p.status.state === 'pending'
-          ? requestAbort(p, { silence: [GITHUB_REPORTER] })
+          ? requestAbort(p, { silence: [REPORTER_NAMES.github] })
           : undefined), 'superseded by a newer run');
         if (dupe.metadata.name === pj.metadata.name) self = written;
         else deps.requeueAfter(dupe.metadata.name, 0);
