@@ -18,8 +18,6 @@ import type { BuildIdSource } from './build-id.js';
 import { childProwJobs } from './children.js';
 import { DESCRIPTIONS, pendingTimeoutMs, type Decision } from './decide.js';
 
-/** crier's GitHub reporter: a superseded duplicate is marked as already reported to it. */
-
 interface EffectDeps {
   store: Pick<ProwJobStore, 'getProwJob' | 'updateProwJob' | 'createProwJob'>;
   /** The executor of the job's agent (plank only hands over jobs of agents it has); only what effects call. */
@@ -246,7 +244,7 @@ export function createEffects(deps: EffectDeps): Effects {
       let self: ProwJob | undefined;
       for (const dupe of older) {
         const written = await write(dupe, (p) => (p.status.state === 'triggered' || p.status.state === 'pending'
-          ? requestAbort(p, { silence: [REPORTER_NAMES.github] })
+          ? requestAbort(p, { silence: [REPORTER_NAMES.github] }) // a superseded duplicate reports nothing to GitHub
           : undefined), 'superseded by a newer run');
         if (dupe.metadata.name === pj.metadata.name) self = written;
         else deps.requeueAfter(dupe.metadata.name, 0);
