@@ -62,9 +62,6 @@ export interface Controller {
   idle(): Promise<void>;
 }
 
-/** setTimeout's longest delay; a later deadline is looked at again then. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export function createController(deps: ControllerDeps): Controller {
   const log = deps.log.child({ controller: 'plank' });
   const clock = deps.clock ?? systemClock;
@@ -73,8 +70,6 @@ export function createController(deps: ControllerDeps): Controller {
   const ownInformer = deps.informer === undefined;
   const cache = deps.informer ?? createProwJobInformer(deps.store, { log });
   const locks = createKeyLocks();
-  /** Decision-driven wake-ups, earliest deadline per key (apart from the queue's back-off timers). */
-  const delays = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   let queue: WorkQueue<string> | undefined;
   let workersDone: Promise<void> | undefined;
   let active = 0;
@@ -107,22 +102,9 @@ export function createController(deps: ControllerDeps): Controller {
     queue?.add(name);
   }
 
+  /** A decision's wake-up; of several for one key the earliest stands (the queue's addAfter). */
   function requeueAfter(name: string, ms: number): void {
-    if (!queue) return;
-    if (ms <= 0) {
-      enqueue(name);
-      return;
-    }
-    const at = Date.now() + ms;
-    const existing = delays.get(name);
-    if (existing && existing.at <= at) return;
-    if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
-      delays.delete(name);
-      enqueue(name);
-    }, Math.min(ms, MAX_TIMER_MS));
-    timer.unref();
-    delays.set(name, { at, timer });
+    queue?.addAfter(name, ms);
   }
 
   async function reconcile(name: string): Promise<void> {
@@ -231,8 +213,6 @@ export function createController(deps: ControllerDeps): Controller {
       for (const unsubscribe of unsubscribes) unsubscribe();
       unsubscribes = [];
       if (resyncTimer) clearInterval(resyncTimer);
-      for (const { timer } of delays.values()) clearTimeout(timer);
-      delays.clear();
       q.shutDown();
       await workersDone;
       settle();
