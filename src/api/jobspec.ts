@@ -2,7 +2,8 @@
 // as upstream pkg/pod-utils/downwardapi/jobspec.go.
 import type { DecorationConfig, EnvVar, ProwJob, ProwJobAgent, ProwJobSpec, ProwJobType, Refs } from './prowjob.js';
 import { refsString } from './prowjob.js';
-import { goJsonMarshal, goOrder, JOB_SPEC_SPEC } from '../go/json.js';
+import { goJsonMarshal, goOrder } from '../go/json.js';
+import { JOB_SPEC_SPEC } from './prowjob-json.js';
 
 export interface JobSpec {
   type: ProwJobType;

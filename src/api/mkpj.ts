@@ -2,7 +2,8 @@
 // (upstream cmd/mkpj). We never ask GitHub for missing SHAs or authors: every value comes from flags.
 import { stringify } from 'yaml';
 import type { ProwJob, Pull, Refs } from './prowjob.js';
-import { goOrder, PROWJOB_SPEC } from '../go/json.js';
+import { goOrder } from '../go/json.js';
+import { PROWJOB_SPEC } from './prowjob-json.js';
 import type { NewProwJobOptions, PeriodicLike, PostsubmitLike, PresubmitLike } from './pjutil.js';
 import { newProwJob, periodicSpec, postsubmitSpec, presubmitSpec } from './pjutil.js';
 

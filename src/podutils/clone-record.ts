@@ -2,8 +2,8 @@
 // preparation (upstream pkg/pod-utils/clone/types.go; docs/jobs.md). initupload
 // uploads the file as written; started.json's repo-commit is read back from it.
 import type { Refs } from '../api/prowjob.js';
-import { goOrder, REFS_SPEC } from '../go/json.js';
-import { marshalGo } from './go-json.js';
+import { goJsonMarshal, goOrder } from '../go/json.js';
+import { REFS_SPEC } from '../api/prowjob-json.js';
 
 /** clone.Command; durations in nanoseconds (Go time.Duration). */
 export interface CloneCommandRecord {
@@ -24,7 +24,7 @@ export interface CloneRecord {
 
 /** The bytes clonerefs writes (Go json.Marshal of []clone.Record). */
 export function marshalCloneRecords(records: readonly CloneRecord[]): string {
-  return marshalGo(records.map((r) => ({
+  return goJsonMarshal(records.map((r) => ({
     refs: goOrder(r.refs, REFS_SPEC),
     commands: r.commands?.length ? r.commands.map((c) => ({
       command: c.command,
@@ -76,5 +76,5 @@ function formatNanos(ns: number): string {
 
 /** Upstream compares the refs of a record with reflect.DeepEqual: the same fields with the same values. */
 export function sameRefs(a: Refs, b: Refs): boolean {
-  return marshalGo(goOrder(a, REFS_SPEC)) === marshalGo(goOrder(b, REFS_SPEC));
+  return goJsonMarshal(goOrder(a, REFS_SPEC)) === goJsonMarshal(goOrder(b, REFS_SPEC));
 }

@@ -7,7 +7,7 @@ import { refsString } from '../api/prowjob.js';
 import type { CloneRecord } from './clone-record.js';
 import { sameRefs } from './clone-record.js';
 import { mainRefs, revisionOf } from './downwardapi.js';
-import { marshalGo, sortedKeys } from './go-json.js';
+import { goJsonMarshal, sortedKeys } from '../go/json.js';
 
 /** Free-form values a job reports (finished.json `metadata`, from artifacts/metadata.json). */
 export type Metadata = Record<string, unknown>;
@@ -76,7 +76,7 @@ export function cloneFailedFinished(at: Date): Finished {
 }
 
 export function marshalStarted(s: Started): string {
-  return marshalGo({
+  return goJsonMarshal({
     timestamp: s.timestamp,
     node: s.node || undefined,
     pull: s.pull || undefined,
@@ -89,7 +89,7 @@ export function marshalStarted(s: Started): string {
 }
 
 export function marshalFinished(f: Finished): string {
-  return marshalGo({
+  return goJsonMarshal({
     timestamp: f.timestamp,
     passed: f.passed,
     metadata: isEmpty(f.metadata) ? undefined : sortedKeys(f.metadata),

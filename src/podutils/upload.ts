@@ -5,9 +5,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ProwJob } from '../api/prowjob.js';
 import type { ArtifactStore } from '../artifacts/types.js';
-import { goOrder, PROWJOB_SPEC } from '../go/json.js';
+import { goJsonMarshalIndent, goOrder } from '../go/json.js';
+import { PROWJOB_SPEC } from '../api/prowjob-json.js';
 import { formatCloneRecords, marshalCloneRecords, type CloneRecord } from './clone-record.js';
-import { marshalGoIndent } from './go-json.js';
 import { marshalFinished, marshalStarted, type Finished, type Metadata, type Started } from './metadata.js';
 import {
   ARTIFACTS_DIR, BUILD_LOG_FILE, CLONE_LOG_FILE, CLONE_RECORDS_FILE, FINISHED_FILE, indexFilesFor, PROWJOB_FILE, STARTED_FILE,
@@ -37,7 +37,7 @@ export async function uploadProwJob(store: ArtifactStore, buildDir: string, pj: 
 }
 
 export function marshalProwJob(pj: ProwJob): string {
-  return marshalGoIndent(goOrder(pj, PROWJOB_SPEC), '\t');
+  return goJsonMarshalIndent(goOrder(pj, PROWJOB_SPEC), '\t');
 }
 
 export async function uploadBuildLog(store: ArtifactStore, buildDir: string, data: string | Uint8Array): Promise<void> {

@@ -1,6 +1,6 @@
 // Fixtures for the misc plugin tests (hold, label, assign, help, size, lifecycle, wip, release-note,
 // heart, shrug, yuks): the fake GitHub, the real Octokit client over HTTP, webhook payloads built from the
-// fake's own REST JSON (so their shapes are GitHub's) and demultiplexed by src/plugins/events.ts, and
+// fake's own REST JSON (so their shapes are GitHub's) and demultiplexed by src/github/events.ts, and
 // plugins.yaml parsed by the real loader.
 import type { FakeGitHub } from '../../../src/github/fake/server.js';
 import type { FakeSeed, SeedIssue, SeedPull } from '../../../src/github/fake/state.js';
