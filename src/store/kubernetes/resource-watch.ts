@@ -4,7 +4,7 @@
 // ends it for good (the consumer lists again). tools/cache/reflector.go
 import { Watch as KubeWatch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../observability/logger.js';
-import { apiStatusOf, apiStatusOfObject } from './api-error.js';
+import { apiStatusOf, apiStatusOfObject } from '../../kube/client/api-error.js';
 
 export type ResourceEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
 

@@ -19,7 +19,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../types.js';
-import { apiStatusOf, KubeApiError } from './api-error.js';
+import { apiStatusOf, KubeApiError } from '../../kube/client/api-error.js';
 import {
   fromCustomResource,
   labelSelectorString,
@@ -216,21 +216,28 @@ export class KubernetesProwJobStore implements ProwJobStore {
     return handle;
   }
 
-  /** From an informer over this store, started at the first query (and kept up to date from then on). */
+  /** From an informer over this store, started at the first query or syncQueries (kept up to date from then on). */
   async queryProwJobs(query?: ProwJobQuery): Promise<ProwJobPage> {
+    const informer = await this.syncQueries();
+    return createInformerQuery(informer)(query);
+  }
+
+  /** Starts the informer queries read (if not yet) and resolves once it holds the first list. */
+  async syncQueries(): Promise<ProwJobInformer> {
     this.assertOpen();
     if (!this.queryInformer) {
       const informer = createProwJobInformer(this, { log: this.log.child({ informer: 'query' }) });
       this.queryInformer = { informer, started: informer.start() };
     }
+    const current = this.queryInformer;
     try {
-      await this.queryInformer.started;
+      await current.started;
     } catch (err) {
-      this.queryInformer.informer.close();
-      this.queryInformer = undefined;
+      current.informer.close();
+      if (this.queryInformer === current) this.queryInformer = undefined;
       throw err;
     }
-    return createInformerQuery(this.queryInformer.informer)(query);
+    return current.informer;
   }
 
   async close(): Promise<void> {
