@@ -58,7 +58,7 @@ export function createControllerCommand(name: string): Command {
       const config = await loadConfigAgent({ configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, log });
       followConfigLogLevel(root, config);
       const namespace = config.current().config.prowjob_namespace;
-      const backend = openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log });
       const store = backend.prowjobs;
       const artifacts = createLocalArtifactStore({ root: flags.artifactsDir ?? join(flags.dataDir, 'artifacts') });
       const executor = createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });

@@ -75,7 +75,7 @@ export function createCommand(): Command {
       }
       if (f.store === 'sqlite') mkdirSync(f.dataDir, { recursive: true });
       const namespace = agent.current().config.prowjob_namespace;
-      const backend = openProwJobBackend(f, { dataDir: f.dataDir, namespace, log });
+      const backend = await openProwJobBackend(f, { dataDir: f.dataDir, namespace, log });
       const store = backend.prowjobs;
       const registry = createMetricsRegistry();
       const informer = createProwJobInformer(store, { log });

@@ -55,7 +55,7 @@ export function createCommand(): Command {
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
       followConfigLogLevel(root, agent);
-      const backend = openProwJobBackend(flags, { dataDir: flags.dataDir, namespace: agent.current().config.prowjob_namespace, log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace: agent.current().config.prowjob_namespace, log });
       const store = backend.prowjobs;
       // Job lists come from an informer over the CRD: fill it before serving the first page.
       if (backend.kubernetes) await backend.kubernetes.syncQueries();

@@ -119,9 +119,9 @@ export function createCommand(): Command {
       }
       mkdirSync(f.dataDir, { recursive: true });
       // The webhook queue stays in SQLite on hook's volume in every mode (one replica); ProwJobs go to the store chosen.
-      let backend: ReturnType<typeof openProwJobBackend>;
+      let backend: Awaited<ReturnType<typeof openProwJobBackend>>;
       try {
-        backend = openProwJobBackend(f, { dataDir: f.dataDir, namespace: agent.current().config.prowjob_namespace, log });
+        backend = await openProwJobBackend(f, { dataDir: f.dataDir, namespace: agent.current().config.prowjob_namespace, log });
       } catch (err) {
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
         process.exitCode = 1;

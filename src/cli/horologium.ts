@@ -38,7 +38,7 @@ export function createCommand(): Command {
       });
       followConfigLogLevel(root, agent);
       const namespace = agent.current().config.prowjob_namespace;
-      const backend = openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log });
       const store = backend.prowjobs;
       const registry = createMetricsRegistry();
       const horologium = createHorologium({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true });

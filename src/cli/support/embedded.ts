@@ -129,7 +129,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
 
     // One process: no leader election, even with the ProwJobs in a cluster.
-    const backend = openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log });
+    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log });
     closers.push(() => backend.close());
     const store = backend.prowjobs;
     const sqlite = backend.sqlite();

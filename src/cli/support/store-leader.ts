@@ -3,8 +3,6 @@
 // --store sqlite everything runs in one process per data directory and nothing is elected.
 import { Command, InvalidArgumentError } from 'commander';
 import { parseDuration } from '../../go/duration.js';
-import { createLeaderElector, DEFAULT_LEASE_DURATION_MS, DEFAULT_RENEW_DEADLINE_MS, DEFAULT_RETRY_PERIOD_MS } from '../../kube/leader/elector.js';
-import { createLeaseLock } from '../../kube/leader/lease-lock.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProwJobBackend } from './store.js';
 
@@ -25,7 +23,8 @@ export interface LeaderElectionFlags {
   leaderElectRetryPeriod: string;
 }
 
-const goDuration = (ms: number): string => `${ms / 1000}s`;
+/** client-go's defaults (kube/leader/elector.ts has them too; kept here so `prow --help` loads no Kubernetes client). */
+const DEFAULTS = { leaseDuration: '15s', renewDeadline: '10s', retryPeriod: '2s' } as const;
 
 function parseGoDuration(value: string): string {
   try {
@@ -39,9 +38,9 @@ function parseGoDuration(value: string): string {
 /** The timing flags (kube-controller-manager's names; client-go's defaults). */
 export function addLeaderElectionOptions(command: Command): Command {
   return command
-    .option('--leader-elect-lease-duration <duration>', 'with --store kubernetes: how long a standby waits after the last renewal it saw before taking the lease', parseGoDuration, goDuration(DEFAULT_LEASE_DURATION_MS))
-    .option('--leader-elect-renew-deadline <duration>', 'with --store kubernetes: the leader exits when it could not renew for this long', parseGoDuration, goDuration(DEFAULT_RENEW_DEADLINE_MS))
-    .option('--leader-elect-retry-period <duration>', 'with --store kubernetes: how often candidates try the lease and the leader renews it', parseGoDuration, goDuration(DEFAULT_RETRY_PERIOD_MS));
+    .option('--leader-elect-lease-duration <duration>', 'with --store kubernetes: how long a standby waits after the last renewal it saw before taking the lease', parseGoDuration, DEFAULTS.leaseDuration)
+    .option('--leader-elect-renew-deadline <duration>', 'with --store kubernetes: the leader exits when it could not renew for this long', parseGoDuration, DEFAULTS.renewDeadline)
+    .option('--leader-elect-retry-period <duration>', 'with --store kubernetes: how often candidates try the lease and the leader renews it', parseGoDuration, DEFAULTS.retryPeriod);
 }
 
 export interface Leadership {
@@ -60,6 +59,8 @@ export async function leadOrWait(
 ): Promise<Leadership> {
   if (backend.kind !== 'kubernetes' || !backend.infrastructure) return { release: async () => undefined };
   const { log } = options;
+  const { createLeaderElector } = await import('../../kube/leader/elector.js');
+  const { createLeaseLock } = await import('../../kube/leader/lease-lock.js');
   const elector = createLeaderElector({
     lock: createLeaseLock(backend.infrastructure, options.namespace, options.lease),
     leaseDurationMs: parseDuration(options.flags.leaderElectLeaseDuration),

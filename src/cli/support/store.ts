@@ -1,16 +1,21 @@
 // `--store sqlite|kubernetes` and upstream's kubeconfig flags (pkg/flagutil/kubernetes_cluster_clients.go),
 // one way for every component: where ProwJobs live, and the clusters a kubeconfig names. The webhook queue and
 // tot's counters stay in SQLite in every mode (`<data-dir>/prow.db`); only ProwJobs move to the CRD.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { loadClusterConfigs, type ClusterConfigs } from '../../kube/client/kubeconfig.js';
+import type { ClusterConfigs } from '../../kube/client/kubeconfig.js';
 import type { Logger } from '../../observability/logger.js';
-import { openKubernetesStore, type KubernetesProwJobStore } from '../../store/kubernetes/store.js';
+import type { KubernetesProwJobStore } from '../../store/kubernetes/store.js';
 import { openSqliteStore, storePath, type SqliteStore } from '../../store/sqlite/store.js';
 import type { ProwJobStore } from '../../store/types.js';
 
 export type StoreKind = 'sqlite' | 'kubernetes';
 export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'kubernetes'];
+
+/** A store or kubeconfig flag combination that cannot work: `prow` prints the message and exits 1. */
+export class StoreFlagError extends Error {
+  override readonly name = 'StoreFlagError';
+}
 
 export interface StoreFlags {
   store: StoreKind;
@@ -51,31 +56,42 @@ export interface OpenBackendOptions {
   buildClusters?: boolean;
 }
 
-/** Checks the flag combination; throws an InvalidArgumentError naming the flag. */
+/** Checks the flag combination; throws a StoreFlagError naming the flag. */
 export function validateStoreFlags(flags: StoreFlags, options: { buildClusters?: boolean } = {}): void {
-  if (!STORE_KINDS.includes(flags.store)) throw new InvalidArgumentError(`--store ${String(flags.store)}: want sqlite or kubernetes`);
+  if (!STORE_KINDS.includes(flags.store)) throw new StoreFlagError(`--store ${String(flags.store)}: want sqlite or kubernetes`);
   const kubeFlag = flags.kubeconfig ? '--kubeconfig' : flags.kubeconfigDir ? '--kubeconfig-dir' : flags.kubeconfigSuffix ? '--kubeconfig-suffix' : undefined;
   if (flags.store === 'sqlite' && kubeFlag && !options.buildClusters) {
-    throw new InvalidArgumentError(`${kubeFlag} is only used with --store kubernetes (this component talks to no build cluster)`);
+    throw new StoreFlagError(`${kubeFlag} is only used with --store kubernetes (this component talks to no build cluster)`);
   }
 }
 
-/** Opens the chosen ProwJob store (and the SQLite file lazily: a kubernetes-mode component may never need it). */
-export function openProwJobBackend(flags: StoreFlags, options: OpenBackendOptions): ProwJobBackend {
+/**
+ * Opens the chosen ProwJob store (and the SQLite file lazily: a kubernetes-mode component may never need it).
+ * The Kubernetes client is loaded only when used: it costs every other `prow` command half a CPU-second.
+ */
+export async function openProwJobBackend(flags: StoreFlags, options: OpenBackendOptions): Promise<ProwJobBackend> {
   validateStoreFlags(flags, options);
   const { log } = options;
   let sqlite: SqliteStore | undefined;
   const openSqlite = (): SqliteStore => (sqlite ??= openSqliteStore(storePath(options.dataDir), { log }));
   const wantsClusters = flags.store === 'kubernetes' || Boolean(flags.kubeconfig || flags.kubeconfigDir);
-  const clusters = wantsClusters
-    ? loadClusterConfigs({
-      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-      ...(flags.kubeconfigDir ? { kubeconfigDir: flags.kubeconfigDir } : {}),
-      ...(flags.kubeconfigSuffix ? { kubeconfigSuffix: flags.kubeconfigSuffix } : {}),
-    })
-    : undefined;
+  let clusters: ClusterConfigs | undefined;
+  if (wantsClusters) {
+    const { KubeconfigError, loadClusterConfigs } = await import('../../kube/client/kubeconfig.js');
+    try {
+      clusters = loadClusterConfigs({
+        ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+        ...(flags.kubeconfigDir ? { kubeconfigDir: flags.kubeconfigDir } : {}),
+        ...(flags.kubeconfigSuffix ? { kubeconfigSuffix: flags.kubeconfigSuffix } : {}),
+      });
+    } catch (err) {
+      if (err instanceof KubeconfigError) throw new StoreFlagError(err.message, { cause: err });
+      throw err;
+    }
+  }
   const infrastructure = clusters ? clusters.clusters.get(clusters.defaultContext) : undefined;
   if (flags.store === 'kubernetes') {
+    const { openKubernetesStore } = await import('../../store/kubernetes/store.js');
     const kube = openKubernetesStore({ kubeconfig: infrastructure!, namespace: options.namespace, log: log.child({ store: 'kubernetes' }) });
     log.info({ store: 'kubernetes', namespace: options.namespace, server: infrastructure!.getCurrentCluster()?.server }, 'prowjob store');
     return {

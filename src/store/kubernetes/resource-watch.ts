@@ -14,6 +14,8 @@ export interface ResourceWatchOptions {
   path: string;
   resourceVersion: string;
   labelSelector?: string;
+  /** Server-side length of one watch request (default 5–10 minutes, randomised as client-go's). */
+  timeoutSeconds?: number;
   log: Logger;
   /** Called in stream order; `object` is the raw object (a bookmark's carries only its resourceVersion). */
   onEvent(type: ResourceEventType, object: { metadata?: { resourceVersion?: string } }): void;
@@ -64,7 +66,7 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
     let gone = false;
     let progressed = false;
     // client-go asks for 5–10 minutes so that watches of many clients do not all end at once.
-    const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+    const timeoutSeconds = options.timeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
     const query: Record<string, string | number | boolean | undefined> = {
       resourceVersion: rv,
       allowWatchBookmarks: true,

@@ -39,6 +39,8 @@ export interface KubernetesStoreOptions {
   log: Logger;
   /** Items per list request (limit/continue); default 500, as client-go's pager. */
   pageSize?: number;
+  /** How long the server keeps one watch request open (default 5–10 minutes, as client-go); the watch then resumes. */
+  watchTimeoutSeconds?: number;
 }
 
 /** How many times an update without a resourceVersion re-reads after losing a race (client-go's DefaultRetry). */
@@ -50,6 +52,7 @@ export class KubernetesProwJobStore implements ProwJobStore {
   private readonly kubeconfig: KubeConfig;
   private readonly log: Logger;
   private readonly pageSize: number;
+  private readonly watchTimeoutSeconds: number | undefined;
   private readonly watches = new Set<Watch>();
   /** Watches without a resourceVersion fetching where "now" is: this store's writes wait for them. */
   private readonly watchStarts = new Set<Promise<unknown>>();
@@ -61,6 +64,7 @@ export class KubernetesProwJobStore implements ProwJobStore {
     this.namespace = options.namespace;
     this.log = options.log;
     this.pageSize = options.pageSize ?? 500;
+    this.watchTimeoutSeconds = options.watchTimeoutSeconds;
     this.api = options.kubeconfig.makeApiClient(CustomObjectsApi);
   }
 
@@ -181,6 +185,7 @@ export class KubernetesProwJobStore implements ProwJobStore {
         kubeconfig: this.kubeconfig,
         path: prowJobCollectionPath(this.namespace),
         resourceVersion,
+        ...(this.watchTimeoutSeconds !== undefined ? { timeoutSeconds: this.watchTimeoutSeconds } : {}),
         ...(options.labels && Object.keys(options.labels).length > 0 ? { labelSelector: labelSelectorString(options.labels)! } : {}),
         log: this.log,
         onEvent: (type, object) => {
