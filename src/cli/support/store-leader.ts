@@ -72,6 +72,15 @@ export async function leadOrWait(
       process.exit(1);
     },
   });
+  // Until the component installs its own shutdown (closeOnSignal), a signal ends the process here: a standby
+  // has done nothing to undo, and a new leader gives its lease back. Afterwards this handler stands aside.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    log.info({ signal, leading: elector.isLeader() }, 'shutting down');
+    void elector.release().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   await elector.acquire();
   return { release: () => elector.release() };
 }
