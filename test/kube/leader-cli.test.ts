@@ -90,8 +90,15 @@ describe('cluster mode: --store kubernetes', () => {
   });
 
   it('crier, sinker, horologium, hook and deck start against the CRD; kubeconfig flags without --store kubernetes are refused', async () => {
+    // sinker deletes a ProwJob older than max_prowjob_age (7 days by default) through the API.
+    await store.createProwJob({
+      apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name: '33333333-0000-4000-8000-000000000003' },
+      spec: { type: 'presubmit', job: 'old-job', agent: 'kubernetes' },
+      status: { startTime: '2020-01-01T00:00:00Z', completionTime: '2020-01-01T00:10:00Z', state: 'success' },
+    });
     const sinker = run('sinker', ['--run-once']);
     assert.equal(await sinker.exited(20_000), 0, sinker.output());
+    assert.equal(await store.getProwJob('33333333-0000-4000-8000-000000000003'), undefined, sinker.output());
     const horologium = run('horologium', [...ELECTION]);
     await horologium.waitForLog('leader election: acquired the lease', 20_000);
     assert.equal(await horologium.stop(), 0, horologium.output());
