@@ -9,12 +9,12 @@ import { startDeckServer } from '../deck/server.js';
 import { createLocalRunLogs } from '../executor/local/run-logs.js';
 import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { createLogger } from '../observability/logger.js';
 import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 import { builtinPluginSections } from '../plugins/registry.js';
 
-interface DeckFlags extends LogFormatFlags {
+interface DeckFlags extends LogFormatFlags, StoreFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -30,7 +30,7 @@ interface DeckFlags extends LogFormatFlags {
 }
 
 export function createCommand(): Command {
-  return new Command('deck')
+  const command = new Command('deck')
     .description('the web UI: job list, live build logs, PR history, command help, rerun and abort')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <dir>', 'job configuration directory')
@@ -44,7 +44,9 @@ export function createCommand(): Command {
     .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  return command
     .action(async (flags: DeckFlags) => {
       const { root, log } = createCommandLogger('deck', flags);
       const port = Number(flags.port);
@@ -53,7 +55,10 @@ export function createCommand(): Command {
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
       followConfigLogLevel(root, agent);
-      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace: agent.current().config.prowjob_namespace, log });
+      const store = backend.prowjobs;
+      // Job lists come from an informer over the CRD: fill it before serving the first page.
+      if (backend.kubernetes) await backend.kubernetes.syncQueries();
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
       const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
@@ -84,7 +89,7 @@ export function createCommand(): Command {
       const stop = (): void => {
         void server.close().then(async () => {
           agent.close();
-          await store.close();
+          await backend.close();
         });
       };
       process.once('SIGTERM', stop);

@@ -22,7 +22,7 @@ import { builtinPluginSections, builtinPlugins } from '../../plugins/registry.js
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { createProwJobInformer } from '../../store/informer.js';
-import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
+import { openProwJobBackend, type StoreFlags } from './store.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 import { followConfigLogLevel } from './logging.js';
@@ -47,6 +47,8 @@ export interface EmbeddedOptions {
   hostname?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
+  /** Where ProwJobs live (default sqlite in the data directory); deliveries and build numbers stay in SQLite. */
+  store?: StoreFlags;
   log: Logger;
 }
 
@@ -126,8 +128,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       log: log.child({ component: 'github' }),
     });
 
-    const store = openSqliteStore(storePath(dataDir), { log });
-    closers.push(() => store.close());
+    // One process: no leader election, even with the ProwJobs in a cluster.
+    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log });
+    closers.push(() => backend.close());
+    const store = backend.prowjobs;
+    const sqlite = backend.sqlite();
     const artifacts = createLocalArtifactStore({ root: join(dataDir, 'artifacts') });
     const executor = createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
@@ -140,7 +145,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => informer.close());
 
     const controller = createController({
-      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(sqlite),
     });
     await controller.start();
     closers.push(() => controller.stop());
@@ -180,7 +185,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       hostname: host,
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
-      store,
+      store: sqlite,
       jobs: store,
       snapshot: () => agent.current(),
       github,
