@@ -1,4 +1,6 @@
-// `prow controller` (alias `prow plank`): runs ProwJobs with the local executor over the SQLite store.
+// `prow controller` (alias `prow plank`): runs ProwJobs over the SQLite store, as local processes, or as
+// pods in build clusters when kubeconfigs are given (--kubeconfig / --kubeconfig-dir, upstream's flags).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
@@ -12,6 +14,9 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createLocalExecutor } from '../executor/local/executor.js';
+import { createKubernetesExecutor } from '../executor/kubernetes/executor.js';
+import type { Executor } from '../executor/types.js';
+import { loadClusterConfigs } from '../kube/client/kubeconfig.js';
 import { createLogger } from '../observability/logger.js';
 import { parsePort } from './support/flags.js';
 
@@ -25,6 +30,15 @@ interface ControllerFlags extends LogFormatFlags {
   dryRun?: boolean;
   healthPort?: number;
   metricsPort?: number;
+  kubeconfig?: string;
+  kubeconfigDir?: string;
+  kubeconfigSuffix?: string;
+}
+
+/** The package version: the prow.k8s.io/plank-version label of the pods we create (upstream: version.Version). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return `v${pkg.version ?? '0.0.0'}`;
 }
 
 export function createControllerCommand(name: string): Command {
@@ -39,6 +53,9 @@ export function createControllerCommand(name: string): Command {
     .option('--dry-run', 'log what would change; start nothing, write nothing')
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .option('--kubeconfig <file>', 'run `kubernetes`-agent jobs as pods: every context of this kubeconfig is a build cluster (its current context is `default`)')
+    .option('--kubeconfig-dir <dir>', 'as --kubeconfig, for every file in this directory (a mounted Secret)')
+    .option('--kubeconfig-suffix <suffix>', 'with --kubeconfig-dir: only files ending in this suffix')
     .addOption(logFormatOption())
     .action(async (flags: ControllerFlags) => {
       const { root, log } = createCommandLogger(name, flags);
@@ -49,7 +66,19 @@ export function createControllerCommand(name: string): Command {
       followConfigLogLevel(root, config);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       const artifacts = createLocalArtifactStore({ root: flags.artifactsDir ?? join(flags.dataDir, 'artifacts') });
-      const executor = createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });
+      // With build clusters, `kubernetes` jobs are pods (docs/pods.md); without, local processes play them.
+      const executor: Executor = flags.kubeconfig || flags.kubeconfigDir
+        ? createKubernetesExecutor({
+          clusters: loadClusterConfigs({
+            ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+            ...(flags.kubeconfigDir ? { kubeconfigDir: flags.kubeconfigDir } : {}),
+            ...(flags.kubeconfigSuffix ? { kubeconfigSuffix: flags.kubeconfigSuffix } : {}),
+          }).clusters,
+          podNamespace: () => config.current().config.pod_namespace,
+          log,
+          plankVersion: packageVersion(),
+        })
+        : createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });
       const buildIdSource = flags.totUrl
         ? createTotBuildIdSource({ url: flags.totUrl })
         : flags.buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(store);

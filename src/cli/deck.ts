@@ -7,6 +7,8 @@ import type { HelpData } from '../deck/pages/help.js';
 import { loadOAuthConfig } from '../deck/oauth.js';
 import { startDeckServer } from '../deck/server.js';
 import { createLocalRunLogs } from '../executor/local/run-logs.js';
+import { createKubernetesExecutor } from '../executor/kubernetes/executor.js';
+import { loadClusterConfigs } from '../kube/client/kubeconfig.js';
 import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
@@ -27,6 +29,9 @@ interface DeckFlags extends LogFormatFlags {
   githubTokenPath?: string;
   githubEndpoint?: string;
   allowInsecure?: boolean;
+  kubeconfig?: string;
+  kubeconfigDir?: string;
+  kubeconfigSuffix?: string;
 }
 
 export function createCommand(): Command {
@@ -44,6 +49,9 @@ export function createCommand(): Command {
     .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
+    .option('--kubeconfig <file>', "build clusters (every context): a running job's log is read from its pod")
+    .option('--kubeconfig-dir <dir>', 'as --kubeconfig, for every file in this directory')
+    .option('--kubeconfig-suffix <suffix>', 'with --kubeconfig-dir: only files ending in this suffix')
     .addOption(logFormatOption())
     .action(async (flags: DeckFlags) => {
       const { root, log } = createCommandLogger('deck', flags);
@@ -71,10 +79,22 @@ export function createCommand(): Command {
       } else if (flags.pluginConfig) {
         pluginHelp = pluginHelpSource(() => agent.current().plugins);
       }
+      const podLogs = flags.kubeconfig || flags.kubeconfigDir
+        ? createKubernetesExecutor({
+          clusters: loadClusterConfigs({
+            ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+            ...(flags.kubeconfigDir ? { kubeconfigDir: flags.kubeconfigDir } : {}),
+            ...(flags.kubeconfigSuffix ? { kubeconfigSuffix: flags.kubeconfigSuffix } : {}),
+          }).clusters,
+          podNamespace: () => agent.current().config.pod_namespace,
+          log,
+        })
+        : undefined;
       const server = await startDeckServer({
         port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
-        // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
-        logs: deckLogSource(createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
+        // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run;
+        // with build clusters, a running job's log is its pod's (the pod log API, followed).
+        logs: deckLogSource(podLogs?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),
         ...(oauth ? { oauth, secureCookies: !flags.allowInsecure } : {}),
@@ -83,6 +103,7 @@ export function createCommand(): Command {
       process.stderr.write(`deck listening on ${server.url}\n`);
       const stop = (): void => {
         void server.close().then(async () => {
+          await podLogs?.close();
           agent.close();
           await store.close();
         });

@@ -25,6 +25,7 @@ interface UpFlags extends LogFormatFlags {
   dryRun: boolean;
   hostname: string;
   cloneUrlRewrite: { from: string; to: string }[];
+  kubeconfig?: string;
 }
 
 function parseRewrite(value: string, previous: { from: string; to: string }[]): { from: string; to: string }[] {
@@ -54,6 +55,7 @@ export function createCommand(): Command {
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
     .option('--dry-run', 'log GitHub writes instead of making them', false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
+    .option('--kubeconfig <file>', "run `kubernetes`-agent jobs as pods in this kubeconfig's clusters instead of local processes (docs/pods.md)")
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
     .addOption(logFormatOption())
     .action(async (f: UpFlags) => {
@@ -78,6 +80,7 @@ export function createCommand(): Command {
           dryRun: f.dryRun,
           hostname: f.hostname,
           cloneUrlRewrites: f.cloneUrlRewrite,
+          ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
           log,
         });
       } catch (err) {

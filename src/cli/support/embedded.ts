@@ -12,6 +12,9 @@ import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
+import { createKubernetesExecutor } from '../../executor/kubernetes/executor.js';
+import type { Executor } from '../../executor/types.js';
+import { loadClusterConfigs } from '../../kube/client/kubeconfig.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
@@ -47,6 +50,8 @@ export interface EmbeddedOptions {
   hostname?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
+  /** Run `kubernetes`-agent jobs as pods in this kubeconfig's clusters instead of local processes. */
+  kubeconfig?: string;
   log: Logger;
 }
 
@@ -129,7 +134,13 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const store = openSqliteStore(storePath(dataDir), { log });
     closers.push(() => store.close());
     const artifacts = createLocalArtifactStore({ root: join(dataDir, 'artifacts') });
-    const executor = createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
+    const executor: Executor = o.kubeconfig
+      ? createKubernetesExecutor({
+        clusters: loadClusterConfigs({ kubeconfig: o.kubeconfig }).clusters,
+        podNamespace: () => agent.current().config.pod_namespace,
+        log: log.child({ component: 'executor' }),
+      })
+      : createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
 
     const config = () => agent.current().config;

@@ -84,12 +84,18 @@ export function createKubernetesExecutor(o: KubernetesExecutorOptions): Executor
 
   const logs = createPodLogs({
     log,
-    target(pj) {
+    async target(pj) {
       const cluster = clusterAlias(pj);
       const kc = kubeConfigFor(cluster);
       if (!kc) return undefined;
       const ns = o.podNamespace();
-      const pod = caches.get(`${cluster}/${ns}`)?.get(pj.metadata.name);
+      let pod: CachedPod | undefined;
+      try {
+        pod = (await syncedCache(cluster, kc, ns)).get(pj.metadata.name);
+      } catch (err) {
+        log.debug({ err, prowjob: pj.metadata.name }, 'no pod cache for the live log');
+        return undefined;
+      }
       // Only pods of this run: a log of an earlier build of the same ProwJob (a revived pod) is not this one's.
       if (!pod || (pj.status.build_id && pod.metadata.labels?.['prow.k8s.io/build-id'] && pod.metadata.labels['prow.k8s.io/build-id'] !== pj.status.build_id)) return undefined;
       return { kc, namespace: ns, pod: pj.metadata.name, container: testContainerOf(pj) };

@@ -34,7 +34,7 @@ export interface PodLogs extends LogSource {
   close(): void;
 }
 
-export function createPodLogs(o: { target: (pj: ProwJob) => PodLogTarget | undefined; log: Logger }): PodLogs {
+export function createPodLogs(o: { target: (pj: ProwJob) => Promise<PodLogTarget | undefined>; log: Logger }): PodLogs {
   const followers = new Map<string, Follower>();
 
   async function follow(t: PodLogTarget): Promise<Follower | undefined> {
@@ -81,7 +81,7 @@ export function createPodLogs(o: { target: (pj: ProwJob) => PodLogTarget | undef
   const pending = new Map<string, Promise<Follower | undefined>>();
 
   async function followerFor(pj: ProwJob): Promise<Follower | undefined> {
-    const t = o.target(pj);
+    const t = await o.target(pj);
     if (!t) return undefined;
     const existing = followers.get(t.pod);
     if (existing) return existing;
