@@ -3,6 +3,9 @@ import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { createKubernetesExecutor } from '../executor/kubernetes/executor.js';
+import { loadClusterConfigs } from '../kube/client/kubeconfig.js';
+import { sinkerCleanupFromExecutor } from '../sinker/executor-cleanup.js';
 import { createSinker } from '../sinker/sinker.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
@@ -16,6 +19,9 @@ interface SinkerFlags extends LogFormatFlags {
   dryRun: boolean;
   healthPort?: number;
   metricsPort?: number;
+  kubeconfig?: string;
+  kubeconfigDir?: string;
+  kubeconfigSuffix?: string;
 }
 
 export function createCommand(): Command {
@@ -28,6 +34,9 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log what would be deleted and delete nothing', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
+    .option('--kubeconfig <file>', 'also delete pods (created-by-prow=true) of old and deleted ProwJobs in every context of this kubeconfig')
+    .option('--kubeconfig-dir <dir>', 'as --kubeconfig, for every file in this directory')
+    .option('--kubeconfig-suffix <suffix>', 'with --kubeconfig-dir: only files ending in this suffix')
     .addOption(logFormatOption())
     .action(async (flags: SinkerFlags) => {
       const { root, log } = createCommandLogger('sinker', flags);
@@ -41,14 +50,28 @@ export function createCommand(): Command {
       const registry = createMetricsRegistry();
       // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
       // executor: a second executor instance in this process would misread runs the controller drives.
+      // Pods are another matter: they live in the build clusters, and sinker lists them there (upstream).
+      const pods = flags.kubeconfig || flags.kubeconfigDir
+        ? createKubernetesExecutor({
+          clusters: loadClusterConfigs({
+            ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+            ...(flags.kubeconfigDir ? { kubeconfigDir: flags.kubeconfigDir } : {}),
+            ...(flags.kubeconfigSuffix ? { kubeconfigSuffix: flags.kubeconfigSuffix } : {}),
+          }).clusters,
+          podNamespace: () => agent.current().config.pod_namespace,
+          log,
+        })
+        : undefined;
       const sinker = createSinker({
         store, informer, deliveries: store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
+        ...(pods ? { executor: sinkerCleanupFromExecutor(pods) } : {}),
       });
       if (flags.runOnce) {
         try {
           await informer.start();
           await sinker.syncOnce();
         } finally {
+          await pods?.close();
           informer.close();
           agent.close();
           await store.close();
@@ -58,6 +81,6 @@ export function createCommand(): Command {
       const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
       await informer.start();
       sinker.start();
-      closeOnSignal([() => sinker.stop(), () => informer.close(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
+      closeOnSignal([() => sinker.stop(), async () => { await pods?.close(); }, () => informer.close(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
     });
 }
