@@ -18,7 +18,7 @@ const RESTART_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
 const JUST_CREATED_TTL_MS = 60_000;
 
 export interface PodCache {
-  /** Resolves once the first list has landed; rejects if it failed (the cache keeps retrying). */
+  /** Resolves once a list has landed; until then rejects with the error of the next failed attempt (the cache keeps retrying). */
   synced(): Promise<void>;
   get(name: string): CachedPod | undefined;
   list(): CachedPod[];
@@ -40,10 +40,14 @@ export function startPodCache(o: PodCacheOptions): PodCache {
   const justCreated = new Map<string, { pod: CachedPod; at: number }>();
   let closed = false;
   let failures = 0;
-  let firstList: { resolve: () => void; reject: (err: unknown) => void } | undefined;
+  /** Callers waiting for the first list: resolved when one lands, rejected when an attempt fails (they retry later). */
+  let waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   let syncedOnce = false;
-  const firstListDone = new Promise<void>((resolve, reject) => { firstList = { resolve, reject }; });
-  firstListDone.catch(() => undefined); // a caller that never asks must not crash the process
+  const settleWaiters = (err?: unknown): void => {
+    const now = waiters;
+    waiters = [];
+    for (const w of now) if (err === undefined) w.resolve(); else w.reject(err);
+  };
 
   const listFn = async () => {
     const list = await kubeJson<{ items: CachedPod[]; metadata?: { resourceVersion?: string } }>(o.kc, { path, query: { labelSelector: SELECTOR } });
@@ -57,13 +61,11 @@ export function startPodCache(o: PodCacheOptions): PodCache {
     try {
       const list = await listFn();
       failures = 0;
-      if (!syncedOnce) {
-        syncedOnce = true;
-        firstList?.resolve();
-      }
+      syncedOnce = true;
+      settleWaiters();
       return list;
     } catch (err) {
-      if (!syncedOnce) firstList?.reject(err);
+      settleWaiters(err);
       throw err;
     }
   }, false, SELECTOR);
@@ -92,7 +94,7 @@ export function startPodCache(o: PodCacheOptions): PodCache {
   }
 
   return {
-    synced: () => firstListDone,
+    synced: () => (syncedOnce ? Promise.resolve() : new Promise<void>((resolve, reject) => { waiters.push({ resolve, reject }); })),
     get: (name) => informer.get(name, o.namespace) ?? fresh(name),
     list() {
       const seen = informer.list(o.namespace);
@@ -104,6 +106,7 @@ export function startPodCache(o: PodCacheOptions): PodCache {
     },
     async close() {
       closed = true;
+      settleWaiters(new Error(`pod cache of ${o.cluster}/${o.namespace} closed`));
       await informer.stop();
     },
   };
