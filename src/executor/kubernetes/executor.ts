@@ -8,7 +8,7 @@ import type { ProwJob } from '../../api/prowjob.js';
 import { TerminalError } from '../../api/terminal-error.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Executor, ExecutorStatus, RunInfo, RunRef, StartContext } from '../types.js';
-import { isAlreadyExists, isNotFound, isRequestError, kubeFetch, kubeJson } from './kube-http.js';
+import { isAlreadyExists, isNotFound, isRequestError, kubeJson } from './kube-http.js';
 import { startPodCache, type CachedPod, type PodCache } from './pod-cache.js';
 import { createPodLogs } from './pod-logs.js';
 import { PodSpecError, prowJobToPod, TEST_CONTAINER_NAME } from './pod-spec.js';
@@ -108,7 +108,7 @@ export function createKubernetesExecutor(o: KubernetesExecutorOptions): Executor
     const ns = o.podNamespace();
     deletedByUs.add(key(cluster, ns, name));
     try {
-      await kubeFetch(kc, { method: 'DELETE', path: podPath(ns, name) });
+      await kubeJson(kc, { method: 'DELETE', path: podPath(ns, name) });
       log.info({ cluster, namespace: ns, pod: name }, 'deleted pod');
     } catch (err) {
       if (!isNotFound(err)) {

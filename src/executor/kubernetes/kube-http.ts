@@ -1,7 +1,10 @@
 // Raw JSON requests to a Kubernetes API server with a KubeConfig's server, TLS and credentials
-// (client-node's RequestContext does the authentication). Raw, so a pod goes out exactly as built
-// (no client-side model drops a field the server would have refused) and comes back as the API wrote it.
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+// (client-node's applyToHTTPSOptions fills them in). Raw, so a pod goes out exactly as built (no
+// client-side model drops a field the server would have refused) and comes back as the API wrote it.
+import type { IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
@@ -31,47 +34,56 @@ export interface KubeRequest {
   signal?: AbortSignal;
 }
 
-const METHODS = { GET: HttpMethod.GET, POST: HttpMethod.POST, DELETE: HttpMethod.DELETE } as const;
+async function readAll(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
-/** Sends the request; a non-2xx answer becomes a KubeApiError carrying the metav1.Status reason and message. */
-export async function kubeFetch(kc: KubeConfig, req: KubeRequest): Promise<Response> {
+/**
+ * Sends the request over node:http(s) with the options client-node derives from the kubeconfig (server,
+ * CA, client certificate, token, basic auth); a non-2xx answer becomes a KubeApiError carrying the
+ * metav1.Status reason and message. The response is returned unread: the caller reads or streams it.
+ */
+export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<IncomingMessage> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error(`kubeconfig context ${JSON.stringify(kc.getCurrentContext())} has no cluster`);
   const url = new URL(cluster.server.replace(/\/+$/, '') + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
   const method = req.method ?? 'GET';
-  const ctx = new RequestContext(url.toString(), METHODS[method]);
-  await kc.applySecurityAuthentication(ctx);
-  const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
-  let body: string | undefined;
-  if (req.body !== undefined) {
-    body = JSON.stringify(req.body);
-    headers['content-type'] = 'application/json';
-  }
-  const init: RequestInit & { dispatcher?: unknown } = { method, headers, ...(body !== undefined ? { body } : {}), ...(req.signal ? { signal: req.signal } : {}) };
-  const dispatcher = ctx.getDispatcher();
-  if (dispatcher) init.dispatcher = dispatcher;
-  let res: Response;
-  try {
-    res = await fetch(url, init);
-  } catch (err) {
-    throw new Error(`${method} ${url.pathname}: ${(err as Error).message}`, { cause: err });
-  }
-  if (res.ok) return res;
-  const text = await res.text();
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+  const opts: HttpsRequestOptions = {
+    method,
+    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+  };
+  await kc.applyToHTTPSOptions(opts);
+  const secure = url.protocol === 'https:';
+  if (!secure) delete opts.agent; // client-node hands an https.Agent; plain http (a local fake) takes the default
+  const where = `${method} ${url.pathname}`;
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const r = (secure ? httpsRequest : httpRequest)(url, opts, resolve);
+    r.on('error', (err) => reject(new Error(`${where}: ${err.message}`, { cause: err })));
+    if (req.signal) {
+      if (req.signal.aborted) r.destroy(new Error('aborted'));
+      else req.signal.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
+    }
+    r.end(body);
+  });
+  const status = res.statusCode ?? 0;
+  if (status >= 200 && status < 300) return res;
+  const text = await readAll(res);
   let reason = '';
   let message = text.trim();
   try {
-    const status = JSON.parse(text) as { reason?: string; message?: string };
-    reason = status.reason ?? '';
-    message = status.message ?? message;
+    const parsed = JSON.parse(text) as { reason?: string; message?: string };
+    reason = parsed.reason ?? '';
+    message = parsed.message ?? message;
   } catch {
     // not a metav1.Status: keep the text as the message
   }
-  throw new KubeApiError(res.status, reason, `${method} ${url.pathname}: ${res.status} ${reason || res.statusText}: ${message}`);
+  throw new KubeApiError(status, reason, `${where}: ${status} ${reason || res.statusMessage || ''}: ${message}`);
 }
 
 export async function kubeJson<T>(kc: KubeConfig, req: KubeRequest): Promise<T> {
-  const res = await kubeFetch(kc, req);
-  return (await res.json()) as T;
+  return JSON.parse(await readAll(await kubeRequest(kc, req))) as T;
 }

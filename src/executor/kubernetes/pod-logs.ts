@@ -3,12 +3,13 @@
 // polls (size, then a byte range) read from memory and every viewer shares one stream. Once the
 // container ends the stream closes and the log stays until the pod goes. When the job is complete deck
 // reads the uploaded build-log.txt instead (src/artifacts/log-source.ts).
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { ByteRange, LogSource } from '../../artifacts/types.js';
 import type { Logger } from '../../observability/logger.js';
-import { kubeFetch } from './kube-http.js';
+import { kubeRequest } from './kube-http.js';
 
 /** Beyond this a follower keeps reading but drops the bytes (the uploaded log has them all). */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -39,9 +40,9 @@ export function createPodLogs(o: { target: (pj: ProwJob) => Promise<PodLogTarget
 
   async function follow(t: PodLogTarget): Promise<Follower | undefined> {
     const abort = new AbortController();
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      res = await kubeFetch(t.kc, {
+      res = await kubeRequest(t.kc, {
         path: `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/log`,
         query: { container: t.container, follow: 'true' },
         signal: abort.signal,
@@ -52,14 +53,9 @@ export function createPodLogs(o: { target: (pj: ProwJob) => Promise<PodLogTarget
       return undefined;
     }
     const f: Follower = { chunks: [], size: 0, truncated: false, done: false, abort };
-    const body = res.body;
-    if (!body) {
-      f.done = true;
-      return f;
-    }
     void (async () => {
       try {
-        for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
           if (f.size + chunk.byteLength > MAX_BYTES) {
             f.truncated = true;
             continue;
