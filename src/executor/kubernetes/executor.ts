@@ -40,7 +40,7 @@ export function createKubernetesExecutor(o: KubernetesExecutorOptions): Executor
   const log = o.log.child({ executor: 'kubernetes' });
   const caches = new Map<string, PodCache>();
   const listeners = new Set<(name: string) => void>();
-  /** `cluster/namespace/pod` of pods this process deleted: their deletionTimestamp is ours, not "deleted unexpectedly". */
+  /** `cluster/namespace/pod` of pods this process asked to delete, until the watch sees them go. */
   const deletedByUs = new Set<string>();
   let closed = false;
 
@@ -136,13 +136,16 @@ export function createKubernetesExecutor(o: KubernetesExecutorOptions): Executor
       if (o.plankVersion) pod.metadata.labels[PLANK_VERSION_LABEL] = o.plankVersion;
       const body = { apiVersion: 'v1', kind: 'Pod', ...pod, metadata: { ...pod.metadata, namespace: ns } };
       const cache = cacheFor(cluster, kc, ns);
+      const k = key(cluster, ns, pj.metadata.name);
       try {
         const created = await kubeJson<CachedPod>(kc, { method: 'POST', path: podsPath(ns), body });
+        deletedByUs.delete(k);
         cache.noteCreated(created);
         log.info({ prowjob: pj.metadata.name, cluster, namespace: ns, build_id: ctx.buildId }, 'created pod');
       } catch (err) {
         if (isAlreadyExists(err)) {
           // Started before (a crash between create and the status write): the pod is the run, unless it is on its way out.
+          if (deletedByUs.has(k)) throw new Error(`pod ${ns}/${pj.metadata.name} in cluster ${cluster} is still being deleted; starting again later`, { cause: err });
           const existing = await kubeJson<CachedPod>(kc, { path: podPath(ns, pj.metadata.name) });
           if (rfc3339(existing.metadata.deletionTimestamp)) {
             throw new Error(`pod ${ns}/${pj.metadata.name} in cluster ${cluster} is still terminating; starting again later`, { cause: err });
@@ -165,10 +168,10 @@ export function createKubernetesExecutor(o: KubernetesExecutorOptions): Executor
       const cache = await syncedCache(cluster, kc, ns);
       const pod = cache.get(pj.metadata.name);
       if (!pod) return { phase: 'missing' };
-      const ours = deletedByUs.has(key(cluster, ns, pj.metadata.name));
-      // A pod we are deleting (a revival) is as good as gone: the next run is started once it has left.
-      if (ours && rfc3339(pod.metadata.deletionTimestamp)) return { phase: 'missing' };
-      return podToStatus(pod, { deletedByUs: ours, testContainer: testContainerOf(pj) });
+      // A pod we asked to delete (a revival) is as good as gone, even before its deletion shows in the watch:
+      // reading it again would count the same eviction twice. The next run starts once it has left.
+      if (deletedByUs.has(key(cluster, ns, pj.metadata.name))) return { phase: 'missing' };
+      return podToStatus(pod, { testContainer: testContainerOf(pj) });
     },
 
     async abort(pj: ProwJob): Promise<void> {
@@ -194,8 +197,7 @@ export function createKubernetesExecutor(o: KubernetesExecutorOptions): Executor
         seen.add(kc);
         const cache = await syncedCache(cluster, kc, ns);
         for (const pod of cache.list()) {
-          const ours = deletedByUs.has(key(cluster, ns, pod.metadata.name));
-          runs.push({ ...podToStatus(pod, { deletedByUs: ours }), name: podProwJobName(pod), cluster, externalId: pod.metadata.name });
+          runs.push({ ...podToStatus(pod), name: podProwJobName(pod), cluster, externalId: pod.metadata.name });
         }
       }
       return runs;
