@@ -7,16 +7,15 @@ import type { HelpData } from '../deck/pages/help.js';
 import { loadOAuthConfig } from '../deck/oauth.js';
 import { startDeckServer } from '../deck/server.js';
 import { createLocalRunLogs } from '../executor/local/run-logs.js';
-import { createKubernetesExecutor } from '../executor/kubernetes/executor.js';
-import { loadClusterConfigs } from '../kube/client/kubeconfig.js';
 import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { createLogger } from '../observability/logger.js';
 import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { openPodExecutor } from './support/pod-executor.js';
 import { builtinPluginSections } from '../plugins/registry.js';
 
-interface DeckFlags extends LogFormatFlags {
+interface DeckFlags extends LogFormatFlags, StoreFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -29,13 +28,10 @@ interface DeckFlags extends LogFormatFlags {
   githubTokenPath?: string;
   githubEndpoint?: string;
   allowInsecure?: boolean;
-  kubeconfig?: string;
-  kubeconfigDir?: string;
-  kubeconfigSuffix?: string;
 }
 
 export function createCommand(): Command {
-  return new Command('deck')
+  const command = new Command('deck')
     .description('the web UI: job list, live build logs, PR history, command help, rerun and abort')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <dir>', 'job configuration directory')
@@ -49,10 +45,9 @@ export function createCommand(): Command {
     .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
-    .option('--kubeconfig <file>', "build clusters (every context): a running job's log is read from its pod")
-    .option('--kubeconfig-dir <dir>', 'as --kubeconfig, for every file in this directory')
-    .option('--kubeconfig-suffix <suffix>', 'with --kubeconfig-dir: only files ending in this suffix')
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  return command
     .action(async (flags: DeckFlags) => {
       const { root, log } = createCommandLogger('deck', flags);
       const port = Number(flags.port);
@@ -61,7 +56,12 @@ export function createCommand(): Command {
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
       followConfigLogLevel(root, agent);
-      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: true });
+      // With build clusters a running job's log is its pod's (the pod log API, followed).
+      const pods = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log });
+      const store = backend.prowjobs;
+      // Job lists come from an informer over the CRD: fill it before serving the first page.
+      if (backend.kubernetes) await backend.kubernetes.syncQueries();
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
       const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
@@ -79,22 +79,10 @@ export function createCommand(): Command {
       } else if (flags.pluginConfig) {
         pluginHelp = pluginHelpSource(() => agent.current().plugins);
       }
-      const podLogs = flags.kubeconfig || flags.kubeconfigDir
-        ? createKubernetesExecutor({
-          clusters: loadClusterConfigs({
-            ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-            ...(flags.kubeconfigDir ? { kubeconfigDir: flags.kubeconfigDir } : {}),
-            ...(flags.kubeconfigSuffix ? { kubeconfigSuffix: flags.kubeconfigSuffix } : {}),
-          }).clusters,
-          podNamespace: () => agent.current().config.pod_namespace,
-          log,
-        })
-        : undefined;
       const server = await startDeckServer({
         port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
-        // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run;
-        // with build clusters, a running job's log is its pod's (the pod log API, followed).
-        logs: deckLogSource(podLogs?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
+        // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
+        logs: deckLogSource(pods?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),
         ...(oauth ? { oauth, secureCookies: !flags.allowInsecure } : {}),
@@ -103,9 +91,9 @@ export function createCommand(): Command {
       process.stderr.write(`deck listening on ${server.url}\n`);
       const stop = (): void => {
         void server.close().then(async () => {
-          await podLogs?.close();
           agent.close();
-          await store.close();
+          await pods?.close();
+          await backend.close();
         });
       };
       process.once('SIGTERM', stop);

@@ -11,9 +11,9 @@ import { startHookServer } from '../hook/server.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
-import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 
-interface HookFlags extends LogFormatFlags {
+interface HookFlags extends LogFormatFlags, StoreFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -69,7 +69,7 @@ function secretSource(f: HookFlags): SecretSource {
 }
 
 export function createCommand(): Command {
-  return new Command('hook')
+  const command = new Command('hook')
     .description('receive GitHub webhooks, store them durably, and run the enabled plugins on them')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
@@ -83,7 +83,7 @@ export function createCommand(): Command {
     .option('--port <port>', 'webhook port', '8888')
     .option('--health-port <port>', '/healthz and /healthz/ready port', '8081')
     .option('--metrics-port <port>', '/metrics port', '9090')
-    .option('--data-dir <dir>', 'where the SQLite store lives (<dir>/prow.db)', '.prow')
+    .option('--data-dir <dir>', 'where the SQLite store lives (<dir>/prow.db): the webhook queue in every mode, ProwJobs with --store sqlite', '.prow')
     .option('--allow-sha1-signature', 'also accept deliveries signed only with the legacy X-Hub-Signature (SHA-1)', false)
     .option('--webhook-path <path>', 'path of the webhook receiver', '/hook')
     .option('--grace-period <duration>', 'how long shutdown waits for in-flight handlers (Go duration)', '180s')
@@ -91,7 +91,9 @@ export function createCommand(): Command {
     .option('--github-enabled-repo <org/repo>', 'only handle events from this repo (repeatable)', collect, [])
     .option('--github-disabled-org <org>', 'ignore events from this org (repeatable)', collect, [])
     .option('--github-disabled-repo <org/repo>', 'ignore events from this repo (repeatable)', collect, [])
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  return command
     .action(async (f: HookFlags) => {
       const { root, log } = createCommandLogger('hook', f);
       let secrets: SecretSource;
@@ -116,7 +118,17 @@ export function createCommand(): Command {
         return;
       }
       mkdirSync(f.dataDir, { recursive: true });
-      const store = openSqliteStore(storePath(f.dataDir), { log });
+      // The webhook queue stays in SQLite on hook's volume in every mode (one replica); ProwJobs go to the store chosen.
+      let backend: Awaited<ReturnType<typeof openProwJobBackend>>;
+      try {
+        backend = await openProwJobBackend(f, { dataDir: f.dataDir, namespace: agent.current().config.prowjob_namespace, log });
+      } catch (err) {
+        process.stderr.write(`prow hook: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        agent.close();
+        return;
+      }
+      const store = backend.sqlite();
       const owners = createOwnersClient({
         github,
         source: createGitMirrorSource({ cacheDir: join(f.dataDir, 'owners-mirrors'), remoteFor: gitRemoteFor(f.githubEndpoint[0]) }),
@@ -130,7 +142,7 @@ export function createCommand(): Command {
         healthPort: parsePort('health-port', f.healthPort),
         metricsPort: parsePort('metrics-port', f.metricsPort),
         store,
-        jobs: store,
+        jobs: backend.prowjobs,
         snapshot: () => agent.current(),
         github,
         owners,
@@ -153,7 +165,7 @@ export function createCommand(): Command {
           .close()
           .then(async () => {
             agent.close();
-            await store.close();
+            await backend.close();
           })
           .catch((err: unknown) => {
             log.error({ err }, 'shutdown failed');

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { LogLevelError } from '../observability/log-level.js';
+import { StoreFlagError } from './support/store.js';
 
 interface SubcommandModule {
   createCommand(): Command;
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    if (err instanceof LogLevelError) {
+    if (err instanceof LogLevelError || err instanceof StoreFlagError) {
       process.stderr.write(`prow: ${err.message}\n`);
       process.exitCode = 1;
       return;

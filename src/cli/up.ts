@@ -6,8 +6,9 @@ import { createCommandLogger, logFormatOption, type LogFormatFlags } from './sup
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
 import { parsePort } from './support/flags.js';
+import { addStoreOptions, type StoreFlags } from './support/store.js';
 
-interface UpFlags extends LogFormatFlags {
+interface UpFlags extends LogFormatFlags, StoreFlags {
   dataDir: string;
   configPath: string;
   jobConfigPath?: string;
@@ -25,7 +26,6 @@ interface UpFlags extends LogFormatFlags {
   dryRun: boolean;
   hostname: string;
   cloneUrlRewrite: { from: string; to: string }[];
-  kubeconfig?: string;
 }
 
 function parseRewrite(value: string, previous: { from: string; to: string }[]): { from: string; to: string }[] {
@@ -37,7 +37,7 @@ function parseRewrite(value: string, previous: { from: string; to: string }[]): 
 const optionalDefault = (path: string): string | undefined => (existsSync(path) ? path : undefined);
 
 export function createCommand(): Command {
-  return new Command('up')
+  const command = new Command('up')
     .description('run every component in one process (embedded mode); demo mode without GitHub credentials')
     .option('--data-dir <dir>', 'data directory: SQLite store, artifacts, workspaces', '.prow')
     .option('--config-path <file>', 'Prow config.yaml', 'examples/config.yaml')
@@ -55,9 +55,10 @@ export function createCommand(): Command {
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
     .option('--dry-run', 'log GitHub writes instead of making them', false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
-    .option('--kubeconfig <file>', "run `kubernetes`-agent jobs as pods in this kubeconfig's clusters instead of local processes (docs/pods.md)")
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  return command
     .action(async (f: UpFlags) => {
       const { log } = createCommandLogger(undefined, f);
       let system: Awaited<ReturnType<typeof startEmbedded>>;
@@ -80,7 +81,7 @@ export function createCommand(): Command {
           dryRun: f.dryRun,
           hostname: f.hostname,
           cloneUrlRewrites: f.cloneUrlRewrite,
-          ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
+          store: { store: f.store, kubeconfig: f.kubeconfig, kubeconfigDir: f.kubeconfigDir, kubeconfigSuffix: f.kubeconfigSuffix },
           log,
         });
       } catch (err) {

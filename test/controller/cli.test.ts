@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
-import { parse, stringify } from 'yaml';
 import { startKubeApiFake } from '../../src/kube/fake/server.js';
 import { getText, spawnProw, type CliProcess } from '../support/spawn-cli.js';
 
@@ -55,9 +54,7 @@ describe('prow controller / prow plank', () => {
   it('--kubeconfig runs kubernetes-agent jobs as pods in the build cluster', async () => {
     const fake = await startKubeApiFake();
     try {
-      const kubeconfig = parse(fake.kubeconfig()) as { clusters: { cluster: Record<string, unknown> }[] };
-      for (const c of kubeconfig.clusters) c.cluster['insecure-skip-tls-verify'] = true; // plain http to the fake
-      writeFileSync(join(dir, 'kubeconfig'), stringify(kubeconfig));
+      writeFileSync(join(dir, 'kubeconfig'), fake.kubeconfig());
       const name = '22222222-0000-4000-8000-000000000077';
       await store.createProwJob({
         apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name },
@@ -68,7 +65,7 @@ describe('prow controller / prow plank', () => {
       const pending = await child.waitUntil(async () => {
         const pj = await store.getProwJob(name);
         return pj?.status.state === 'pending' ? pj : undefined;
-      }, 'job pending', 15_000);
+      }, 'job pending', 30_000);
       // config.yaml sets no pod_namespace: pods go to `default`, as upstream's default.
       const pod = fake.api.get(fake.api.type('', 'pods'), 'v1', 'default', name) as { metadata: { labels: Record<string, string> } };
       assert.equal(pod.metadata.labels['prow.k8s.io/build-id'], pending.status.build_id);

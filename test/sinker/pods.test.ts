@@ -6,12 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
-import { parse, stringify } from 'yaml';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createKubernetesExecutor } from '../../src/executor/kubernetes/executor.js';
 import type { Executor } from '../../src/executor/types.js';
+import { kubeConfigFromString } from '../../src/kube/client/kubeconfig.js';
 import { startKubeApiFake, type KubeApiFake } from '../../src/kube/fake/server.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import { sinkerCleanupFromExecutor } from '../../src/sinker/executor-cleanup.js';
@@ -22,13 +21,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.
 const log = createSilentLogger();
 const NS = 'test-pods';
 
-function kubeConfigOf(fake: KubeApiFake): KubeConfig {
-  const doc = parse(fake.kubeconfig()) as { clusters: { cluster: Record<string, unknown> }[] };
-  for (const c of doc.clusters) c.cluster['insecure-skip-tls-verify'] = true; // plain http to the fake
-  const kc = new KubeConfig();
-  kc.loadFromString(stringify(doc));
-  return kc;
-}
+const kubeConfigOf = (fake: KubeApiFake) => kubeConfigFromString(fake.kubeconfig());
 
 async function post(fake: KubeApiFake, path: string, body: unknown): Promise<void> {
   const res = await fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -12,9 +12,7 @@ import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
-import { createKubernetesExecutor } from '../../executor/kubernetes/executor.js';
-import type { Executor } from '../../executor/types.js';
-import { loadClusterConfigs } from '../../kube/client/kubeconfig.js';
+import { openPodExecutor } from './pod-executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
@@ -25,7 +23,7 @@ import { builtinPluginSections, builtinPlugins } from '../../plugins/registry.js
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { createProwJobInformer } from '../../store/informer.js';
-import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
+import { openProwJobBackend, type StoreFlags } from './store.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 import { followConfigLogLevel } from './logging.js';
@@ -50,8 +48,8 @@ export interface EmbeddedOptions {
   hostname?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
-  /** Run `kubernetes`-agent jobs as pods in this kubeconfig's clusters instead of local processes. */
-  kubeconfig?: string;
+  /** Where ProwJobs live (default sqlite in the data directory); deliveries and build numbers stay in SQLite. */
+  store?: StoreFlags;
   log: Logger;
 }
 
@@ -131,16 +129,15 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       log: log.child({ component: 'github' }),
     });
 
-    const store = openSqliteStore(storePath(dataDir), { log });
-    closers.push(() => store.close());
+    // One process: no leader election, even with the ProwJobs in a cluster.
+    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: true });
+    closers.push(() => backend.close());
+    const store = backend.prowjobs;
+    const sqlite = backend.sqlite();
     const artifacts = createLocalArtifactStore({ root: join(dataDir, 'artifacts') });
-    const executor: Executor = o.kubeconfig
-      ? createKubernetesExecutor({
-        clusters: loadClusterConfigs({ kubeconfig: o.kubeconfig }).clusters,
-        podNamespace: () => agent.current().config.pod_namespace,
-        log: log.child({ component: 'executor' }),
-      })
-      : createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
+    // Build clusters (--store kubernetes or a kubeconfig): `kubernetes` jobs are pods; else local processes (docs/pods.md).
+    const executor = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log: log.child({ component: 'executor' }) })
+      ?? createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
 
     const config = () => agent.current().config;
@@ -151,7 +148,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => informer.close());
 
     const controller = createController({
-      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(sqlite),
     });
     await controller.start();
     closers.push(() => controller.stop());
@@ -191,7 +188,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       hostname: host,
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
-      store,
+      store: sqlite,
       jobs: store,
       snapshot: () => agent.current(),
       github,

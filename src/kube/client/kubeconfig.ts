@@ -170,5 +170,22 @@ function splitContexts(kc: KubeConfig, source: string): Map<string, KubeConfig> 
 }
 
 function optionsOf(kc: KubeConfig, currentContext: string): object {
-  return { clusters: kc.getClusters(), users: kc.getUsers(), contexts: kc.getContexts(), currentContext };
+  return { clusters: kc.getClusters().map(allowPlainHttp), users: kc.getUsers(), contexts: kc.getContexts(), currentContext };
+}
+
+/**
+ * @kubernetes/client-node refuses an `http://` server unless the cluster says insecure-skip-tls-verify; kubectl
+ * (client-go) just talks plain HTTP to it. There is no TLS to verify, so the flag changes nothing else.
+ */
+function allowPlainHttp<C extends { server: string; skipTLSVerify?: boolean }>(cluster: C): C {
+  return cluster.server.startsWith('http:') && !cluster.skipTLSVerify ? { ...cluster, skipTLSVerify: true } : cluster;
+}
+
+/** A KubeConfig from kubeconfig YAML text, current context as written (plain-HTTP servers allowed, as kubectl). */
+export function kubeConfigFromString(text: string): KubeConfig {
+  const raw = new KubeConfig();
+  raw.loadFromString(text);
+  const kc = new KubeConfig();
+  kc.loadFromOptions(optionsOf(raw, raw.getCurrentContext()));
+  return kc;
 }

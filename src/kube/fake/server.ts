@@ -73,6 +73,8 @@ export interface KubeApiFake {
   clearRequests(): void;
   /** Makes every resourceVersion so far too old: a watch from one of them gets 410 Expired. */
   compact(): void;
+  /** Ends every open watch stream, as an API server restart or its watch timeout does; clients resume from their last resourceVersion. */
+  closeWatches(): void;
 }
 
 const silentLog = (): Logger => {
@@ -473,6 +475,9 @@ export async function startKubeApiFake(options: KubeApiFakeOptions = {}): Promis
       recorded.length = 0;
     },
     compact: () => store.compact(),
+    closeWatches() {
+      for (const w of watches) w.end();
+    },
     close() {
       closing ??= (async () => {
         await kubelet?.close();

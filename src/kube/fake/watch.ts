@@ -46,6 +46,7 @@ export function serveWatch(api: KubeApi, o: WatchOptions, res: ServerResponse): 
   };
   let columnsSent = false;
   const write = (type: string, object: JsonObject): void => {
+    if (res.writableEnded) return;
     let out = object;
     if (type !== 'ERROR' && type !== 'BOOKMARK') {
       presentAs(o.type, o.version, object);

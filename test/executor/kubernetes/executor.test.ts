@@ -8,8 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
-import { parse, stringify } from 'yaml';
 import { requestAbort } from '../../../src/api/abort.js';
 import type { ProwJob } from '../../../src/api/prowjob.js';
 import type { Plank } from '../../../src/config/types.js';
@@ -17,6 +15,7 @@ import { createStoreBuildIdSource } from '../../../src/controller/build-id.js';
 import { createController, type Controller } from '../../../src/controller/plank.js';
 import { createKubernetesExecutor } from '../../../src/executor/kubernetes/executor.js';
 import type { Executor } from '../../../src/executor/types.js';
+import { kubeConfigFromString } from '../../../src/kube/client/kubeconfig.js';
 import { startKubeApiFake, type KubeApiFake } from '../../../src/kube/fake/server.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { retryOnConflict } from '../../../src/store/retry-on-conflict.js';
@@ -76,11 +75,7 @@ describe('the kubernetes executor under plank, against the API fake', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }),
     });
     assert.equal(res.status, 201);
-    // client-node talks plain http only to a cluster marked insecure-skip-tls-verify.
-    const kubeconfig = parse(fake.kubeconfig()) as { clusters: { cluster: Record<string, unknown> }[] };
-    for (const c of kubeconfig.clusters) c.cluster['insecure-skip-tls-verify'] = true;
-    const kc = new KubeConfig();
-    kc.loadFromString(stringify(kubeconfig));
+    const kc = kubeConfigFromString(fake.kubeconfig());
     executor = createKubernetesExecutor({ clusters: new Map([['default', kc]]), podNamespace: () => NS, log, plankVersion: 'v0.1.0' });
     controller = createController({
       store, executors: new Map([['kubernetes', executor]]), config: () => ({ plank }), log, buildIdSource: createStoreBuildIdSource(store),
