@@ -192,6 +192,7 @@ export class KubeApi {
     this.requireNamespace(type, namespace);
     for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink']) delete m[k];
     this.defaultOnCreate(type, body);
+    if (type.group === '' && type.kind === 'Secret') foldStringData(body);
     const { warnings } = await validateObject(type, version, body, opts.fieldValidation ?? 'Warn');
     if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io') this.prepareCrd(body);
     const name = m.name;
@@ -293,6 +294,7 @@ export class KubeApi {
     }
     bm.resourceVersion = cm.resourceVersion;
     if (type.group === '' && type.kind === 'Pod' && opts.subresource !== 'status') this.checkPodUpdate(current, body);
+    if (type.group === '' && type.kind === 'Secret') foldStringData(body);
     const { warnings } = await validateObject(type, version, body, opts.fieldValidation ?? 'Warn');
     const specChanged = !jsonEqual(withoutMetaAndStatus(current), withoutMetaAndStatus(body));
     if (cm.generation !== undefined) bm.generation = Number(cm.generation) + (specChanged ? 1 : 0);
@@ -455,6 +457,32 @@ export class KubeApi {
     this.removeNow(pods, current, 'Background');
   }
 
+  /**
+   * What a kubelet writes through pods/status: the status of the pod with this uid, replaced whole
+   * (nothing happens when the pod is gone or is another pod by now). Synchronous, so a status write
+   * never conflicts with itself.
+   */
+  writePodStatus(namespace: string, name: string, uid: string, status: JsonObject): JsonObject | undefined {
+    const pods = this.registry.get('', 'pods')!;
+    const current = this.store.get(pods, namespace, name);
+    if (current === undefined || (current.metadata as JsonObject).uid !== uid) return undefined;
+    if (jsonEqual(current.status, status)) return current;
+    const next = clone(current);
+    next.status = clone(status);
+    return this.store.put(pods, next, 'MODIFIED', current);
+  }
+
+  /** What a scheduler does through pods/binding: assigns the pod to a node. */
+  bindPod(namespace: string, name: string, uid: string, nodeName: string, status: JsonObject): JsonObject | undefined {
+    const pods = this.registry.get('', 'pods')!;
+    const current = this.store.get(pods, namespace, name);
+    if (current === undefined || (current.metadata as JsonObject).uid !== uid) return undefined;
+    const next = clone(current);
+    (next.spec as JsonObject).nodeName = nodeName;
+    next.status = clone(status);
+    return this.store.put(pods, next, 'MODIFIED', current);
+  }
+
   private dependentsOf(owner: JsonObject): { type: ResourceType; obj: JsonObject }[] {
     const uid = (owner.metadata as JsonObject).uid;
     const out: { type: ResourceType; obj: JsonObject }[] = [];
@@ -520,6 +548,15 @@ export function presentAs(type: ResourceType, version: string, obj: JsonObject):
   for (const k of Object.keys(obj)) delete obj[k];
   Object.assign(obj, { apiVersion: apiVersionOf(type.group, version), kind: type.kind }, rest);
   return obj;
+}
+
+/** stringData is write-only: the API server folds it into data (base64) before storing. */
+function foldStringData(secret: JsonObject): void {
+  if (!isObject(secret.stringData)) return;
+  const data = isObject(secret.data) ? secret.data : {};
+  for (const [k, v] of Object.entries(secret.stringData)) data[k] = Buffer.from(String(v)).toString('base64');
+  secret.data = data;
+  delete secret.stringData;
 }
 
 function hasFinalizers(obj: JsonObject): boolean {

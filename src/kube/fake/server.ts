@@ -20,6 +20,7 @@ import { ObjectStore } from './store.js';
 import { toTable, wantsTable } from './table.js';
 import { parseFieldValidation } from './validation.js';
 import { serveWatch, type WatchOptions } from './watch.js';
+import { startKubelet, type KubeletOptions, type KubeletSim } from '../kubelet/kubelet.js';
 import { openApiV2, openApiV3Index, openApiV3Group } from './openapi.js';
 
 /** What serves `pods/<name>/log`: the kubelet simulation. */
@@ -38,13 +39,9 @@ export interface PodLogOptions {
   timestamps: boolean;
 }
 
-/** The part of the kubelet simulation the server drives (the kubelet module implements it). */
+/** The part of the kubelet simulation the server drives (src/kube/kubelet/kubelet.ts implements it). */
 export interface KubeletAttachment extends PodLogSource, PodTerminator {
   close(): Promise<void>;
-}
-
-export interface KubeletFactory {
-  (api: KubeApi, log: Logger): KubeletAttachment | Promise<KubeletAttachment>;
 }
 
 export interface KubeApiFakeOptions {
@@ -57,8 +54,11 @@ export interface KubeApiFakeOptions {
   compactAfter?: number;
   /** When set, requests must carry `Authorization: Bearer <token>`; otherwise any token (or none) is accepted. */
   token?: string;
-  /** Attaches a kubelet (src/kube/kubelet/ provides one); none: pods are stored but never scheduled or run. */
-  kubelet?: KubeletFactory;
+  /**
+   * The kubelet simulation (src/kube/kubelet/): true or its options to run pods as local processes on
+   * one node; false or absent: pods are stored but never scheduled or run.
+   */
+  kubelet?: boolean | KubeletOptions;
 }
 
 export interface KubeApiFake {
@@ -71,6 +71,8 @@ export interface KubeApiFake {
   kubeconfig(opts?: KubeconfigOptions): string;
   requests(): RecordedRequest[];
   clearRequests(): void;
+  /** The simulated node, when the kubelet runs. */
+  readonly kubelet: KubeletSim | undefined;
   /** Makes every resourceVersion so far too old: a watch from one of them gets 410 Expired. */
   compact(): void;
   /** Ends every open watch stream, as an API server restart or its watch timeout does; clients resume from their last resourceVersion. */
@@ -145,7 +147,7 @@ export async function startKubeApiFake(options: KubeApiFakeOptions = {}): Promis
   const api = new KubeApi(store, registry, log);
   const recorded: RecordedRequest[] = [];
   const watches = new Set<ServerResponse>();
-  let kubelet: KubeletAttachment | undefined;
+  let kubelet: (KubeletSim & KubeletAttachment) | undefined;
   let address = '';
 
   const server: Server = createServer((req, res) => {
@@ -454,8 +456,8 @@ export async function startKubeApiFake(options: KubeApiFakeOptions = {}): Promis
   const host = options.hostname === undefined || options.hostname === '0.0.0.0' || options.hostname === '::' ? '127.0.0.1' : options.hostname;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   address = `${host}:${port}`;
-  if (options.kubelet !== undefined) {
-    kubelet = await options.kubelet(api, log);
+  if (options.kubelet !== undefined && options.kubelet !== false) {
+    kubelet = await startKubelet(api, options.kubelet === true ? {} : options.kubelet, log);
     api.setPodTerminator(kubelet);
   }
   log.info({ url }, 'kube-fake listening');
@@ -466,6 +468,7 @@ export async function startKubeApiFake(options: KubeApiFakeOptions = {}): Promis
     url,
     port,
     api,
+    kubelet,
     kubeconfig: (opts) => renderKubeconfig(url, token, opts),
     writeKubeconfig(file, opts) {
       writeFileSync(file, renderKubeconfig(url, token, opts), { mode: 0o600 });
