@@ -79,9 +79,11 @@ export function startPodCache(o: PodCacheOptions): PodCache {
     const delay = RESTART_DELAYS_MS[Math.min(failures, RESTART_DELAYS_MS.length - 1)]!;
     failures += 1;
     o.log.warn({ err, cluster: o.cluster, namespace: o.namespace, retry_ms: delay }, 'pod watch failed, starting again');
-    setTimeout(() => { if (!closed) void informer.start(); }, delay).unref();
+    setTimeout(() => { if (!closed) starting = informer.start(); }, delay).unref();
   });
-  void informer.start();
+  // client-node's ListWatch assigns its watch request only once start() has connected: a stop() before that
+  // would leave the watch running, so close() waits for the start in flight.
+  let starting: Promise<void> = informer.start();
 
   function fresh(name: string): CachedPod | undefined {
     const entry = justCreated.get(name);
@@ -107,6 +109,7 @@ export function startPodCache(o: PodCacheOptions): PodCache {
     async close() {
       closed = true;
       settleWaiters(new Error(`pod cache of ${o.cluster}/${o.namespace} closed`));
+      await starting.catch(() => undefined);
       await informer.stop();
     },
   };
