@@ -1,5 +1,6 @@
-// `prow controller` (alias `prow plank`): runs ProwJobs with the local executor, over the SQLite store or
-// (--store kubernetes) the ProwJob CRD, where one replica leads by a Lease.
+// `prow controller` (alias `prow plank`): runs ProwJobs over the SQLite store or (--store kubernetes) the
+// ProwJob CRD, where one replica leads by a Lease. `kubernetes`-agent jobs run as pods in the build clusters
+// when there are any (--store kubernetes, --kubeconfig, --kubeconfig-dir), else as local processes.
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
@@ -14,6 +15,7 @@ import { createProwJobInformer } from '../store/informer.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { createLocalExecutor } from '../executor/local/executor.js';
+import { openPodExecutor, plankVersion } from './support/pod-executor.js';
 import { createLogger } from '../observability/logger.js';
 import { parsePort } from './support/flags.js';
 
@@ -31,7 +33,7 @@ interface ControllerFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlag
 
 export function createControllerCommand(name: string): Command {
   const command = new Command(name)
-    .description('run ProwJobs: triggered → pending → success/failure/error/aborted, as local processes (plank)')
+    .description('run ProwJobs: triggered → pending → success/failure/error/aborted, as pods in build clusters or local processes (plank)')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <dir>', 'directory of job config files')
     .option('--data-dir <dir>', 'data directory: SQLite store (prow.db), workspaces/', '.prow')
@@ -58,10 +60,11 @@ export function createControllerCommand(name: string): Command {
       const config = await loadConfigAgent({ configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, log });
       followConfigLogLevel(root, config);
       const namespace = config.current().config.prowjob_namespace;
-      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log, buildClusters: true });
       const store = backend.prowjobs;
       const artifacts = createLocalArtifactStore({ root: flags.artifactsDir ?? join(flags.dataDir, 'artifacts') });
-      const executor = createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });
+      const executor = await openPodExecutor(backend, { podNamespace: () => config.current().config.pod_namespace, log, plankVersion: plankVersion() })
+        ?? createLocalExecutor({ dataDir: flags.dataDir, artifacts, log });
       const buildIdSource = flags.totUrl
         ? createTotBuildIdSource({ url: flags.totUrl })
         : buildIds === 'snowflake' ? createSnowflakeBuildIdSource() : createStoreBuildIdSource(backend.sqlite());

@@ -12,6 +12,7 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { createLogger } from '../observability/logger.js';
 import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { openPodExecutor } from './support/pod-executor.js';
 import { builtinPluginSections } from '../plugins/registry.js';
 
 interface DeckFlags extends LogFormatFlags, StoreFlags {
@@ -55,7 +56,9 @@ export function createCommand(): Command {
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
       followConfigLogLevel(root, agent);
-      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace: agent.current().config.prowjob_namespace, log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: true });
+      // With build clusters a running job's log is its pod's (the pod log API, followed).
+      const pods = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log });
       const store = backend.prowjobs;
       // Job lists come from an informer over the CRD: fill it before serving the first page.
       if (backend.kubernetes) await backend.kubernetes.syncQueries();
@@ -79,7 +82,7 @@ export function createCommand(): Command {
       const server = await startDeckServer({
         port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
         // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
-        logs: deckLogSource(createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
+        logs: deckLogSource(pods?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),
         ...(oauth ? { oauth, secureCookies: !flags.allowInsecure } : {}),
@@ -89,6 +92,7 @@ export function createCommand(): Command {
       const stop = (): void => {
         void server.close().then(async () => {
           agent.close();
+          await pods?.close();
           await backend.close();
         });
       };

@@ -3,7 +3,9 @@ import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { sinkerCleanupFromExecutor } from '../sinker/executor-cleanup.js';
 import { createSinker } from '../sinker/sinker.js';
+import { openPodExecutor } from './support/pod-executor.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
@@ -41,23 +43,27 @@ export function createCommand(): Command {
       });
       followConfigLogLevel(root, agent);
       const namespace = agent.current().config.prowjob_namespace;
-      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log, buildClusters: true });
       const store = backend.prowjobs;
       const informer = createProwJobInformer(store, { log });
       const registry = createMetricsRegistry();
       // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
       // executor: a second executor instance in this process would misread runs the controller drives.
+      // Pods are another matter: sinker lists them in every build cluster, as upstream's.
+      const pods = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log });
       // Webhook deliveries are pruned from the SQLite file only when it also holds the ProwJobs (one data
       // directory); in cluster mode the queue lives on hook's own volume.
       const sinker = createSinker({
         store, informer, ...(backend.kind === 'sqlite' ? { deliveries: backend.sqlite() } : {}),
         config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
+        ...(pods ? { executor: sinkerCleanupFromExecutor(pods) } : {}),
       });
       if (flags.runOnce) {
         try {
           await informer.start();
           await sinker.syncOnce();
         } finally {
+          await pods?.close();
           informer.close();
           agent.close();
           await backend.close();
@@ -68,6 +74,6 @@ export function createCommand(): Command {
       await informer.start();
       const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.sinker, namespace, log, flags, registry });
       sinker.start();
-      closeOnSignal([() => sinker.stop(), () => leadership.release(), () => informer.close(), () => instrumentation.close(), () => agent.close(), () => backend.close()], { log });
+      closeOnSignal([() => sinker.stop(), () => leadership.release(), async () => { await pods?.close(); }, () => informer.close(), () => instrumentation.close(), () => agent.close(), () => backend.close()], { log });
     });
 }

@@ -32,7 +32,8 @@ export interface SinkerRun {
 /** What sinker needs from an executor to clean its leftovers. */
 export interface SinkerCleanup {
   listRuns(): Promise<SinkerRun[]>;
-  deleteRun(name: string): Promise<void>;
+  /** Removes a run; `cluster` is the run's SinkerRun.cluster. */
+  deleteRun(name: string, cluster?: string): Promise<void>;
 }
 
 /** Old webhook deliveries (SqliteStore has it): done and failed ones received before `before` are deleted. */
@@ -255,7 +256,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
         continue;
       }
       try {
-        await executor.deleteRun(run.name);
+        await executor.deleteRun(run.name, cluster);
         log.info(fields, 'deleted run');
         result.runsDeleted[reason].push(run.name);
       } catch (err) {

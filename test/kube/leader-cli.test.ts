@@ -24,7 +24,8 @@ describe('cluster mode: --store kubernetes', () => {
   const children: CliProcess[] = [];
 
   before(async () => {
-    cluster = await startKubeCluster();
+    // With --store kubernetes, `kubernetes`-agent jobs are pods: the kubelet simulation runs them.
+    cluster = await startKubeCluster({ kubelet: true });
     namespace = await cluster.namespace('cli');
     dir = mkdtempSync(join(tmpdir(), 'prow-cluster-cli-'));
     kubeconfig = join(dir, 'kubeconfig');

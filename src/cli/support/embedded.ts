@@ -12,6 +12,7 @@ import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
+import { openPodExecutor } from './pod-executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
@@ -129,12 +130,14 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
 
     // One process: no leader election, even with the ProwJobs in a cluster.
-    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log });
+    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: true });
     closers.push(() => backend.close());
     const store = backend.prowjobs;
     const sqlite = backend.sqlite();
     const artifacts = createLocalArtifactStore({ root: join(dataDir, 'artifacts') });
-    const executor = createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
+    // Build clusters (--store kubernetes or a kubeconfig): `kubernetes` jobs are pods; else local processes (docs/pods.md).
+    const executor = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log: log.child({ component: 'executor' }) })
+      ?? createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
 
     const config = () => agent.current().config;
