@@ -17,11 +17,11 @@ import { accumulate, accumulateBatch, prowJobsFromContexts, toSimpleState } from
 import type { BatchMerger } from './batch-merge.js';
 import { applicableBlockers, findBlockers } from './blockers.js';
 import { createContextChecker, presubmitsFor, type ContextChecker } from './context-policy.js';
-import { decide, STATUS_CONTEXT, type Decision } from './decide.js';
+import { decide, STATUS_CONTEXT, unsuccessfulContexts, type Decision } from './decide.js';
 import type { TideHistory } from './history.js';
 import { mergeFailureMessage, mergePRs, notMergeableReason } from './merge.js';
 import type { TideMetrics } from './metrics.js';
-import { orgScopes, queryCoversRepo, queryCriteria } from './query.js';
+import { orgScopes, queryCoversRepo, queryCriteria } from '../config/tide-query.js';
 import { searchPullRequests } from './search.js';
 import { expectedStatus, statusTargetUrl, truncateDescription } from './status.js';
 import {
@@ -184,8 +184,7 @@ export function createTide(deps: TideDeps): TideController {
     const ev = evicted.get(prKey(pr));
     if (ev && ev.headSha === pr.headSha && ev.baseSha === sp.baseSha) return ev.reason;
     const required = new Set((sp.presubmits.get(pr.number) ?? []).map((p) => p.context));
-    for (const c of pr.contexts) {
-      if (c.context === STATUS_CONTEXT || sp.cc.isOptional(c.context) || c.state === 'SUCCESS') continue;
+    for (const c of unsuccessfulContexts(pr.contexts, sp.cc)) {
       if (c.state === 'PENDING' && required.has(c.context)) continue;
       return `context ${c.context} is ${c.state.toLowerCase()}`;
     }

@@ -23,6 +23,9 @@ import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { createProwJobInformer } from '../../store/informer.js';
 import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
+import { createGitBatchMerger } from '../../tide/batch-merge.js';
+import { TideHistory } from '../../tide/history.js';
+import { createTide } from '../../tide/tide.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 import { followConfigLogLevel } from './logging.js';
@@ -162,6 +165,16 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     horologium.start();
     closers.push(() => horologium.stop());
 
+    // Tide test-merges batches in bare mirrors cloned through the same URL rewrites as jobs.
+    const tideHistory = new TideHistory(1000, join(dataDir, 'tide-history.json'), log.child({ component: 'tide' }));
+    const tide = createTide({
+      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun,
+      batchMerger: createGitBatchMerger({ cacheDir: join(dataDir, 'tide-git'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
+      ...(demo ? { betweenMergesMs: 500 } : {}),
+    });
+    tide.start();
+    closers.push(() => tide.stop());
+
     // OWNERS come from a bare mirror of each repository, cloned through the same URL rewrites as jobs.
     const owners = createOwnersClient({
       github,
@@ -193,7 +206,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
     const deck: DeckServer = await startDeckServer({
       port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
-      snapshot: () => agent.current(), github, dataDir, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      snapshot: () => agent.current(), github, dataDir, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
     });
     closers.push(() => deck.close());
 

@@ -1,7 +1,7 @@
 // Tide queries as GitHub search strings (upstream pkg/config/tide.go TideQuery.constructQuery and
 // pkg/tide/tide.go orgRepoQueryStrings): the criteria once, then one string per org so that each org
 // can be searched on its own (App installations are per org).
-import type { TideQuery } from '../config/types.js';
+import type { TideQuery } from './types.js';
 
 export function queryCriteria(q: TideQuery): string {
   const toks = ['is:pr', 'state:open', 'archived:false'];
