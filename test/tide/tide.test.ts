@@ -1,0 +1,109 @@
+// tide end to end over the fake GitHub: real search, real merges in real git, real ProwJobs in SQLite.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JOBS, pullNumbers, REPO, seedWith, startTideHarness, tideConfig } from './harness.js';
+
+function tideStatus(h: { gh: { statuses(repo: string, sha: string): { context: string; state: string; description: string }[] } }, sha: string): { state: string; description: string } | undefined {
+  return h.gh.statuses(REPO, sha).filter((s) => s.context === 'tide').at(-1);
+}
+
+describe('tide', () => {
+  it('batches two ready PRs and merges both into the base branch', async (t) => {
+    const h = await startTideHarness(seedWith([{ number: 1 }, { number: 2 }]), tideConfig());
+    t.after(() => h.close());
+    await h.passUnit(1);
+    await h.passUnit(2);
+    const first = await h.tide.syncOnce();
+    // Both passed at the current base: the lowest-numbered one merges alone (upstream MERGE)...
+    assert.equal(first.pools[0]?.Action, 'MERGE');
+    assert.deepEqual(first.pools[0]?.Target.map((p) => p.Number), [1]);
+    assert.equal(h.gh.isMerged(REPO, 1), true);
+    // ...which moves the base: #2 needs a retest, alone in the pool → TRIGGER.
+    const second = await h.tide.syncOnce();
+    assert.equal(second.pools[0]?.Action, 'TRIGGER');
+    await h.runCI(() => true);
+    const third = await h.tide.syncOnce();
+    assert.equal(third.pools[0]?.Action, 'MERGE');
+    assert.equal(h.gh.isMerged(REPO, 2), true);
+    assert.equal(await h.gh.file(REPO, 'file-1.txt', 'main'), 'change 1\n');
+    assert.equal(await h.gh.file(REPO, 'file-2.txt', 'main'), 'change 2\n');
+  });
+
+  it('tests PRs whose results are stale as one batch, then merges the batch', async (t) => {
+    const h = await startTideHarness(seedWith([{ number: 1 }, { number: 2 }]), tideConfig());
+    t.after(() => h.close());
+    // Green, but at an older base: both need a retest, so tide batches them.
+    for (const n of [1, 2]) {
+      await h.client.createStatus('org', 'repo', await h.gh.headSha(REPO, n), { context: 'unit', state: 'success', description: 'Job succeeded.' });
+    }
+    const first = await h.tide.syncOnce();
+    assert.equal(first.pools[0]?.Action, 'TRIGGER_BATCH');
+    const batch = (await h.jobs()).filter((pj) => pj.spec.type === 'batch');
+    assert.equal(batch.length, 1);
+    assert.deepEqual(pullNumbers(batch[0]!), [1, 2]);
+    assert.equal(batch[0]!.metadata.labels?.['created-by-tide'], 'true');
+    // While the batch runs, upstream also retests the first PR on its own (serial TRIGGER)...
+    const serial = await h.tide.syncOnce();
+    assert.equal(serial.pools[0]?.Action, 'TRIGGER');
+    assert.deepEqual(serial.pools[0]?.BatchPending.map((p) => p.Number), [1, 2]);
+    // ...and then waits, creating nothing more.
+    const waiting = await h.tide.syncOnce();
+    assert.equal(waiting.pools[0]?.Action, 'WAIT');
+    assert.equal((await h.jobs()).length, 2);
+    assert.equal(tideStatus(h, await h.gh.headSha(REPO, 2))?.description, 'Not mergeable. Retesting: unit');
+    await h.runCI(() => true);
+    const merged = await h.tide.syncOnce();
+    assert.equal(merged.pools[0]?.Action, 'MERGE_BATCH');
+    assert.equal(h.gh.isMerged(REPO, 1), true);
+    assert.equal(h.gh.isMerged(REPO, 2), true);
+    const hist = h.history.all()['org/repo:main'] ?? [];
+    assert.deepEqual(hist.map((r) => r.action), ['MERGE_BATCH', 'TRIGGER', 'TRIGGER_BATCH']);
+  });
+
+  it('never merges a PR missing approved and says why in its tide status', async (t) => {
+    const h = await startTideHarness(seedWith([{ number: 1, labels: ['lgtm'] }]), tideConfig());
+    t.after(() => h.close());
+    await h.passUnit(1);
+    const res = await h.tide.syncOnce();
+    assert.equal(res.pools.length, 0);
+    assert.equal(h.gh.isMerged(REPO, 1), false);
+    const status = tideStatus(h, await h.gh.headSha(REPO, 1));
+    assert.deepEqual(status && { state: status.state, description: status.description }, { state: 'pending', description: 'Not mergeable. Needs approved label.' });
+    // Unchanged: the next status update writes nothing.
+    const again = await h.tide.syncOnce();
+    assert.equal(again.statusesWritten, 0);
+  });
+
+  it('a new push during a batch invalidates it', async (t) => {
+    const h = await startTideHarness(seedWith([{ number: 1 }, { number: 2 }]), tideConfig());
+    t.after(() => h.close());
+    for (const n of [1, 2]) {
+      await h.client.createStatus('org', 'repo', await h.gh.headSha(REPO, n), { context: 'unit', state: 'success', description: 'Job succeeded.' });
+    }
+    assert.equal((await h.tide.syncOnce()).pools[0]?.Action, 'TRIGGER_BATCH');
+    await h.gh.pushToPull(REPO, 2, { 'file-2.txt': 'changed again\n' });
+    await h.runCI(() => true);
+    const after = await h.tide.syncOnce();
+    assert.notEqual(after.pools[0]?.Action, 'MERGE_BATCH');
+    assert.equal(h.gh.isMerged(REPO, 2), false);
+    // #2's new head has no result: it left the pool and its status says what it lacks.
+    assert.deepEqual(after.pools[0]?.SuccessPRs.map((p) => p.Number) ?? [], []);
+    const status = tideStatus(h, await h.gh.headSha(REPO, 2));
+    assert.equal(status?.description, 'Not mergeable. Job unit has not succeeded.');
+  });
+
+  it('marks a ready PR "In merge pool." before merging it and keeps a held one out', async (t) => {
+    const h = await startTideHarness(seedWith([{ number: 1 }, { number: 2, labels: ['lgtm', 'approved', 'do-not-merge/hold'] }]), tideConfig('  batch_size_limit:\n    "*": -1\n'), JOBS);
+    t.after(() => h.close());
+    await h.passUnit(1);
+    await h.passUnit(2);
+    const sha1 = await h.gh.headSha(REPO, 1);
+    const sha2 = await h.gh.headSha(REPO, 2);
+    await h.tide.syncOnce();
+    assert.equal(h.gh.isMerged(REPO, 1), true);
+    assert.equal(h.gh.isMerged(REPO, 2), false);
+    // The merged PR got success before its merge (branch protection may require the tide context).
+    assert.deepEqual(tideStatus(h, sha1), { ...tideStatus(h, sha1), state: 'success', description: 'In merge pool.' });
+    assert.equal(tideStatus(h, sha2)?.description, 'Not mergeable. Should not have do-not-merge/hold label.');
+  });
+});
