@@ -76,7 +76,7 @@ export function requirementDiff(pr: TidePR, q: TideQuery, cc: ContextChecker, bl
 export function retestingStatus(retested: readonly string[]): string {
   const sorted = [...retested].sort();
   const all = `Not mergeable. Retesting: ${sorted.join(' ')}`;
-  return all.length > MAX_STATUS_DESCRIPTION_LENGTH ? `Not mergeable. Retesting ${sorted.length} job(s).` : all;
+  return all.length > MAX_STATUS_DESCRIPTION_LENGTH ? `Not mergeable. Retesting ${sorted.length} job${sorted.length > 1 ? 's' : ''}.` : all;
 }
 
 export function truncateDescription(desc: string): string {
