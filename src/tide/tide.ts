@@ -375,9 +375,28 @@ export function createTide(deps: TideDeps): TideController {
     return { pools, dropped };
   }
 
+  /** Settings tide reads and does not apply: said once, at run time (docs/tide.md). */
+  const warned = new Set<string>();
+  function warnUnapplied(cfg: Config): void {
+    const co = cfg.tide.context_options;
+    const overwrite = co?.['overwrite-pending-contexts'] !== undefined || Object.values(co?.orgs ?? {}).some((o) => o['overwrite-pending-contexts'] !== undefined
+      || Object.values(o.repos ?? {}).some((r) => r['overwrite-pending-contexts'] !== undefined || Object.values(r.branches ?? {}).some((b) => b['overwrite-pending-contexts'] !== undefined)));
+    const unapplied: [string, boolean][] = [
+      ['tide.context_options overwrite-pending-contexts', overwrite],
+      ['tide.gerrit', cfg.tide.gerrit?.queries !== undefined],
+    ];
+    for (const [key, set] of unapplied) {
+      if (set && !warned.has(key)) {
+        warned.add(key);
+        log.warn({ key }, 'set but not applied by this tide (docs/tide.md)');
+      }
+    }
+  }
+
   async function syncOnce(): Promise<SyncResult> {
     const started = clock.now().getTime();
     const cfg = deps.config();
+    warnUnapplied(cfg);
     skipStatus.clear();
     const prs = await search(cfg);
     let blockers: Blocker[] = [];
