@@ -59,6 +59,7 @@ interface Strategy {
   name: string;
   batchLimit: number;
   bisect: boolean;
+  speculative?: number;
 }
 
 interface Result {
@@ -158,6 +159,7 @@ async function simulate(strategy: Strategy): Promise<Result> {
       presubmitsForBatch: () => [unit],
       newBatch: async (candidates, limit) => (limit > 0 ? candidates.slice(0, limit) : [...candidates]),
       ...(strategy.bisect ? { bisectFrom: jobs.filter((j) => j.spec.type === 'batch') } : {}),
+      speculative: strategy.speculative ?? 0,
     });
     if (d.action === 'MERGE' || d.action === 'MERGE_BATCH') {
       for (const t of d.targets) byNumber.get(t.number)!.mergedAt = now;
@@ -181,6 +183,8 @@ const strategies: Strategy[] = [
   { name: 'upstream serial (batch_size_limit -1)', batchLimit: -1, bisect: false },
   { name: `upstream batch (batch_size_limit ${BATCH_LIMIT})`, batchLimit: BATCH_LIMIT, bisect: false },
   { name: `ours: batch ${BATCH_LIMIT} + bisect_failed_batches`, batchLimit: BATCH_LIMIT, bisect: true },
+  { name: `ours: batch ${BATCH_LIMIT} + speculative_batches 3`, batchLimit: BATCH_LIMIT, bisect: false, speculative: 3 },
+  { name: `ours: batch ${BATCH_LIMIT} + bisect + speculative 3`, batchLimit: BATCH_LIMIT, bisect: true, speculative: 3 },
 ];
 const results: Result[] = [];
 for (const s of strategies) results.push(await simulate(s));

@@ -280,6 +280,7 @@ export interface TideImprovementsConfig {
   reason_codes?: boolean;
   evict_unmergeable?: boolean;
   bisect_failed_batches?: boolean;
+  speculative_batches?: number;
 }
 
 export interface BranchProtectionPolicy {

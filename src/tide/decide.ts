@@ -88,7 +88,7 @@ export function pickBatchWithPreexistingTests(candidates: readonly TidePR[], pjs
 /** What a decision is about, for the `tide` status and the history (docs/tide.md). */
 export type ReasonCode =
   | 'blocked-by-issue' | 'batch-passed' | 'all-jobs-passed' | 'no-required-jobs' | 'new-batch' | 'bisect-failed-batch'
-  | 'missing-jobs' | 'batch-pending' | 'jobs-pending' | 'nothing-to-do';
+  | 'missing-jobs' | 'batch-pending' | 'jobs-pending' | 'nothing-to-do' | 'speculation-pending' | 'longest-green-prefix';
 
 export interface Decision {
   action: TideAction;
@@ -122,6 +122,8 @@ export interface DecideInput {
   newBatch(candidates: readonly TidePR[], limit: number): Promise<TidePR[]>;
   /** Ours: batch jobs of this branch at any base SHA, for bisection (absent: bisection off). */
   bisectFrom?: readonly ProwJob[];
+  /** Ours: test up to this many prefixes of a new batch at once; the longest green one merges (0 or 1: off). */
+  speculative?: number;
 }
 
 function decision(action: TideAction, targets: TidePR[], reason: ReasonCode, triggers: Decision['triggers'] = []): Decision {
@@ -141,8 +143,30 @@ export function bisectionHalves(candidates: readonly TidePR[], batchJobs: readon
   return [set.slice(0, mid), set.slice(mid)];
 }
 
+/** Prefix sizes of a speculative batch of `n` PRs: n, n/2, n/4… (at least 2 PRs each), at most `count`. */
+export function prefixSizes(n: number, count: number): number[] {
+  const sizes: number[] = [];
+  for (let size = n; size >= 2 && sizes.length < count; size = Math.ceil(size / 2)) {
+    if (!sizes.includes(size)) sizes.push(size);
+    if (size === 2) break;
+  }
+  return sizes;
+}
+
 export async function decide(input: DecideInput): Promise<Decision> {
   const { cc } = input;
+  if ((input.speculative ?? 0) >= 2) {
+    // Ours: wait until no longer prefix is still running, then merge the longest that passed.
+    const states = batchStates(input.prs, input.pjs, (prs) => input.presubmitsForBatch(prs));
+    const longest = (l: typeof states): number => Math.max(0, ...l.map((b) => b.prs.length));
+    const green = states.filter((b) => b.state === 'success');
+    const running = states.filter((b) => b.state === 'pending');
+    if (running.length > 0 && longest(running) > longest(green)) {
+      input = { ...input, batchMerges: [], batchPending: running.find((b) => b.prs.length === longest(running))!.prs };
+    } else if (green.length > 0) {
+      return decision('MERGE_BATCH', [...green.find((b) => b.prs.length === longest(green))!.prs], 'longest-green-prefix');
+    }
+  }
   if (input.batchMerges.length > 0) return decision('MERGE_BATCH', [...input.batchMerges], 'batch-passed');
   if (input.successes.length > 0 && input.batchPending.length === 0) {
     const pr = pickHighestPriorityPR(input.successes, (p) => isPassingTests(p, cc), input.priorities);
@@ -161,6 +185,11 @@ export async function decide(input: DecideInput): Promise<Decision> {
       }
       let batch = input.prioritizeExistingBatches ? pickBatchWithPreexistingTests(candidates, input.pjs, input.batchSizeLimit) : [];
       if (batch.length === 0) batch = await input.newBatch(candidates, input.batchSizeLimit);
+      if (batch.length > 1 && (input.speculative ?? 0) >= 2) {
+        const sorted = [...batch].sort((a, b) => a.number - b.number);
+        const triggers = prefixSizes(sorted.length, input.speculative ?? 0).map((n) => ({ prs: sorted.slice(0, n), presubmits: input.presubmitsForBatch(sorted.slice(0, n)) }));
+        return decision('TRIGGER_BATCH', sorted, 'new-batch', triggers);
+      }
       if (batch.length > 1) return decision('TRIGGER_BATCH', batch, 'new-batch', [{ prs: batch, presubmits: input.presubmitsForBatch(batch) }]);
     }
   }
@@ -168,7 +197,7 @@ export async function decide(input: DecideInput): Promise<Decision> {
     const pr = pickHighestPriorityPR(input.missings, (p) => isRetestEligible(p, cc, input.tidePresubmits), input.priorities);
     if (pr) return decision('TRIGGER', [pr], 'missing-jobs', [{ prs: [pr], presubmits: input.missingTests.get(pr.number) ?? [] }]);
   }
-  if (input.batchPending.length > 0) return decision('WAIT', [], 'batch-pending');
+  if (input.batchPending.length > 0) return decision('WAIT', [], (input.speculative ?? 0) >= 2 ? 'speculation-pending' : 'batch-pending');
   if (input.pendings.length > 0) return decision('WAIT', [], 'jobs-pending');
   return decision('WAIT', [], 'nothing-to-do');
 }

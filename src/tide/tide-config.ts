@@ -89,6 +89,8 @@ export interface TideImprovements {
   evictUnmergeable: boolean;
   /** Split a failed batch in halves and test both in parallel until the culprit is found. */
   bisectFailedBatches: boolean;
+  /** Test up to this many prefixes of a new batch in parallel; the longest green one merges (0: off). */
+  speculativeBatches: number;
 }
 
 export function improvementsOf(tide: Pick<Tide, 'improvements'>): TideImprovements {
@@ -97,5 +99,6 @@ export function improvementsOf(tide: Pick<Tide, 'improvements'>): TideImprovemen
     reasonCodes: i.reason_codes === true,
     evictUnmergeable: i.evict_unmergeable === true,
     bisectFailedBatches: i.bisect_failed_batches === true,
+    speculativeBatches: i.speculative_batches ?? 0,
   };
 }

@@ -248,6 +248,7 @@ export function createTide(deps: TideDeps): TideController {
       presubmitsForBatch: (prs: readonly TidePR[]) => presubmitsForBatch(sp, prs),
       newBatch: (candidates: readonly TidePR[], limit: number) => deps.batchMerger.pick(sp.org, sp.repo, sp.baseSha, candidates, limit),
       ...(branchBatches ? { bisectFrom: branchBatches } : {}),
+      speculative: improvements.speculativeBatches,
     };
     if (sp.blockers.length > 0) {
       decision = { action: 'BLOCKED', targets: [], reason: 'blocked-by-issue', triggers: [] };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Presubmit } from '../../src/config/types.js';
 import { createContextChecker } from '../../src/tide/context-policy.js';
-import { decide, pickHighestPriorityPR, type DecideInput } from '../../src/tide/decide.js';
+import { decide, pickHighestPriorityPR, prefixSizes, type DecideInput } from '../../src/tide/decide.js';
 import type { TidePR } from '../../src/tide/types.js';
 import { configFrom } from '../support/config.js';
 
@@ -86,6 +86,13 @@ describe('tide decide', () => {
       presubmitsForBatch: () => [foo], newBatch: async (c) => [...c],
     });
     assert.deepEqual([d.action, d.targets.map((p) => p.number)], ['TRIGGER', [1]]);
+  });
+
+  it('speculative prefixes halve down to two PRs', () => {
+    assert.deepEqual(prefixSizes(10, 3), [10, 5, 3]);
+    assert.deepEqual(prefixSizes(4, 3), [4, 2]);
+    assert.deepEqual(prefixSizes(2, 3), [2]);
+    assert.deepEqual(prefixSizes(9, 1), [9]);
   });
 
   const priorities = [{ labels: ['kind/failing-test'] }, { labels: ['area/deflake'] }, { labels: ['kind/bug', 'priority/critical-urgent'] }, { labels: ['kind/feature,kind/enhancement,kind/undefined'] }];

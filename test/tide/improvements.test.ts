@@ -72,6 +72,21 @@ describe('tide beyond upstream', () => {
     assert.match(status?.description ?? '', /Job unit has not succeeded/);
   });
 
+  it('speculative batches: prefixes run in parallel and the longest green one merges', async (t) => {
+    const h = await startTideHarness(seedWith([{ number: 1 }, { number: 2 }, { number: 3 }, { number: 4 }]), tideConfig('  improvements:\n    speculative_batches: 3\n'));
+    t.after(() => h.close());
+    await staleGreen(h, [1, 2, 3, 4]);
+    const first = await h.tide.syncOnce();
+    assert.equal(first.pools[0]?.Action, 'TRIGGER_BATCH');
+    const batches = (await h.jobs()).filter((pj) => pj.spec.type === 'batch').map(pullNumbers).sort((a, b) => a.length - b.length);
+    assert.deepEqual(batches, [[1, 2], [1, 2, 3, 4]]);
+    // #4 breaks its prefix; the shorter prefix passes.
+    await h.runCI((pj) => !pullNumbers(pj).includes(4));
+    const next = await h.tide.syncOnce();
+    assert.deepEqual([next.pools[0]?.Action, next.pools[0]?.Reason, next.pools[0]?.Target.map((p) => p.Number)], ['MERGE_BATCH', 'longest-green-prefix', [1, 2]]);
+    assert.deepEqual([1, 2, 3, 4].map((n) => h.gh.isMerged(REPO, n)), [true, true, false, false]);
+  });
+
   it('a flaky batch member does not block the batch once a retest passes', async (t) => {
     const h = await startTideHarness(seedWith([{ number: 1 }, { number: 2 }]), tideConfig('  batch_size_limit:\n    "*": 0\n'));
     t.after(() => h.close());
