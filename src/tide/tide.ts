@@ -29,7 +29,7 @@ import {
 } from './tide-config.js';
 import { poolKey, prKey, type Blocker, type TidePR } from './types.js';
 
-export type TideGitHub = Pick<GitHubClient, 'graphql' | 'getRef' | 'mergePullRequest' | 'createStatus' | 'searchIssues' | 'listPullRequestFiles'>;
+export type TideGitHub = Pick<GitHubClient, 'graphql' | 'getRef' | 'mergePullRequest' | 'createStatus' | 'searchIssues' | 'listPullRequestFiles' | 'createComment' | 'listComments'>;
 
 export interface TideDeps {
   store: Pick<ProwJobStore, 'createProwJob'>;
@@ -338,7 +338,7 @@ export function createTide(deps: TideDeps): TideController {
     });
   }
 
-  async function buildSubpools(cfg: Config, prs: Map<string, TidePR>, blockers: Blocker[], blockerOrgsFailed: Set<string>): Promise<{ pools: Subpool[]; dropped: Map<string, string> }> {
+  async function buildSubpools(cfg: Config, prs: Map<string, TidePR>, blockers: Blocker[], blockerOrgsFailed: Set<string>): Promise<{ pools: Subpool[] }> {
     const groups = new Map<string, TidePR[]>();
     for (const pr of prs.values()) {
       if (blockerOrgsFailed.has(pr.org)) continue;
@@ -347,7 +347,6 @@ export function createTide(deps: TideDeps): TideController {
     }
     const all = deps.informer.list();
     const pools: Subpool[] = [];
-    const dropped = new Map<string, string>();
     for (const list of groups.values()) {
       const { org, repo, baseRef: branch } = list[0]!;
       let baseSha: string;
@@ -368,12 +367,44 @@ export function createTide(deps: TideDeps): TideController {
           continue;
         }
         const why = filterReason(cfg, sp, pr);
-        if (why) dropped.set(prKey(pr), why);
+        if (why) log.debug({ org, repo, pr: pr.number, why }, 'not in the pool');
         else sp.prs.push(pr);
       }
       if (sp.prs.length > 0) pools.push(sp);
     }
-    return { pools, dropped };
+    return { pools };
+  }
+
+  /** Culprits already told, by `org/repo#n@sha`. */
+  const toldCulprits = new Set<string>();
+
+  /**
+   * Ours, with bisect_failed_batches: a PR whose own tide-run job failed at its head, after a batch with it
+   * failed, is the culprit. It gets one comment naming the failing jobs (idempotent: a marker per head).
+   */
+  async function tellCulprits(prs: Map<string, TidePR>): Promise<void> {
+    const all = deps.informer.list();
+    for (const pr of prs.values()) {
+      const key = `${prKey(pr)}@${pr.headSha}`;
+      if (toldCulprits.has(key)) continue;
+      const mine = (pj: ProwJob): boolean => pj.spec.refs?.org === pr.org && pj.spec.refs.repo === pr.repo && (pj.spec.refs.pulls ?? []).some((p) => p.number === pr.number && p.sha === pr.headSha);
+      const failedAlone = all.filter((pj) => pj.spec.type === 'presubmit' && pj.metadata.labels?.[CREATED_BY_TIDE_LABEL] === 'true' && mine(pj) && pj.status.state === 'failure');
+      if (failedAlone.length === 0) continue;
+      const failedBatch = all.find((pj) => pj.spec.type === 'batch' && mine(pj) && toSimpleState(pj.status.state) === 'failure');
+      if (!failedBatch) continue;
+      const marker = `<!-- tide: bisection culprit ${pr.headSha} -->`;
+      toldCulprits.add(key);
+      if (deps.dryRun) continue;
+      try {
+        if ((await deps.github.listComments(pr.org, pr.repo, pr.number)).some((c) => c.body.includes(marker))) continue;
+        const jobs = [...new Set(failedAlone.map((pj) => pj.spec.job))].sort();
+        const batch = (failedBatch.spec.refs?.pulls ?? []).map((p) => `#${p.number}`).join(' ');
+        await deps.github.createComment(pr.org, pr.repo, pr.number, `${marker}\nTide tested this PR in a batch that failed (${batch}) and bisected it: this PR fails ${jobs.map((j) => `\`${j}\``).join(', ')} on its own, so it left the merge pool and the others can merge without it. Push a fix (or \`/retest\` if the failure is a flake).`);
+      } catch (err) {
+        toldCulprits.delete(key);
+        log.warn({ err, org: pr.org, repo: pr.repo, pr: pr.number }, 'commenting on the bisection culprit failed');
+      }
+    }
   }
 
   /** Settings tide reads and does not apply: said once, at run time (docs/tide.md). */
@@ -415,7 +446,8 @@ export function createTide(deps: TideDeps): TideController {
         }
       }
     }
-    const { pools: subpools, dropped } = await buildSubpools(cfg, prs, blockers, blockerOrgsFailed);
+    const { pools: subpools } = await buildSubpools(cfg, prs, blockers, blockerOrgsFailed);
+    if (improvementsOf(cfg.tide).bisectFailedBatches) await tellCulprits(prs);
     for (const sp of subpools) for (const pr of sp.prs) if (!firstSeen.has(prKey(pr))) firstSeen.set(prKey(pr), started);
     const results: TidePoolJSON[] = [];
     await inParallel(subpools, cfg.tide.max_goroutines || 20, async (sp) => {

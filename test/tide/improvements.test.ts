@@ -70,6 +70,13 @@ describe('tide beyond upstream', () => {
     assert.equal(h.gh.isMerged(REPO, 3), false);
     const status = h.gh.statuses(REPO, await h.gh.headSha(REPO, 3)).filter((s) => s.context === 'tide').at(-1);
     assert.match(status?.description ?? '', /Job unit has not succeeded/);
+    const told = h.gh.comments(REPO, 3).filter((c) => /bisected/.test(c.body));
+    assert.equal(told.length, 1);
+    assert.match(told[0]!.body, /fails `unit` on its own/);
+    assert.deepEqual([1, 2, 4].map((n) => h.gh.comments(REPO, n).length), [0, 0, 0]);
+    // Syncing again tells nobody twice.
+    await h.tide.syncOnce();
+    assert.equal(h.gh.comments(REPO, 3).filter((c) => /bisected/.test(c.body)).length, 1);
   });
 
   it('speculative batches: prefixes run in parallel and the longest green one merges', async (t) => {
