@@ -58,7 +58,14 @@ function checkRunState(status: string | undefined, conclusion: string | null | u
   return c === 'SUCCESS' || c === 'NEUTRAL' || c === 'SKIPPED' ? 'SUCCESS' : 'FAILURE';
 }
 
-export function toTidePR(n: SearchNode): TidePR | undefined {
+/** The PR, and whether the head commit was among the commits the search returned. */
+function toTidePRWithHead(n: SearchNode): { pr: TidePR; headFound: boolean } | undefined {
+  const pr = toTidePR(n);
+  if (!pr) return undefined;
+  return { pr, headFound: (n.commits?.nodes ?? []).some((c) => c.commit.oid === pr.headSha) };
+}
+
+function toTidePR(n: SearchNode): TidePR | undefined {
   if (n.number === undefined || !n.repository?.owner?.login || !n.repository.name) return undefined;
   const head = n.headRefOid ?? '';
   const commit = n.commits?.nodes?.find((c) => c.commit.oid === head)?.commit;
@@ -90,7 +97,7 @@ export interface SearchResult {
 }
 
 /** Every PR the search string finds, following pages. `org` picks the App installation. */
-export async function searchPullRequests(github: Pick<GitHubClient, 'graphql'>, query: string, org: string | undefined, log: Logger): Promise<SearchResult> {
+export async function searchPullRequests(github: Pick<GitHubClient, 'graphql' | 'getCombinedStatus'>, query: string, org: string | undefined, log: Logger): Promise<SearchResult> {
   const prs: TidePR[] = [];
   let after: string | null = null;
   let cost = 0;
@@ -98,8 +105,15 @@ export async function searchPullRequests(github: Pick<GitHubClient, 'graphql'>, 
     const res: SearchResponse = await github.graphql<SearchResponse>(PR_SEARCH_QUERY, { query, first: PAGE_SIZE, after }, org);
     cost += res.rateLimit?.cost ?? 0;
     for (const node of res.search.nodes) {
-      const pr = toTidePR(node);
-      if (pr) prs.push(pr);
+      const found = toTidePRWithHead(node);
+      if (!found) continue;
+      // Upstream headContexts: a head outside the last 4 commits (a force-push to an older commit)
+      // has its statuses read over REST instead.
+      if (!found.headFound) {
+        const combined = await github.getCombinedStatus(found.pr.org, found.pr.repo, found.pr.headSha);
+        found.pr.contexts = combined.statuses.map((st) => ({ context: st.context, state: st.state.toUpperCase() as TideContext['state'], description: st.description, targetUrl: st.targetUrl }));
+      }
+      prs.push(found.pr);
     }
     if (!res.search.pageInfo.hasNextPage || !res.search.pageInfo.endCursor) break;
     after = res.search.pageInfo.endCursor;

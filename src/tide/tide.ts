@@ -29,7 +29,7 @@ import {
 } from './tide-config.js';
 import { poolKey, prKey, type Blocker, type TidePR } from './types.js';
 
-export type TideGitHub = Pick<GitHubClient, 'graphql' | 'getRef' | 'mergePullRequest' | 'createStatus' | 'searchIssues' | 'listPullRequestFiles' | 'createComment' | 'listComments'>;
+export type TideGitHub = Pick<GitHubClient, 'graphql' | 'getRef' | 'mergePullRequest' | 'createStatus' | 'searchIssues' | 'listPullRequestFiles' | 'createComment' | 'listComments' | 'getCombinedStatus'>;
 
 export interface TideDeps {
   store: Pick<ProwJobStore, 'createProwJob'>;

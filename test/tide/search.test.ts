@@ -77,4 +77,22 @@ describe('tide search', () => {
     assert.equal(new Set(prs.map((p) => p.number)).size, 40);
     assert.equal(gh.calls().filter((c) => c.path === '/graphql').length, 2);
   });
+  // Last: the registered handler answers every search after it.
+  it('reads the statuses over REST when the head is not among the commits the search returned', async () => {
+    const head = await gh.headSha('p/q', 1);
+    await client.createStatus('p', 'q', head, { context: 'rest-only', state: 'failure', description: 'from REST' });
+    gh.registerGraphQL({
+      name: 'old-commits',
+      matches: (q) => /\bsearch\s*\(/.test(q),
+      resolve: async () => ({
+        search: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [{
+          number: 1, repository: { name: 'q', owner: { login: 'p' } }, headRefOid: head, baseRef: { name: 'main' },
+          commits: { nodes: [{ commit: { oid: 'an-older-commit', status: { contexts: [{ context: 'stale', state: 'SUCCESS' }] } } }] },
+        }] },
+      }),
+    });
+    const { prs } = await searchPullRequests(client, 'is:pr repo:"p/q"', 'p', createSilentLogger());
+    assert.deepEqual(prs[0]?.contexts, [{ context: 'rest-only', state: 'FAILURE', description: 'from REST', targetUrl: '' }]);
+  });
+
 });
