@@ -106,4 +106,30 @@ describe('tide', () => {
     assert.deepEqual(tideStatus(h, sha1), { ...tideStatus(h, sha1), state: 'success', description: 'In merge pool.' });
     assert.equal(tideStatus(h, sha2)?.description, 'Not mergeable. Should not have do-not-merge/hold label.');
   });
+
+  it('blocks the pool while an issue with the blocker label names the branch', async (t) => {
+    const seed = seedWith([{ number: 1 }]);
+    seed.repos![0]!.labels!.push('tide/merge-blocker');
+    seed.issues = [{ repo: REPO, number: 50, title: 'Code freeze branch:main', labels: ['tide/merge-blocker'] }];
+    const h = await startTideHarness(seed, tideConfig('  blocker_label: tide/merge-blocker\n'));
+    t.after(() => h.close());
+    await h.passUnit(1);
+    const res = await h.tide.syncOnce();
+    assert.equal(res.pools[0]?.Action, 'BLOCKED');
+    assert.deepEqual(res.pools[0]?.Blockers.map((b) => [b.Number, b.Title]), [[50, 'Code freeze branch:main']]);
+    assert.equal(h.gh.isMerged(REPO, 1), false);
+  });
+
+  it('merges with the squash label over merge_method and renders merge_commit_template', async (t) => {
+    const h = await startTideHarness(
+      seedWith([{ number: 1, labels: ['lgtm', 'approved', 'tide/merge-method-squash'] }], { repos: [{ repo: REPO, labels: ['lgtm', 'approved', 'tide/merge-method-squash'] }] }),
+      tideConfig('  squash_label: tide/merge-method-squash\n  merge_method:\n    org/repo: merge\n  merge_commit_template:\n    org/repo:\n      title: "{{ .Title }} (#{{ .Number }})"\n      body: "by {{ .Author.Login }}"\n'),
+    );
+    t.after(() => h.close());
+    await h.passUnit(1);
+    await h.tide.syncOnce();
+    const merge = h.gh.calls().find((c) => c.method === 'PUT' && /\/pulls\/1\/merge$/.test(c.path));
+    assert.deepEqual(merge?.body, { merge_method: 'squash', sha: await h.gh.headSha(REPO, 1), commit_title: 'Change 1 (#1)', commit_message: 'by bob' });
+    assert.equal(h.gh.isMerged(REPO, 1), true);
+  });
 });
