@@ -58,6 +58,15 @@ describe('tide', () => {
     assert.equal(h.gh.isMerged(REPO, 2), true);
     const hist = h.history.all()['org/repo:main'] ?? [];
     assert.deepEqual(hist.map((r) => r.action), ['MERGE_BATCH', 'TRIGGER', 'TRIGGER_BATCH']);
+    const metrics = await h.registry.metrics();
+    const pool = 'org="org",repo="repo",branch="main"';
+    assert.match(metrics, new RegExp(`^tide_merged_prs_total\\{${pool}\\} 2$`, 'm'));
+    assert.match(metrics, new RegExp(`^merges_sum\\{${pool}\\} 2$`, 'm'));
+    assert.match(metrics, new RegExp(`^tide_batch_size_count\\{${pool}\\} 1$`, 'm'));
+    assert.match(metrics, new RegExp(`^tide_ci_runs_total\\{${pool},type="batch"\\} 1$`, 'm'));
+    assert.match(metrics, new RegExp(`^tide_retests_total\\{${pool},action="TRIGGER_BATCH"\\} 2$`, 'm'));
+    assert.match(metrics, new RegExp(`^tide_time_in_pool_seconds_count\\{${pool}\\} 2$`, 'm'));
+    assert.match(metrics, /^tidesyncheartbeat\{controller="sync"\} 4$/m);
   });
 
   it('never merges a PR missing approved and says why in its tide status', async (t) => {

@@ -15,6 +15,7 @@ import { createLocalExecutor } from '../../executor/local/executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
+import { createHookMetrics } from '../../hook/metrics.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
@@ -25,6 +26,7 @@ import { createProwJobInformer } from '../../store/informer.js';
 import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
 import { createGitBatchMerger } from '../../tide/batch-merge.js';
 import { TideHistory } from '../../tide/history.js';
+import { createTideMetrics } from '../../tide/metrics.js';
 import { createTide } from '../../tide/tide.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
@@ -166,9 +168,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => horologium.stop());
 
     // Tide test-merges batches in bare mirrors cloned through the same URL rewrites as jobs.
+    // hook's /metrics (--metrics-port) also serves tide's metrics: one registry for both.
+    const hookMetrics = createHookMetrics({ defaultMetrics: true });
     const tideHistory = new TideHistory(1000, join(dataDir, 'tide-history.json'), log.child({ component: 'tide' }));
     const tide = createTide({
-      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun,
+      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun, metrics: createTideMetrics(hookMetrics.registry),
       batchMerger: createGitBatchMerger({ cacheDir: join(dataDir, 'tide-git'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
       ...(demo ? { betweenMergesMs: 500 } : {}),
     });
@@ -201,6 +205,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       owners,
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
+      metrics: hookMetrics,
     });
     closers.push(() => hook.close());
 
