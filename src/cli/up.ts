@@ -98,7 +98,6 @@ export function createCommand(): Command {
           `then let tide merge it: send issue_comment-lgtm.json and issue_comment-approve.json the same way and watch ${system.deckUrl}/tide`,
         );
       }
-      process.stdout.write(`${lines.join('\n')}\n`);
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) return;
@@ -108,5 +107,7 @@ export function createCommand(): Command {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      // Printed once the handlers are in place: whoever reads the URLs may signal at once.
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
