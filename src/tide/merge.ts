@@ -57,6 +57,11 @@ export interface MergeDeps {
   retryBaseMs: number;
   /** PRs whose status the status controller must leave alone from now on. */
   skipStatus(pr: TidePR): void;
+  /**
+   * context_options overwrite-pending-contexts, for a batch merge: the passed batch jobs per context. A
+   * context still pending on a PR that one of them covers is set to success first (upstream mergePRs).
+   */
+  overwritePending?: Map<string, { description: string; url: string }>;
 }
 
 export async function mergePRs(d: MergeDeps, prs: readonly TidePR[]): Promise<MergeOutcome> {
@@ -78,6 +83,12 @@ export async function mergePRs(d: MergeDeps, prs: readonly TidePR[]): Promise<Me
     if (tide?.state !== 'SUCCESS') {
       // Branch protection may require the tide context itself.
       await d.github.createStatus(pr.org, pr.repo, pr.headSha, { context: STATUS_CONTEXT, state: 'success', description: 'In merge pool.' }).catch((err: unknown) => log.warn({ err }, 'setting tide status before merge failed'));
+    }
+    for (const c of pr.contexts) {
+      const passed = c.state === 'PENDING' ? d.overwritePending?.get(c.context) : undefined;
+      if (!passed) continue;
+      await d.github.createStatus(pr.org, pr.repo, pr.headSha, { context: c.context, state: 'success', description: passed.description, targetUrl: passed.url })
+        .catch((err: unknown) => log.warn({ err, context: c.context }, 'overwriting a pending context failed'));
     }
     const tmpl = mergeCommitTemplate(d.tide, pr.org, pr.repo);
     let commitTitle: string | undefined;

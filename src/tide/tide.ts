@@ -16,7 +16,7 @@ import type { ProwJobStore } from '../store/types.js';
 import { accumulate, accumulateBatch, prowJobsFromContexts, toSimpleState } from './accumulate.js';
 import type { BatchMerger } from './batch-merge.js';
 import { applicableBlockers, findBlockers } from './blockers.js';
-import { createContextChecker, presubmitsFor, type ContextChecker } from './context-policy.js';
+import { contextOptionsFor, createContextChecker, presubmitsFor, type ContextChecker } from './context-policy.js';
 import { decide, STATUS_CONTEXT, unsuccessfulContexts, type Decision } from './decide.js';
 import type { TideHistory } from './history.js';
 import { mergeFailureMessage, mergePRs, notMergeableReason } from './merge.js';
@@ -171,6 +171,18 @@ export function createTide(deps: TideDeps): TideController {
     return out;
   }
 
+  /** The passed batch jobs of exactly these PRs, per context (for overwrite-pending-contexts). */
+  function passedBatchContexts(sp: Subpool, prs: readonly TidePR[]): Map<string, { description: string; url: string }> {
+    const key = [...prs].map((p) => `${p.number}:${p.headSha}`).sort().join(',');
+    const out = new Map<string, { description: string; url: string }>();
+    for (const pj of sp.pjs) {
+      if (pj.spec.type !== 'batch' || pj.status.state !== 'success') continue;
+      if ((pj.spec.refs?.pulls ?? []).map((p) => `${p.number}:${p.sha}`).sort().join(',') !== key) continue;
+      out.set(pj.spec.context ?? '', { description: pj.status.description ?? 'Job succeeded.', url: pj.status.url ?? '' });
+    }
+    return out;
+  }
+
   function presubmitsForBatch(sp: Subpool, prs: readonly TidePR[]): Presubmit[] {
     const seen = new Map<string, Presubmit>();
     for (const pr of prs) for (const ps of sp.presubmits.get(pr.number) ?? []) if (!seen.has(ps.context)) seen.set(ps.context, ps);
@@ -260,6 +272,7 @@ export function createTide(deps: TideDeps): TideController {
             github: deps.github, tide: cfg.tide, log: plog, dryRun: deps.dryRun === true, sleep,
             betweenMergesMs: deps.betweenMergesMs ?? 5000, retryBaseMs: deps.mergeRetryBaseMs ?? 4000,
             skipStatus: (pr) => skipStatus.add(prKey(pr)),
+            ...(decision.action === 'MERGE_BATCH' && contextOptionsFor(cfg, sp.org, sp.repo, sp.branch)['overwrite-pending-contexts'] ? { overwritePending: passedBatchContexts(sp, decision.targets) } : {}),
           }, decision.targets);
           errorString = mergeFailureMessage(decision.targets, outcome);
           for (const pr of outcome.merged) {
@@ -410,11 +423,7 @@ export function createTide(deps: TideDeps): TideController {
   /** Settings tide reads and does not apply: said once, at run time (docs/tide.md). */
   const warned = new Set<string>();
   function warnUnapplied(cfg: Config): void {
-    const co = cfg.tide.context_options;
-    const overwrite = co?.['overwrite-pending-contexts'] !== undefined || Object.values(co?.orgs ?? {}).some((o) => o['overwrite-pending-contexts'] !== undefined
-      || Object.values(o.repos ?? {}).some((r) => r['overwrite-pending-contexts'] !== undefined || Object.values(r.branches ?? {}).some((b) => b['overwrite-pending-contexts'] !== undefined)));
     const unapplied: [string, boolean][] = [
-      ['tide.context_options overwrite-pending-contexts', overwrite],
       ['tide.gerrit', cfg.tide.gerrit?.queries !== undefined],
     ];
     for (const [key, set] of unapplied) {

@@ -53,8 +53,8 @@ export interface TideHarness {
   history: TideHistory;
   metrics: TideMetrics;
   registry: Registry;
-  /** Finishes every running ProwJob tide created: success when `passes(pj)`; posts presubmit statuses. */
-  runCI(passes: (pj: ProwJob) => boolean): Promise<ProwJob[]>;
+  /** Finishes every running ProwJob (or those `only` picks): success when `passes(pj)`; posts presubmit statuses. */
+  runCI(passes: (pj: ProwJob) => boolean, only?: (pj: ProwJob) => boolean): Promise<ProwJob[]>;
   /** Posts a status on a PR's head as crier would for a job at the current base. */
   passUnit(number: number): Promise<void>;
   jobs(): Promise<ProwJob[]>;
@@ -89,10 +89,11 @@ export async function startTideHarness(seed: FakeSeed, configYaml: string, jobsY
   const jobs = async (): Promise<ProwJob[]> => (await store.listProwJobs()).items;
   return {
     gh, client, store, informer, tide, history, metrics, registry, jobs,
-    async runCI(passes) {
+    async runCI(passes, only = () => true) {
       const done: ProwJob[] = [];
       for (const pj of await jobs()) {
         if (pj.status.state !== 'triggered' && pj.status.state !== 'pending') continue;
+        if (!only(pj)) continue;
         const ok = passes(pj);
         const next = { ...pj, status: { ...pj.status, state: ok ? 'success' : 'failure', completionTime: new Date().toISOString() } } as ProwJob;
         done.push(await store.updateProwJob(next));

@@ -141,4 +141,26 @@ describe('tide', () => {
     assert.deepEqual(merge?.body, { merge_method: 'squash', sha: await h.gh.headSha(REPO, 1), commit_title: 'Change 1 (#1)', commit_message: 'by bob' });
     assert.equal(h.gh.isMerged(REPO, 1), true);
   });
+
+  for (const overwrite of [false, true]) {
+    it(`a passed batch ${overwrite ? 'overwrites a pending required context and merges' : 'cannot merge past a pending required context (GitHub refuses)'} (overwrite-pending-contexts ${overwrite})`, async (t) => {
+      const seed = seedWith([{ number: 1 }, { number: 2 }]);
+      seed.repos![0]!.branchProtection = { main: { contexts: ['unit'] } };
+      const h = await startTideHarness(seed, tideConfig(overwrite ? '  context_options:\n    overwrite-pending-contexts: true\n' : ''));
+      t.after(() => h.close());
+      for (const n of [1, 2]) {
+        await h.client.createStatus('org', 'repo', await h.gh.headSha(REPO, n), { context: 'unit', state: 'success', description: 'Job succeeded.' });
+      }
+      assert.equal((await h.tide.syncOnce()).pools[0]?.Action, 'TRIGGER_BATCH');
+      assert.equal((await h.tide.syncOnce()).pools[0]?.Action, 'TRIGGER');
+      // The serial retest of #1 is still running (crier set its context pending) when the batch passes.
+      await h.client.createStatus('org', 'repo', await h.gh.headSha(REPO, 1), { context: 'unit', state: 'pending', description: 'Job triggered.' });
+      await h.runCI(() => true, (pj) => pj.spec.type === 'batch');
+      const res = await h.tide.syncOnce();
+      assert.equal(res.pools[0]?.Action, 'MERGE_BATCH');
+      assert.equal(h.gh.isMerged(REPO, 1), overwrite);
+      assert.equal(h.gh.isMerged(REPO, 2), true);
+      if (!overwrite) assert.match(res.pools[0]!.Error, /#1: GitHub refused the merge: .*Required status check "unit"/);
+    });
+  }
 });
