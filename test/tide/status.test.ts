@@ -29,6 +29,8 @@ interface Case {
   unpassed?: string[];
   conflict?: boolean;
   approved?: boolean;
+  blocked?: boolean;
+  policy?: 'ignore' | 'permit' | 'block';
   state: string;
   desc: string;
 }
@@ -56,6 +58,9 @@ const cases: Case[] = [
   { name: 'long retest list is shortened', inPool: true, unpassed: ['very-long-context'.repeat(8), 'also-long-content'.repeat(8)], state: 'pending', desc: 'Not mergeable. Retesting 2 jobs.' },
   { name: 'merge conflict', inPool: true, conflict: true, state: 'error', desc: 'Not mergeable. PR has a merge conflict.' },
   { name: 'missing approving review', extraQueries: [{ orgs: ['org'], reviewApprovedRequired: true }], state: 'pending', desc: 'Not mergeable. PullRequest is missing sufficient approving GitHub review(s)' },
+  { name: 'GitHub BLOCKED under policy block', inPool: true, blocked: true, policy: 'block', state: 'error', desc: 'Not mergeable. PR is blocked from merging by GitHub (check branch protection, required reviews, or rulesets)' },
+  { name: 'GitHub BLOCKED under policy permit', inPool: true, blocked: true, policy: 'permit', state: 'success', desc: 'In merge pool (despite BLOCKED).' },
+  { name: 'GitHub BLOCKED under policy ignore', inPool: true, blocked: true, policy: 'ignore', state: 'success', desc: 'In merge pool.' },
   { name: 'required approving review is present', extraQueries: [{ orgs: ['org'], reviewApprovedRequired: true }], approved: true, state: 'success', desc: 'In merge pool.' },
 ];
 
@@ -64,7 +69,7 @@ const config = configFrom('tide:\n  squash_label: tide/merge-method-squash\n  me
 function pr(c: Case): TidePR {
   return {
     org: 'org', repo: 'repo', number: 1, title: '', body: '', author: c.author ?? '', baseRef: c.baseref ?? '', baseRefPrefix: 'refs/heads/',
-    headRef: 'topic', headSha: 'head', mergeable: c.conflict ? 'CONFLICTING' : 'MERGEABLE', mergeStateStatus: 'CLEAN', canBeRebased: true, isDraft: false,
+    headRef: 'topic', headSha: 'head', mergeable: c.conflict ? 'CONFLICTING' : 'MERGEABLE', mergeStateStatus: c.blocked ? 'BLOCKED' : 'CLEAN', canBeRebased: true, isDraft: false,
     labels: c.labels ?? [], milestone: c.queryAuthor ? 'v1.0' : undefined, reviewDecision: c.approved ? 'APPROVED' : undefined, updatedAt: '', contexts: c.contexts ?? [],
   };
 }
@@ -82,8 +87,8 @@ describe('tide status', () => {
       const tide = { ...config.tide, queries, display_all_tide_queries_in_status: c.displayAll === true };
       const p = pr(c);
       const got = expectedStatus({
-        pr: p, tide, queries, cc: createContextChecker(config, 'org', 'repo', p.baseRef), blocksPolicy: 'permit', inPool: c.inPool === true,
-        blockers: [], unpassedRequired: () => c.unpassed ?? [], notMergeable: notMergeableReason(tide, p, 'permit'),
+        pr: p, tide, queries, cc: createContextChecker(config, 'org', 'repo', p.baseRef), blocksPolicy: c.policy ?? 'permit', inPool: c.inPool === true,
+        blockers: [], unpassedRequired: () => c.unpassed ?? [], notMergeable: notMergeableReason(tide, p, c.policy ?? 'permit'),
       });
       assert.deepEqual({ state: got.state, desc: got.description }, { state: c.state, desc: c.desc });
     });

@@ -163,4 +163,21 @@ describe('tide', () => {
       if (!overwrite) assert.match(res.pools[0]!.Error, /#1: GitHub refused the merge: .*Required status check "unit"/);
     });
   }
+
+  it('builds a new batch from the candidates that merge cleanly one after the other (upstream pickNewBatch)', async (t) => {
+    const h = await startTideHarness(seedWith([
+      { number: 1 },
+      { number: 2, files: { 'shared.txt': 'from two\n' } },
+      { number: 3, files: { 'shared.txt': 'from three\n' } },
+      { number: 4 },
+    ]), tideConfig());
+    t.after(() => h.close());
+    for (const n of [1, 2, 3, 4]) {
+      await h.client.createStatus('org', 'repo', await h.gh.headSha(REPO, n), { context: 'unit', state: 'success', description: 'Job succeeded.' });
+    }
+    const res = await h.tide.syncOnce();
+    assert.equal(res.pools[0]?.Action, 'TRIGGER_BATCH');
+    // #3 conflicts with #2 once #2 is merged in: left out of this batch; #4 still comes in.
+    assert.deepEqual(res.pools[0]?.Target.map((p) => p.Number), [1, 2, 4]);
+  });
 });
