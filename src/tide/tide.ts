@@ -8,22 +8,23 @@ import { CREATED_BY_TIDE_LABEL } from '../api/labels.js';
 import type { TidePoolJSON, TidePullJSON } from '../api/tide-json.js';
 import { systemClock, type Clock } from '../api/clock.js';
 import { presubmitShouldRunAsync } from '../config/match.js';
+import { orgScopes, queryCriteria } from '../config/tide-query.js';
 import type { Config, Presubmit } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobInformer } from '../store/informer.js';
 import type { ProwJobStore } from '../store/types.js';
-import { accumulate, accumulateBatch, prowJobsFromContexts, toSimpleState } from './accumulate.js';
+import { accumulate, accumulateBatch, toSimpleState } from './accumulate.js';
 import type { BatchMerger } from './batch-merge.js';
 import { applicableBlockers, findBlockers } from './blockers.js';
 import { contextOptionsFor, createContextChecker, presubmitsFor, type ContextChecker } from './context-policy.js';
-import { decide, STATUS_CONTEXT, unsuccessfulContexts, type Decision } from './decide.js';
+import { decide, unsuccessfulContexts, type Decision } from './decide.js';
 import type { TideHistory } from './history.js';
 import { mergeFailureMessage, mergePRs, notMergeableReason } from './merge.js';
 import type { TideMetrics } from './metrics.js';
-import { orgScopes, queryCoversRepo, queryCriteria } from '../config/tide-query.js';
 import { searchPullRequests } from './search.js';
-import { expectedStatus, statusTargetUrl, truncateDescription } from './status.js';
+import { tellCulprits } from './culprit.js';
+import { updateStatuses } from './status-update.js';
 import {
   batchSizeLimit, improvementsOf, mergeBlocksPolicy, prioritizeExistingBatches, statusUpdatePeriodMs, syncPeriodMs,
 } from './tide-config.js';
@@ -391,35 +392,6 @@ export function createTide(deps: TideDeps): TideController {
   /** Culprits already told, by `org/repo#n@sha`. */
   const toldCulprits = new Set<string>();
 
-  /**
-   * Ours, with bisect_failed_batches: a PR whose own tide-run job failed at its head, after a batch with it
-   * failed, is the culprit. It gets one comment naming the failing jobs (idempotent: a marker per head).
-   */
-  async function tellCulprits(prs: Map<string, TidePR>): Promise<void> {
-    const all = deps.informer.list();
-    for (const pr of prs.values()) {
-      const key = `${prKey(pr)}@${pr.headSha}`;
-      if (toldCulprits.has(key)) continue;
-      const mine = (pj: ProwJob): boolean => pj.spec.refs?.org === pr.org && pj.spec.refs.repo === pr.repo && (pj.spec.refs.pulls ?? []).some((p) => p.number === pr.number && p.sha === pr.headSha);
-      const failedAlone = all.filter((pj) => pj.spec.type === 'presubmit' && pj.metadata.labels?.[CREATED_BY_TIDE_LABEL] === 'true' && mine(pj) && pj.status.state === 'failure');
-      if (failedAlone.length === 0) continue;
-      const failedBatch = all.find((pj) => pj.spec.type === 'batch' && mine(pj) && toSimpleState(pj.status.state) === 'failure');
-      if (!failedBatch) continue;
-      const marker = `<!-- tide: bisection culprit ${pr.headSha} -->`;
-      toldCulprits.add(key);
-      if (deps.dryRun) continue;
-      try {
-        if ((await deps.github.listComments(pr.org, pr.repo, pr.number)).some((c) => c.body.includes(marker))) continue;
-        const jobs = [...new Set(failedAlone.map((pj) => pj.spec.job))].sort();
-        const batch = (failedBatch.spec.refs?.pulls ?? []).map((p) => `#${p.number}`).join(' ');
-        await deps.github.createComment(pr.org, pr.repo, pr.number, `${marker}\nTide tested this PR in a batch that failed (${batch}) and bisected it: this PR fails ${jobs.map((j) => `\`${j}\``).join(', ')} on its own, so it left the merge pool and the others can merge without it. Push a fix (or \`/retest\` if the failure is a flake).`);
-      } catch (err) {
-        toldCulprits.delete(key);
-        log.warn({ err, org: pr.org, repo: pr.repo, pr: pr.number }, 'commenting on the bisection culprit failed');
-      }
-    }
-  }
-
   /** Settings tide reads and does not apply: said once, at run time (docs/tide.md). */
   const warned = new Set<string>();
   function warnUnapplied(cfg: Config): void {
@@ -456,7 +428,7 @@ export function createTide(deps: TideDeps): TideController {
       }
     }
     const { pools: subpools } = await buildSubpools(cfg, prs, blockers, blockerOrgsFailed);
-    if (improvementsOf(cfg.tide).bisectFailedBatches) await tellCulprits(prs);
+    if (improvementsOf(cfg.tide).bisectFailedBatches) await tellCulprits({ informer: deps.informer, github: deps.github, log, dryRun: deps.dryRun === true }, prs, toldCulprits);
     for (const sp of subpools) for (const pr of sp.prs) if (!firstSeen.has(prKey(pr))) firstSeen.set(prKey(pr), started);
     const results: TidePoolJSON[] = [];
     await inParallel(subpools, cfg.tide.max_goroutines || 20, async (sp) => {
@@ -480,66 +452,12 @@ export function createTide(deps: TideDeps): TideController {
     let statusesWritten = 0;
     if (started - lastStatusUpdate >= statusUpdatePeriodMs(cfg.tide)) {
       lastStatusUpdate = started;
-      statusesWritten = await updateStatuses(cfg, subpools, blockers);
+      statusesWritten = await updateStatuses(
+        { github: deps.github, log, dryRun: deps.dryRun === true, clock, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+        cfg, subpools, blockers, skipStatus, evicted,
+      );
     }
     return { pools: results, statusesWritten };
-  }
-
-  /** Upstream statusController.setStatuses over every open PR in any query's scope. */
-  async function updateStatuses(cfg: Config, subpools: Subpool[], blockers: Blocker[]): Promise<number> {
-    const started = clock.now().getTime();
-    const scopes = new Map<string, string>();
-    for (const q of cfg.tide.queries) for (const [org, scope] of orgScopes(q)) scopes.set(`${org} ${scope}`, org);
-    const open = new Map<string, TidePR>();
-    for (const [scope, org] of scopes) {
-      try {
-        for (const pr of (await searchPullRequests(deps.github, `is:pr state:open archived:false ${scope.slice(org.length + 1)}`, org, log)).prs) open.set(prKey(pr), pr);
-      } catch (err) {
-        log.error({ err, org }, 'status search failed');
-      }
-    }
-    const inPool = new Map<string, Subpool>();
-    for (const sp of subpools) for (const pr of sp.prs) inPool.set(prKey(pr), sp);
-    const improvements = improvementsOf(cfg.tide);
-    let written = 0;
-    for (const pr of open.values()) {
-      if (skipStatus.has(prKey(pr))) continue;
-      const queries = cfg.tide.queries.filter((q) => queryCoversRepo(q, pr.org, pr.repo));
-      if (queries.length === 0) continue;
-      const sp = inPool.get(prKey(pr));
-      const cc = sp?.cc ?? createContextChecker(cfg, pr.org, pr.repo, pr.baseRef);
-      const blocksPolicy = mergeBlocksPolicy(cfg.tide, pr.org, pr.repo);
-      const ev = evicted.get(prKey(pr));
-      const want = expectedStatus({
-        pr, tide: cfg.tide, queries, cc, blocksPolicy, inPool: sp !== undefined,
-        blockers: applicableBlockers(blockers, pr.org, pr.repo, pr.baseRef),
-        notMergeable: notMergeableReason(cfg.tide, pr, blocksPolicy),
-        ...(ev && ev.headSha === pr.headSha && improvements.evictUnmergeable ? { evicted: ev.reason } : {}),
-        unpassedRequired: () => {
-          if (!sp) return cc.required;
-          const passing = [...sp.pjs, ...prowJobsFromContexts(pr, sp.baseSha)]
-            .filter((pj) => pj.spec.type === 'presubmit' && pj.status.state === 'success' && pj.spec.refs?.pulls?.[0]?.number === pr.number && pj.spec.refs.pulls[0]?.sha === pr.headSha)
-            .map((pj) => pj.spec.context ?? '');
-          return cc.missingRequiredContexts(passing);
-        },
-      });
-      const description = truncateDescription(improvements.reasonCodes ? `${want.description} [${want.code}]` : want.description);
-      const current = pr.contexts.find((c) => c.context === STATUS_CONTEXT);
-      if (current && current.state.toLowerCase() === want.state && current.description === description) continue;
-      if (deps.dryRun) {
-        log.info({ org: pr.org, repo: pr.repo, pr: pr.number, state: want.state, description }, 'dry run: would set tide status');
-        continue;
-      }
-      try {
-        await deps.github.createStatus(pr.org, pr.repo, pr.headSha, { context: STATUS_CONTEXT, state: want.state, description, targetUrl: statusTargetUrl(cfg.tide, pr) });
-        written++;
-      } catch (err) {
-        log.warn({ err, org: pr.org, repo: pr.repo, pr: pr.number }, 'setting tide status failed');
-      }
-    }
-    deps.metrics?.statusUpdateDuration.set((clock.now().getTime() - started) / 1000);
-    deps.metrics?.syncHeartbeat.inc({ controller: 'status-update' });
-    return written;
   }
 
   function schedule(): void {
