@@ -67,6 +67,7 @@ describe('deck tide pages', () => {
     assert.match(page, /#4: GitHub refused the merge: conflict/);
     assert.match(page, /title="Change &lt;1&gt;"/);
     assert.doesNotMatch(page, /org\/secret/);
+    assert.match(page, /<nav>.*<a href="\/tide">Tide<\/a>/);
   });
 
   it('renders /tide-history with time, PRs, base SHA and reason', async () => {
