@@ -6,6 +6,7 @@ import { loadConfigAgent } from '../config/agent.js';
 import type { HelpData } from '../deck/pages/help.js';
 import { loadOAuthConfig } from '../deck/oauth.js';
 import { startDeckServer } from '../deck/server.js';
+import { httpTideSource } from '../deck/tide-source.js';
 import { createLocalRunLogs } from '../executor/local/run-logs.js';
 import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
@@ -20,6 +21,7 @@ interface DeckFlags extends LogFormatFlags, StoreFlags {
   jobConfigPath?: string;
   pluginConfig?: string;
   hookUrl?: string;
+  tideUrl?: string;
   dataDir: string;
   port: string;
   hostname: string;
@@ -44,6 +46,7 @@ export function createCommand(): Command {
     .option('--github-oauth-config-file <file>', 'GitHub OAuth app (client_id, client_secret, redirect_url) for sign-in')
     .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
     .option('--github-endpoint <url>', 'GitHub API base URL')
+    .option('--tide-url <url>', "tide's base URL: /tide and /tide-history read its / and /history")
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
     .addOption(logFormatOption());
   addStoreOptions(command);
@@ -84,6 +87,7 @@ export function createCommand(): Command {
         // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
         logs: deckLogSource(pods?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),
+        ...(flags.tideUrl ? { tide: httpTideSource(flags.tideUrl) } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),
         ...(oauth ? { oauth, secureCookies: !flags.allowInsecure } : {}),
         ...(cookieSecret ? { cookieSecret } : {}),

@@ -100,9 +100,9 @@ export function createCommand(): Command {
           `  fake GitHub  ${system.fakeGitHubUrl}  (what Prow wrote: ${system.fakeGitHubUrl}/_fake/calls)`,
           `Try it: run the demo presubmit on ${DEMO_ORG}/${DEMO_REPO}#${DEMO_PULL}:`,
           `  node bin/prow phony --address ${system.hookUrl}/hook --hmac-secret-file ${system.hmacSecretFile} --event issue_comment --payload examples/payloads/issue_comment-test-all.json`,
+          `then let tide merge it: send issue_comment-lgtm.json and issue_comment-approve.json the same way and watch ${system.deckUrl}/tide`,
         );
       }
-      process.stdout.write(`${lines.join('\n')}\n`);
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) return;
@@ -112,5 +112,7 @@ export function createCommand(): Command {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      // Printed once the handlers are in place: whoever reads the URLs may signal at once.
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -219,6 +219,11 @@ function validateTide(tide: Obj, file: string, issues: IssueList): void {
   };
   const mm = tide.merge_method as Obj | undefined;
   if (mm) for (const [k, v] of Object.entries(mm)) checkMethod(mm, k, `tide.merge_method[${JSON.stringify(k)}]`, v, 0);
+  const improvements = tide.improvements as Obj | undefined;
+  const speculative = improvements?.speculative_batches;
+  if (typeof speculative === 'number' && speculative < 0) {
+    issues.error(file, lineOf(improvements!, 'speculative_batches'), 'tide.improvements.speculative_batches', 'must be 0 (off) or the number of batch prefixes to test at once');
+  }
 }
 
 /** The old map form in upstream's order: `*`, then orgs, then org/repos. */

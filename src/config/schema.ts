@@ -285,6 +285,7 @@ const tideSchema = S.obj('Tide', {
   priority: S.list(S.obj('TidePriority', { labels: strList })),
   display_all_tide_queries_in_status: S.bool,
   gerrit: S.obj('TideGerritConfig', { queries: S.any, ratelimit: S.int }),
+  improvements: S.obj('TideImprovements', { reason_codes: S.bool, evict_unmergeable: S.bool, bisect_failed_batches: S.bool, speculative_batches: S.int }),
 });
 
 const decorationEntry = S.obj('DefaultDecorationConfigEntry', { repo: S.str, cluster: S.str, config: decorationConfigSchema });

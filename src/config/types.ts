@@ -272,6 +272,15 @@ export interface Tide {
   priority?: Array<{ labels?: string[] }>;
   display_all_tide_queries_in_status?: boolean;
   gerrit?: { queries?: unknown; ratelimit?: number };
+  /** Ours, not upstream's (docs/tide.md): each off by default, which is upstream's behaviour. */
+  improvements?: TideImprovementsConfig;
+}
+
+export interface TideImprovementsConfig {
+  reason_codes?: boolean;
+  evict_unmergeable?: boolean;
+  bisect_failed_batches?: boolean;
+  speculative_batches?: number;
 }
 
 export interface BranchProtectionPolicy {

@@ -1,7 +1,8 @@
 // What deck is handed (src/cli builds it) and the per-request values its handlers share.
 import type { Registry } from 'prom-client';
 import type { ArtifactStore, LogSource } from '../artifacts/types.js';
-import type { Deck } from '../config/types.js';
+import type { TideDataSource } from '../api/tide-json.js';
+import type { Deck, TideQuery } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobStore } from '../store/types.js';
 import type { MembershipChecker, Session } from './auth.js';
@@ -11,6 +12,8 @@ import type { HelpData } from './pages/help.js';
 /** The part of the Prow config deck reads, fetched per request (config reloads apply at once). */
 export interface DeckConfigView {
   deck?: Partial<Deck>;
+  /** For /tide's query list. */
+  tide?: { queries?: TideQuery[] };
 }
 
 export interface DeckDeps {
@@ -36,6 +39,8 @@ export interface DeckDeps {
   secureCookies?: boolean;
   /** How often a live log stream looks for new bytes (default 250 ms). */
   logPollMs?: number;
+  /** Tide's pools and history for /tide and /tide-history (absent: those pages say tide is not configured). */
+  tide?: TideDataSource;
   /** Where deck's metrics go (served at /metrics); a private registry when absent. */
   registry?: Registry;
 }

@@ -60,7 +60,7 @@ export function page(o: PageOptions): string {
 <link rel="stylesheet" href="/static/deck.css">
 ${o.script ? html`<script src="/static/${o.script}.js" defer></script>` : ''}
 </head><body>
-<header${style}><a class="brand" href="/">Prow</a><nav><a href="/">Jobs</a><a href="/command-help">Command help</a></nav><div class="who">${who}</div></header>
+<header${style}><a class="brand" href="/">Prow</a><nav><a href="/">Jobs</a><a href="/tide">Tide</a><a href="/command-help">Command help</a></nav><div class="who">${who}</div></header>
 <main>
 ${o.body}
 </main></body></html>`.value;

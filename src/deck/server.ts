@@ -20,6 +20,7 @@ import { jobListRoutes } from './routes/job-list.js';
 import { jobPageRoutes } from './routes/job-pages.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { staticAssetRoutes } from './routes/static-assets.js';
+import { tideRoutes } from './routes/tide.js';
 
 export function createDeckApp(deps: DeckDeps): Hono<DeckEnv> {
   const codec = createSessionCodec(cookieKey(deps.cookieSecret));
@@ -41,6 +42,7 @@ export function createDeckApp(deps: DeckDeps): Hono<DeckEnv> {
   app.route('/', helpRoutes(deck));
   app.route('/', actionRoutes(deck));
   app.route('/', signInRoutes(deck));
+  app.route('/', tideRoutes(deck));
   return app;
 }
 

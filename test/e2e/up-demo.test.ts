@@ -140,6 +140,31 @@ describe('prow up, end to end', { timeout: 240_000 }, () => {
     await waitFor('crier to settle', () => (fake.comments(REPO, DEMO_PULL).filter((c) => c.user === DEMO_BOT).length <= commentsBefore ? true : undefined));
     const failureComments = fake.comments(REPO, DEMO_PULL).filter((c) => c.user === DEMO_BOT && /\/test unit/.test(c.body));
     assert.ok(failureComments.length <= 1);
+  });
+
+  it('/lgtm and /approve by the maintainer: tide merges the PR into main within two sync periods, shown in deck', async () => {
+    assert.ok(up);
+    const sha = await fake.headSha(REPO, DEMO_PULL);
+    assert.equal(lastStatus(fake, sha, 'unit'), 'success');
+    // Until then tide says what is missing (approve may have approved the maintainer's own PR already).
+    await waitFor('the tide status naming the labels', () => (fake.statuses(REPO, sha).some((s) => s.context === 'tide' && /^Not mergeable\. Needs (approved, )?lgtm labels?\.$/.test(s.description)) ? true : undefined))
+      .catch((err: unknown) => assert.fail(`${(err as Error).message}\n${JSON.stringify(fake.statuses(REPO, sha))}\n${up!.output().slice(-3000)}`));
+    for (const name of ['issue_comment-lgtm.json', 'issue_comment-approve.json']) {
+      const payload = examplePayload(name);
+      fake.addComment(REPO, DEMO_PULL, payload.comment.user.login, payload.comment.body);
+      await sendEvent(up, env, 'issue_comment', payload);
+    }
+    await waitFor('lgtm and approved', () => (['lgtm', 'approved'].every((l) => fake.labels(REPO, DEMO_PULL).includes(l)) ? true : undefined), 20_000);
+    const labelled = Date.now();
+    await waitFor('the merge', () => (fake.isMerged(REPO, DEMO_PULL) ? true : undefined), 25_000);
+    // examples/config.yaml syncs every 10 s: two periods, with a margin for a loaded machine.
+    assert.ok(Date.now() - labelled < 25_000);
+    assert.equal(await fake.file(REPO, 'test.sh', 'main'), 'echo waiting\nsleep 3.17\necho survived the restart\n');
+    const history = (await (await fetch(`${up.deckUrl}/tide-history.js`)).json()) as { History: Record<string, { action: string; target?: { number: number }[] }[]> };
+    assert.equal(history.History['demo/hello:main']?.[0]?.action, 'MERGE');
+    assert.equal(history.History['demo/hello:main']?.[0]?.target?.[0]?.number, DEMO_PULL);
+    const page = await (await fetch(`${up.deckUrl}/tide-history`)).text();
+    assert.match(page, /MERGE/);
     await up.stop();
     assert.equal(up.child.exitCode, 0, up.output());
     up = undefined;

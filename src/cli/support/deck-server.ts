@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { combineLogSources } from '../../artifacts/log-source.js';
+import type { TideDataSource } from '../../api/tide-json.js';
 import type { ArtifactStore, LogSource } from '../../artifacts/types.js';
 import type { Config, PluginsConfig } from '../../config/types.js';
 import type { MembershipChecker } from '../../deck/auth.js';
@@ -33,6 +34,8 @@ export interface DeckServerDeps {
   cookieSecret?: Buffer;
   /** Keep the session key in `<dataDir>/deck-cookie-secret` (created once) so sign-ins survive a restart. */
   dataDir?: string;
+  /** Tide's pools and history, for /tide and /tide-history. */
+  tide?: TideDataSource;
 }
 
 /** The session key file in the data directory, created with 32 random bytes the first time. */
@@ -73,6 +76,7 @@ export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer>
     ...(snapshot ? { pluginHelp: pluginHelpSource(() => snapshot().plugins) } : {}),
     ...(deps.github ? { github: membershipChecker(deps.github) } : {}),
     ...(deps.demoUsers ? { demoUsers: deps.demoUsers } : {}),
+    ...(deps.tide ? { tide: deps.tide } : {}),
     ...(deps.cookieSecret ? { cookieSecret: deps.cookieSecret } : deps.dataDir ? { cookieSecret: ensureCookieSecret(deps.dataDir) } : {}),
   });
 }

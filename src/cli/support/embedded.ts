@@ -16,6 +16,7 @@ import { openPodExecutor } from './pod-executor.js';
 import { createGitHubClient } from '../../github/client.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
+import { createHookMetrics } from '../../hook/metrics.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
@@ -24,6 +25,10 @@ import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { createProwJobInformer } from '../../store/informer.js';
 import { openProwJobBackend, type StoreFlags } from './store.js';
+import { createGitBatchMerger } from '../../tide/batch-merge.js';
+import { TideHistory } from '../../tide/history.js';
+import { createTideMetrics } from '../../tide/metrics.js';
+import { createTide } from '../../tide/tide.js';
 import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 import { followConfigLogLevel } from './logging.js';
@@ -170,6 +175,18 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     horologium.start();
     closers.push(() => horologium.stop());
 
+    // Tide test-merges batches in bare mirrors cloned through the same URL rewrites as jobs.
+    // hook's /metrics (--metrics-port) also serves tide's metrics: one registry for both.
+    const hookMetrics = createHookMetrics({ defaultMetrics: true });
+    const tideHistory = new TideHistory(1000, join(dataDir, 'tide-history.json'), log.child({ component: 'tide' }));
+    const tide = createTide({
+      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun, metrics: createTideMetrics(hookMetrics.registry),
+      batchMerger: createGitBatchMerger({ cacheDir: join(dataDir, 'tide-git'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
+      ...(demo ? { betweenMergesMs: 500 } : {}),
+    });
+    tide.start();
+    closers.push(() => tide.stop());
+
     // OWNERS come from a bare mirror of each repository, cloned through the same URL rewrites as jobs.
     const owners = createOwnersClient({
       github,
@@ -196,12 +213,13 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       owners,
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
+      metrics: hookMetrics,
     });
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
       port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
-      snapshot: () => agent.current(), github, dataDir, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      snapshot: () => agent.current(), github, dataDir, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
     });
     closers.push(() => deck.close());
 

@@ -1,6 +1,7 @@
 // GraphQL for the fake GitHub. There is no GraphQL engine here (graphql is a dev dependency and
 // demo mode runs without it): each handler recognises a query shape and answers with a superset
 // of the fields callers select. Add a handler with fake.registerGraphQL for new query shapes.
+import { reviewDecision } from './search.js';
 import type { FakeIssue, FakeRepo, FakeStatus, FakeWorld } from './state.js';
 
 export interface GraphQLContext {
@@ -81,9 +82,11 @@ const searchHandler: GraphQLHandler = {
         labels: { nodes: issue.labels.map((name) => ({ name })) },
         assignees: { nodes: issue.assignees.map((login) => ({ login })) },
         milestone: milestone ? { title: milestone.title, number: milestone.number } : null,
-        reviewDecision: null,
+        reviewDecision: reviewDecision(issue),
+        mergeStateStatus: pr.mergeable === false ? 'DIRTY' : pr.mergeable === null ? 'UNKNOWN' : 'CLEAN',
+        canBeRebased: pr.mergeable !== false,
         createdAt: issue.createdAt, updatedAt: issue.updatedAt,
-        commits: { nodes: [{ commit: { oid: head, status: { state: statusState(contexts), contexts: contexts.map((s) => ({ context: s.context, state: s.state.toUpperCase(), description: s.description, targetUrl: s.targetUrl })) } } }] },
+        commits: { nodes: [{ commit: { oid: head, status: { state: statusState(contexts), contexts: contexts.map((s) => ({ context: s.context, state: s.state.toUpperCase(), description: s.description, targetUrl: s.targetUrl })) }, statusCheckRollup: { contexts: { nodes: [] } } } }] },
       });
     }
     const end = start + page.length;

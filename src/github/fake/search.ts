@@ -10,10 +10,14 @@ export interface SearchTerm {
 
 export function tokenizeQuery(q: string): SearchTerm[] {
   const terms: SearchTerm[] = [];
-  const re = /(-?)(?:([a-zA-Z_-]+):)?(?:"([^"]*)"|(\S+))/g;
+  // A value is a bare word, a quoted string, or several quoted strings joined by commas
+  // (`label:"a","b"` means either label, as tide's queries write alternatives).
+  const re = /(-?)(?:([a-zA-Z_-]+):)?((?:"[^"]*")(?:,"[^"]*")*|\S+)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(q)) !== null) {
-    terms.push({ negated: m[1] === '-', key: m[2]?.toLowerCase(), value: m[3] ?? m[4] ?? '' });
+    const raw = m[3] ?? '';
+    const value = raw.startsWith('"') ? [...raw.matchAll(/"([^"]*)"/g)].map((x) => x[1] ?? '').join(',') : raw;
+    terms.push({ negated: m[1] === '-', key: m[2]?.toLowerCase(), value });
   }
   return terms;
 }
@@ -29,6 +33,15 @@ export function sortFromQuery(terms: SearchTerm[]): SearchSort | undefined {
   const [field, order] = sort.value.split('-');
   if (field !== 'created' && field !== 'updated' && field !== 'comments') return undefined;
   return { field, order: order === 'asc' ? 'asc' : 'desc' };
+}
+
+/** GitHub's review decision: the latest non-comment review per reviewer decides; none → undefined. */
+export function reviewDecision(issue: FakeIssue): 'APPROVED' | 'CHANGES_REQUESTED' | 'REVIEW_REQUIRED' {
+  const latest = new Map<string, string>();
+  for (const r of issue.pull?.reviews ?? []) if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED') latest.set(r.user.toLowerCase(), r.state);
+  const states = [...latest.values()];
+  if (states.includes('CHANGES_REQUESTED')) return 'CHANGES_REQUESTED';
+  return states.includes('APPROVED') ? 'APPROVED' : 'REVIEW_REQUIRED';
 }
 
 export function matchesQuery(terms: SearchTerm[], repo: FakeRepo, issue: FakeIssue, authorAssociationOf?: (login: string) => string): boolean {
@@ -89,9 +102,13 @@ export function matchesQuery(terms: SearchTerm[], repo: FakeRepo, issue: FakeIss
       case 'created':
       case 'updated':
       case 'status':
+        ok = true;
+        break;
       case 'review':
+        ok = v === 'approved' ? reviewDecision(issue) === 'APPROVED' : v === 'changes_requested' ? reviewDecision(issue) === 'CHANGES_REQUESTED' : v === 'required' ? reviewDecision(issue) === 'REVIEW_REQUIRED' : issue.pull !== undefined;
+        break;
       case 'milestone':
-        ok = t.key === 'milestone' ? issue.milestone !== null : true;
+        ok = issue.milestone !== null && (repo.milestones.get(issue.milestone)?.title.toLowerCase() === v.toLowerCase());
         break;
       case undefined:
         ok = v === '' || `${issue.title}\n${issue.body}`.toLowerCase().includes(v.toLowerCase());
