@@ -100,13 +100,16 @@ export function createController(deps: ControllerDeps): Controller {
     if (!executor) throw new TerminalError(pj.metadata.name, `no executor for agent ${JSON.stringify(agentOf(pj))}`);
     return executor;
   };
-  // Without a template the URL an executor reported (a Jenkins build page) stays.
-  const urlOf = (pj: ProwJob): string => jobURL(plank(), pj, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed')) || (pj.status.url ?? '');
+  // Without a template, status.url is the page the executor reported for the run (a Jenkins build).
+  const runURLs = new Map<string, string>();
+  const urlOf = (pj: ProwJob): string =>
+    jobURL(plank(), pj, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed')) || runURLs.get(pj.metadata.name) || (pj.status.url ?? '');
 
   const effects = createEffects({
     store: deps.store, executorFor, buildIds, config: deps.config, log, now, dryRun: deps.dryRun === true, jobURL: urlOf,
     onWritten(pj) {
       cache.recordWrite(pj);
+      if (isComplete(pj)) runURLs.delete(pj.metadata.name);
       wakeSiblings(pj);
     },
     requeueAfter,
@@ -158,7 +161,8 @@ export function createController(deps: ControllerDeps): Controller {
       }
       case 'pending': {
         const run = await executorFor(pj).status(pj);
-        return decidePending(pj, run, { ...ctx, jobURL: (p) => urlOf(p) || (run.url ?? '') });
+        if (run.url) runURLs.set(pj.metadata.name, run.url);
+        return decidePending(pj, run, ctx);
       }
       case 'aborted':
         return decideAborted(pj);
