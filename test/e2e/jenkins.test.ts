@@ -152,4 +152,19 @@ describe('prow up --jenkins-url, end to end', { timeout: 240_000 }, () => {
     assert.equal(up.child.exitCode, 0, up.output());
     up = undefined;
   });
+
+  it('without --jenkins-url, Jenkins jobs end as error saying no controller runs them, in deck and on the PR', async () => {
+    const noJenkins = args.slice(0, args.indexOf('--jenkins-url'));
+    up = await startUp(env, fake, 60_000, noJenkins);
+    const sha = await fake.pushToPull(REPO, DEMO_PULL, { 'greeting.txt': 'hello, nobody\n' });
+    await sendEvent(up, env, 'pull_request', await pullRequestEvent(fake, REPO, DEMO_PULL, 'synchronize'));
+    const pj = await waitFor('the job to end', () => jobFor(up!, 'jenkins-pass', sha, ['error']));
+    assert.equal(pj.status.description, 'no controller for agent jenkins is running');
+    await waitFor('the error status', () => (lastState(sha, 'jenkins-pass') === 'error' ? true : undefined));
+    assert.match(statuses(sha, 'jenkins-pass').at(-1)!.description, /no controller for agent jenkins is running/);
+    const builds = jenkins.builds().length;
+    assert.equal(jenkins.builds().filter((b) => b.parameters.PULL_PULL_SHA === sha).length, 0, `no build for this head (of ${builds})`);
+    await up.stop();
+    up = undefined;
+  });
 });
