@@ -14,7 +14,7 @@ import { loadPluginsConfig, pluginsFor } from '../../src/config/plugins.js';
 import { parseTideQueryString } from '../../src/config/tide-query-string.js';
 import { parseLabelSelector } from '../../src/config/label-selector.js';
 import { builtinPluginSections } from '../../src/plugins/registry.js';
-import { PROW_BIN } from '../support/spawn-cli.js';
+import { PROW_BIN, spawnCli } from '../support/spawn-cli.js';
 
 const FIXTURES = new URL('../fixtures/seed-2017/', import.meta.url).pathname;
 const REAL_2017 = '/tmp/seed2017';
@@ -150,5 +150,16 @@ describe('prow checkconfig on 2017 files', () => {
   it('passes on test-infra\'s own Sept 2017 config.yaml and plugins.yaml', { skip: real ? false : `no copy in ${REAL_2017} (docs/seed-2017.md says how to get one)` }, async () => {
     const { stdout } = await run(process.execPath, [PROW_BIN, 'checkconfig', '--config-path', join(REAL_2017, 'config.yaml'), '--plugin-config', join(REAL_2017, 'plugins.yaml')], { maxBuffer: 1 << 24 });
     assert.match(stdout, /presubmits, \d+ postsubmits, \d+ periodics in \d+ repos/);
+  });
+
+  it('prow hook --local starts with test-infra\'s own Sept 2017 files', { skip: real ? false : `no copy in ${REAL_2017}` }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'prow-seed2017-hook-'));
+    const hook = spawnCli(process.execPath, [PROW_BIN, 'hook', '--local', '--port', '0', '--config-path', join(REAL_2017, 'config.yaml'), '--plugin-config', join(REAL_2017, 'plugins.yaml')], { cwd: dir, name: 'hook --local' });
+    t.after(() => {
+      hook.kill();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await hook.waitForLog('hook serving', 60_000);
+    assert.equal(await hook.stop(), 0);
   });
 });

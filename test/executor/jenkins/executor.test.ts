@@ -1,5 +1,9 @@
 // The Jenkins executor against the fake Jenkins over real HTTP.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ProwJob, ProwJobSpec } from '../../../src/api/prowjob.js';
 import { TerminalError } from '../../../src/api/terminal-error.js';
@@ -145,6 +149,31 @@ describe('jenkins client auth', () => {
       assert.match((await client.buildWithParameters('j', { PROW_JOB_ID: 'x' })) ?? '', /\/queue\/item\/1\/$/);
       const wrong = new JenkinsClient({ baseUrl: jenkins.url, auth: { bearer: () => 'nope' }, log });
       await assert.rejects(wrong.builds('j'), (err: unknown) => err instanceof JenkinsHttpError && err.status === 401);
+    } finally {
+      await jenkins.close();
+    }
+  });
+});
+
+describe('jenkins client TLS', () => {
+  it('presents the client certificate and trusts the given CA', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'prow-jenkins-tls-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=test-ca');
+    for (const name of ['server', 'client']) {
+      ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name === 'server' ? '127.0.0.1' : 'prow'}`);
+      writeFileSync(join(dir, `${name}.ext`), name === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n');
+      ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`);
+    }
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    const jenkins = await startFakeJenkins({ jobs: { j: { script: 'true' } }, csrf: false, tls: { key: read('server.key'), cert: read('server.pem'), ca: read('ca.pem') } });
+    try {
+      assert.match(jenkins.url, /^https:/);
+      const client = new JenkinsClient({ baseUrl: jenkins.url, tls: { cert: read('client.pem'), key: read('client.key'), ca: read('ca.pem') }, log });
+      assert.deepEqual(await client.builds('j'), []);
+      const noCert = new JenkinsClient({ baseUrl: jenkins.url, tls: { ca: read('ca.pem') }, log });
+      await assert.rejects(noCert.builds('j'));
     } finally {
       await jenkins.close();
     }

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeJenkinsJob {
@@ -26,6 +27,8 @@ export interface FakeJenkinsOptions {
   basicAuth?: { user: string; token: string };
   bearerToken?: string;
   port?: number;
+  /** Serve HTTPS with this key and certificate; with `ca`, require a client certificate it signed. */
+  tls?: { key: string; cert: string; ca?: string };
 }
 
 export interface FakeBuild {
@@ -232,12 +235,16 @@ export async function startFakeJenkins(options: FakeJenkinsOptions): Promise<Fak
     notFound(res);
   }
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     req.resume();
     req.once('end', () => handle(req, res));
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls
+    ? createHttpsServer({ key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, listener)
+    : createServer(listener);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url: base,
