@@ -179,6 +179,25 @@ export class JenkinsClient {
     return typeof location === 'string' ? location : undefined;
   }
 
+  /** The job's parameter definitions, build count and last build (upstream GetJobInfo); NotFound when there is no such job. */
+  async jobInfo(jobPath: string): Promise<{ parameterized: boolean; builds: number; lastBuild?: number }> {
+    const info = await this.getJson<{ builds?: Array<{ number: number }>; lastBuild?: { number: number } | null; property?: Array<{ parameterDefinitions?: unknown[] } | null> }>(
+      `/job/${jobPath}/api/json?tree=builds[number],lastBuild[number],property[parameterDefinitions[name]]`,
+    );
+    return {
+      parameterized: (info.property ?? []).some((p) => (p?.parameterDefinitions ?? []).length > 0),
+      builds: (info.builds ?? []).length,
+      ...(info.lastBuild ? { lastBuild: info.lastBuild.number } : {}),
+    };
+  }
+
+  /** POST …/build without parameters (upstream LaunchBuild with nil params). */
+  async buildWithoutParameters(jobPath: string): Promise<void> {
+    const res = await this.request('POST', `/job/${jobPath}/build`);
+    if (res.status === 404) throw new JenkinsNotFoundError(`jenkins: no job at /job/${jobPath}`);
+    if (res.status !== 201) throw new JenkinsHttpError(res.status, 'POST', `/job/${jobPath}/build`, 'response not 201');
+  }
+
   queueItem(location: string): Promise<JenkinsQueueItem> {
     const path = location.startsWith(this.baseUrl) ? location.slice(this.baseUrl.length) : location;
     return this.getJson(`${path.replace(/\/?$/, '/')}api/json`);

@@ -19,6 +19,8 @@ export interface JenkinsExecutorDeps {
   log: Logger;
   /** How often live builds are polled for changes (onChange); default 2 s. */
   pollMs?: number;
+  /** How long to wait between looks at a job made buildable (upstream 5 s, 10 looks). */
+  buildablePollMs?: number;
 }
 
 interface Run {
@@ -135,6 +137,43 @@ export function createJenkinsExecutor(deps: JenkinsExecutorDeps): Executor {
     return { phase: 'missing' };
   }
 
+  /**
+   * Upstream EnsureBuildableJob: a job with no parameter definitions and no builds yet (one defined by Job
+   * DSL or a Jenkinsfile learns its parameters on its first run) is built once without parameters; when
+   * it has become parameterized that build is stopped. Otherwise the parameters would be dropped and the
+   * build could never be found again by its PROW_JOB_ID.
+   */
+  async function ensureBuildable(pj: ProwJob, jobPath: string): Promise<void> {
+    let info;
+    try {
+      info = await client.jobInfo(jobPath);
+    } catch (err) {
+      if (err instanceof JenkinsNotFoundError) throw new TerminalError(pj.metadata.name, `Jenkins has no job ${pj.spec.job} (${err.message})`, { cause: err });
+      throw err;
+    }
+    if (info.parameterized || info.builds > 0) return;
+    log.info({ prowjob: pj.metadata.name, job: pj.spec.job }, 'jenkins job has no parameters yet: building it once to make it learn them');
+    await client.buildWithoutParameters(jobPath);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, deps.buildablePollMs ?? 5000));
+      const now = await client.jobInfo(jobPath);
+      if (!now.parameterized) continue;
+      if (now.lastBuild !== undefined) {
+        await client.stop(jobPath, now.lastBuild).catch((err: unknown) => log.info({ err, job: pj.spec.job }, 'cannot stop the parameter-learning build'));
+      }
+      return;
+    }
+    throw new Error(`Jenkins job ${pj.spec.job} did not become parameterized after a build without parameters`);
+  }
+
+  /** Records the phase seen; a change, wherever it is seen, is announced (onChange). */
+  function observe(run: Run, s: ExecutorStatus): ExecutorStatus {
+    const before = run.phase;
+    run.phase = s.phase;
+    if (before !== undefined && before !== s.phase) emit(run.name);
+    return s;
+  }
+
   async function poll(): Promise<void> {
     if (polling) return;
     polling = true;
@@ -142,11 +181,7 @@ export function createJenkinsExecutor(deps: JenkinsExecutorDeps): Executor {
       for (const run of [...runs.values()]) {
         if (run.phase === 'succeeded' || run.phase === 'failed') continue;
         try {
-          const s = await statusOf(run);
-          if (s.phase !== run.phase) {
-            run.phase = s.phase;
-            emit(run.name);
-          }
+          observe(run, await statusOf(run));
         } catch (err) {
           log.warn({ err, prowjob: run.name }, 'cannot read the Jenkins build');
         }
@@ -207,6 +242,7 @@ export function createJenkinsExecutor(deps: JenkinsExecutorDeps): Executor {
       } catch (err) {
         throw new TerminalError(pj.metadata.name, (err as Error).message, { cause: err });
       }
+      await ensureBuildable(pj, run.jobPath);
       try {
         run.queueUrl = await client.buildWithParameters(run.jobPath, params);
       } catch (err) {
@@ -220,9 +256,7 @@ export function createJenkinsExecutor(deps: JenkinsExecutorDeps): Executor {
 
     async status(pj) {
       const run = track(pj);
-      const s = await statusOf(run);
-      run.phase = s.phase;
-      return s;
+      return observe(run, await statusOf(run));
     },
 
     async abort(pj) {

@@ -61,12 +61,13 @@ describe('jenkins executor', () => {
         'pull-gadgets-e2e': { script: 'echo "testing $REPO_OWNER/$REPO_NAME#$PULL_NUMBER"; echo done' },
         'team/e2e-fail': { script: 'echo "about to fail"; exit 3' },
         'slow': { script: 'echo started; sleep 30; echo never' },
+        'dsl-job': { script: '[ -n "$PROW_JOB_ID" ] || sleep 30; echo "id=$PROW_JOB_ID"', parameterized: false },
       },
       basicAuth: { user: 'prow', token: 's3cret' },
     });
     client = new JenkinsClient({ baseUrl: jenkins.url, csrfProtect: true, auth: { basic: { user: 'prow', token: () => 's3cret' } }, log });
     await client.init();
-    exec = createJenkinsExecutor({ client, log, pollMs: 50 });
+    exec = createJenkinsExecutor({ client, log, pollMs: 50, buildablePollMs: 20 });
   });
   after(async () => {
     await exec.close();
@@ -125,6 +126,15 @@ describe('jenkins executor', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('builds a job without parameters once so that it learns them, stops that build, then starts the real one', async () => {
+    const pj = makePj('dsl-job');
+    await exec.start(pj, { buildId: '5001' });
+    const done = await waitPhase(exec, pj, ['succeeded', 'failed']);
+    assert.equal(done.phase, 'succeeded');
+    const builds = jenkins.builds('dsl-job');
+    assert.deepEqual(builds.map((b) => [b.parameters.PROW_JOB_ID ?? '', b.result]), [['', 'ABORTED'], [pj.metadata.name, 'SUCCESS']]);
   });
 
   it('fails terminally when Jenkins has no such job', async () => {

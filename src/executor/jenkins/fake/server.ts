@@ -12,7 +12,10 @@ import type { AddressInfo } from 'node:net';
 export interface FakeJenkinsJob {
   /** `sh -c` command a build runs; its exit code decides SUCCESS (0) or FAILURE. */
   script: string;
-  /** Declares parameters (as a parameterized job does); default true. */
+  /**
+   * Declares parameters (as a parameterized job does); default true. false: a job that learns its
+   * parameters on its first build (Job DSL, a Jenkinsfile); until then buildWithParameters is refused.
+   */
   parameterized?: boolean;
 }
 
@@ -108,7 +111,11 @@ export async function startFakeJenkins(options: FakeJenkinsOptions): Promise<Fak
     actions: paramActions(b.parameters),
   });
 
+  const learnt = new Set<string>();
+  const isParameterized = (job: string): boolean => options.jobs[job]!.parameterized !== false || learnt.has(job);
+
   function startBuild(item: QueueItem): void {
+    learnt.add(item.job);
     const list = builds.get(item.job) ?? [];
     builds.set(item.job, list);
     const build: FakeBuild = { job: item.job, number: list.length + 1, parameters: item.parameters, building: true, result: null, log: '', timestamp: Date.now() };
@@ -190,12 +197,17 @@ export async function startFakeJenkins(options: FakeJenkinsOptions): Promise<Fak
     if (!jp || !options.jobs[jp.job]) return notFound(res);
     const { job, rest } = jp;
     if (method === 'GET' && rest[0] === 'api' && rest[1] === 'json') {
-      const def = options.jobs[job]!;
       return json(res, {
         _class: 'hudson.model.FreeStyleProject', name: job.split('/').pop(), fullName: job,
         builds: [...(builds.get(job) ?? [])].reverse().map(buildJson),
-        property: def.parameterized === false ? [] : [{ _class: 'hudson.model.ParametersDefinitionProperty', parameterDefinitions: [{ name: 'PROW_JOB_ID', type: 'StringParameterDefinition' }] }],
+        lastBuild: (builds.get(job) ?? []).length > 0 ? buildJson(builds.get(job)!.at(-1)!) : null,
+        property: !isParameterized(job) ? [] : [{ _class: 'hudson.model.ParametersDefinitionProperty', parameterDefinitions: [{ name: 'PROW_JOB_ID', type: 'StringParameterDefinition' }] }],
       });
+    }
+    if (method === 'POST' && rest[0] === 'buildWithParameters' && rest.length === 1 && !isParameterized(job)) {
+      res.writeHead(400, { 'content-type': 'text/html;charset=utf-8' });
+      res.end('<html><body><h2>HTTP ERROR 400 Nothing is submitted</h2></body></html>');
+      return;
     }
     if (method === 'POST' && (rest[0] === 'buildWithParameters' || rest[0] === 'build') && rest.length === 1) {
       const parameters: Record<string, string> = {};
