@@ -100,16 +100,20 @@ export function createController(deps: ControllerDeps): Controller {
     if (!executor) throw new TerminalError(pj.metadata.name, `no executor for agent ${JSON.stringify(agentOf(pj))}`);
     return executor;
   };
-  // Without a template, status.url is the page the executor reported for the run (a Jenkins build).
-  const runURLs = new Map<string, string>();
-  const urlOf = (pj: ProwJob): string =>
-    jobURL(plank(), pj, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed')) || runURLs.get(pj.metadata.name) || (pj.status.url ?? '');
+  // What the executor said about a run: its page (status.url without a template: a Jenkins build) and,
+  // for Jenkins, the build number that templates read as .Status.JenkinsBuildID (upstream sets it).
+  const runs = new Map<string, { url?: string; jenkinsBuildId?: string }>();
+  const urlOf = (pj: ProwJob): string => {
+    const run = runs.get(pj.metadata.name);
+    const view = run?.jenkinsBuildId && !pj.status.jenkins_build_id ? { ...pj, status: { ...pj.status, jenkins_build_id: run.jenkinsBuildId } } : pj;
+    return jobURL(plank(), view, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed')) || run?.url || (pj.status.url ?? '');
+  };
 
   const effects = createEffects({
     store: deps.store, executorFor, buildIds, config: deps.config, log, now, dryRun: deps.dryRun === true, jobURL: urlOf,
     onWritten(pj) {
       cache.recordWrite(pj);
-      if (isComplete(pj)) runURLs.delete(pj.metadata.name);
+      if (isComplete(pj)) runs.delete(pj.metadata.name);
       wakeSiblings(pj);
     },
     requeueAfter,
@@ -161,7 +165,9 @@ export function createController(deps: ControllerDeps): Controller {
       }
       case 'pending': {
         const run = await executorFor(pj).status(pj);
-        if (run.url) runURLs.set(pj.metadata.name, run.url);
+        if (run.url || run.externalId) {
+          runs.set(pj.metadata.name, { ...(run.url ? { url: run.url } : {}), ...(agentOf(pj) === 'jenkins' && run.externalId ? { jenkinsBuildId: run.externalId } : {}) });
+        }
         return decidePending(pj, run, ctx);
       }
       case 'aborted':

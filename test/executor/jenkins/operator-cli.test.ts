@@ -32,7 +32,7 @@ describe('prow jenkins-operator', () => {
     writeFileSync(join(dir, 'token'), 't0k\n');
     writeFileSync(join(dir, 'config.yaml'), `jenkins_operators:
 - label_selector: master=ci
-  job_url_template: 'https://ci.example/{{.Spec.Job}}/{{.Status.BuildID}}'
+  job_url_template: 'https://ci.example/{{.Spec.Job}}/{{.Status.BuildID}}/{{.Status.JenkinsBuildID}}'
   max_concurrency: 5
 - label_selector: master=other
 `);
@@ -63,7 +63,7 @@ describe('prow jenkins-operator', () => {
       return pj?.status.completionTime ? pj : undefined;
     }, 'the matching job to complete', 30_000);
     assert.equal(done.status.state, 'success');
-    assert.equal(done.status.url, `https://ci.example/ci-soak/${done.status.build_id}`, 'the entry\'s job_url_template');
+    assert.equal(done.status.url, `https://ci.example/ci-soak/${done.status.build_id}/1`, 'the entry\'s job_url_template, with the Jenkins build number');
     assert.deepEqual(jenkins.builds('ci-soak').map((b) => b.parameters.PROW_JOB_ID), [mine.metadata.name]);
     assert.match(jenkins.builds('ci-soak')[0]!.log, new RegExp(`id=${mine.metadata.name}`));
     assert.equal((await store.getProwJob(theirs.metadata.name))?.status.state, 'triggered', 'another operator\'s job is not touched');
