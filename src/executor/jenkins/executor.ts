@@ -33,6 +33,10 @@ interface Run {
   phase?: ExecutorStatus['phase'];
 }
 
+/** Finished builds whose log stays cached (deck re-reads a finished log from Jenkins past this). */
+const FINISHED_LOGS_KEPT = 50;
+/** Finished runs remembered; older ones are looked up again by PROW_JOB_ID when asked for. */
+const FINISHED_RUNS_KEPT = 5000;
 const PROW_JOB_ID = 'PROW_JOB_ID';
 const BUILD_ID = 'BUILD_ID';
 
@@ -171,7 +175,25 @@ export function createJenkinsExecutor(deps: JenkinsExecutorDeps): Executor {
     const before = run.phase;
     run.phase = s.phase;
     if (before !== undefined && before !== s.phase) emit(run.name);
+    if (before !== s.phase && (s.phase === 'succeeded' || s.phase === 'failed')) {
+      runs.delete(run.name); // re-inserted last: the map is ordered oldest finished first
+      runs.set(run.name, run);
+      prune(runs, FINISHED_RUNS_KEPT, (r) => r.phase === 'succeeded' || r.phase === 'failed');
+    }
     return s;
+  }
+
+  /** Drops the oldest entries that `done` says are finished until at most `keep` finished ones are left. */
+  function prune<V>(m: Map<string, V>, keep: number, done: (v: V) => boolean): void {
+    let finished = 0;
+    for (const v of m.values()) if (done(v)) finished++;
+    for (const [k, v] of m) {
+      if (finished <= keep) break;
+      if (done(v)) {
+        m.delete(k);
+        finished--;
+      }
+    }
   }
 
   async function poll(): Promise<void> {
@@ -207,7 +229,9 @@ export function createJenkinsExecutor(deps: JenkinsExecutorDeps): Executor {
     try {
       const page = await client.progressiveText(run.jobPath, run.number, start);
       const text = start === 0 ? page.text : Buffer.concat([cached!.text, page.text]);
+      logCache.delete(run.name);
       logCache.set(run.name, { text, more: page.more });
+      if (!page.more) prune(logCache, FINISHED_LOGS_KEPT, (e) => !e.more);
       return text;
     } catch (err) {
       if (err instanceof JenkinsNotFoundError) return cached?.text;
