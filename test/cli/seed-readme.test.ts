@@ -60,9 +60,25 @@ describe('the seed README, as written', () => {
     }
   });
 
+  it('a pull request opened through phony triggers its always_run jobs, Jenkins and pod alike', async () => {
+    await prow('phony', '--event', 'pull_request', '--payload', 'prow/cmd/phony/examples/opened_pr.json');
+    const store = openSqliteStore(storePath(join(dir, '.prow')));
+    try {
+      const jobs = await hook.waitUntil(async () => {
+        const { items } = await store.listProwJobs();
+        const mine = items.filter((j) => j.spec.refs?.repo === 'widgets');
+        return mine.length >= 2 ? mine : undefined;
+      }, 'the acme/widgets#7 ProwJobs');
+      assert.deepEqual(jobs.map((j) => [j.spec.job, j.spec.agent, j.spec.refs?.pulls?.[0]?.number, j.spec.refs?.pulls?.[0]?.sha]).sort(),
+        [['pull-widgets-build', 'kubernetes', 7, '9f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d'], ['pull-widgets-verify', 'jenkins', 7, '9f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d']]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('logs each GitHub write as one line with method, path and body', async () => {
     await prow('phony', '--event', 'issue_comment', '--payload', 'prow/cmd/phony/examples/lgtm_comment.json');
-    const line = await hook.waitUntil(() => hook.stdout().split('\n').find((l) => l.includes('skipped github write') && l.includes('/labels')), 'the lgtm label write');
+    const line = await hook.waitUntil(() => hook.stdout().split('\n').find((l) => l.includes('skipped github write') && l.includes('/repos/acme/gadgets/issues/12/labels')), 'the lgtm label write');
     const rec = JSON.parse(line) as { method: string; path: string; body: unknown };
     assert.deepEqual([rec.method, rec.path, rec.body], ['POST', '/repos/acme/gadgets/issues/12/labels', { labels: ['lgtm'] }]);
   });
