@@ -17,6 +17,7 @@ import { startInstrumentation } from '../observability/instrumentation.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { collect, parseGoBool, parsePort } from './support/flags.js';
+import { startJenkinsLogServer } from '../executor/jenkins/log-server.js';
 import { createJenkinsClient, createJenkinsOperator, operatorConfigView, operatorEntry, type JenkinsFlags } from './support/jenkins-operator.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { closeOnSignal, type CloseStep } from './support/shutdown.js';
@@ -37,6 +38,7 @@ interface OperatorFlags extends JenkinsFlags, LogFormatFlags {
   healthPort?: number;
   metricsPort?: number;
   pollInterval: string;
+  logPort: number;
 }
 
 export function createCommand(): Command {
@@ -62,6 +64,7 @@ export function createCommand(): Command {
     .option('--github-endpoint <url>', 'GitHub REST API endpoint (repeatable upstream; the first is used)', collect, [])
     .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
+    .option('--log-port <port>', 'serve /job/<job>/<number>/consoleText from Jenkins here (upstream: always :8080)', parsePort, 8080)
     .option('--poll-interval <ms>', 'how often running builds are polled, in milliseconds', '2000')
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
@@ -121,10 +124,24 @@ export function createCommand(): Command {
       } else if (!f.skipReport) {
         log.info('no GitHub credentials: crier (prow crier or prow up) reports these jobs');
       }
+      let logServer: Awaited<ReturnType<typeof startJenkinsLogServer>>;
+      try {
+        logServer = await startJenkinsLogServer({ client, port: f.logPort, log });
+      } catch (err) {
+        process.stderr.write(`prow jenkins-operator: --log-port ${f.logPort}: ${(err as Error).message}\n`);
+        await controller.stop();
+        await executor.close();
+        await informer.close();
+        await store.close();
+        agent.close();
+        process.exitCode = 1;
+        return;
+      }
+      steps.push(() => logServer.close());
       const metrics = createControllerMetrics({ defaultMetrics: true });
       const stopGathering = startMetricsGathering(metrics, informer, { log });
       const instrumentation = await startInstrumentation({ healthPort: f.healthPort, metricsPort: f.metricsPort, registry: metrics.registry, log });
-      log.info({ jenkins_url: client.baseUrl, label_selector: f.labelSelector, dry_run: f.dryRun, reporting: github !== undefined }, 'jenkins-operator started');
+      log.info({ jenkins_url: client.baseUrl, label_selector: f.labelSelector, dry_run: f.dryRun, reporting: github !== undefined, log_port: logServer.port }, 'jenkins-operator started');
       closeOnSignal([...steps, stopGathering, () => informer.close(), () => instrumentation.close(), () => executor.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
     });
 }

@@ -234,6 +234,15 @@ export class JenkinsClient {
     if (res.status >= 400 && res.status !== 404) throw new JenkinsHttpError(res.status, 'POST', '/queue/cancelItem', '');
   }
 
+  /** A build's whole console log (`/job/<path>/<n>/consoleText`). */
+  async consoleText(jobPath: string, number: number): Promise<Buffer> {
+    const path = `/job/${jobPath}/${number}/consoleText`;
+    const res = await this.request('GET', path);
+    if (res.status === 404) throw new JenkinsNotFoundError(`jenkins GET ${path}: 404 Not Found`);
+    if (res.status !== 200) throw new JenkinsHttpError(res.status, 'GET', path, '');
+    return res.body;
+  }
+
   async progressiveText(jobPath: string, number: number, start: number): Promise<ProgressiveText> {
     const path = `/job/${jobPath}/${number}/logText/progressiveText?start=${start}`;
     const res = await this.request('GET', path);

@@ -57,7 +57,8 @@ describe('prow jenkins-operator', () => {
     op = spawnCli(process.execPath, commandArgs('jenkins-operator',
       '--config-path', join(dir, 'config.yaml'), '--data-dir', join(dir, 'data'), '--dry-run=false',
       '--jenkins-url', jenkins.url, '--jenkins-token-file', join(dir, 'token'), '--csrf-protect',
-      '--label-selector', 'master=ci', '--poll-interval', '100', '--skip-report'), { name: 'jenkins-operator' });
+      '--label-selector', 'master=ci', '--poll-interval', '100', '--skip-report', '--log-port', '0'), { name: 'jenkins-operator' });
+    const started = await op.waitForLog('jenkins-operator started', 30_000);
     const done = await op.waitUntil(async () => {
       const pj = await store.getProwJob(mine.metadata.name);
       return pj?.status.completionTime ? pj : undefined;
@@ -67,6 +68,15 @@ describe('prow jenkins-operator', () => {
     assert.deepEqual(jenkins.builds('ci-soak').map((b) => b.parameters.PROW_JOB_ID), [mine.metadata.name]);
     assert.match(jenkins.builds('ci-soak')[0]!.log, new RegExp(`id=${mine.metadata.name}`));
     assert.equal((await store.getProwJob(theirs.metadata.name))?.status.state, 'triggered', 'another operator\'s job is not touched');
+
+    // The log endpoint upstream's deck reads (external_agent_logs): the build's console text from Jenkins.
+    const logs = `http://127.0.0.1:${String(started.log_port)}`;
+    const res = await fetch(`${logs}/job/ci-soak/1/consoleText`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), new RegExp(`soaking\nid=${mine.metadata.name}\n`));
+    assert.equal((await fetch(`${logs}/job/ci-soak/9/consoleText`)).status, 404);
+    assert.equal((await fetch(`${logs}/job/ci-soak/1/api/json`)).status, 403);
+    assert.equal((await fetch(`${logs}/job/ci-soak/1/consoleText`, { method: 'POST' })).status, 405);
     assert.equal(await op.stop(), 0);
     op = undefined;
   });

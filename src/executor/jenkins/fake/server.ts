@@ -235,6 +235,11 @@ export async function startFakeJenkins(options: FakeJenkinsOptions): Promise<Fak
       res.writeHead(302, { location: buildUrl(build) }).end();
       return;
     }
+    if (method === 'GET' && rest[1] === 'consoleText') {
+      res.writeHead(200, { 'content-type': 'text/plain;charset=utf-8' });
+      res.end(build.log);
+      return;
+    }
     if (method === 'GET' && rest[1] === 'logText' && rest[2] === 'progressiveText') {
       const all = Buffer.from(build.log, 'utf8');
       const start = Math.max(0, Number(url.searchParams.get('start') ?? '0') || 0);
