@@ -12,6 +12,9 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
+import type { FakeGitHub } from '../github/fake/server.js';
+import { LOCAL_HMAC_SECRET, LOCAL_TOKEN, learningDeliveryQueue, startLocalGitHub } from './support/local-github.js';
+import type { DeliveryQueue } from '../store/types.js';
 
 interface HookFlags extends LogFormatFlags, StoreFlags {
   configPath: string;
@@ -24,8 +27,8 @@ interface HookFlags extends LogFormatFlags, StoreFlags {
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
   port: string;
-  healthPort: string;
-  metricsPort: string;
+  healthPort?: string;
+  metricsPort?: string;
   dataDir: string;
   allowSha1Signature: boolean;
   webhookPath: string;
@@ -34,6 +37,7 @@ interface HookFlags extends LogFormatFlags, StoreFlags {
   githubEnabledRepo: string[];
   githubDisabledOrg: string[];
   githubDisabledRepo: string[];
+  local: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -81,8 +85,8 @@ export function createCommand(): Command {
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
     .addOption(new Option('--dry-run [bool]', 'log GitHub writes instead of making them (upstream default: true)').default(true).argParser(parseBool))
     .option('--port <port>', 'webhook port', '8888')
-    .option('--health-port <port>', '/healthz and /healthz/ready port', '8081')
-    .option('--metrics-port <port>', '/metrics port', '9090')
+    .option('--health-port <port>', '/healthz and /healthz/ready port (default 8081; with --local a free one)')
+    .option('--metrics-port <port>', '/metrics port (default 9090; with --local a free one)')
     .option('--data-dir <dir>', 'where the SQLite store lives (<dir>/prow.db): the webhook queue in every mode, ProwJobs with --store sqlite', '.prow')
     .option('--allow-sha1-signature', 'also accept deliveries signed only with the legacy X-Hub-Signature (SHA-1)', false)
     .option('--webhook-path <path>', 'path of the webhook receiver', '/hook')
@@ -91,6 +95,7 @@ export function createCommand(): Command {
     .option('--github-enabled-repo <org/repo>', 'only handle events from this repo (repeatable)', collect, [])
     .option('--github-disabled-org <org>', 'ignore events from this org (repeatable)', collect, [])
     .option('--github-disabled-repo <org/repo>', 'ignore events from this repo (repeatable)', collect, [])
+    .option('--local', 'run locally for testing (2017): no secret files, HMAC abcde12345, GitHub reads from an in-process fake that learns from each delivery, every GitHub write logged as one line instead of sent', false)
     .addOption(logFormatOption());
   addStoreOptions(command);
   return command
@@ -99,20 +104,31 @@ export function createCommand(): Command {
       let secrets: SecretSource;
       let github: ReturnType<typeof createGitHubClient>;
       let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
+      let fake: FakeGitHub | undefined;
+      let reposRoot = '';
       try {
         // Everything that can be wrong with flags, credentials or config fails here, before serving.
-        secrets = secretSource(f);
-        github = createGitHubClient({
-          baseUrl: f.githubEndpoint[0],
-          tokenPath: f.githubTokenPath,
-          appId: f.githubAppId,
-          privateKeyPath: f.githubAppPrivateKeyPath,
-          dryRun: f.dryRun,
-          log,
-        });
+        if (f.local) {
+          log.warn('running in local mode for development only');
+          log.info({ hmac: LOCAL_HMAC_SECRET }, `HMAC secret: ${LOCAL_HMAC_SECRET}`);
+          secrets = staticSecretSource(LOCAL_HMAC_SECRET);
+          ({ fake, reposRoot } = await startLocalGitHub());
+          github = createGitHubClient({ baseUrl: fake.url, token: LOCAL_TOKEN, dryRun: true, retry: { retryAfterBaseValue: 1 }, throttle: false, log });
+        } else {
+          secrets = secretSource(f);
+          github = createGitHubClient({
+            baseUrl: f.githubEndpoint[0],
+            tokenPath: f.githubTokenPath,
+            appId: f.githubAppId,
+            privateKeyPath: f.githubAppPrivateKeyPath,
+            dryRun: f.dryRun,
+            log,
+          });
+        }
         agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), log });
         followConfigLogLevel(root, agent);
       } catch (err) {
+        await fake?.close();
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
         process.exitCode = 1;
         return;
@@ -128,19 +144,24 @@ export function createCommand(): Command {
         agent.close();
         return;
       }
-      const store = backend.sqlite();
+      const sqlite = backend.sqlite();
+      const store: DeliveryQueue = fake ? learningDeliveryQueue(sqlite, fake, log) : sqlite;
       const owners = createOwnersClient({
         github,
-        source: createGitMirrorSource({ cacheDir: join(f.dataDir, 'owners-mirrors'), remoteFor: gitRemoteFor(f.githubEndpoint[0]) }),
+        source: createGitMirrorSource({
+          cacheDir: join(f.dataDir, 'owners-mirrors'),
+          remoteFor: fake ? (org, repo) => `file://${reposRoot}/${org}/${repo}.git` : gitRemoteFor(f.githubEndpoint[0]),
+        }),
         pluginConfig: () => agent.current().plugins,
         config: () => agent.current().config,
         log,
       });
-      if (f.dryRun) log.warn('--dry-run is on (the default, as upstream): GitHub writes are logged, not made');
+      if (f.dryRun || f.local) log.warn('--dry-run is on (the default, as upstream): GitHub writes are logged, not made');
       const server = await startHookServer({
         port: parsePort('port', f.port),
-        healthPort: parsePort('health-port', f.healthPort),
-        metricsPort: parsePort('metrics-port', f.metricsPort),
+        // --local serves next to whatever else runs on a workstation: only the webhook port is fixed.
+        healthPort: parsePort('health-port', f.healthPort ?? (f.local ? '0' : '8081')),
+        metricsPort: parsePort('metrics-port', f.metricsPort ?? (f.local ? '0' : '9090')),
         store,
         jobs: backend.prowjobs,
         snapshot: () => agent.current(),
@@ -166,6 +187,7 @@ export function createCommand(): Command {
           .then(async () => {
             agent.close();
             await backend.close();
+            await fake?.close();
           })
           .catch((err: unknown) => {
             log.error({ err }, 'shutdown failed');

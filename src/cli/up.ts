@@ -24,6 +24,14 @@ interface UpFlags extends LogFormatFlags, StoreFlags {
   githubAppId?: string;
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
+  jenkinsUrl?: string;
+  jenkinsUser: string;
+  jenkinsTokenFile?: string;
+  jenkinsBearerTokenFile?: string;
+  csrfProtect: boolean;
+  certFile?: string;
+  keyFile?: string;
+  caCertFile?: string;
   hostname: string;
   cloneUrlRewrite: { from: string; to: string }[];
 }
@@ -56,6 +64,14 @@ export function createCommand(): Command {
     .option('--dry-run', 'log GitHub writes instead of making them', false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
+    .option('--jenkins-url <url>', 'also run the jenkins-operator: agent jenkins jobs become builds on this Jenkins (docs/jenkins.md)')
+    .option('--jenkins-user <name>', 'Jenkins user name (with --jenkins-token-file)', 'jenkins-trigger')
+    .option('--jenkins-token-file <file>', 'file holding the Jenkins API token (basic auth)')
+    .option('--jenkins-bearer-token-file <file>', 'file holding a Jenkins bearer token')
+    .option('--csrf-protect', 'get a CSRF crumb from Jenkins and send it with every request', false)
+    .option('--cert-file <file>', 'PEM client certificate for Jenkins (with --key-file)')
+    .option('--key-file <file>', 'PEM client key for Jenkins')
+    .option('--ca-cert-file <file>', 'PEM CA certificate that signed Jenkins\' certificate')
     .addOption(logFormatOption());
   addStoreOptions(command);
   return command
@@ -82,6 +98,16 @@ export function createCommand(): Command {
           hostname: f.hostname,
           cloneUrlRewrites: f.cloneUrlRewrite,
           store: { store: f.store, kubeconfig: f.kubeconfig, kubeconfigDir: f.kubeconfigDir, kubeconfigSuffix: f.kubeconfigSuffix },
+          ...(f.jenkinsUrl ? {
+            jenkins: {
+              jenkinsUrl: f.jenkinsUrl, jenkinsUser: f.jenkinsUser, csrfProtect: f.csrfProtect,
+              ...(f.jenkinsTokenFile ? { jenkinsTokenFile: f.jenkinsTokenFile } : {}),
+              ...(f.jenkinsBearerTokenFile ? { jenkinsBearerTokenFile: f.jenkinsBearerTokenFile } : {}),
+              ...(f.certFile ? { certFile: f.certFile } : {}),
+              ...(f.keyFile ? { keyFile: f.keyFile } : {}),
+              ...(f.caCertFile ? { caCertFile: f.caCertFile } : {}),
+            },
+          } : {}),
           log,
         });
       } catch (err) {
@@ -95,6 +121,7 @@ export function createCommand(): Command {
         `  deck  ${system.deckUrl}/`,
       ];
       if (f.store === 'kubernetes') lines.push('  prowjobs  the prow.k8s.io ProwJob CRD (--store kubernetes); webhook queue and build numbers in the data directory');
+      if (f.jenkinsUrl) lines.push(`  jenkins-operator → ${f.jenkinsUrl}`);
       if (system.fakeGitHubUrl) {
         lines.push(
           `  fake GitHub  ${system.fakeGitHubUrl}  (what Prow wrote: ${system.fakeGitHubUrl}/_fake/calls)`,

@@ -99,6 +99,7 @@ export function parsePluginsConfig(path: string, src: string, issues: IssueList,
     } else plugins[k] = { plugins: v?.plugins ?? [], ...(v?.excluded_repos ? { excluded_repos: v.excluded_repos } : {}) };
   }
   if (legacy) issues.warn(path, lineOf(raw, 'plugins'), 'plugins', 'the list form of plugins is deprecated: use {plugins: [...], excluded_repos: [...]} per org or repo');
+  renameMergedPlugins(path, rawPlugins, plugins, issues);
   const external = (raw.external_plugins ?? {}) as Record<string, ExternalPlugin[]>;
   for (const list of Object.values(external)) {
     for (const ep of list ?? []) if (ep && !ep.endpoint) ep.endpoint = `http://${ep.name}`;
@@ -131,6 +132,29 @@ export function parsePluginsConfig(path: string, src: string, issues: IssueList,
     s.validate?.(sectionValues[s.section], raw[s.section], { error: (line, field, message) => issues.error(path, line, field, message) });
   }
   return cfg;
+}
+
+/** 2017 plugins that upstream later folded into another one (pkg/plugins/lifecycle took close and reopen). */
+const MERGED_PLUGINS: Readonly<Record<string, string>> = { close: 'lifecycle', reopen: 'lifecycle' };
+
+/** Enables the successor of each merged plugin name in its place (once per list), with a deprecation warning. */
+function renameMergedPlugins(path: string, rawPlugins: Record<string, unknown>, plugins: Record<string, OrgPlugins>, issues: IssueList): void {
+  for (const [key, op] of Object.entries(plugins)) {
+    if (!op.plugins.some((n) => MERGED_PLUGINS[n] !== undefined)) continue;
+    const entry = rawPlugins[key];
+    const list = Array.isArray(entry) ? entry : ((entry as OrgPlugins | undefined)?.plugins ?? []);
+    const out: string[] = [];
+    op.plugins.forEach((name, i) => {
+      const successor = MERGED_PLUGINS[name];
+      if (successor !== undefined) {
+        issues.warn(path, lineOf(list, i, lineOf(rawPlugins, key)), `plugins[${JSON.stringify(key)}].plugins[${i}]`,
+          `plugin ${JSON.stringify(name)} is deprecated: its commands are handled by ${JSON.stringify(successor)}, which is enabled in its place`);
+      }
+      const effective = successor ?? name;
+      if (!out.includes(effective)) out.push(effective);
+    });
+    op.plugins = out;
+  }
 }
 
 function validatePlugins(path: string, raw: Record<string, unknown>, cfg: PluginsConfig, issues: IssueList, opts: LoadPluginsOptions): void {

@@ -258,10 +258,12 @@ const tideBranchPolicy = S.obj('TideContextPolicy', tidePolicyFields);
 const tideRepoPolicy = S.obj('TideRepoContextPolicy', { ...tidePolicyFields, branches: S.map(tideBranchPolicy) });
 const tideOrgPolicy = S.obj('TideOrgContextPolicy', { ...tidePolicyFields, repos: S.map(tideRepoPolicy) });
 
-const tideQuery = S.obj('TideQuery', {
+const tideQueryObj = S.obj('TideQuery', {
   orgs: strList, repos: strList, excludedRepos: strList, author: S.str, labels: strList, missingLabels: strList,
   excludedBranches: strList, includedBranches: strList, milestone: S.str, reviewApprovedRequired: S.bool,
 });
+// 2017 wrote each query as a GitHub search string; loading turns it into the object (tide-query-string.ts).
+const tideQuery = S.oneOf('TideQuery', (node) => (node.kind === 'scalar' ? S.str : tideQueryObj));
 
 const tideSchema = S.obj('Tide', {
   sync_period: S.dur,

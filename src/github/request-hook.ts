@@ -51,7 +51,8 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
 
     if (deps.dryRun && isWrite(method, template, options as Record<string, unknown>)) {
       metrics.dryRunWrites.inc(labels);
-      log.info({ method, path, plugin }, 'dry run: skipped github write');
+      // One line per write with what it would have sent (upstream's dry-run client logs the same).
+      log.info({ method, path, plugin, body: (parsed as { body?: unknown }).body ?? null }, 'dry run: skipped github write');
       return { status: 200, url: parsed.url, headers: { [DRY_RUN_HEADER]: 'true' }, data: dryRunAnswer(template) } as never;
     }
 

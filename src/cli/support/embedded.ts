@@ -33,6 +33,9 @@ import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 import { followConfigLogLevel } from './logging.js';
 import { runCloseSteps } from './shutdown.js';
+import { createJenkinsClient, createJenkinsOperator, operatorEntry, type JenkinsFlags } from './jenkins-operator.js';
+import { logSourceByAgent } from './agent-logs.js';
+import type { LogSource } from '../../artifacts/types.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -55,6 +58,10 @@ export interface EmbeddedOptions {
   cloneUrlRewrites?: { from: string; to: string }[];
   /** Where ProwJobs live (default sqlite in the data directory); deliveries and build numbers stay in SQLite. */
   store?: StoreFlags;
+  /** Also run the jenkins-operator (agent jenkins jobs as builds on this Jenkins). */
+  jenkins?: JenkinsFlags;
+  /** How often the jenkins-operator polls running builds (default 2 s). */
+  jenkinsPollMs?: number;
   log: Logger;
 }
 
@@ -152,11 +159,29 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     await informer.start();
     closers.push(() => informer.close());
 
+    // plank owns the jobs of agents nothing here runs: they end as error, "no controller for agent X is running".
     const controller = createController({
       store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(sqlite),
+      unhandledAgents: { except: o.jenkins ? ['jenkins'] : [] },
     });
     await controller.start();
     closers.push(() => controller.stop());
+
+    let liveLogs: LogSource = executor.logs;
+    if (o.jenkins) {
+      const jlog = log.child({ component: 'jenkins-operator' });
+      const client = await createJenkinsClient(o.jenkins, jlog);
+      const operator = createJenkinsOperator({
+        client, store, informer, config, selector: '', log: jlog, buildIdSource: createStoreBuildIdSource(sqlite),
+        ...(o.jenkinsPollMs ? { pollMs: o.jenkinsPollMs } : {}),
+      });
+      await operator.controller.start();
+      closers.push(() => operator.controller.stop(), () => operator.executor.close());
+      liveLogs = logSourceByAgent({ jenkins: operator.executor.logs }, executor.logs);
+      if (Object.keys(operatorEntry(config(), '')?.report_templates ?? {}).length > 0) {
+        jlog.warn('jenkins_operators report_templates are not used by prow up: its one crier uses plank.report_templates for every job (run prow jenkins-operator with GitHub credentials for per-operator templates)');
+      }
+    }
 
     const crierJobs = createInformerJobSource(informer);
     const crier = startCrier({
@@ -218,7 +243,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
-      port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
+      port: o.deckPort, hostname: host, store, artifacts, liveLogs, log: log.child({ component: 'deck' }),
       snapshot: () => agent.current(), github, dataDir, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
     });
     closers.push(() => deck.close());
