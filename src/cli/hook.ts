@@ -10,7 +10,7 @@ import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook
 import { startHookServer } from '../hook/server.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
-import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
+import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 
 interface HookFlags extends LogFormatFlags {
@@ -108,7 +108,7 @@ export function createCommand(): Command {
           dryRun: f.dryRun,
           log,
         });
-        agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), log });
+        agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), implementedPlugins: builtinPluginNames(), log });
         followConfigLogLevel(root, agent);
       } catch (err) {
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);

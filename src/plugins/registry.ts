@@ -46,6 +46,11 @@ export function builtinPluginSections(plugins: readonly Plugin[] = builtinPlugin
   return plugins.flatMap((p) => (p.config === undefined ? [] : [p.config]));
 }
 
+/** The names plugins.yaml may enable in this build (hook, `prow up` and checkconfig refuse any other). */
+export function builtinPluginNames(plugins: readonly Plugin[] = builtinPlugins): string[] {
+  return plugins.map((p) => p.name);
+}
+
 /** Problems with a plugin list: empty or duplicate names, no handler, no description. */
 export function validatePlugins(plugins: readonly Plugin[]): string[] {
   const problems: string[] = [];

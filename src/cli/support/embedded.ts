@@ -18,7 +18,7 @@ import { fileSecretSource } from '../../hook/secrets.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
-import { builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
+import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { createProwJobInformer } from '../../store/informer.js';
@@ -98,7 +98,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
   try {
     const agent: ConfigAgent = await loadConfigAgent({
-      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), log: log.child({ component: 'config' }),
+      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), implementedPlugins: builtinPluginNames(), log: log.child({ component: 'config' }),
     });
     // `log` is the process's root logger: config.yaml's log_level applies to every component.
     followConfigLogLevel(log, agent);
