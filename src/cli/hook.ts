@@ -12,6 +12,8 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
+import { configMapDirs } from './support/config-maps.js';
 
 interface HookFlags extends LogFormatFlags {
   configPath: string;
@@ -134,6 +136,11 @@ export function createCommand(): Command {
         snapshot: () => agent.current(),
         github,
         owners,
+        configMaps: createFileConfigMapTarget({
+          dirs: configMapDirs(f.configPath, f.pluginConfig, f.jobConfigPath),
+          root: join(f.dataDir, 'configmaps'),
+          log: log.child({ plugin: 'config-updater' }),
+        }),
         plugins: builtinPlugins,
         log,
         secrets,

@@ -18,6 +18,8 @@ import { fileSecretSource } from '../../hook/secrets.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
+import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
+import { configMapDirs } from './config-maps.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
@@ -186,6 +188,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       github,
       plugins: builtinPlugins,
       owners,
+      configMaps: createFileConfigMapTarget({
+        dirs: configMapDirs(o.configPath, o.pluginConfigPath, o.jobConfigPath),
+        root: join(dataDir, 'configmaps'),
+        log: log.child({ component: 'hook', plugin: 'config-updater' }),
+      }),
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
     });
