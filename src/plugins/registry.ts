@@ -7,6 +7,7 @@ import type { Plugin } from './types.js';
 
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
+import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
@@ -27,6 +28,7 @@ export const builtinPlugins: Plugin[] = [
   // --- plugins (one per line) ---
   approvePlugin,
   assignPlugin,
+  claPlugin,
   configUpdaterPlugin,
   heartPlugin,
   helpPlugin,

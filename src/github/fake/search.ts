@@ -31,7 +31,20 @@ export function sortFromQuery(terms: SearchTerm[]): SearchSort | undefined {
   return { field, order: order === 'asc' ? 'asc' : 'desc' };
 }
 
-export function matchesQuery(terms: SearchTerm[], repo: FakeRepo, issue: FakeIssue, authorAssociationOf?: (login: string) => string): boolean {
+const shaTermRe = /^[0-9a-f]{7,40}$/i;
+
+/** Whether the query has a bare commit SHA (GitHub then finds the PRs containing that commit). */
+export function hasShaTerm(terms: SearchTerm[]): boolean {
+  return terms.some((t) => t.key === undefined && shaTermRe.test(t.value));
+}
+
+export function matchesQuery(
+  terms: SearchTerm[],
+  repo: FakeRepo,
+  issue: FakeIssue,
+  authorAssociationOf?: (login: string) => string,
+  headShaOf?: (issue: FakeIssue) => string | undefined,
+): boolean {
   const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
   for (const t of terms) {
     let ok: boolean;
@@ -94,7 +107,8 @@ export function matchesQuery(terms: SearchTerm[], repo: FakeRepo, issue: FakeIss
         ok = t.key === 'milestone' ? issue.milestone !== null : true;
         break;
       case undefined:
-        ok = v === '' || `${issue.title}\n${issue.body}`.toLowerCase().includes(v.toLowerCase());
+        ok = v === '' || `${issue.title}\n${issue.body}`.toLowerCase().includes(v.toLowerCase()) ||
+          (shaTermRe.test(v) && (headShaOf?.(issue) ?? '').startsWith(v.toLowerCase())); // a PR's head commit
         break;
       default:
         ok = true;
