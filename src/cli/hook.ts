@@ -14,6 +14,7 @@ import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../pl
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
 import { configMapDirs } from './support/config-maps.js';
+import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 
 interface HookFlags extends LogFormatFlags {
   configPath: string;
@@ -36,6 +37,9 @@ interface HookFlags extends LogFormatFlags {
   githubEnabledRepo: string[];
   githubDisabledOrg: string[];
   githubDisabledRepo: string[];
+  slackTokenFile?: string;
+  slackApiUrl?: string;
+  slackWebhookUrl?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -93,12 +97,16 @@ export function createCommand(): Command {
     .option('--github-enabled-repo <org/repo>', 'only handle events from this repo (repeatable)', collect, [])
     .option('--github-disabled-org <org>', 'ignore events from this org (repeatable)', collect, [])
     .option('--github-disabled-repo <org/repo>', 'ignore events from this repo (repeatable)', collect, [])
+    .option('--slack-token-file <file>', 'Slack bot token for slackevents (chat.postMessage)')
+    .option('--slack-api-url <url>', "Slack's Web API base", DEFAULT_SLACK_API_URL)
+    .option('--slack-webhook-url <url>', 'post slackevents messages to this incoming webhook instead of the Web API')
     .addOption(logFormatOption())
     .action(async (f: HookFlags) => {
       const { root, log } = createCommandLogger('hook', f);
       let secrets: SecretSource;
       let github: ReturnType<typeof createGitHubClient>;
       let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
+      let slack: ReturnType<typeof createSlackClient>;
       try {
         // Everything that can be wrong with flags, credentials or config fails here, before serving.
         secrets = secretSource(f);
@@ -112,6 +120,7 @@ export function createCommand(): Command {
         });
         agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), implementedPlugins: builtinPluginNames(), log });
         followConfigLogLevel(root, agent);
+        slack = createSlackClient({ tokenFile: f.slackTokenFile, apiUrl: f.slackApiUrl, webhookUrl: f.slackWebhookUrl, log: log.child({ client: 'slack' }) });
       } catch (err) {
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
         process.exitCode = 1;
@@ -141,6 +150,7 @@ export function createCommand(): Command {
           root: join(f.dataDir, 'configmaps'),
           log: log.child({ plugin: 'config-updater' }),
         }),
+        ...(slack ? { slack } : {}),
         plugins: builtinPlugins,
         log,
         secrets,

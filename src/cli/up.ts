@@ -6,12 +6,16 @@ import { createCommandLogger, logFormatOption, type LogFormatFlags } from './sup
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
 import { parsePort } from './support/flags.js';
+import { DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 
 interface UpFlags extends LogFormatFlags {
   dataDir: string;
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
+  slackTokenFile?: string;
+  slackApiUrl?: string;
+  slackWebhookUrl?: string;
   hookPort: number;
   deckPort: number;
   fakeGithubPort: number;
@@ -55,6 +59,9 @@ export function createCommand(): Command {
     .option('--dry-run', 'log GitHub writes instead of making them', false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
+    .option('--slack-token-file <file>', 'Slack bot token for slackevents (chat.postMessage)')
+    .option('--slack-api-url <url>', "Slack's Web API base", DEFAULT_SLACK_API_URL)
+    .option('--slack-webhook-url <url>', 'post slackevents messages to this incoming webhook instead of the Web API')
     .addOption(logFormatOption())
     .action(async (f: UpFlags) => {
       const { log } = createCommandLogger(undefined, f);
@@ -78,6 +85,9 @@ export function createCommand(): Command {
           dryRun: f.dryRun,
           hostname: f.hostname,
           cloneUrlRewrites: f.cloneUrlRewrite,
+          slackTokenFile: f.slackTokenFile,
+          slackApiUrl: f.slackApiUrl,
+          slackWebhookUrl: f.slackWebhookUrl,
           log,
         });
       } catch (err) {

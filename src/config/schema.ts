@@ -438,7 +438,6 @@ export const pluginsConfigCoreFields: Record<string, Schema> = {
     org: S.str, repo: S.str, branch: S.str, prs: S.bool, issues: S.bool, regexp: S.str, missing_label: S.str,
     missing_comment: S.str, grace_period: S.dur,
   })),
-  slack: S.obj('Slack', { mentionchannels: strList, mergewarnings: S.list(S.map(S.any)) }),
   blockades: S.list(S.obj('Blockade', { repos: strList, branchregexp: S.str, blockregexps: strList, exceptionregexps: strList, explanation: S.str })),
   cherry_pick_unapproved: S.obj('CherryPickUnapproved', { branchregexp: S.str, comment: S.str }),
   cherry_pick_approved: S.list(S.map(S.any)),

@@ -12,7 +12,7 @@ import type { DeliveryQueue, ProwJobStore, StoredDelivery } from '../store/types
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
 import { createPluginGitHubView } from '../plugins/github-view.js';
-import type { ConfigMapTarget, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
+import type { ConfigMapTarget, SlackClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
@@ -34,6 +34,7 @@ export interface DispatcherDeps {
   owners?: OwnersClient;
   git?: GitClient;
   configMaps?: ConfigMapTarget;
+  slack?: SlackClient;
   clock?: Clock;
   /** Global gate (--github-enabled-org/repo); disabled repos get no plugin at all. */
   repoEnabled?: (org: string, repo: string) => boolean;
@@ -249,6 +250,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       owners: deps.owners,
       git: deps.git,
       configMaps: deps.configMaps,
+      slack: deps.slack,
       log: plog,
       deliveryId: d.id,
       redelivery: d.attempts > 1,

@@ -17,6 +17,7 @@ import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { shrugPlugin } from './shrug/shrug.js';
+import { slackeventsPlugin } from './slackevents/slackevents.js';
 import { sizePlugin } from './size/size.js';
 import { triggerPlugin } from './trigger/trigger.js';
 import { wipPlugin } from './wip/wip.js';
@@ -39,6 +40,7 @@ export const builtinPlugins: Plugin[] = [
   releaseNotePlugin,
   shrugPlugin,
   sizePlugin,
+  slackeventsPlugin,
   triggerPlugin,
   wipPlugin,
   yuksPlugin,

@@ -44,6 +44,11 @@ export interface ConfigMapTarget {
   describe(id: ConfigMapId): string | undefined;
 }
 
+/** Posting to Slack (upstream pkg/slack Client.WriteMessage): slackevents' only capability beyond GitHub. */
+export interface SlackClient {
+  writeMessage(text: string, channel: string): Promise<void>;
+}
+
 export interface PluginContext {
   /** GitHub client scoped to this plugin (logs carry `plugin`); writes are logged instead in --dry-run. */
   github: GitHubClient;
@@ -57,6 +62,8 @@ export interface PluginContext {
   git?: GitClient;
   /** Where config-updater writes ConfigMaps; absent when the process has no target. */
   configMaps?: ConfigMapTarget;
+  /** Slack, when the process was given a token or webhook (`--slack-token-file`, `--slack-webhook-url`). */
+  slack?: SlackClient;
   /** Child logger with component, plugin, delivery, event, org, repo, pr. */
   log: Logger;
   deliveryId: string;

@@ -20,6 +20,7 @@ import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
 import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
 import { configMapDirs } from './config-maps.js';
+import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
@@ -49,6 +50,10 @@ export interface EmbeddedOptions {
   hostname?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
+  /** slackevents: a Slack bot token file (+ Web API base) or an incoming-webhook URL. */
+  slackTokenFile?: string;
+  slackApiUrl?: string;
+  slackWebhookUrl?: string;
   log: Logger;
 }
 
@@ -177,6 +182,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
 
     const hmacSecretFile = ensureHmacFile(dataDir, o.hmacSecretFile);
+    const slack = createSlackClient({ tokenFile: o.slackTokenFile, apiUrl: o.slackApiUrl, webhookUrl: o.slackWebhookUrl, log: log.child({ component: 'hook', client: 'slack' }) });
     const hook = await startHookServer({
       port: o.hookPort,
       hostname: host,
@@ -187,6 +193,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       snapshot: () => agent.current(),
       github,
       plugins: builtinPlugins,
+      ...(slack ? { slack } : {}),
       owners,
       configMaps: createFileConfigMapTarget({
         dirs: configMapDirs(o.configPath, o.pluginConfigPath, o.jobConfigPath),
