@@ -453,7 +453,6 @@ export const pluginsConfigCoreFields: Record<string, Schema> = {
   project_manager: S.any,
   bugzilla: S.any,
   jira: S.any,
-  golint: S.obj('Golint', { minimum_confidence: S.num }),
   cat: S.obj('Cat', { key_path: S.str }),
   goose: S.obj('Goose', { key_path: S.str }),
 };

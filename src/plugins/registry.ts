@@ -9,6 +9,7 @@ import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
+import { golintPlugin } from './golint/golint.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
 import { holdPlugin } from './hold/hold.js';
@@ -31,6 +32,7 @@ export const builtinPlugins: Plugin[] = [
   assignPlugin,
   claPlugin,
   configUpdaterPlugin,
+  golintPlugin,
   heartPlugin,
   helpPlugin,
   holdPlugin,
