@@ -16,9 +16,13 @@ import { holdPlugin } from './hold/hold.js';
 import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
+import { mergeCommitBlockerPlugin } from './mergecommitblocker/mergecommitblocker.js';
+import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
+import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
 import { slackeventsPlugin } from './slackevents/slackevents.js';
+import { stagePlugin } from './stage/stage.js';
 import { sizePlugin } from './size/size.js';
 import { triggerPlugin } from './trigger/trigger.js';
 import { wipPlugin } from './wip/wip.js';
@@ -39,9 +43,13 @@ export const builtinPlugins: Plugin[] = [
   labelPlugin,
   lgtmPlugin,
   lifecyclePlugin,
+  mergeCommitBlockerPlugin,
+  milestoneApplierPlugin,
   releaseNotePlugin,
+  retitlePlugin,
   shrugPlugin,
   sizePlugin,
+  stagePlugin,
   slackeventsPlugin,
   triggerPlugin,
   wipPlugin,
