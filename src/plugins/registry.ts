@@ -23,8 +23,10 @@ import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
 import { slackeventsPlugin } from './slackevents/slackevents.js';
 import { stagePlugin } from './stage/stage.js';
+import { sigmentionPlugin } from './sigmention/sigmention.js';
 import { sizePlugin } from './size/size.js';
 import { triggerPlugin } from './trigger/trigger.js';
+import { welcomePlugin } from './welcome/welcome.js';
 import { wipPlugin } from './wip/wip.js';
 import { yuksPlugin } from './yuks/yuks.js';
 import type { PluginConfigSection } from '../config/plugin-sections.js';
@@ -48,10 +50,12 @@ export const builtinPlugins: Plugin[] = [
   releaseNotePlugin,
   retitlePlugin,
   shrugPlugin,
+  sigmentionPlugin,
   sizePlugin,
   stagePlugin,
   slackeventsPlugin,
   triggerPlugin,
+  welcomePlugin,
   wipPlugin,
   yuksPlugin,
   // --- end of plugins ---
