@@ -7,6 +7,7 @@ import type { Plugin } from './types.js';
 
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
+import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
 import { golintPlugin } from './golint/golint.js';
@@ -16,6 +17,7 @@ import { holdPlugin } from './hold/hold.js';
 import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
+import { mergeMethodCommentPlugin } from './merge-method-comment/merge-method-comment.js';
 import { mergeCommitBlockerPlugin } from './mergecommitblocker/mergecommitblocker.js';
 import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
@@ -36,6 +38,7 @@ export const builtinPlugins: Plugin[] = [
   // --- plugins (one per line) ---
   approvePlugin,
   assignPlugin,
+  cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,
   golintPlugin,
@@ -45,6 +48,7 @@ export const builtinPlugins: Plugin[] = [
   labelPlugin,
   lgtmPlugin,
   lifecyclePlugin,
+  mergeMethodCommentPlugin,
   mergeCommitBlockerPlugin,
   milestoneApplierPlugin,
   releaseNotePlugin,
