@@ -7,6 +7,7 @@ import type { Plugin } from './types.js';
 
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
+import { blockadePlugin } from './blockade/blockade.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
@@ -19,7 +20,9 @@ import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
 import { mergeMethodCommentPlugin } from './merge-method-comment/merge-method-comment.js';
 import { mergeCommitBlockerPlugin } from './mergecommitblocker/mergecommitblocker.js';
+import { milestonePlugin } from './milestone/milestone.js';
 import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
+import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
@@ -38,6 +41,7 @@ export const builtinPlugins: Plugin[] = [
   // --- plugins (one per line) ---
   approvePlugin,
   assignPlugin,
+  blockadePlugin,
   cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,
@@ -49,8 +53,10 @@ export const builtinPlugins: Plugin[] = [
   lgtmPlugin,
   lifecyclePlugin,
   mergeMethodCommentPlugin,
+  milestonePlugin,
   mergeCommitBlockerPlugin,
   milestoneApplierPlugin,
+  milestoneStatusPlugin,
   releaseNotePlugin,
   retitlePlugin,
   shrugPlugin,
