@@ -15,6 +15,7 @@ import { golintPlugin } from './golint/golint.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
 import { holdPlugin } from './hold/hold.js';
+import { invalidCommitMsgPlugin } from './invalidcommitmsg/invalidcommitmsg.js';
 import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
@@ -23,6 +24,7 @@ import { mergeCommitBlockerPlugin } from './mergecommitblocker/mergecommitblocke
 import { milestonePlugin } from './milestone/milestone.js';
 import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
+import { ownersLabelPlugin } from './owners-label/owners-label.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
@@ -49,6 +51,7 @@ export const builtinPlugins: Plugin[] = [
   heartPlugin,
   helpPlugin,
   holdPlugin,
+  invalidCommitMsgPlugin,
   labelPlugin,
   lgtmPlugin,
   lifecyclePlugin,
@@ -57,6 +60,7 @@ export const builtinPlugins: Plugin[] = [
   mergeCommitBlockerPlugin,
   milestoneApplierPlugin,
   milestoneStatusPlugin,
+  ownersLabelPlugin,
   releaseNotePlugin,
   retitlePlugin,
   shrugPlugin,
