@@ -35,6 +35,8 @@ export interface DispatcherDeps {
   git?: GitClient;
   configMaps?: ConfigMapTarget;
   slack?: SlackClient;
+  /** What plugins use for HTTP outside GitHub (default: the global fetch). */
+  http?: typeof fetch;
   clock?: Clock;
   /** Global gate (--github-enabled-org/repo); disabled repos get no plugin at all. */
   repoEnabled?: (org: string, repo: string) => boolean;
@@ -251,6 +253,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       git: deps.git,
       configMaps: deps.configMaps,
       slack: deps.slack,
+      http: deps.http ?? fetch,
       log: plog,
       deliveryId: d.id,
       redelivery: d.attempts > 1,

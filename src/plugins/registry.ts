@@ -11,6 +11,7 @@ import { blockadePlugin } from './blockade/blockade.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
+import { dogPlugin } from './dog/dog.js';
 import { golintPlugin } from './golint/golint.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
@@ -25,6 +26,7 @@ import { milestonePlugin } from './milestone/milestone.js';
 import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
 import { ownersLabelPlugin } from './owners-label/owners-label.js';
+import { ponyPlugin } from './pony/pony.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
@@ -47,6 +49,7 @@ export const builtinPlugins: Plugin[] = [
   cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,
+  dogPlugin,
   golintPlugin,
   heartPlugin,
   helpPlugin,
@@ -61,6 +64,7 @@ export const builtinPlugins: Plugin[] = [
   milestoneApplierPlugin,
   milestoneStatusPlugin,
   ownersLabelPlugin,
+  ponyPlugin,
   releaseNotePlugin,
   retitlePlugin,
   shrugPlugin,

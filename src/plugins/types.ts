@@ -62,6 +62,11 @@ export interface PluginContext {
   git?: GitClient;
   /** Where config-updater writes ConfigMaps; absent when the process has no target. */
   configMaps?: ConfigMapTarget;
+  /**
+   * HTTP to services outside GitHub (the image APIs of dog, pony, cat, goose): the process's fetch, a
+   * fake's in tests. Absent means the process offers none, and such plugins say so.
+   */
+  http?: typeof fetch;
   /** Slack, when the process was given a token or webhook (`--slack-token-file`, `--slack-webhook-url`). */
   slack?: SlackClient;
   /** Child logger with component, plugin, delivery, event, org, repo, pr. */
