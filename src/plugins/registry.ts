@@ -28,6 +28,7 @@ import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
 import { ownersLabelPlugin } from './owners-label/owners-label.js';
 import { ponyPlugin } from './pony/pony.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
+import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
 import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
 import { slackeventsPlugin } from './slackevents/slackevents.js';
@@ -66,6 +67,7 @@ export const builtinPlugins: Plugin[] = [
   ownersLabelPlugin,
   ponyPlugin,
   releaseNotePlugin,
+  requireMatchingLabelPlugin,
   retitlePlugin,
   shrugPlugin,
   sigmentionPlugin,
