@@ -31,6 +31,7 @@ import { releaseNotePlugin } from './release-note/release-note.js';
 import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
 import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
+import { skipPlugin } from './skip/skip.js';
 import { slackeventsPlugin } from './slackevents/slackevents.js';
 import { stagePlugin } from './stage/stage.js';
 import { sigmentionPlugin } from './sigmention/sigmention.js';
@@ -72,6 +73,7 @@ export const builtinPlugins: Plugin[] = [
   shrugPlugin,
   sigmentionPlugin,
   sizePlugin,
+  skipPlugin,
   stagePlugin,
   slackeventsPlugin,
   triggerPlugin,
