@@ -451,6 +451,5 @@ export const pluginsConfigCoreFields: Record<string, Schema> = {
   project_manager: S.any,
   bugzilla: S.any,
   jira: S.any,
-  cat: S.obj('Cat', { key_path: S.str }),
   goose: S.obj('Goose', { key_path: S.str }),
 };

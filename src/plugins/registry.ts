@@ -8,6 +8,7 @@ import type { Plugin } from './types.js';
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { blockadePlugin } from './blockade/blockade.js';
+import { catPlugin } from './cat/cat.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
@@ -48,6 +49,7 @@ export const builtinPlugins: Plugin[] = [
   approvePlugin,
   assignPlugin,
   blockadePlugin,
+  catPlugin,
   cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,

@@ -27,6 +27,13 @@ export async function startFakeImages(): Promise<FakeImages> {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ fileSizeBytes: 1000, url: next.startsWith('/') ? `${base}${next}` : next }));
     }
+    if (u.pathname === '/v1/images/search') {
+      const category = u.searchParams.get('category') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (category !== '' && category !== 'caturday') return res.end('[]');
+      const gif = u.searchParams.get('mime_types') === 'gif';
+      return res.end(JSON.stringify([{ id: 'c1', url: `${base}/img/cat${gif ? '.gif' : '.jpg'}`, key: u.searchParams.get('api_key') ?? '' }]));
+    }
     if (u.pathname === '/api/v1/pony/random') {
       const q = (u.searchParams.get('q') ?? '').toLowerCase();
       if (!state.ponies.has(q)) {
