@@ -10,11 +10,14 @@ import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook
 import { startHookServer } from '../hook/server.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
-import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
+import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import type { FakeGitHub } from '../github/fake/server.js';
 import { LOCAL_HMAC_SECRET, LOCAL_TOKEN, learningDeliveryQueue, startLocalGitHub } from './support/local-github.js';
 import type { DeliveryQueue } from '../store/types.js';
+import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
+import { configMapDirs } from './support/config-maps.js';
+import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 
 interface HookFlags extends LogFormatFlags, StoreFlags {
   configPath: string;
@@ -38,6 +41,9 @@ interface HookFlags extends LogFormatFlags, StoreFlags {
   githubDisabledOrg: string[];
   githubDisabledRepo: string[];
   local: boolean;
+  slackTokenFile?: string;
+  slackApiUrl?: string;
+  slackWebhookUrl?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -96,6 +102,9 @@ export function createCommand(): Command {
     .option('--github-disabled-org <org>', 'ignore events from this org (repeatable)', collect, [])
     .option('--github-disabled-repo <org/repo>', 'ignore events from this repo (repeatable)', collect, [])
     .option('--local', 'run locally for testing (2017): no secret files, HMAC abcde12345, GitHub reads from an in-process fake that learns from each delivery, every GitHub write logged as one line instead of sent', false)
+    .option('--slack-token-file <file>', 'Slack bot token for slackevents (chat.postMessage)')
+    .option('--slack-api-url <url>', "Slack's Web API base", DEFAULT_SLACK_API_URL)
+    .option('--slack-webhook-url <url>', 'post slackevents messages to this incoming webhook instead of the Web API')
     .addOption(logFormatOption());
   addStoreOptions(command);
   return command
@@ -104,6 +113,7 @@ export function createCommand(): Command {
       let secrets: SecretSource;
       let github: ReturnType<typeof createGitHubClient>;
       let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
+      let slack: ReturnType<typeof createSlackClient>;
       let fake: FakeGitHub | undefined;
       let reposRoot = '';
       try {
@@ -125,8 +135,9 @@ export function createCommand(): Command {
             log,
           });
         }
-        agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), log });
+        agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), implementedPlugins: builtinPluginNames(), log });
         followConfigLogLevel(root, agent);
+        slack = createSlackClient({ tokenFile: f.slackTokenFile, apiUrl: f.slackApiUrl, webhookUrl: f.slackWebhookUrl, log: log.child({ client: 'slack' }) });
       } catch (err) {
         await fake?.close();
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
@@ -167,6 +178,12 @@ export function createCommand(): Command {
         snapshot: () => agent.current(),
         github,
         owners,
+        configMaps: createFileConfigMapTarget({
+          dirs: configMapDirs(f.configPath, f.pluginConfig, f.jobConfigPath),
+          root: join(f.dataDir, 'configmaps'),
+          log: log.child({ plugin: 'config-updater' }),
+        }),
+        ...(slack ? { slack } : {}),
         plugins: builtinPlugins,
         log,
         secrets,

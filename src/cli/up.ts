@@ -7,12 +7,16 @@ import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
 import { parsePort } from './support/flags.js';
 import { addStoreOptions, type StoreFlags } from './support/store.js';
+import { DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 
 interface UpFlags extends LogFormatFlags, StoreFlags {
   dataDir: string;
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
+  slackTokenFile?: string;
+  slackApiUrl?: string;
+  slackWebhookUrl?: string;
   hookPort: number;
   deckPort: number;
   fakeGithubPort: number;
@@ -72,6 +76,9 @@ export function createCommand(): Command {
     .option('--cert-file <file>', 'PEM client certificate for Jenkins (with --key-file)')
     .option('--key-file <file>', 'PEM client key for Jenkins')
     .option('--ca-cert-file <file>', 'PEM CA certificate that signed Jenkins\' certificate')
+    .option('--slack-token-file <file>', 'Slack bot token for slackevents (chat.postMessage)')
+    .option('--slack-api-url <url>', "Slack's Web API base", DEFAULT_SLACK_API_URL)
+    .option('--slack-webhook-url <url>', 'post slackevents messages to this incoming webhook instead of the Web API')
     .addOption(logFormatOption());
   addStoreOptions(command);
   return command
@@ -108,6 +115,9 @@ export function createCommand(): Command {
               ...(f.caCertFile ? { caCertFile: f.caCertFile } : {}),
             },
           } : {}),
+          slackTokenFile: f.slackTokenFile,
+          slackApiUrl: f.slackApiUrl,
+          slackWebhookUrl: f.slackWebhookUrl,
           log,
         });
       } catch (err) {

@@ -13,6 +13,8 @@ export interface CheckConfigOptions {
   pluginConfigPath?: string;
   /** The plugins.yaml sections built-in plugins own (the registry's, from src/cli). */
   pluginSections?: readonly PluginConfigSection[];
+  /** The registry's plugin names: an upstream plugin this build lacks is an error, as hook refuses it. */
+  implementedPlugins?: readonly string[];
   strict?: boolean;
 }
 
@@ -66,7 +68,7 @@ export function checkConfig(opts: CheckConfigOptions): CheckConfigResult {
   }
   if (opts.pluginConfigPath) {
     try {
-      const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: true, sections: opts.pluginSections });
+      const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: true, implementedPlugins: opts.implementedPlugins, sections: opts.pluginSections });
       result.plugins = loaded.plugins;
       result.warnings.push(...loaded.warnings);
     } catch (err) {

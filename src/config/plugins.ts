@@ -41,6 +41,11 @@ export interface LoadPluginsOptions {
   /** Extra names accepted besides KNOWN_PLUGIN_NAMES (e.g. plugins of our own registry). */
   extraPluginNames?: readonly string[];
   /**
+   * The plugins this build runs (the registry's names, from src/cli). When given, a name upstream knows but
+   * this build does not implement is an error too: enabling it would otherwise do nothing, silently.
+   */
+  implementedPlugins?: readonly string[];
+  /**
    * The sections built-in plugins own (the registry's, handed in by src/cli): each is decoded, defaulted
    * and validated by its descriptor. Without them those keys are unknown fields and their lookups
    * (lgtmFor, approveFor, ...) give upstream's defaults.
@@ -160,6 +165,7 @@ function renameMergedPlugins(path: string, rawPlugins: Record<string, unknown>, 
 function validatePlugins(path: string, raw: Record<string, unknown>, cfg: PluginsConfig, issues: IssueList, opts: LoadPluginsOptions): void {
   const rawPlugins = (raw.plugins ?? {}) as Record<string, unknown>;
   const known = new Set([...KNOWN_PLUGIN_NAMES, ...(opts.extraPluginNames ?? [])]);
+  const implemented = opts.implementedPlugins === undefined ? undefined : new Set([...opts.implementedPlugins, ...(opts.extraPluginNames ?? [])]);
   for (const [key, op] of Object.entries(cfg.plugins)) {
     const entry = rawPlugins[key];
     const list = Array.isArray(entry) ? entry : ((entry as OrgPlugins | undefined)?.plugins ?? []);
@@ -167,6 +173,8 @@ function validatePlugins(path: string, raw: Record<string, unknown>, cfg: Plugin
       const line = lineOf(list, i, lineOf(rawPlugins, key));
       if ((opts.checkUnknownPlugins ?? true) && !known.has(name)) {
         issues.error(path, line, `plugins[${JSON.stringify(key)}].plugins[${i}]`, `unknown plugin ${JSON.stringify(name)}`);
+      } else if (implemented !== undefined && !implemented.has(name)) {
+        issues.error(path, line, `plugins[${JSON.stringify(key)}].plugins[${i}]`, `plugin ${JSON.stringify(name)} is an upstream plugin this Prow does not implement yet (docs/commands.md lists the implemented ones)`);
       }
     });
     if (key.includes('/')) {

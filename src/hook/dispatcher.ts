@@ -12,7 +12,7 @@ import type { DeliveryQueue, ProwJobStore, StoredDelivery } from '../store/types
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
 import { createPluginGitHubView } from '../plugins/github-view.js';
-import type { JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
+import type { ConfigMapTarget, SlackClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
@@ -33,6 +33,10 @@ export interface DispatcherDeps {
   metrics: HookMetrics;
   owners?: OwnersClient;
   git?: GitClient;
+  configMaps?: ConfigMapTarget;
+  slack?: SlackClient;
+  /** What plugins use for HTTP outside GitHub (default: the global fetch). */
+  http?: typeof fetch;
   clock?: Clock;
   /** Global gate (--github-enabled-org/repo); disabled repos get no plugin at all. */
   repoEnabled?: (org: string, repo: string) => boolean;
@@ -247,6 +251,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       jobs: trackJobs(deps.jobs, mark),
       owners: deps.owners,
       git: deps.git,
+      configMaps: deps.configMaps,
+      slack: deps.slack,
+      http: deps.http ?? fetch,
       log: plog,
       deliveryId: d.id,
       redelivery: d.attempts > 1,

@@ -85,6 +85,37 @@ describe('ConfigAgent', () => {
     }
   });
 
+  it('with implementedPlugins: refuses a plugin this build lacks at start and on reload, keeping the last good config', async () => {
+    const s = setup('unimplemented');
+    const { log, lines } = captureLogger();
+    const opts = { configPath: s.configPath, pluginConfigPath: s.pluginPath, implementedPlugins: ['hold', 'wip'], log, watch: false };
+    writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins:\n    - hold\n    - lgtm\n');
+    await assert.rejects(loadConfigAgent(opts), (err: unknown) => {
+      assert.ok(err instanceof ConfigAggregateError);
+      assert.equal(err.errors.length, 1);
+      assert.equal(err.errors[0]!.line, 5);
+      assert.match(err.message, /plugins\["org"\]\.plugins\[1\]: plugin "lgtm" is an upstream plugin this Prow does not implement yet/);
+      return true;
+    });
+    writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold]\n');
+    const agent = await loadConfigAgent(opts);
+    try {
+      writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold, frobnicate]\n');
+      assert.equal(await agent.reload(), false);
+      writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold, lgtm]\n');
+      assert.equal(await agent.reload(), false);
+      assert.deepEqual(pluginsFor(agent.current().plugins, 'org', 'r'), ['hold']);
+      const issues = lines.filter((l) => l.msg === 'config error').map((l) => l.issue as string);
+      assert.match(issues[0]!, /plugins\.yaml:3: plugins\["org"\]\.plugins\[1\]: unknown plugin "frobnicate"/);
+      assert.match(issues[1]!, /plugins\.yaml:3: plugins\["org"\]\.plugins\[1\]: plugin "lgtm" is an upstream plugin/);
+      writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold, wip]\n');
+      assert.equal(await agent.reload(), true);
+      assert.deepEqual(pluginsFor(agent.current().plugins, 'org', 'r'), ['hold', 'wip']);
+    } finally {
+      agent.close();
+    }
+  });
+
   it('recovers when the broken file is fixed, and explicit reload works without watching', async () => {
     const s = setup('recover');
     const { log } = captureLogger();

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { KNOWN_PLUGIN_NAMES } from '../../src/config/plugins.js';
+import { builtinPluginNames } from '../../src/plugins/registry.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const prow = join(repoRoot, 'bin', 'prow');
@@ -52,6 +54,17 @@ describe('prow checkconfig', () => {
       `${join(dir, 'plugins.yaml')}:3: plugins["org"].plugins[1]: unknown plugin "frobnicate"`,
       '3 errors found',
     ]);
+  });
+
+  it('refuses an upstream plugin this build does not implement, as hook and prow up do', async (t) => {
+    const missing = KNOWN_PLUGIN_NAMES.find((n) => !builtinPluginNames().includes(n));
+    if (missing === undefined) return t.skip('every upstream plugin is implemented');
+    const dir = join(tmp, 'unimplemented');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'plugins.yaml'), `plugins:\n  demo:\n    plugins: [trigger, ${missing}]\n`);
+    const r = await checkconfig(['--config-path', 'examples/config.yaml', '--job-config-path', 'examples/jobs', '--plugin-config', join(dir, 'plugins.yaml')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`plugins\\.yaml:3: plugins\\["demo"\\]\\.plugins\\[1\\]: plugin "${missing}" is an upstream plugin this Prow does not implement yet`));
   });
 
   it('warns (exit 0) about repos that have jobs but no trigger plugin', async () => {

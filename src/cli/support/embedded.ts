@@ -20,7 +20,10 @@ import { createHookMetrics } from '../../hook/metrics.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
-import { builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
+import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
+import { configMapDirs } from './config-maps.js';
+import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
+import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { createProwJobInformer } from '../../store/informer.js';
@@ -62,6 +65,10 @@ export interface EmbeddedOptions {
   jenkins?: JenkinsFlags;
   /** How often the jenkins-operator polls running builds (default 2 s). */
   jenkinsPollMs?: number;
+  /** slackevents: a Slack bot token file (+ Web API base) or an incoming-webhook URL. */
+  slackTokenFile?: string;
+  slackApiUrl?: string;
+  slackWebhookUrl?: string;
   log: Logger;
 }
 
@@ -113,7 +120,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
   try {
     const agent: ConfigAgent = await loadConfigAgent({
-      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), log: log.child({ component: 'config' }),
+      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), implementedPlugins: builtinPluginNames(), log: log.child({ component: 'config' }),
     });
     // `log` is the process's root logger: config.yaml's log_level applies to every component.
     followConfigLogLevel(log, agent);
@@ -225,6 +232,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
 
     const hmacSecretFile = ensureHmacFile(dataDir, o.hmacSecretFile);
+    const slack = createSlackClient({ tokenFile: o.slackTokenFile, apiUrl: o.slackApiUrl, webhookUrl: o.slackWebhookUrl, log: log.child({ component: 'hook', client: 'slack' }) });
     const hook = await startHookServer({
       port: o.hookPort,
       hostname: host,
@@ -235,7 +243,13 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       snapshot: () => agent.current(),
       github,
       plugins: builtinPlugins,
+      ...(slack ? { slack } : {}),
       owners,
+      configMaps: createFileConfigMapTarget({
+        dirs: configMapDirs(o.configPath, o.pluginConfigPath, o.jobConfigPath),
+        root: join(dataDir, 'configmaps'),
+        log: log.child({ component: 'hook', plugin: 'config-updater' }),
+      }),
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
       metrics: hookMetrics,
