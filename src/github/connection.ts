@@ -45,6 +45,8 @@ export class GitHubConnection {
   readonly dryRun: boolean;
   readonly baseUrl: string;
   readonly cache: EtagCache;
+  /** @octokit/plugin-retry's settings, which idempotent-writes.ts follows for the writes it retries itself. */
+  readonly retry: { enabled: boolean; retries: number; baseMs: number };
   private readonly settings: OctokitSettings;
   private readonly tokenOctokit: ProwOctokitInstance | undefined;
   private readonly appOctokit: ProwOctokitInstance | undefined;
@@ -58,6 +60,7 @@ export class GitHubConnection {
     this.dryRun = options.dryRun ?? false;
     this.baseUrl = (options.baseUrl ?? DEFAULT_GITHUB_ENDPOINT).replace(/\/+$/, '');
     this.cache = new EtagCache(options.etagCacheSize ?? 5000);
+    this.retry = { enabled: options.retry?.enabled ?? true, retries: options.retry?.retries ?? 3, baseMs: options.retry?.retryAfterBaseValue ?? 1000 };
     this.settings = {
       baseUrl: this.baseUrl,
       userAgent: options.userAgent ?? 'prow-ts',

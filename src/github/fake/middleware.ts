@@ -126,8 +126,9 @@ export function authenticateCaller({ model }: { model: FakeModel }): MiddlewareH
 export function injectFailures({ traffic }: { traffic: Traffic }): MiddlewareHandler<Env> {
   return gitHubOnly(async function injectFailures(c, next) {
     const failure = traffic.takeFailure(c.req.method, new URL(c.req.url).pathname);
-    if (failure) throw new HttpError(failure.status, failure.message ?? 'Server Error', undefined, failure.headers);
+    if (failure && !failure.afterHandling) throw new HttpError(failure.status, failure.message ?? 'Server Error', undefined, failure.headers);
     await next();
+    if (failure) throw new HttpError(failure.status, failure.message ?? 'Server Error', undefined, failure.headers);
   });
 }
 
