@@ -13,7 +13,8 @@ import { createProwJobInformer } from '../store/informer.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createLocalExecutor } from '../executor/local/executor.js';
 import { createLogger } from '../observability/logger.js';
-import { parsePort } from './support/flags.js';
+import { parseGoBool, parsePort } from './support/flags.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface ControllerFlags extends LogFormatFlags {
   configPath: string;
@@ -36,12 +37,14 @@ export function createControllerCommand(name: string): Command {
     .option('--artifacts-dir <dir>', 'where build logs and artifacts go (default <data-dir>/artifacts)')
     .option('--tot-url <url>', 'vend build ids from tot (GET <url>/vend/<job>)')
     .option('--build-ids <source>', 'without --tot-url: "store" (per-job counters in the store) or "snowflake" (upstream default)', 'store')
-    .option('--dry-run', 'log what would change; start nothing, write nothing')
+    .option('--dry-run [bool]', 'log what would change; start nothing, write nothing (--dry-run=false accepted)', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
     .addOption(logFormatOption())
     .action(async (flags: ControllerFlags) => {
       const { root, log } = createCommandLogger(name, flags);
+      // Jobs start as soon as the controller does: the ports must be free before that.
+      await checkPortsFree([{ flag: '--health-port', port: flags.healthPort }, { flag: '--metrics-port', port: flags.metricsPort }]);
       if (flags.buildIds !== 'store' && flags.buildIds !== 'snowflake') {
         throw new Error(`--build-ids ${flags.buildIds}: want "store" or "snowflake"`);
       }

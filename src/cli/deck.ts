@@ -13,6 +13,8 @@ import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createLogger } from '../observability/logger.js';
 import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 import { builtinPluginSections } from '../plugins/registry.js';
+import { parseGoBool } from './support/flags.js';
+import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
 
 interface DeckFlags extends LogFormatFlags {
   configPath: string;
@@ -27,6 +29,7 @@ interface DeckFlags extends LogFormatFlags {
   githubTokenPath?: string;
   githubEndpoint?: string;
   allowInsecure?: boolean;
+  dryRun: boolean;
 }
 
 export function createCommand(): Command {
@@ -44,11 +47,18 @@ export function createCommand(): Command {
     .option('--github-token-path <file>', "bot token for org/team lookups in rerun_auth_configs")
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
+    .option('--dry-run [bool]', 'make no GitHub writes (deck only reads GitHub; accepted as upstream deployments pass it)', parseGoBool, false)
     .addOption(logFormatOption())
     .action(async (flags: DeckFlags) => {
       const { root, log } = createCommandLogger('deck', flags);
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`--port ${flags.port}: not a port number`);
+      checkFilesReadable([
+        { flag: '--config-path', path: flags.configPath }, { flag: '--job-config-path', path: flags.jobConfigPath, directory: true },
+        { flag: '--plugin-config', path: flags.pluginConfig }, { flag: '--cookie-secret-file', path: flags.cookieSecretFile },
+        { flag: '--github-oauth-config-file', path: flags.githubOauthConfigFile }, { flag: '--github-token-path', path: flags.githubTokenPath },
+      ]);
+      await checkPortsFree([{ flag: '--port', port, host: flags.hostname }]);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
@@ -58,7 +68,7 @@ export function createCommand(): Command {
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
       const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
       const github = flags.githubTokenPath
-        ? createGitHubClient({ tokenPath: flags.githubTokenPath, ...(flags.githubEndpoint ? { baseUrl: flags.githubEndpoint } : {}), log })
+        ? createGitHubClient({ tokenPath: flags.githubTokenPath, dryRun: flags.dryRun, ...(flags.githubEndpoint ? { baseUrl: flags.githubEndpoint } : {}), log })
         : undefined;
       let pluginHelp: (() => Promise<HelpData>) | undefined;
       if (flags.hookUrl) {

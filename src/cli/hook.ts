@@ -9,6 +9,7 @@ import { createRepoGate } from '../hook/gate.js';
 import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook/secrets.js';
 import { startHookServer } from '../hook/server.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { checkPortsFree } from './support/preflight.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
@@ -110,6 +111,11 @@ export function createCommand(): Command {
         });
         agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), log });
         followConfigLogLevel(root, agent);
+        // The dispatcher claims stored deliveries as soon as it starts: the ports must be free before that.
+        await checkPortsFree([
+          { flag: '--port', port: parsePort('port', f.port) }, { flag: '--health-port', port: parsePort('health-port', f.healthPort) },
+          { flag: '--metrics-port', port: parsePort('metrics-port', f.metricsPort) },
+        ]);
       } catch (err) {
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
         process.exitCode = 1;

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { LogLevelError } from '../observability/log-level.js';
+import { describeStartupError } from './support/preflight.js';
+import { packageVersion } from './support/version.js';
 
 interface SubcommandModule {
   createCommand(): Command;
@@ -13,6 +15,7 @@ interface SubcommandModule {
 export async function buildProgram(): Promise<Command> {
   const program = new Command('prow')
     .description('Prow in TypeScript: CI and merge automation for GitHub')
+    .version(packageVersion(), '--version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   const here = dirname(fileURLToPath(import.meta.url));
@@ -42,6 +45,13 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`prow: ${err.message}\n`);
       process.exitCode = 1;
       return;
+    }
+    const line = describeStartupError(err);
+    if (line !== undefined) {
+      const sub = argv.slice(2).find((a) => !a.startsWith('-'));
+      process.stderr.write(`prow${sub ? ` ${sub}` : ''}: ${line}\n`);
+      // Whatever had started before the failure (a dispatcher loop, a watcher) must not keep the process up.
+      process.exit(1);
     }
     throw err;
   }

@@ -5,7 +5,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
-import { parsePort } from './support/flags.js';
+import { parseGoBool, parsePort } from './support/flags.js';
+import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
 
 interface UpFlags extends LogFormatFlags {
   dataDir: string;
@@ -52,19 +53,33 @@ export function createCommand(): Command {
     .option('--github-endpoint <url>', 'GitHub REST API endpoint', 'https://api.github.com')
     .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
-    .option('--dry-run', 'log GitHub writes instead of making them', false)
+    .option('--dry-run [bool]', 'log GitHub writes instead of making them (--dry-run=false as upstream deployments pass it)', parseGoBool, false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
     .addOption(logFormatOption())
     .action(async (f: UpFlags) => {
       const { log } = createCommandLogger(undefined, f);
+      const jobConfigPath = f.jobConfigPath ?? optionalDefault('examples/jobs');
+      const pluginConfigPath = f.pluginConfig ?? optionalDefault('examples/plugins.yaml');
+      const demo = !f.githubTokenPath && !f.githubAppId;
       let system: Awaited<ReturnType<typeof startEmbedded>>;
       try {
+        // Before anything starts (no periodic triggered, no job run): every file readable, every port free.
+        checkFilesReadable([
+          { flag: '--config-path', path: f.configPath }, { flag: '--job-config-path', path: jobConfigPath, directory: true },
+          { flag: '--plugin-config', path: pluginConfigPath }, { flag: '--hmac-secret-file', path: f.hmacSecretFile },
+          { flag: '--github-token-path', path: f.githubTokenPath }, { flag: '--github-app-private-key-path', path: f.githubAppPrivateKeyPath },
+        ]);
+        await checkPortsFree([
+          { flag: '--hook-port', port: f.hookPort, host: f.hostname }, { flag: '--deck-port', port: f.deckPort, host: f.hostname },
+          { flag: '--fake-github-port', port: demo ? f.fakeGithubPort : undefined, host: f.hostname },
+          { flag: '--health-port', port: f.healthPort, host: f.hostname }, { flag: '--metrics-port', port: f.metricsPort, host: f.hostname },
+        ]);
         system = await startEmbedded({
           dataDir: f.dataDir,
           configPath: f.configPath,
-          jobConfigPath: f.jobConfigPath ?? optionalDefault('examples/jobs'),
-          pluginConfigPath: f.pluginConfig ?? optionalDefault('examples/plugins.yaml'),
+          jobConfigPath,
+          pluginConfigPath,
           hookPort: f.hookPort,
           deckPort: f.deckPort,
           fakeGitHubPort: f.fakeGithubPort,
@@ -82,6 +97,7 @@ export function createCommand(): Command {
         });
       } catch (err) {
         process.stderr.write(`prow up: ${(err as Error).message}\n`);
+        if (!(err instanceof StartupError)) log.debug({ err }, 'start failed');
         process.exitCode = 1;
         return;
       }
