@@ -3,6 +3,7 @@
 // nothing half-started (no periodic triggered, no delivery claimed).
 import { accessSync, constants, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { ConfigAggregateError } from '../../config/errors.js';
 
 /** A problem the user fixes with a flag or a file: printed as one line, no stack. */
 export class StartupError extends Error {
@@ -67,6 +68,7 @@ export function checkFilesReadable(checks: FileCheck[]): void {
 /** What a startup failure that escaped the checks says in one line, or undefined for a bug (shown with its stack). */
 export function describeStartupError(err: unknown): string | undefined {
   if (err instanceof StartupError) return err.message;
+  if (err instanceof ConfigAggregateError) return err.message; // every problem, each as file:line: field: message
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number; path?: string };
   if (e?.code === 'EADDRINUSE') return `${e.address ?? ''}:${e.port ?? ''} is already in use; pick a free port`;
   if (e?.code === 'EACCES' && e.syscall === 'listen') return `not allowed to listen on ${e.address ?? ''}:${e.port ?? ''}`;
