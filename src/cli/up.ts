@@ -25,6 +25,8 @@ interface UpFlags extends LogFormatFlags {
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
   hostname: string;
+  deckUrl?: string;
+  githubOauthConfigFile?: string;
   cloneUrlRewrite: { from: string; to: string }[];
 }
 
@@ -54,7 +56,9 @@ export function createCommand(): Command {
     .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
     .option('--dry-run [bool]', 'log GitHub writes instead of making them (--dry-run=false as upstream deployments pass it)', parseGoBool, false)
-    .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
+    .option('--hostname <host>', 'address every server listens on (0.0.0.0 to be reachable from other machines, e.g. by GitHub webhooks through a tunnel)', '127.0.0.1')
+    .option('--deck-url <url>', "deck's public URL, used in status links and comments (default http://<hostname>:<deck-port>)")
+    .option('--github-oauth-config-file <file>', 'GitHub OAuth app (client_id, client_secret, redirect_url) for deck sign-in, as upstream deck')
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
     .addOption(logFormatOption())
     .action(async (f: UpFlags) => {
@@ -69,7 +73,9 @@ export function createCommand(): Command {
           { flag: '--config-path', path: f.configPath }, { flag: '--job-config-path', path: jobConfigPath, directory: true },
           { flag: '--plugin-config', path: pluginConfigPath }, { flag: '--hmac-secret-file', path: f.hmacSecretFile },
           { flag: '--github-token-path', path: f.githubTokenPath }, { flag: '--github-app-private-key-path', path: f.githubAppPrivateKeyPath },
+          { flag: '--github-oauth-config-file', path: f.githubOauthConfigFile },
         ]);
+        if (f.deckUrl !== undefined && !/^https?:\/\/[^/]/.test(f.deckUrl)) throw new StartupError(`--deck-url ${f.deckUrl}: want an http:// or https:// URL`);
         await checkPortsFree([
           { flag: '--hook-port', port: f.hookPort, host: f.hostname }, { flag: '--deck-port', port: f.deckPort, host: f.hostname },
           { flag: '--fake-github-port', port: demo ? f.fakeGithubPort : undefined, host: f.hostname },
@@ -92,6 +98,8 @@ export function createCommand(): Command {
           githubAppPrivateKeyPath: f.githubAppPrivateKeyPath,
           dryRun: f.dryRun,
           hostname: f.hostname,
+          ...(f.deckUrl ? { deckUrl: f.deckUrl } : {}),
+          ...(f.githubOauthConfigFile ? { githubOauthConfigFile: f.githubOauthConfigFile } : {}),
           cloneUrlRewrites: f.cloneUrlRewrite,
           log,
         });

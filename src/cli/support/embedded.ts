@@ -12,7 +12,12 @@ import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
+import { withDeckUrlDefaults } from '../../config/deck-url-defaults.js';
+import { createControllerMetrics, startMetricsGathering } from '../../controller/metrics.js';
+import { loadOAuthConfig } from '../../deck/oauth.js';
 import { createGitHubClient } from '../../github/client.js';
+import { createHookMetrics } from '../../hook/metrics.js';
+import { createMetricsRegistry } from '../../observability/instrumentation.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
 import { startHookServer } from '../../hook/server.js';
@@ -45,6 +50,10 @@ export interface EmbeddedOptions {
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
   hostname?: string;
+  /** deck's public URL (links in statuses and comments); default http://<hostname>:<deckPort>. */
+  deckUrl?: string;
+  /** GitHub OAuth app for deck's "Sign in with GitHub" (upstream deck --github-oauth-config-file). */
+  githubOauthConfigFile?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
   log: Logger;
@@ -54,6 +63,8 @@ export interface EmbeddedSystem {
   demo: boolean;
   hookUrl: string;
   deckUrl: string;
+  /** Where links in statuses and comments point (--deck-url, else deckUrl). */
+  publicDeckUrl: string;
   fakeGitHubUrl?: string;
   hmacSecretFile: string;
   close(): Promise<void>;
@@ -103,6 +114,12 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     // `log` is the process's root logger: config.yaml's log_level applies to every component.
     followConfigLogLevel(log, agent);
     closers.push(() => agent.close());
+    // Links in statuses and comments follow the deck this process serves (known once it listens when --deck-port is 0).
+    let deckUrl = o.deckUrl ?? (o.deckPort ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${o.deckPort}` : undefined);
+    const current = () => (deckUrl ? withDeckUrlDefaults(agent.current(), deckUrl) : agent.current());
+    // One registry: every component's metrics, with upstream's names, on --metrics-port.
+    const registry = createMetricsRegistry();
+    const oauth = o.githubOauthConfigFile ? loadOAuthConfig(o.githubOauthConfigFile) : undefined;
 
     let fake: FakeGitHub | undefined;
     const rewrites = [...(o.cloneUrlRewrites ?? [])];
@@ -123,6 +140,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.githubAppId ? { appId: o.githubAppId } : {}),
       ...(o.githubAppPrivateKeyPath ? { privateKeyPath: o.githubAppPrivateKeyPath } : {}),
       dryRun: o.dryRun,
+      registry,
       log: log.child({ component: 'github' }),
     });
 
@@ -132,7 +150,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const executor = createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
 
-    const config = () => agent.current().config;
+    const config = () => current().config;
     // One informer for the components here that read from a cache (controller, crier and sinker; deck
     // reads the store directly for now).
     const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
@@ -144,16 +162,17 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
     await controller.start();
     closers.push(() => controller.stop());
+    closers.push(startMetricsGathering(createControllerMetrics({ registry }), informer, { log: log.child({ component: 'controller' }) }));
 
     const crierJobs = createInformerJobSource(informer);
     const crier = startCrier({
-      jobs: crierJobs, store, log: log.child({ component: 'crier' }),
+      jobs: crierJobs, store, log: log.child({ component: 'crier' }), registry,
       reporters: [{ reporter: createGitHubReporter({ github, config, listJobs: crierJobs.list }), workers: 5 }],
     });
     closers.push(() => crier.close());
 
     const sinker = createSinker({
-      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor),
+      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor), registry,
     });
     sinker.start();
     closers.push(() => sinker.stop());
@@ -182,9 +201,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store,
       jobs: store,
-      snapshot: () => agent.current(),
+      snapshot: current,
       github,
       plugins: builtinPlugins,
+      metrics: createHookMetrics({ registry }),
       owners,
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
@@ -193,14 +213,17 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
     const deck: DeckServer = await startDeckServer({
       port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
-      snapshot: () => agent.current(), github, dataDir, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      snapshot: current, github, dataDir, registry, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      ...(oauth ? { oauth, secureCookies: (deckUrl ?? '').startsWith('https:') } : {}),
     });
     closers.push(() => deck.close());
+    deckUrl ??= deck.url;
 
     return {
       demo,
       hookUrl: `${hook.url}`,
       deckUrl: deck.url,
+      publicDeckUrl: deckUrl,
       ...(fake ? { fakeGitHubUrl: fake.url } : {}),
       hmacSecretFile,
       close: closeAll,
