@@ -11,7 +11,7 @@ import { html } from '../html.js';
 import { HttpError } from '../../observability/http.js';
 import { FilterError, queryJobs } from '../jobs.js';
 import { parseJUnit, type JUnitSummary } from '../junit.js';
-import { LOG_WINDOW, logEventStream, logTail, readRange } from '../logs.js';
+import { LOG_WINDOW, linesBefore, logEventStream, logTail, readRange } from '../logs.js';
 import { jobPage } from '../pages/job.js';
 
 const JUNIT_RE = /(^|\/)artifacts\/(.*\/)?junit[^/]*\.xml$/;
@@ -108,6 +108,11 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
       if (!/^\d{1,15}$/.test(v)) throw new FilterError(`${k}: not a byte offset`);
       return Number(v);
     };
+    if (c.req.query('before') !== undefined) {
+      // Whole lines ending right before byte `before`: what "load earlier" asks for.
+      const { start, text } = await linesBefore(logs, pj, Math.min(num('before', size), size));
+      return c.text(text, 200, { 'x-log-start': String(start), 'x-log-size': String(size) });
+    }
     const end = Math.min(num('end', size - 1), size - 1);
     const start = Math.max(num('start', 0), end - LOG_WINDOW + 1, 0);
     const buf = await readRange(logs, pj, start, end);
