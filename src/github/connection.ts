@@ -9,6 +9,8 @@ import { EtagCache } from './etag-cache.js';
 import { createGitHubMetrics, type GitHubMetrics } from './metrics.js';
 import { newOctokit, type OctokitSettings, type ProwOctokitInstance } from './octokit.js';
 import { installRequestHook } from './request-hook.js';
+import type { SchedulerOptions } from './scheduler/options.js';
+import { GitHubScheduler } from './scheduler/scheduler.js';
 import type { User } from './types.js';
 
 const DEFAULT_GITHUB_ENDPOINT = 'https://api.github.com';
@@ -32,8 +34,13 @@ export interface GitHubClientOptions {
   registry?: Registry;
   /** Passed to @octokit/plugin-retry. Against the fake use { retryAfterBaseValue: 1 }. */
   retry?: { retries?: number; retryAfterBaseValue?: number; enabled?: boolean };
-  /** Secondary and primary rate-limit handling (default true). Disable against the fake. */
+  /**
+   * The request scheduler (default true): GitHub's secondary limits, rate-limit waits and retries, the
+   * optional token bucket and spacing of `rateLimits`. false sends every request at once, as it comes.
+   */
   throttle?: boolean;
+  /** Token bucket, per-org buckets, secondary-limit guard and spacing (docs/github.md "Rate limits"). */
+  rateLimits?: SchedulerOptions;
   /** Entries in the ETag cache per credential (default 5000); 0 disables it. */
   etagCacheSize?: number;
   userAgent?: string;
@@ -45,6 +52,8 @@ export class GitHubConnection {
   readonly dryRun: boolean;
   readonly baseUrl: string;
   readonly cache: EtagCache;
+  /** One lane per credential; undefined with `throttle: false`. */
+  readonly scheduler: GitHubScheduler | undefined;
   private readonly settings: OctokitSettings;
   private readonly tokenOctokit: ProwOctokitInstance | undefined;
   private readonly appOctokit: ProwOctokitInstance | undefined;
@@ -63,8 +72,8 @@ export class GitHubConnection {
       userAgent: options.userAgent ?? 'prow-ts',
       log: this.log,
       retry: options.retry ?? {},
-      throttle: options.throttle ?? true,
     };
+    this.scheduler = options.throttle === false ? undefined : new GitHubScheduler(options.rateLimits ?? {}, this.metrics, this.log);
     const token = options.token ?? (options.tokenPath ? readSecret(options.tokenPath, 'GitHub token') : undefined);
     if (token !== undefined) {
       if (!token) throw new Error(`GitHub token is empty${options.tokenPath ? ` (${options.tokenPath})` : ''}`);
@@ -83,9 +92,10 @@ export class GitHubConnection {
     return this.app !== undefined;
   }
 
-  private octokit(auth: Record<string, unknown>, cacheScope: string): ProwOctokitInstance {
+  private octokit(auth: Record<string, unknown>, cacheScope: string, org?: string): ProwOctokitInstance {
     const octokit = newOctokit(this.settings, auth);
-    installRequestHook(octokit, { log: this.log, metrics: this.metrics, dryRun: this.dryRun, baseUrl: this.baseUrl, cache: this.cache, cacheScope });
+    const lane = this.scheduler?.lane(cacheScope, org);
+    installRequestHook(octokit, { log: this.log, metrics: this.metrics, dryRun: this.dryRun, baseUrl: this.baseUrl, cache: this.cache, cacheScope, lane, scheduler: this.scheduler });
     return octokit;
   }
 
@@ -115,7 +125,7 @@ export class GitHubConnection {
       id = (await app.request('GET /users/{username}/installation', { username: org })).data.id;
     }
     this.log.info({ org, installation: id }, 'using github app installation');
-    return this.octokit({ authStrategy: createAppAuth, auth: { appId: this.app.appId, privateKey: this.app.privateKey, installationId: id } }, `installation:${id}`);
+    return this.octokit({ authStrategy: createAppAuth, auth: { appId: this.app.appId, privateKey: this.app.privateKey, installationId: id } }, `installation:${id}`, org);
   }
 
   /** The bot's identity, asked for once; a failed ask is asked again next time. */

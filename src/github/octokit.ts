@@ -1,12 +1,12 @@
-// Octokit setup: @octokit/core with pagination, retry and throttling, its own log routed to ours.
-// Methods call `octokit.request('GET /repos/{owner}/{repo}/…', params)`; there is no `octokit.rest.*`.
+// Octokit setup: @octokit/core with pagination and retry (5xx), its own log routed to ours. Rate limits
+// are ours, not Octokit's throttling plugin (its limiters are process-wide): see scheduler/ and the
+// request hook. Methods call `octokit.request('GET /repos/{owner}/{repo}/…', params)`; there is no `octokit.rest.*`.
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../observability/logger.js';
 
-const ProwOctokit = Octokit.plugin(paginateRest, retry, throttling);
+const ProwOctokit = Octokit.plugin(paginateRest, retry);
 export type ProwOctokitInstance = InstanceType<typeof ProwOctokit>;
 
 export interface OctokitSettings {
@@ -15,9 +15,10 @@ export interface OctokitSettings {
   log: Logger;
   /** Passed to @octokit/plugin-retry. */
   retry: { retries?: number; retryAfterBaseValue?: number; enabled?: boolean };
-  /** Secondary and primary rate-limit handling. */
-  throttle: boolean;
 }
+
+/** Statuses plugin-retry leaves alone: its own list plus 429, which the scheduler waits out (retry-after). */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 
 type OctokitLogFn = (msg: string, ...extra: unknown[]) => void;
 
@@ -41,31 +42,13 @@ export function octokitLog(log: Logger): { debug: OctokitLogFn; info: OctokitLog
   };
 }
 
-interface RateLimitedRequest {
-  method: string;
-  url: string;
-}
-
 /** A new Octokit with `auth` (token, or an App / installation strategy). */
 export function newOctokit(settings: OctokitSettings, auth: Record<string, unknown>): ProwOctokitInstance {
-  const { log } = settings;
   return new ProwOctokit({
     ...auth,
     baseUrl: settings.baseUrl,
     userAgent: settings.userAgent,
-    log: octokitLog(log),
-    retry: { ...settings.retry },
-    throttle: settings.throttle
-      ? {
-          onRateLimit: (retryAfter: number, opts: RateLimitedRequest, _o: unknown, retryCount: number) => {
-            log.warn({ method: opts.method, path: opts.url, retry_after: retryAfter }, 'github rate limit hit');
-            return retryCount < 1;
-          },
-          onSecondaryRateLimit: (retryAfter: number, opts: RateLimitedRequest, _o: unknown, retryCount: number) => {
-            log.warn({ method: opts.method, path: opts.url, retry_after: retryAfter }, 'github secondary rate limit hit');
-            return retryCount < 1;
-          },
-        }
-      : { enabled: false, onRateLimit: () => false, onSecondaryRateLimit: () => false },
+    log: octokitLog(settings.log),
+    retry: { doNotRetry: DO_NOT_RETRY, ...settings.retry },
   });
 }
