@@ -123,7 +123,10 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
           if (verdict.limited) {
             metrics.rateLimited.inc({ reason: verdict.reason });
             if (scheduler && attempt < scheduler.maxRetries && verdict.waitMs <= scheduler.maxSleepMs) {
-              log.warn({ method, path, plugin, reason: verdict.reason, wait_ms: verdict.waitMs, attempt: attempt + 1 }, 'github rate limit: waiting, then retrying');
+              log.warn(
+                { method, path, plugin, retry_after: Math.ceil(verdict.waitMs / 1000), attempt: attempt + 1 },
+                verdict.reason === 'secondary' ? 'github secondary rate limit hit' : 'github rate limit hit',
+              );
               continue;
             }
           }

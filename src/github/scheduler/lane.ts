@@ -199,9 +199,11 @@ export class Lane {
   private grant(cls: RequestClass, now: number, enqueuedAt: number): Grant {
     this.inFlight++;
     if (cls.write) this.writesInFlight++;
+    let spend: Spend | undefined;
     if (this.settings.secondary) {
       const content = cls.content ? 1 : 0;
-      this.window.push({ at: now, points: cls.points, content });
+      spend = { at: now, points: cls.points, content };
+      this.window.push(spend);
       this.windowPoints += cls.points;
       this.windowContent += content;
       if (content) this.hourContent.push(now);
@@ -217,6 +219,9 @@ export class Lane {
       release: (status, headers) => {
         if (released) return { limited: false };
         released = true;
+        // GitHub counted the request when it arrived, somewhere before now: counting it from now keeps
+        // our window from freeing points before GitHub's does.
+        if (spend) spend.at = this.hooks.now();
         this.inFlight--;
         if (cls.write) this.writesInFlight--;
         const verdict = this.observe(status, headers);
