@@ -1,5 +1,6 @@
 // `prow up` (what `npm start` runs): every component in one process over a data directory.
 // With no GitHub credentials it runs in demo mode against the built-in fake GitHub.
+import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
@@ -7,7 +8,7 @@ import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
 import { parsePort } from './support/flags.js';
 
-interface UpFlags extends LogFormatFlags {
+interface UpFlags extends LogFormatFlags, GitHubRateFlags {
   dataDir: string;
   configPath: string;
   jobConfigPath?: string;
@@ -36,7 +37,7 @@ function parseRewrite(value: string, previous: { from: string; to: string }[]): 
 const optionalDefault = (path: string): string | undefined => (existsSync(path) ? path : undefined);
 
 export function createCommand(): Command {
-  return new Command('up')
+  return addGitHubRateFlags(new Command('up'))
     .description('run every component in one process (embedded mode); demo mode without GitHub credentials')
     .option('--data-dir <dir>', 'data directory: SQLite store, artifacts, workspaces', '.prow')
     .option('--config-path <file>', 'Prow config.yaml', 'examples/config.yaml')
@@ -76,6 +77,7 @@ export function createCommand(): Command {
           githubAppId: f.githubAppId,
           githubAppPrivateKeyPath: f.githubAppPrivateKeyPath,
           dryRun: f.dryRun,
+          rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
           hostname: f.hostname,
           cloneUrlRewrites: f.cloneUrlRewrite,
           log,

@@ -1,5 +1,6 @@
 // The embedded system behind `prow up`: every component in one process over one data directory.
 // Wiring only: each component is built from its own module and they meet at the Store and config.
+import type { SchedulerOptions } from '../../github/scheduler/options.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -44,6 +45,8 @@ export interface EmbeddedOptions {
   githubAppId?: string;
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
+  /** GitHub rate-limit settings (--github-hourly-tokens, spacing…); unused in demo mode. */
+  rateLimits?: SchedulerOptions;
   hostname?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
@@ -123,6 +126,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.githubAppId ? { appId: o.githubAppId } : {}),
       ...(o.githubAppPrivateKeyPath ? { privateKeyPath: o.githubAppPrivateKeyPath } : {}),
       dryRun: o.dryRun,
+      ...(o.rateLimits ? { rateLimits: o.rateLimits } : {}),
       log: log.child({ component: 'github' }),
     });
 
