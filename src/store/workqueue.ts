@@ -17,7 +17,9 @@ export interface WorkQueueOptions {
 export type WorkHandler<K> = (key: K) => Promise<void>;
 
 export class WorkQueue<K> {
-  private readonly queue: K[] = [];
+  /** Waiting keys are queue[head..]: taking one is O(1) (Array#shift moves every element of a big array). */
+  private queue: K[] = [];
+  private head = 0;
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
@@ -78,16 +80,23 @@ export class WorkQueue<K> {
 
   /** Keys waiting (not counting those being worked or delayed). */
   get length(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** The next key, or undefined once the queue shuts down. Pair each key with `done(key)`. */
   async get(): Promise<K | undefined> {
-    while (this.queue.length === 0) {
+    while (this.queue.length - this.head === 0) {
       if (this.shuttingDown) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-    const key = this.queue.shift() as K;
+    const key = this.queue[this.head++] as K;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     this.dirty.delete(key);
     this.processing.add(key);
     return key;
@@ -132,6 +141,7 @@ export class WorkQueue<K> {
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.queue.length = 0;
+    this.head = 0;
     this.dirty.clear();
     for (const w of this.waiters.splice(0)) w();
   }

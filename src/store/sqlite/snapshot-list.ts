@@ -7,7 +7,6 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { LabelSelector, ProwJobList } from '../types.js';
-import { labelClause } from './prowjobs.js';
 import { RESOURCE_VERSION_COUNTER } from './schema.js';
 
 /** Rows read and parsed between two yields: a few milliseconds of work. */
@@ -36,8 +35,7 @@ export class SnapshotLister {
 
   private async read(selector: LabelSelector | undefined): Promise<ProwJobList> {
     const db = this.connection();
-    const { clause, params } = labelClause(selector);
-    const sql = `SELECT name, doc FROM prowjobs WHERE ${clause ? `${clause} AND ` : ''}name > ? ORDER BY name LIMIT ${PAGE}`;
+    const { sql, params } = pageQuery(selector);
     let page = this.pages.get(sql);
     if (!page) {
       page = db.prepare(sql);
@@ -68,4 +66,20 @@ export class SnapshotLister {
     this.db?.close();
     this.db = undefined;
   }
+}
+
+/**
+ * One page after a name. With a selector, the first label drives the walk through the label table's
+ * (key, value, name) key, so each page is a range read; the other labels are index probes per row.
+ */
+function pageQuery(selector: LabelSelector | undefined): { sql: string; params: string[] } {
+  const entries = Object.entries(selector ?? {});
+  if (entries.length === 0) return { sql: `SELECT name, doc FROM prowjobs WHERE name > ? ORDER BY name LIMIT ${PAGE}`, params: [] };
+  const [[key, value], ...rest] = entries as [[string, string], ...[string, string][]];
+  const probes = rest.map(() => ' AND EXISTS (SELECT 1 FROM prowjob_labels o WHERE o.key = ? AND o.value = ? AND o.name = p.name)').join('');
+  return {
+    sql: `SELECT p.name AS name, p.doc AS doc FROM prowjob_labels l JOIN prowjobs p ON p.name = l.name
+      WHERE l.key = ? AND l.value = ?${probes} AND l.name > ? ORDER BY l.name LIMIT ${PAGE}`,
+    params: [key, value, ...rest.flat()],
+  };
 }
