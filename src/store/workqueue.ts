@@ -3,8 +3,17 @@
 // runs again after the worker finishes; failures requeue it with a per-key exponential delay that
 // `forget` resets. plank, crier and what comes next (tide, the Kubernetes executor) all use this one.
 
+import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Workers whose handlers finish without waiting on I/O (a job with nothing to do) would otherwise take key
+ * after key in one run of microtasks: after this long the workers let the event loop run.
+ */
+const YIELD_AFTER_MS = 10;
 
 export interface WorkQueueOptions {
   /** First retry delay of a failing key (client-go's ItemExponentialFailureRateLimiter base: 5 ms). */
@@ -28,6 +37,7 @@ export class WorkQueue<K> {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private shuttingDown = false;
+  private busySince = performance.now();
 
   constructor(options: WorkQueueOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 5;
@@ -88,6 +98,7 @@ export class WorkQueue<K> {
     while (this.queue.length - this.head === 0) {
       if (this.shuttingDown) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
+      this.busySince = performance.now(); // the loop was idle: a fresh slice starts
     }
     const key = this.queue[this.head++] as K;
     if (this.head === this.queue.length) {
@@ -129,6 +140,10 @@ export class WorkQueue<K> {
           this.addRateLimited(key);
         } finally {
           this.done(key);
+        }
+        if (performance.now() - this.busySince > YIELD_AFTER_MS) {
+          await yieldToLoop();
+          this.busySince = performance.now();
         }
       }
     };
