@@ -9,6 +9,7 @@ import { EtagCache } from './etag-cache.js';
 import { createGitHubMetrics, type GitHubMetrics } from './metrics.js';
 import { newOctokit, type OctokitSettings, type ProwOctokitInstance } from './octokit.js';
 import { installRequestHook } from './request-hook.js';
+import type { RetryOptions } from './retry.js';
 import type { SchedulerOptions } from './scheduler/options.js';
 import { GitHubScheduler } from './scheduler/scheduler.js';
 import type { User } from './types.js';
@@ -32,8 +33,8 @@ export interface GitHubClientOptions {
   log?: Logger;
   /** Where metrics go; a private registry when omitted. */
   registry?: Registry;
-  /** Passed to @octokit/plugin-retry. Against the fake use { retryAfterBaseValue: 1 }. */
-  retry?: { retries?: number; retryAfterBaseValue?: number; enabled?: boolean };
+  /** Retries of 5xx and unanswered requests (retry.ts). Against the fake use { retryAfterBaseValue: 1 }. */
+  retry?: RetryOptions;
   /**
    * The request scheduler (default true): GitHub's secondary limits, rate-limit waits and retries, the
    * optional token bucket and spacing of `rateLimits`. false sends every request at once, as it comes.
@@ -55,6 +56,7 @@ export class GitHubConnection {
   /** One lane per credential; undefined with `throttle: false`. */
   readonly scheduler: GitHubScheduler | undefined;
   private readonly settings: OctokitSettings;
+  private readonly retry: RetryOptions;
   private readonly tokenOctokit: ProwOctokitInstance | undefined;
   private readonly appOctokit: ProwOctokitInstance | undefined;
   private readonly app: { appId: number | string; privateKey: string } | undefined;
@@ -71,8 +73,8 @@ export class GitHubConnection {
       baseUrl: this.baseUrl,
       userAgent: options.userAgent ?? 'prow-ts',
       log: this.log,
-      retry: options.retry ?? {},
     };
+    this.retry = options.retry ?? {};
     this.scheduler = options.throttle === false ? undefined : new GitHubScheduler(options.rateLimits ?? {}, this.metrics, this.log);
     const token = options.token ?? (options.tokenPath ? readSecret(options.tokenPath, 'GitHub token') : undefined);
     if (token !== undefined) {
@@ -95,7 +97,7 @@ export class GitHubConnection {
   private octokit(auth: Record<string, unknown>, cacheScope: string, org?: string): ProwOctokitInstance {
     const octokit = newOctokit(this.settings, auth);
     const lane = this.scheduler?.lane(cacheScope, org);
-    installRequestHook(octokit, { log: this.log, metrics: this.metrics, dryRun: this.dryRun, baseUrl: this.baseUrl, cache: this.cache, cacheScope, lane, scheduler: this.scheduler });
+    installRequestHook(octokit, { log: this.log, metrics: this.metrics, dryRun: this.dryRun, baseUrl: this.baseUrl, cache: this.cache, cacheScope, lane, scheduler: this.scheduler, retry: this.retry });
     return octokit;
   }
 

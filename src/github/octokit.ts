@@ -1,24 +1,19 @@
-// Octokit setup: @octokit/core with pagination and retry (5xx), its own log routed to ours. Rate limits
-// are ours, not Octokit's throttling plugin (its limiters are process-wide): see scheduler/ and the
-// request hook. Methods call `octokit.request('GET /repos/{owner}/{repo}/…', params)`; there is no `octokit.rest.*`.
+// Octokit setup: @octokit/core with pagination, its own log routed to ours. Retries (retry.ts) and rate
+// limits (scheduler/) are ours, in the request hook: Octokit's throttling plugin kept process-wide
+// limiters, and its retry plugin a limiter per request.
+// Methods call `octokit.request('GET /repos/{owner}/{repo}/…', params)`; there is no `octokit.rest.*`.
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
-import { retry } from '@octokit/plugin-retry';
 import type { Logger } from '../observability/logger.js';
 
-const ProwOctokit = Octokit.plugin(paginateRest, retry);
+const ProwOctokit = Octokit.plugin(paginateRest);
 export type ProwOctokitInstance = InstanceType<typeof ProwOctokit>;
 
 export interface OctokitSettings {
   baseUrl: string;
   userAgent: string;
   log: Logger;
-  /** Passed to @octokit/plugin-retry. */
-  retry: { retries?: number; retryAfterBaseValue?: number; enabled?: boolean };
 }
-
-/** Statuses plugin-retry leaves alone: its own list plus 429, which the scheduler waits out (retry-after). */
-const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 
 type OctokitLogFn = (msg: string, ...extra: unknown[]) => void;
 
@@ -49,6 +44,5 @@ export function newOctokit(settings: OctokitSettings, auth: Record<string, unkno
     baseUrl: settings.baseUrl,
     userAgent: settings.userAgent,
     log: octokitLog(settings.log),
-    retry: { doNotRetry: DO_NOT_RETRY, ...settings.retry },
   });
 }

@@ -7,6 +7,7 @@ import { toGitHubError, isRequestError } from './errors.js';
 import type { CachedResponse, EtagCache } from './etag-cache.js';
 import type { GitHubMetrics } from './metrics.js';
 import type { ProwOctokitInstance } from './octokit.js';
+import { withRetries, type RetryOptions } from './retry.js';
 import { classifyRequest } from './scheduler/classify.js';
 import { settleSuperseded, type Grant, type Lane } from './scheduler/lane.js';
 import type { GitHubScheduler } from './scheduler/scheduler.js';
@@ -28,6 +29,7 @@ interface RequestHookDeps {
   /** The credential's lane in the scheduler; no scheduling (and no rate-limit retries) without one. */
   lane?: Lane;
   scheduler?: GitHubScheduler;
+  retry: RetryOptions;
 }
 
 /** The path below baseUrl, without the query: `/repos/o/r/issues/1/labels`. */
@@ -90,7 +92,7 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
           if (grant.waitedMs > 0) metrics.schedulerWait.observe({ kind: cls.kind }, grant.waitedMs / 1000);
         }
         try {
-          const response = await request(options);
+          const response = await withRetries(deps.retry, async () => request(options));
           status = response.status;
           grant?.release(status, response.headers as Record<string, unknown>);
           noteRateLimit(metrics, response.headers as Record<string, unknown>);
