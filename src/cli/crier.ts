@@ -1,4 +1,5 @@
 // `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
+import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
@@ -13,7 +14,7 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
-interface CrierFlags extends LogFormatFlags {
+interface CrierFlags extends LogFormatFlags, GitHubRateFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -29,7 +30,7 @@ interface CrierFlags extends LogFormatFlags {
 }
 
 export function createCommand(): Command {
-  return new Command('crier')
+  return addGitHubRateFlags(new Command('crier'))
     .description('report ProwJob results to GitHub: commit statuses and the failed-tests comment')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
@@ -60,6 +61,7 @@ export function createCommand(): Command {
           ...(f.githubAppId ? { appId: f.githubAppId } : {}),
           ...(f.githubAppPrivateKeyPath ? { privateKeyPath: f.githubAppPrivateKeyPath } : {}),
           dryRun: f.dryRun,
+          rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
           log,
         });
         agent = await loadConfigAgent({ configPath: f.configPath, ...(f.jobConfigPath ? { jobConfigPath: f.jobConfigPath } : {}), log });

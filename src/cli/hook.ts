@@ -1,4 +1,5 @@
 // `prow hook`: the webhook server and plugin dispatcher. Flags keep upstream's names (cmd/hook/main.go).
+import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -14,7 +15,7 @@ import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 
-interface HookFlags extends LogFormatFlags {
+interface HookFlags extends LogFormatFlags, GitHubRateFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -70,7 +71,7 @@ function secretSource(f: HookFlags): SecretSource {
 }
 
 export function createCommand(): Command {
-  return new Command('hook')
+  return addGitHubRateFlags(new Command('hook'))
     .description('receive GitHub webhooks, store them durably, and run the enabled plugins on them')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
@@ -107,6 +108,7 @@ export function createCommand(): Command {
           appId: f.githubAppId,
           privateKeyPath: f.githubAppPrivateKeyPath,
           dryRun: f.dryRun,
+          rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
           log,
         });
         agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), log });

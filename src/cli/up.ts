@@ -1,6 +1,9 @@
 // `prow up` (what `npm start` runs): every component in one process over a data directory.
 // With no GitHub credentials it runs in demo mode against the built-in fake GitHub.
+import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { packagedExamplesDir } from './support/package-info.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
@@ -8,9 +11,9 @@ import { startEmbedded } from './support/embedded.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
 
-interface UpFlags extends LogFormatFlags {
+interface UpFlags extends LogFormatFlags, GitHubRateFlags {
   dataDir: string;
-  configPath: string;
+  configPath?: string;
   jobConfigPath?: string;
   pluginConfig?: string;
   hookPort: number;
@@ -38,13 +41,19 @@ function parseRewrite(value: string, previous: { from: string; to: string }[]): 
 
 const optionalDefault = (path: string): string | undefined => (existsSync(path) ? path : undefined);
 
+/** A path under the current directory is shown relative (shorter to copy), any other absolute. */
+function relativeIfInside(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
 export function createCommand(): Command {
-  return new Command('up')
+  return addGitHubRateFlags(new Command('up'))
     .description('run every component in one process (embedded mode); demo mode without GitHub credentials')
     .option('--data-dir <dir>', 'data directory: SQLite store, artifacts, workspaces', '.prow')
-    .option('--config-path <file>', 'Prow config.yaml', 'examples/config.yaml')
-    .option('--job-config-path <path>', 'job config file or directory (default examples/jobs when it exists)')
-    .option('--plugin-config <file>', 'plugins.yaml (default examples/plugins.yaml when it exists)')
+    .option('--config-path <file>', "Prow config.yaml (default: the package's examples/config.yaml)")
+    .option('--job-config-path <path>', "job config file or directory (default with the examples' config.yaml: examples/jobs)")
+    .option('--plugin-config <file>', "plugins.yaml (default with the examples' config.yaml: examples/plugins.yaml)")
     .option('--hook-port <port>', 'webhook port', parsePort, 8888)
     .option('--deck-port <port>', 'web UI port', parsePort, 8080)
     .option('--fake-github-port <port>', 'demo mode: the fake GitHub port', parsePort, 8889)
@@ -63,14 +72,22 @@ export function createCommand(): Command {
     .addOption(logFormatOption())
     .action(async (f: UpFlags) => {
       const { log } = createCommandLogger(undefined, f);
-      const jobConfigPath = f.jobConfigPath ?? optionalDefault('examples/jobs');
-      const pluginConfigPath = f.pluginConfig ?? optionalDefault('examples/plugins.yaml');
+      // The examples ship in the package: `prow up` works from any directory, not only the checkout.
+      const examples = packagedExamplesDir();
+      const exampleConfig = examples ? join(examples, 'config.yaml') : undefined;
+      const configPath = f.configPath ?? (exampleConfig && existsSync(exampleConfig) ? exampleConfig : undefined);
+      const withExamples = configPath !== undefined && examples !== undefined && resolve(configPath) === resolve(examples, 'config.yaml');
+      const jobConfigPath = f.jobConfigPath ?? (withExamples ? optionalDefault(join(examples!, 'jobs')) : undefined);
+      const pluginConfigPath = f.pluginConfig ?? (withExamples ? optionalDefault(join(examples!, 'plugins.yaml')) : undefined);
       const demo = !f.githubTokenPath && !f.githubAppId;
       let system: Awaited<ReturnType<typeof startEmbedded>>;
       try {
         // Before anything starts (no periodic triggered, no job run): every file readable, every port free.
+        if (configPath === undefined) {
+          throw new StartupError('no config: the examples/ this package ships were not found; pass --config-path your/config.yaml (and --job-config-path, --plugin-config)');
+        }
         checkFilesReadable([
-          { flag: '--config-path', path: f.configPath }, { flag: '--job-config-path', path: jobConfigPath, directory: true },
+          { flag: '--config-path', path: configPath }, { flag: '--job-config-path', path: jobConfigPath, directory: true },
           { flag: '--plugin-config', path: pluginConfigPath }, { flag: '--hmac-secret-file', path: f.hmacSecretFile },
           { flag: '--github-token-path', path: f.githubTokenPath }, { flag: '--github-app-private-key-path', path: f.githubAppPrivateKeyPath },
           { flag: '--github-oauth-config-file', path: f.githubOauthConfigFile },
@@ -83,7 +100,7 @@ export function createCommand(): Command {
         ]);
         system = await startEmbedded({
           dataDir: f.dataDir,
-          configPath: f.configPath,
+          configPath,
           jobConfigPath,
           pluginConfigPath,
           hookPort: f.hookPort,
@@ -97,6 +114,7 @@ export function createCommand(): Command {
           githubAppId: f.githubAppId,
           githubAppPrivateKeyPath: f.githubAppPrivateKeyPath,
           dryRun: f.dryRun,
+          rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
           hostname: f.hostname,
           ...(f.deckUrl ? { deckUrl: f.deckUrl } : {}),
           ...(f.githubOauthConfigFile ? { githubOauthConfigFile: f.githubOauthConfigFile } : {}),
@@ -118,7 +136,7 @@ export function createCommand(): Command {
         lines.push(
           `  fake GitHub  ${system.fakeGitHubUrl}  (what Prow wrote: ${system.fakeGitHubUrl}/_fake/calls)`,
           `Try it: run the demo presubmit on ${DEMO_ORG}/${DEMO_REPO}#${DEMO_PULL}:`,
-          `  node bin/prow phony --address ${system.hookUrl}/hook --hmac-secret-file ${system.hmacSecretFile} --event issue_comment --payload examples/payloads/issue_comment-test-all.json`,
+          `  ${existsSync('bin/prow') ? 'node bin/prow' : 'prow'} phony --address ${system.hookUrl}/hook --hmac-secret-file ${system.hmacSecretFile} --event issue_comment --payload ${relativeIfInside(join(examples ?? 'examples', 'payloads', 'issue_comment-test-all.json'))}`,
         );
       }
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,12 +1,12 @@
-// Writes that GitHub does not make idempotent (a comment, a commit status, a label) are sent with
-// @octokit/plugin-retry turned off for that one request. A 5xx or a lost connection does not say whether
+// Writes that GitHub does not make idempotent (a comment, a commit status, a label) are sent with the
+// request hook's retries (retry.ts) turned off for that one request. A 5xx or a lost connection does not say whether
 // the write landed, so before sending again we look: the comment is there, the context's latest status
 // already says this, the labels are on. Only when it did not land is it sent again, so a flaky GitHub
-// never produces a duplicate comment. Retries follow plugin-retry's settings (count, base delay).
+// never produces a duplicate comment. Retries follow the client's retry settings (count, base delay).
 import type { GitHubCall, Params } from './call.js';
 import { GitHubError } from './errors.js';
 
-/** plugin-retry reads this per request: 0 turns its retries off for the write we retry ourselves. */
+/** The request hook reads this per request (as @octokit/plugin-retry did): 0 turns its retries off for a write retried here. */
 export const NO_OCTOKIT_RETRY: Params = { request: { retries: 0 } };
 
 /** A failure that may have happened after GitHub acted: a 5xx, or no answer at all (status 0). */
@@ -26,7 +26,8 @@ export interface WriteOnce<T> {
 
 export async function writeOnce<T>(call: GitHubCall, w: WriteOnce<T>): Promise<T> {
   const { retry, log } = call.connection;
-  const retries = retry.enabled ? retry.retries : 0;
+  const retries = retry.enabled === false ? 0 : retry.retries ?? 3;
+  const baseMs = retry.retryAfterBaseValue ?? 1000;
   for (let attempt = 0; ; attempt++) {
     try {
       return await w.send();
@@ -46,8 +47,8 @@ export async function writeOnce<T>(call: GitHubCall, w: WriteOnce<T>): Promise<T
       }
       if (attempt >= retries) throw err;
       log.debug({ write: w.what, status: (err as GitHubError).status, attempt: attempt + 1 }, 'github write did not land: sending again');
-      // plugin-retry's schedule: (n + 1)² × the base delay.
-      await new Promise((r) => setTimeout(r, (attempt + 1) ** 2 * retry.baseMs));
+      // retry.ts's schedule: (n + 1)² × the base delay.
+      await new Promise((r) => setTimeout(r, (attempt + 1) ** 2 * baseMs));
     }
   }
 }

@@ -1,5 +1,6 @@
 // The embedded system behind `prow up`: every component in one process over one data directory.
 // Wiring only: each component is built from its own module and they meet at the Store and config.
+import type { SchedulerOptions } from '../../github/scheduler/options.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -49,6 +50,8 @@ export interface EmbeddedOptions {
   githubAppId?: string;
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
+  /** GitHub rate-limit settings (--github-hourly-tokens, spacing…); unused in demo mode. */
+  rateLimits?: SchedulerOptions;
   hostname?: string;
   /** deck's public URL (links in statuses and comments); default http://<hostname>:<deckPort>. */
   deckUrl?: string;
@@ -141,6 +144,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.githubAppPrivateKeyPath ? { privateKeyPath: o.githubAppPrivateKeyPath } : {}),
       dryRun: o.dryRun,
       registry,
+      ...(o.rateLimits ? { rateLimits: o.rateLimits } : {}),
       log: log.child({ component: 'github' }),
     });
 
