@@ -17,6 +17,8 @@ export interface JobPageData {
   artifacts: ArtifactEntry[];
   junit: (JUnitSummary | { file: string; error: string })[];
   csrf: string;
+  /** Set when the visitor is not signed in and rerun needs a user: the sign-in link that returns here. */
+  signInTo?: string | undefined;
 }
 
 function size(n: number): string {
@@ -65,8 +67,9 @@ export function jobPage(d: JobPageData, now = Date.now()): SafeHtml {
   return html`<h1>${pj.spec.job} <span id="job-state">${stateBadge(s.state)}</span></h1>
 <p class="description" id="job-description">${s.description ?? ''}</p>
 <div class="actions">
-<form method="post" action="/rerun?prowjob=${encodeURIComponent(name)}" class="inline" data-action="rerun"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="rerun">Rerun</button></form>
-<form method="post" action="/abort?prowjob=${encodeURIComponent(name)}" class="inline" data-action="abort"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="abort"${canAbort ? '' : html` disabled`}>Abort</button></form>
+<form method="post" action="/rerun?prowjob=${encodeURIComponent(name)}" class="inline" data-action="rerun"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="rerun"${d.signInTo ? html` disabled title="sign in to rerun"` : ''}>Rerun</button></form>
+<form method="post" action="/abort?prowjob=${encodeURIComponent(name)}" class="inline" data-action="abort"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="abort"${canAbort && !d.signInTo ? '' : html` disabled`}>Abort</button></form>
+${d.signInTo ? html`<a id="sign-in-to-rerun" href="${d.signInTo}">sign in to rerun</a>` : ''}
 <span id="action-result" role="status"></span>
 </div>
 <table class="meta">

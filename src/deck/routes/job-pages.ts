@@ -11,6 +11,7 @@ import { html } from '../html.js';
 import { HttpError } from '../../observability/http.js';
 import { FilterError, queryJobs } from '../jobs.js';
 import { parseJUnit, type JUnitSummary } from '../junit.js';
+import { authorize } from '../auth.js';
 import { LOG_WINDOW, linesBefore, logEventStream, logTail, readRange } from '../logs.js';
 import { jobPage } from '../pages/job.js';
 
@@ -43,7 +44,11 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
     const dir = buildDirOf(pj);
     const [tail, entries] = await Promise.all([logTail(logs, pj), dir ? artifacts.list(dir) : Promise.resolve([])]);
     const junit = await junitFor(entries);
-    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')) }), 'job');
+    // Anonymous and rerun is not open to anyone: the button is off and a sign-in link returns to this page.
+    const anonymous = c.get('session').login === undefined && !(await authorize('rerun', deck.deckConfig(), pj, undefined, undefined)).allowed;
+    const here = c.req.path + (new URL(c.req.url).search || '');
+    const signInTo = anonymous ? `/login?dest=${encodeURIComponent(here)}` : undefined;
+    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo }), 'job');
   }
 
   app.get('/job/:name', async (c) => renderJob(c, await deck.mustGet(c.req.param('name'))));
