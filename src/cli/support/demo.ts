@@ -61,7 +61,9 @@ export function demoSeed(): FakeSeed {
         repo: `${DEMO_ORG}/${DEMO_REPO}`,
         number: DEMO_PULL,
         // The PR examples/payloads/ talk about: bob's, which alice (the maintainer) tests and approves.
+        // bob is not an org member: alice has already said /ok-to-test, so new pushes are tested.
         author: DEMO_CONTRIBUTOR,
+        labels: ['ok-to-test'],
         title: 'Greet the world in French',
         body: 'Adds a French greeting.\n\n```release-note\nNONE\n```\n',
         head: 'french',
