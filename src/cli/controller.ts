@@ -17,7 +17,8 @@ import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionF
 import { createLocalExecutor } from '../executor/local/executor.js';
 import { openPodExecutor, plankVersion } from './support/pod-executor.js';
 import { createLogger } from '../observability/logger.js';
-import { parsePort } from './support/flags.js';
+import { parseGoBool, parsePort } from './support/flags.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface ControllerFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
   configPath: string;
@@ -40,7 +41,7 @@ export function createControllerCommand(name: string): Command {
     .option('--artifacts-dir <dir>', 'where build logs and artifacts go (default <data-dir>/artifacts)')
     .option('--tot-url <url>', 'vend build ids from tot (GET <url>/vend/<job>)')
     .option('--build-ids <source>', 'without --tot-url: "store" (per-job counters in <data-dir>/prow.db; the default with --store sqlite) or "snowflake" (upstream default; the default with --store kubernetes)')
-    .option('--dry-run', 'log what would change; start nothing, write nothing')
+    .option('--dry-run [bool]', 'log what would change; start nothing, write nothing (--dry-run=false accepted)', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
     .addOption(logFormatOption());
@@ -49,6 +50,8 @@ export function createControllerCommand(name: string): Command {
   return command
     .action(async (flags: ControllerFlags) => {
       const { root, log } = createCommandLogger(name, flags);
+      // Jobs start as soon as the controller does: the ports must be free before that.
+      await checkPortsFree([{ flag: '--health-port', port: flags.healthPort }, { flag: '--metrics-port', port: flags.metricsPort }]);
       const buildIds = flags.buildIds ?? (flags.store === 'kubernetes' ? 'snowflake' : 'store');
       if (buildIds !== 'store' && buildIds !== 'snowflake') {
         throw new Error(`--build-ids ${buildIds}: want "store" or "snowflake"`);

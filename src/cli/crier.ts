@@ -1,4 +1,5 @@
 // `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
+import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
@@ -14,7 +15,7 @@ import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
-interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
+interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags, GitHubRateFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -30,7 +31,7 @@ interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
 }
 
 export function createCommand(): Command {
-  const command = new Command('crier')
+  const command = addGitHubRateFlags(new Command('crier'))
     .description('report ProwJob results to GitHub: commit statuses and the failed-tests comment')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
@@ -64,6 +65,7 @@ export function createCommand(): Command {
           ...(f.githubAppId ? { appId: f.githubAppId } : {}),
           ...(f.githubAppPrivateKeyPath ? { privateKeyPath: f.githubAppPrivateKeyPath } : {}),
           dryRun: f.dryRun,
+          rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
           log,
         });
         agent = await loadConfigAgent({ configPath: f.configPath, ...(f.jobConfigPath ? { jobConfigPath: f.jobConfigPath } : {}), log });

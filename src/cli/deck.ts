@@ -15,6 +15,8 @@ import { createLogger } from '../observability/logger.js';
 import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 import { openPodExecutor } from './support/pod-executor.js';
 import { builtinPluginSections } from '../plugins/registry.js';
+import { parseGoBool } from './support/flags.js';
+import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
 
 interface DeckFlags extends LogFormatFlags, StoreFlags {
   configPath: string;
@@ -30,6 +32,7 @@ interface DeckFlags extends LogFormatFlags, StoreFlags {
   githubTokenPath?: string;
   githubEndpoint?: string;
   allowInsecure?: boolean;
+  dryRun: boolean;
 }
 
 export function createCommand(): Command {
@@ -48,13 +51,20 @@ export function createCommand(): Command {
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--tide-url <url>', "tide's base URL: /tide and /tide-history read its / and /history")
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
+    .option('--dry-run [bool]', 'make no GitHub writes (deck only reads GitHub; accepted as upstream deployments pass it)', parseGoBool, false)
     .addOption(logFormatOption());
   addStoreOptions(command);
   return command
     .action(async (flags: DeckFlags) => {
       const { root, log } = createCommandLogger('deck', flags);
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`--port ${flags.port}: not a port number`);
+      checkFilesReadable([
+        { flag: '--config-path', path: flags.configPath }, { flag: '--job-config-path', path: flags.jobConfigPath, directory: true },
+        { flag: '--plugin-config', path: flags.pluginConfig }, { flag: '--cookie-secret-file', path: flags.cookieSecretFile },
+        { flag: '--github-oauth-config-file', path: flags.githubOauthConfigFile }, { flag: '--github-token-path', path: flags.githubTokenPath },
+      ]);
+      await checkPortsFree([{ flag: '--port', port, host: flags.hostname }]);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
@@ -69,7 +79,7 @@ export function createCommand(): Command {
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
       const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
       const github = flags.githubTokenPath
-        ? createGitHubClient({ tokenPath: flags.githubTokenPath, ...(flags.githubEndpoint ? { baseUrl: flags.githubEndpoint } : {}), log })
+        ? createGitHubClient({ tokenPath: flags.githubTokenPath, dryRun: flags.dryRun, ...(flags.githubEndpoint ? { baseUrl: flags.githubEndpoint } : {}), log })
         : undefined;
       let pluginHelp: (() => Promise<HelpData>) | undefined;
       if (flags.hookUrl) {

@@ -1,4 +1,5 @@
 // `prow hook`: the webhook server and plugin dispatcher. Flags keep upstream's names (cmd/hook/main.go).
+import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -9,6 +10,7 @@ import { createRepoGate } from '../hook/gate.js';
 import { fileSecretSource, staticSecretSource, type SecretSource } from '../hook/secrets.js';
 import { startHookServer } from '../hook/server.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { checkPortsFree } from './support/preflight.js';
 import { createGitMirrorSource, createOwnersClient } from '../owners/client.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../plugins/registry.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
@@ -19,7 +21,7 @@ import { createFileConfigMapTarget } from '../plugins/config-updater/files-targe
 import { configMapDirs } from './support/config-maps.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 
-interface HookFlags extends LogFormatFlags, StoreFlags {
+interface HookFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -79,7 +81,7 @@ function secretSource(f: HookFlags): SecretSource {
 }
 
 export function createCommand(): Command {
-  const command = new Command('hook')
+  const command = addGitHubRateFlags(new Command('hook'))
     .description('receive GitHub webhooks, store them durably, and run the enabled plugins on them')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
@@ -132,11 +134,17 @@ export function createCommand(): Command {
             appId: f.githubAppId,
             privateKeyPath: f.githubAppPrivateKeyPath,
             dryRun: f.dryRun,
+            rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
             log,
           });
         }
         agent = await loadConfigAgent({ configPath: f.configPath, jobConfigPath: f.jobConfigPath, pluginConfigPath: f.pluginConfig, pluginSections: builtinPluginSections(), implementedPlugins: builtinPluginNames(), log });
         followConfigLogLevel(root, agent);
+        // The dispatcher claims stored deliveries as soon as it starts: the ports must be free before that.
+        await checkPortsFree([
+          { flag: '--port', port: parsePort('port', f.port) }, { flag: '--health-port', port: parsePort('health-port', f.healthPort) },
+          { flag: '--metrics-port', port: parsePort('metrics-port', f.metricsPort) },
+        ]);
         slack = createSlackClient({ tokenFile: f.slackTokenFile, apiUrl: f.slackApiUrl, webhookUrl: f.slackWebhookUrl, log: log.child({ client: 'slack' }) });
       } catch (err) {
         await fake?.close();

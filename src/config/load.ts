@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { decode, lineOf, setSource, sourceOf, type Schema } from './decode.js';
 import { defaultJob, defaultProwConfig, periodicRepo, applyPresets, type JobKind } from './defaults.js';
+import { requireContent } from './empty-file.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
 import { listJobConfigFiles } from './files.js';
 import { configSchema, jobConfigSchema } from './schema.js';
@@ -26,7 +27,9 @@ export interface LoadConfigResult {
 }
 
 /** Reads and decodes one YAML file. Returns undefined when the file is empty or unreadable (issues recorded). */
-export function readYamlFile(path: string, schema: Schema, issues: IssueList, opts: { gzip: boolean }): Record<string, unknown> | undefined {
+export function readYamlFile(
+  path: string, schema: Schema, issues: IssueList, opts: { gzip: boolean; mustHoldContent?: 'config.yaml' },
+): Record<string, unknown> | undefined {
   let src: string;
   try {
     src = opts.gzip ? readFileMaybeGzip(path) : readFileSync(path, 'utf8');
@@ -34,6 +37,7 @@ export function readYamlFile(path: string, schema: Schema, issues: IssueList, op
     issues.error(path, 0, '', `cannot read file: ${(err as Error).message}`);
     return undefined;
   }
+  if (opts.mustHoldContent) requireContent(path, src, opts.mustHoldContent, issues);
   return decodeYamlText(path, src, schema, issues);
 }
 
@@ -60,7 +64,7 @@ function emptyJobConfig(): JobConfig {
  */
 export function loadConfig(opts: LoadConfigOptions): LoadConfigResult {
   const issues = new IssueList(opts.strict ?? false);
-  const raw = readYamlFile(opts.configPath, configSchema, issues, { gzip: true }) ?? {};
+  const raw = readYamlFile(opts.configPath, configSchema, issues, { gzip: true, mustHoldContent: 'config.yaml' }) ?? {};
   if (!sourceOf(raw)) setSource(raw, { file: opts.configPath, line: 1, keys: {} });
   defaultProwConfig(raw, opts.configPath, issues);
   const config = raw as unknown as Config;

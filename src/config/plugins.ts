@@ -2,6 +2,7 @@
 // keys, external plugins, the per-plugin sections with upstream's defaults, and the lookups plugins use.
 import { readFileSync } from 'node:fs';
 import { decode, lineOf } from './decode.js';
+import { requireContent } from './empty-file.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
 import { compileGoTemplate } from '../go/template/template.js';
 import { compileRegex, RegexError } from '../go/regex.js';
@@ -81,6 +82,7 @@ export function loadPluginsConfig(path: string, opts: LoadPluginsOptions = {}): 
     issues.error(path, 0, '', `cannot read file: ${(err as Error).message}`);
     throw new ConfigAggregateError(issues.errors, issues.warnings);
   }
+  requireContent(path, src, 'plugins.yaml', issues);
   const plugins = parsePluginsConfig(path, src, issues, opts);
   if (issues.errors.length > 0) throw new ConfigAggregateError(issues.errors, issues.warnings);
   return { plugins, warnings: issues.warnings };

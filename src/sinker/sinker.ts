@@ -194,7 +194,10 @@ export function createSinker(deps: SinkerDeps): Sinker {
       }
     }
 
-    log.info({
+    // A pass that deleted nothing is debug: an idle system does not log a line a minute.
+    const deletedAny = result.prowjobsDeleted.aged.length + result.prowjobsDeleted['aged-periodic'].length > 0 || result.deliveriesDeleted > 0
+      || result.runsDeleted.aged.length + result.runsDeleted.ttled.length + result.runsDeleted.orphaned.length > 0;
+    log[deletedAny ? 'info' : 'debug']({
       prowjobs: result.prowjobsSeen,
       deleted: result.prowjobsDeleted.aged.length + result.prowjobsDeleted['aged-periodic'].length,
       runs: result.runsSeen,

@@ -132,4 +132,24 @@ describe('ConfigAgent', () => {
       agent.close();
     }
   });
+  for (const file of ['config', 'plugins'] as const) {
+    it(`keeps the last good config when ${file}.yaml is emptied, and logs why`, async () => {
+      const s = setup(`emptied-${file}`);
+      const { log, lines } = captureLogger();
+      const agent = await loadConfigAgent({ configPath: s.configPath, jobConfigPath: s.jobDir, pluginConfigPath: s.pluginPath, log, watch: false });
+      try {
+        const before = agent.current();
+        writeFileSync(file === 'config' ? s.configPath : s.pluginPath, '');
+        assert.equal(await agent.reload(), false);
+        assert.equal(agent.current(), before);
+        assert.equal(agent.current().config.pod_namespace, 'pods');
+        assert.deepEqual(pluginsFor(agent.current().plugins, 'org', 'r'), ['hold']);
+        const why = lines.find((l) => l.msg === 'config error');
+        assert.match(String(why?.issue), new RegExp(`${file}\\.yaml:1: .*empty ${file}\\.yaml is not a valid config`));
+        assert.ok(lines.some((l) => l.msg === 'config reload failed: keeping the last good config'));
+      } finally {
+        agent.close();
+      }
+    });
+  }
 });

@@ -1,5 +1,6 @@
 // The embedded system behind `prow up`: every component in one process over one data directory.
 // Wiring only: each component is built from its own module and they meet at the Store and config.
+import type { SchedulerOptions } from '../../github/scheduler/options.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +14,11 @@ import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
 import { openPodExecutor } from './pod-executor.js';
+import { withDeckUrlDefaults } from '../../config/deck-url-defaults.js';
+import { createControllerMetrics, startMetricsGathering } from '../../controller/metrics.js';
+import { loadOAuthConfig } from '../../deck/oauth.js';
 import { createGitHubClient } from '../../github/client.js';
+import { createMetricsRegistry } from '../../observability/instrumentation.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
 import { createHookMetrics } from '../../hook/metrics.js';
@@ -56,7 +61,13 @@ export interface EmbeddedOptions {
   githubAppId?: string;
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
+  /** GitHub rate-limit settings (--github-hourly-tokens, spacing…); unused in demo mode. */
+  rateLimits?: SchedulerOptions;
   hostname?: string;
+  /** deck's public URL (links in statuses and comments); default http://<hostname>:<deckPort>. */
+  deckUrl?: string;
+  /** GitHub OAuth app for deck's "Sign in with GitHub" (upstream deck --github-oauth-config-file). */
+  githubOauthConfigFile?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
   /** Where ProwJobs live (default sqlite in the data directory); deliveries and build numbers stay in SQLite. */
@@ -76,6 +87,8 @@ export interface EmbeddedSystem {
   demo: boolean;
   hookUrl: string;
   deckUrl: string;
+  /** Where links in statuses and comments point (--deck-url, else deckUrl). */
+  publicDeckUrl: string;
   fakeGitHubUrl?: string;
   hmacSecretFile: string;
   close(): Promise<void>;
@@ -125,6 +138,12 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     // `log` is the process's root logger: config.yaml's log_level applies to every component.
     followConfigLogLevel(log, agent);
     closers.push(() => agent.close());
+    // Links in statuses and comments follow the deck this process serves (known once it listens when --deck-port is 0).
+    let deckUrl = o.deckUrl ?? (o.deckPort ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${o.deckPort}` : undefined);
+    const current = () => (deckUrl ? withDeckUrlDefaults(agent.current(), deckUrl) : agent.current());
+    // One registry: every component's metrics, with upstream's names, on --metrics-port.
+    const registry = createMetricsRegistry();
+    const oauth = o.githubOauthConfigFile ? loadOAuthConfig(o.githubOauthConfigFile) : undefined;
 
     let fake: FakeGitHub | undefined;
     const rewrites = [...(o.cloneUrlRewrites ?? [])];
@@ -145,6 +164,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.githubAppId ? { appId: o.githubAppId } : {}),
       ...(o.githubAppPrivateKeyPath ? { privateKeyPath: o.githubAppPrivateKeyPath } : {}),
       dryRun: o.dryRun,
+      registry,
+      ...(o.rateLimits ? { rateLimits: o.rateLimits } : {}),
       log: log.child({ component: 'github' }),
     });
 
@@ -159,7 +180,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ?? createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
 
-    const config = () => agent.current().config;
+    const config = () => current().config;
     // One informer for the components here that read from a cache (controller, crier and sinker; deck
     // reads the store directly for now).
     const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
@@ -173,6 +194,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
     await controller.start();
     closers.push(() => controller.stop());
+    closers.push(startMetricsGathering(createControllerMetrics({ registry }), informer, { log: log.child({ component: 'controller' }) }));
 
     let liveLogs: LogSource = executor.logs;
     if (o.jenkins) {
@@ -192,13 +214,13 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
     const crierJobs = createInformerJobSource(informer);
     const crier = startCrier({
-      jobs: crierJobs, store, log: log.child({ component: 'crier' }),
+      jobs: crierJobs, store, log: log.child({ component: 'crier' }), registry,
       reporters: [{ reporter: createGitHubReporter({ github, config, listJobs: crierJobs.list }), workers: 5 }],
     });
     closers.push(() => crier.close());
 
     const sinker = createSinker({
-      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor),
+      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor), registry,
     });
     sinker.start();
     closers.push(() => sinker.stop());
@@ -208,11 +230,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => horologium.stop());
 
     // Tide test-merges batches in bare mirrors cloned through the same URL rewrites as jobs.
-    // hook's /metrics (--metrics-port) also serves tide's metrics: one registry for both.
-    const hookMetrics = createHookMetrics({ defaultMetrics: true });
     const tideHistory = new TideHistory(1000, join(dataDir, 'tide-history.json'), log.child({ component: 'tide' }));
     const tide = createTide({
-      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun, metrics: createTideMetrics(hookMetrics.registry),
+      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun, metrics: createTideMetrics(registry),
       batchMerger: createGitBatchMerger({ cacheDir: join(dataDir, 'tide-git'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
       ...(demo ? { betweenMergesMs: 500 } : {}),
     });
@@ -240,10 +260,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store: sqlite,
       jobs: store,
-      snapshot: () => agent.current(),
+      snapshot: current,
       github,
       plugins: builtinPlugins,
       ...(slack ? { slack } : {}),
+      metrics: createHookMetrics({ registry }),
       owners,
       configMaps: createFileConfigMapTarget({
         dirs: configMapDirs(o.configPath, o.pluginConfigPath, o.jobConfigPath),
@@ -252,20 +273,22 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       }),
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
-      metrics: hookMetrics,
     });
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
       port: o.deckPort, hostname: host, store, artifacts, liveLogs, log: log.child({ component: 'deck' }),
-      snapshot: () => agent.current(), github, dataDir, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      snapshot: current, github, dataDir, registry, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      ...(oauth ? { oauth, secureCookies: (deckUrl ?? '').startsWith('https:') } : {}),
     });
     closers.push(() => deck.close());
+    deckUrl ??= deck.url;
 
     return {
       demo,
       hookUrl: `${hook.url}`,
       deckUrl: deck.url,
+      publicDeckUrl: deckUrl,
       ...(fake ? { fakeGitHubUrl: fake.url } : {}),
       hmacSecretFile,
       close: closeAll,
