@@ -1,9 +1,12 @@
 // Webhook intake throughput and ack latency: signed deliveries per second and p99 time-to-200 for the
 // full hook (verify HMAC, persist to SQLite, answer; dispatcher running every registered plugin in the
-// same process), beside a bare node:http server that reads the body and answers 200, driven by the same
-// client in the same run. Prints both and the ratio (goal: >= 0.10).
+// same process), beside a bare node:http server that reads the body and answers 200, and a bare durable
+// server (node:http + HMAC check + a SQLite insert, WAL, synchronous NORMAL, one transaction per
+// delivery), driven by the same client in the same run. Prints all three and the ratios (goals: >= 0.10
+// of bare, >= 0.8 of bare durable).
 //   node --import tsx bench/hook.ts [--requests 4000] [--concurrency 32] [--issues 400]
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -113,6 +116,42 @@ async function bare(): Promise<Result> {
   }
 }
 
+/** The least a durable intake does: read the body, check its HMAC, insert it into SQLite, answer. */
+async function bareDurable(): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), 'prow-bench-bare-durable-'));
+  const db = new Database(join(dir, 'bare.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE deliveries (id TEXT PRIMARY KEY, event TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL)');
+  const insert = db.prepare('INSERT OR IGNORE INTO deliveries (id, event, payload, received_at) VALUES (?, ?, ?, ?)');
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const want = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+      const got = Buffer.from(String(req.headers['x-hub-signature-256'] ?? ''));
+      if (want.length !== got.length || !timingSafeEqual(want, got)) {
+        res.statusCode = 403;
+        res.end('bad signature');
+        return;
+      }
+      insert.run(String(req.headers['x-github-delivery']), String(req.headers['x-github-event']), body.toString('utf8'), new Date().toISOString());
+      res.end('Event received. Have a nice day.');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await drive((server.address() as AddressInfo).port, 'warm-durable');
+    return await drive((server.address() as AddressInfo).port, 'durable');
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function hook(): Promise<Result & { handled: number; drainSeconds: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'prow-bench-hook-'));
   const store = openSqliteStore(join(dir, 'prow.db'));
@@ -155,9 +194,12 @@ const fmt = (r: Result) =>
   `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   statuses ${JSON.stringify(Object.fromEntries(r.statuses))}`;
 
 const b = await bare();
+const bd = await bareDurable();
 const h = await hook();
 process.stdout.write(`requests ${REQUESTS}, concurrency ${CONCURRENCY}, payloads from ${examples.length} examples over ${ISSUES} issue numbers, plugins enabled: ${builtinPlugins.length} (${builtinPlugins.map((p) => p.name).join(', ') || 'none registered'})\n`);
 process.stdout.write(`bare node:http  ${fmt(b)}\n`);
+process.stdout.write(`bare durable    ${fmt(bd)}\n`);
 process.stdout.write(`prow hook       ${fmt(h)}\n`);
 process.stdout.write(`dispatcher: ${h.handled}/${REQUESTS} handled; backlog left when the last ack was sent drained in ${h.drainSeconds.toFixed(1)} s\n`);
 process.stdout.write(`ratio (hook/bare req/s) ${(h.rps / b.rps).toFixed(3)}  (goal >= 0.10)\n`);
+process.stdout.write(`ratio (hook/bare durable req/s) ${(h.rps / bd.rps).toFixed(3)}  (goal >= 0.8); p99 ${h.p99.toFixed(1)} ms vs ${bd.p99.toFixed(1)} ms\n`);

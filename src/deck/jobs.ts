@@ -98,12 +98,8 @@ export function filterParams(f: JobFilters): URLSearchParams {
 }
 
 /** Newest first, one page. Hidden jobs (spec.hidden) and deck.hidden_repos are left out. */
-export async function queryJobs(store: Pick<ProwJobStore, 'queryProwJobs'>, q: JobQuery, hiddenRepos: readonly string[] = []): Promise<JobPage> {
-  const visible = (pj: ProwJob): boolean => {
-    if (pj.spec.hidden) return false;
-    const refs = pj.spec.refs;
-    return !refs || !hiddenRepos.some((h) => h === refs.org || h === `${refs.org}/${refs.repo}`);
-  };
+/** The store query for deck's filters. */
+export function storeQueryOf(q: JobQuery): ProwJobQuery {
   const iq: ProwJobQuery = { limit: q.limit };
   if (q.job) {
     if (q.job.includes('*')) iq.jobPattern = q.job;
@@ -120,14 +116,28 @@ export async function queryJobs(store: Pick<ProwJobStore, 'queryProwJobs'>, q: J
     if (repo !== undefined) iq.repo = repo;
   }
   if (q.before) iq.before = q.before;
-  let page: ProwJobPage;
+  return iq;
+}
+
+/** Whether deck shows a job of `org`/`repo` (spec.hidden, or the repo or org in deck.hidden_repos). */
+export function isShown(hidden: boolean, org: string | null | undefined, repo: string | null | undefined, hiddenRepos: readonly string[]): boolean {
+  if (hidden) return false;
+  return !org || !hiddenRepos.some((h) => h === org || h === `${org}/${repo}`);
+}
+
+/** InvalidCursorError from the store as deck's 400. */
+export async function withCursorCheck<T>(run: () => Promise<T>): Promise<T> {
   try {
-    page = await store.queryProwJobs(iq);
+    return await run();
   } catch (err) {
     if (err instanceof InvalidCursorError) throw new FilterError('before: not a cursor from a previous page', { cause: err });
     throw err;
   }
-  const out: JobPage = { prowjobs: page.prowjobs.filter(visible) };
+}
+
+export async function queryJobs(store: Pick<ProwJobStore, 'queryProwJobs'>, q: JobQuery, hiddenRepos: readonly string[] = []): Promise<JobPage> {
+  const page: ProwJobPage = await withCursorCheck(() => store.queryProwJobs(storeQueryOf(q)));
+  const out: JobPage = { prowjobs: page.prowjobs.filter((pj) => isShown(!!pj.spec.hidden, pj.spec.refs?.org, pj.spec.refs?.repo, hiddenRepos)) };
   if (page.next) out.next = page.next;
   return out;
 }

@@ -117,6 +117,17 @@ export interface ProwJobStore {
    * out. A store without indexes answers from an informer (store/informer-query.ts).
    */
   queryProwJobs(query?: ProwJobQuery): Promise<ProwJobPage>;
+  /**
+   * The same page as queryProwJobs, each job as the JSON text the store keeps (never parsed), with what deck
+   * filters on beside it. Optional: a store that keeps no documents leaves it out and deck serialises.
+   */
+  queryProwJobDocuments?(query?: ProwJobQuery): Promise<ProwJobDocumentPage>;
+}
+
+/** A page of stored ProwJob documents (ProwJobStore.queryProwJobDocuments). */
+export interface ProwJobDocumentPage {
+  documents: { json: string; org: string | null; repo: string | null; hidden: boolean }[];
+  next?: string;
 }
 
 export interface Delivery {

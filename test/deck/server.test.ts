@@ -90,6 +90,19 @@ for (const scan of [false, true]) describe(`deck job list and /prowjobs.js (${sc
     }
   });
 
+  it('leaves jobs with spec.hidden out, and sends each job as stored', async () => {
+    const secret = job({ job: 'pull-secret', author: 'alice', pull: 9, start: '2026-01-01T00:00:06Z', state: 'success' });
+    secret.spec.hidden = true;
+    await w.store.createProwJob(secret);
+    try {
+      const { items } = await api('?author=alice');
+      assert.deepEqual(names({ items }), ['pull-d', 'pull-a']);
+      for (const item of items) assert.deepEqual(item, await w.store.getProwJob(item.metadata.name));
+    } finally {
+      await w.store.deleteProwJob(secret.metadata.name);
+    }
+  });
+
   it('groups a PR\'s jobs by head SHA on the PR page', async () => {
     await w.store.createProwJob(job({ job: 'pull-a', pull: 1, sha: 'c'.repeat(40), start: '2026-01-02T00:00:00Z' }));
     const body = await (await w.app.request('/pr-history?org=demo&repo=hello&pr=1')).text();

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
-import { FilterError, parseFilters, queryJobs } from '../jobs.js';
+import { FilterError, isShown, parseFilters, queryJobs, storeQueryOf, withCursorCheck } from '../jobs.js';
 import { listPage } from '../pages/list.js';
 import { prPage } from '../pages/pr.js';
 
@@ -23,10 +23,19 @@ export function jobListRoutes(deck: DeckContext): Hono<DeckEnv> {
   app.get('/prowjobs.js', async (c) => {
     const params = new URL(c.req.url).searchParams;
     const q = parseFilters(params, { defaultLimit: 500, maxLimit: 10_000 });
-    const result = await queryJobs(store, q, deck.deckConfig()?.hidden_repos);
     const omit = new Set((params.get('omit') ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-    const items = omit.size ? result.prowjobs.map((pj) => omitFields(pj, omit)) : result.prowjobs;
-    const body = JSON.stringify(result.next ? { items, next: result.next } : { items });
+    let body: string;
+    if (omit.size === 0 && store.queryProwJobDocuments) {
+      // The stored documents as they are: no parse and stringify per job.
+      const page = await withCursorCheck(() => store.queryProwJobDocuments!(storeQueryOf(q)));
+      const hidden = deck.deckConfig()?.hidden_repos ?? [];
+      const items = page.documents.filter((d) => isShown(d.hidden, d.org, d.repo, hidden)).map((d) => d.json);
+      body = `{"items":[${items.join(',')}]${page.next ? `,"next":${JSON.stringify(page.next)}` : ''}}`;
+    } else {
+      const result = await queryJobs(store, q, deck.deckConfig()?.hidden_repos);
+      const items = omit.size ? result.prowjobs.map((pj) => omitFields(pj, omit)) : result.prowjobs;
+      body = JSON.stringify(result.next ? { items, next: result.next } : { items });
+    }
     const v = params.get('var');
     if (v) {
       if (!/^[A-Za-z_$][\w$]{0,63}$/.test(v)) throw new FilterError(`var: ${JSON.stringify(v)} is not a JavaScript identifier`);

@@ -3,7 +3,7 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { ProwJob } from '../../api/prowjob.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../query-columns.js';
-import type { ProwJobPage, ProwJobQuery } from '../types.js';
+import type { ProwJobDocumentPage, ProwJobPage, ProwJobQuery } from '../types.js';
 import { labelClause } from './prowjobs.js';
 import { AUTHOR_EXPR } from './schema.js';
 import type { StatementCache } from './statement-cache.js';
@@ -24,6 +24,25 @@ export class ProwJobQueries {
   }
 
   query(query: ProwJobQuery): ProwJobPage {
+    const { rows, limit } = this.rows(query, 'doc');
+    const page: ProwJobPage = { prowjobs: rows.slice(0, limit).map((row) => JSON.parse(row.doc) as ProwJob) };
+    const last = rows[limit - 1];
+    if (rows.length > limit && last) page.next = encodeCursor(last.start_time, last.name);
+    return page;
+  }
+
+  /** The same page as the stored JSON, unparsed, with the columns deck filters on. */
+  documents(query: ProwJobQuery): ProwJobDocumentPage {
+    const { rows, limit } = this.rows(query, "doc, org, repo, coalesce(json_extract(doc, '$.spec.hidden'), 0) AS hidden");
+    const page: ProwJobDocumentPage = {
+      documents: rows.slice(0, limit).map((row) => ({ json: row.doc, org: row.org ?? null, repo: row.repo ?? null, hidden: Boolean(row.hidden) })),
+    };
+    const last = rows[limit - 1];
+    if (rows.length > limit && last) page.next = encodeCursor(last.start_time, last.name);
+    return page;
+  }
+
+  private rows(query: ProwJobQuery, columns: string): { rows: { name: string; doc: string; start_time: string; org?: string | null; repo?: string | null; hidden?: number }[]; limit: number } {
     const where: string[] = [];
     const params: unknown[] = [];
     for (const [field, column] of EQUALITY_COLUMNS) {
@@ -69,12 +88,9 @@ export class ProwJobQueries {
     }
     const limit = pageLimit(query);
     const rows = this.statements
-      .get(`SELECT name, doc, start_time FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+      .get(`SELECT name, start_time, ${columns} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
         ORDER BY start_time DESC, name DESC LIMIT ?`)
       .all(...params, limit + 1) as { name: string; doc: string; start_time: string }[];
-    const page: ProwJobPage = { prowjobs: rows.slice(0, limit).map((row) => JSON.parse(row.doc) as ProwJob) };
-    const last = rows[limit - 1];
-    if (rows.length > limit && last) page.next = encodeCursor(last.start_time, last.name);
-    return page;
+    return { rows, limit };
   }
 }

@@ -14,6 +14,7 @@ import type {
   BuildNumberStore,
   Delivery,
   ListOptions,
+  ProwJobDocumentPage,
   ProwJobList,
   ProwJobPage,
   ProwJobQuery,
@@ -130,6 +131,12 @@ export class SqliteStore implements Store, BuildNumberStore {
   async queryProwJobs(query: ProwJobQuery = {}): Promise<ProwJobPage> {
     this.assertOpen();
     return this.queries.query(query);
+  }
+
+  /** queryProwJobs as stored JSON: deck's /prowjobs.js sends these without parsing them. */
+  async queryProwJobDocuments(query: ProwJobQuery = {}): Promise<ProwJobDocumentPage> {
+    this.assertOpen();
+    return this.queries.documents(query);
   }
 
   async createProwJob(pj: ProwJob): Promise<ProwJob> {
