@@ -454,5 +454,4 @@ export const pluginsConfigCoreFields: Record<string, Schema> = {
   project_manager: S.any,
   bugzilla: S.any,
   jira: S.any,
-  goose: S.obj('Goose', { key_path: S.str }),
 };

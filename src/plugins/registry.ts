@@ -14,6 +14,7 @@ import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
 import { dogPlugin } from './dog/dog.js';
 import { golintPlugin } from './golint/golint.js';
+import { goosePlugin } from './goose/goose.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
 import { holdPlugin } from './hold/hold.js';
@@ -55,6 +56,7 @@ export const builtinPlugins: Plugin[] = [
   configUpdaterPlugin,
   dogPlugin,
   golintPlugin,
+  goosePlugin,
   heartPlugin,
   helpPlugin,
   holdPlugin,

@@ -34,6 +34,14 @@ export async function startFakeImages(): Promise<FakeImages> {
       const gif = u.searchParams.get('mime_types') === 'gif';
       return res.end(JSON.stringify([{ id: 'c1', url: `${base}/img/cat${gif ? '.gif' : '.jpg'}`, key: u.searchParams.get('api_key') ?? '' }]));
     }
+    if (u.pathname === '/photos/random') {
+      if (u.searchParams.get('client_id') !== 'honk-key') {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        return res.end('{"errors":["OAuth error: The access token is invalid"]}');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ id: 'g1', urls: { raw: `${base}/img/goose-raw.jpg`, small: `${base}/img/goose.jpg` } }));
+    }
     if (u.pathname === '/api/v1/pony/random') {
       const q = (u.searchParams.get('q') ?? '').toLowerCase();
       if (!state.ponies.has(q)) {

@@ -1,7 +1,6 @@
 // cat (upstream pkg/plugins/cat/cat.go): `/meow [category]` posts a cat from thecatapi.com, `/meowvie` a
 // GIF; `/meow grumpy` (or `no`) the grumpy cat. `cat.key_path` holds the API key (re-read at most once a
 // minute). The API and the grumpy image's root are configurable (`cat.url`, `cat.grumpy_root`: ours).
-import { readFileSync } from 'node:fs';
 import RE2 from 're2';
 import { S } from '../../config/decode.js';
 import type { PluginConfigSection } from '../../config/plugin-sections.js';
@@ -9,7 +8,7 @@ import type { GenericCommentEvent } from '../../github/event-types.js';
 import type { GitHubClient } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { commentOnce } from '../shared/comments.js';
-import { httpFor, ImageError, imageTooBig } from '../shared/images.js';
+import { apiKey, httpFor, ImageError, imageTooBig, queryEscape } from '../shared/images.js';
 import { formatEventResponse } from '../shared/respond.js';
 import type { Plugin } from '../types.js';
 
@@ -45,25 +44,7 @@ export const catPlugin: Plugin = {
   },
 };
 
-const keys = new Map<string, { key: string; until: number }>();
-function apiKey(path: string | undefined, log: Logger, now: Date): string {
-  if (path === undefined || path === '') return '';
-  const cached = keys.get(path);
-  if (cached !== undefined && now.getTime() < cached.until) return cached.key;
-  let key = '';
-  try {
-    key = readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    log.error({ err, key_path: path }, 'failed to read the cat api key');
-  }
-  keys.set(path, { key, until: now.getTime() + 60_000 });
-  return key;
-}
-
 /** The search URL upstream builds: category, api_key and (for /meowvie) GIFs only. */
-/** Go's url.QueryEscape: spaces as +. */
-const queryEscape = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
 export function catURL(base: string, category: string, movie: boolean, key: string): string {
   let uri = base;
   if (category !== '') uri += `&category=${queryEscape(category)}`;
