@@ -77,4 +77,15 @@ describe('deck sessions in Chromium', () => {
     assert.match((await t.getAttribute('title')) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     await page.screenshot({ path: join(shots, 'badges.png'), fullPage: true });
   });
+  it('an error page keeps the header and offers a way back', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${server.url}/job/${name}`);
+    const res = await page.goto(`${server.url}/job/no-such-job`, { referer: `${server.url}/job/${name}` });
+    assert.equal(res?.status(), 404);
+    assert.equal(await page.locator('header .brand').textContent(), 'Prow');
+    assert.equal(await page.locator('#error-message').textContent(), '404 Not Found: no ProwJob named no-such-job');
+    await page.screenshot({ path: join(shots, 'error-404.png'), fullPage: true });
+    await page.click('#go-back');
+    await page.waitForURL(`${server.url}/job/${name}`);
+  });
 });
