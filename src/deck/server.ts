@@ -5,8 +5,9 @@
 // and logs, rerun/abort, sign-in, help, static assets) and middleware/ the named middleware that runs
 // in front of all of them; one app.onError answers every error.
 import { listen } from '../observability/http.js';
-import { Hono } from 'hono';
-import { createDeckContext } from './app-context.js';
+import { Hono, type Context } from 'hono';
+import { html } from './html.js';
+import { createDeckContext, safeDest } from './app-context.js';
 import { cookieKey, createSessionCodec } from './auth.js';
 import type { DeckDeps, DeckEnv } from './deck-deps.js';
 import { formBodyLimit } from './middleware/body-limit.js';
@@ -33,7 +34,19 @@ export function createDeckApp(deps: DeckDeps): Hono<DeckEnv> {
   app.use('*', securityHeaders());
   app.use('*', formBodyLimit());
   app.use('*', csrf({ codec }));
-  app.onError(errorHandler({ log: deps.log }));
+  app.onError(errorHandler({
+    log: deps.log,
+    page: (c, status, message) => {
+      let back = '/';
+      try {
+        back = safeDest(new URL(c.req.header('referer') ?? '/', 'http://deck').pathname);
+      } catch {
+        // an unparsable Referer: back to the job list
+      }
+      return deck.render(c as Context<DeckEnv>, `Error ${status}`, html`<h1>${message.split(':')[0]}</h1>
+<p class="problem" id="error-message">${message}</p><p><a href="${back}" id="go-back">Go back</a> · <a href="/">All jobs</a></p>`, undefined, status as Parameters<typeof deck.render>[4]);
+    },
+  }));
 
   app.get('/healthz', (c) => c.text('OK'));
   app.get('/metrics', async (c) => c.body(await deck.registry.metrics(), 200, { 'content-type': deck.registry.contentType }));

@@ -52,4 +52,40 @@ describe('deck sessions in Chromium', () => {
     assert.equal(await page.locator('#rerun').isDisabled(), true);
     await page.screenshot({ path: join(shots, 'signed-out-job.png'), fullPage: true });
   });
+  it('state badges meet WCAG AA contrast, and times read relative with the absolute time on hover', async () => {
+    const states = ['success', 'failure', 'error', 'pending', 'triggered', 'aborted'] as const;
+    for (const state of states) await w.store.createProwJob(job({ job: `badge-${state}`, state, start: new Date(Date.now() - 3 * 60_000).toISOString() }));
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${server.url}/?job=badge-*`);
+    // A string, not a function: tsx's helpers do not exist in the page.
+    const ratios = (await page.evaluate(`[...document.querySelectorAll('#jobs .state')].map((el) => {
+      const lum = (c) => {
+        const [r, g, b] = (c.match(/\\d+(\\.\\d+)?/g) || []).slice(0, 3).map(Number).map((v) => {
+          const x = v / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const st = getComputedStyle(el);
+      const [a, b] = [lum(st.color), lum(st.backgroundColor)].sort((x, y) => y - x);
+      return { state: el.textContent, ratio: (a + 0.05) / (b + 0.05) };
+    })`)) as { state: string; ratio: number }[];
+    assert.equal(ratios.length, states.length);
+    for (const r of ratios) assert.ok(r.ratio >= 4.5, `${r.state}: contrast ${r.ratio.toFixed(2)} < 4.5`);
+    const t = page.locator('#jobs tbody time').first();
+    assert.equal(await t.textContent(), '3 min ago');
+    assert.match((await t.getAttribute('title')) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    await page.screenshot({ path: join(shots, 'badges.png'), fullPage: true });
+  });
+  it('an error page keeps the header and offers a way back', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${server.url}/job/${name}`);
+    const res = await page.goto(`${server.url}/job/no-such-job`, { referer: `${server.url}/job/${name}` });
+    assert.equal(res?.status(), 404);
+    assert.equal(await page.locator('header .brand').textContent(), 'Prow');
+    assert.equal(await page.locator('#error-message').textContent(), '404 Not Found: no ProwJob named no-such-job');
+    await page.screenshot({ path: join(shots, 'error-404.png'), fullPage: true });
+    await page.click('#go-back');
+    await page.waitForURL(`${server.url}/job/${name}`);
+  });
 });

@@ -6,9 +6,25 @@ export function stateBadge(state: string): SafeHtml {
   return html`<span class="state state-${state}" data-state="${state}">${state}</span>`;
 }
 
-export function time(iso: string | undefined): SafeHtml {
+/** "3 min ago" (as of `now`), with the absolute UTC time on hover. */
+export function time(iso: string | undefined, now = Date.now()): SafeHtml {
   if (!iso) return html``;
-  return html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC')}</time>`;
+  const absolute = iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+  return html`<time datetime="${iso}" title="${absolute}">${relativeTime(Date.parse(iso), now) ?? absolute}</time>`;
+}
+
+/** A short relative phrase, or undefined for an unparsable time. */
+export function relativeTime(at: number, now: number): string | undefined {
+  if (!Number.isFinite(at)) return undefined;
+  const s = Math.round((now - at) / 1000);
+  if (s < 0) return 'just now';
+  if (s < 45) return `${s} s ago`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 36) return `${h} h ago`;
+  const d = Math.round(h / 24);
+  return d < 60 ? `${d} days ago` : `${Math.round(d / 30)} months ago`;
 }
 
 function repoLink(refs: Refs): string {
