@@ -29,9 +29,10 @@ export async function withRetries<T extends Answer>(options: RetryOptions, send:
       const errors = (answer.data as { errors?: { message?: unknown }[] } | null | undefined)?.errors;
       if (!(Array.isArray(errors) && errors.length > 0 && graphqlHiccupRe.test(String(errors[0]?.message ?? ''))) || attempt >= retries) return answer;
     } catch (err) {
+      // Only answers (and @octokit/request's status 500 for a request that got none) are retried; an error
+      // without a status comes from before the request (auth, a bad private key) and would fail again.
       const status = (err as { status?: unknown }).status;
-      // No status: the request never got an answer (a reset connection); a number: GitHub's answer.
-      const retriable = typeof status !== 'number' || status === 0 || (status >= 400 && !DO_NOT_RETRY.has(status)) || status >= 500;
+      const retriable = typeof status === 'number' && (status === 0 || status >= 500 || (status >= 400 && !DO_NOT_RETRY.has(status)));
       if (!retriable || attempt >= retries || (err as { name?: unknown }).name === 'AbortError') throw err;
     }
     await new Promise((r) => setTimeout(r, base * (attempt + 1) ** 2));
