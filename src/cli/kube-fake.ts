@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { startKubeApiFake } from '../kube/fake/server.js';
 import { parsePort } from './support/flags.js';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { closeOnSignal } from './support/shutdown.js';
@@ -30,6 +29,9 @@ export function createCommand(): Command {
     .addOption(logFormatOption())
     .action(async (flags: KubeFakeFlags) => {
       const { log } = createCommandLogger('kube-fake', flags);
+      // Loaded here, not at the top: bin/prow imports every subcommand module to list them, and the
+      // fake's validators (@kubernetes/client-node, kubernetes-models) would slow every `prow` start.
+      const { startKubeApiFake } = await import('../kube/fake/server.js');
       const fake = await startKubeApiFake({
         port: flags.port,
         hostname: flags.hostname,

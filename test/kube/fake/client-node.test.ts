@@ -62,6 +62,22 @@ describe('@kubernetes/client-node against kube-fake', () => {
     assert.deepEqual(seen.filter((s) => s !== 'BOOKMARK'), ['ADDED:watched', 'DELETED:watched']);
   });
 
+  it('Leases: MicroTime fields round-trip, a stale holder update is a 409 (what leader election relies on)', async () => {
+    const co = kc.makeApiClient(k8s.CoordinationV1Api);
+    const lease = await co.createNamespacedLease({ namespace: 'default', body: {
+      metadata: { name: 'prow-controller-manager' },
+      spec: { holderIdentity: 'a', leaseDurationSeconds: 15, acquireTime: new k8s.V1MicroTime('2026-12-07T10:00:00.123456Z'), renewTime: new k8s.V1MicroTime('2026-12-07T10:00:00.123456Z'), leaseTransitions: 0 },
+    } });
+    const stored = fake.api.get(fake.api.type('coordination.k8s.io', 'leases'), 'v1', 'default', 'prow-controller-manager') as { spec: { renewTime: string } };
+    assert.match(stored.spec.renewTime, /^2026-12-07T10:00:00\.123\d{3}Z$/);
+    const taken = await co.replaceNamespacedLease({ name: 'prow-controller-manager', namespace: 'default', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'b', leaseTransitions: 1 } } });
+    assert.equal(taken.spec?.holderIdentity, 'b');
+    await assert.rejects(
+      co.replaceNamespacedLease({ name: 'prow-controller-manager', namespace: 'default', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'c' } } }),
+      (err: k8s.ApiException<string>) => err.code === 409,
+    );
+  });
+
   it('an informer lists, watches, and relists after its resourceVersion expired', async () => {
     const path = '/apis/prow.k8s.io/v1/namespaces/default/prowjobs';
     const listFn = (): Promise<k8s.KubernetesListObject<k8s.KubernetesObject>> =>
