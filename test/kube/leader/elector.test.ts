@@ -78,7 +78,7 @@ describe('leader election', () => {
     const child = spawnCli(process.execPath, ['--import', 'tsx', CHILD, file, ns, 'prow-sinker-leaderlock', 'child',
       String(TIMING.leaseDurationMs), String(TIMING.renewDeadlineMs), String(TIMING.retryPeriodMs)], { name: 'elector child' });
     t.after(() => child.kill());
-    await child.waitFor(/^leading$/m, 'the child to lead');
+    await child.waitFor(/^leading$/m, 'the child to lead', 90_000);
     const lock = createLeaseLock(cluster.kubeconfig(), ns, 'prow-sinker-leaderlock');
     const lost: string[] = [];
     const standby = candidate(lock, 'standby', lost);
