@@ -484,13 +484,12 @@ export class KubeApi {
   }
 
   private dependentsOf(owner: JsonObject): { type: ResourceType; obj: JsonObject }[] {
-    const uid = (owner.metadata as JsonObject).uid;
     const out: { type: ResourceType; obj: JsonObject }[] = [];
-    for (const t of this.registry.all()) {
-      for (const obj of this.store.list(t)) {
-        const refs = (obj.metadata as JsonObject).ownerReferences;
-        if (Array.isArray(refs) && refs.some((r) => isObject(r) && r.uid === uid)) out.push({ type: t, obj });
-      }
+    for (const d of this.store.dependentsOf(String((owner.metadata as JsonObject).uid))) {
+      const [group, plural] = d.typeKey.split('/') as [string, string];
+      const type = this.registry.get(group, plural);
+      const obj = type === undefined ? undefined : this.store.get(type, d.namespace, d.name);
+      if (type !== undefined && obj !== undefined) out.push({ type, obj });
     }
     return out;
   }

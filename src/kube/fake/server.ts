@@ -159,6 +159,7 @@ export async function startKubeApiFake(options: KubeApiFakeOptions = {}): Promis
   });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
+    s.setNoDelay(true);
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });

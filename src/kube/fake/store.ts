@@ -29,6 +29,8 @@ export class ObjectStore {
   /** The oldest resourceVersion a watch may still start from. */
   private floor = 0;
   private readonly listeners = new Set<Listener>();
+  /** owner uid → `typeKey|namespace/name` of the objects whose ownerReferences name it (the garbage collector's graph). */
+  private readonly dependents = new Map<string, Set<string>>();
 
   constructor(private readonly keepEvents: number) {}
 
@@ -75,7 +77,10 @@ export class ObjectStore {
     const rv = ++this.revision;
     m.resourceVersion = String(rv);
     const typeKey = resourceKey(type.group, type.plural);
-    this.bucket(typeKey).set(objectKey(namespace, m.name as string), clone(obj));
+    const key = objectKey(namespace, m.name as string);
+    if (previous !== undefined) this.unindex(typeKey, key, previous);
+    this.bucket(typeKey).set(key, clone(obj));
+    this.index(typeKey, key, obj);
     this.emit({ rv, type: eventType, typeKey, namespace, object: clone(obj), ...(previous === undefined ? {} : { previous }) });
     return obj;
   }
@@ -87,6 +92,7 @@ export class ObjectStore {
     const obj = b?.get(objectKey(namespace, name));
     if (b === undefined || obj === undefined) return undefined;
     b.delete(objectKey(namespace, name));
+    this.unindex(typeKey, objectKey(namespace, name), obj);
     const rv = ++this.revision;
     const gone = clone(obj);
     (gone.metadata as JsonObject).resourceVersion = String(rv);
@@ -97,6 +103,36 @@ export class ObjectStore {
   /** Drops every object of a type without events (its CRD went away; DELETED events were sent by the caller). */
   dropType(type: ResourceType): void {
     this.objects.delete(resourceKey(type.group, type.plural));
+  }
+
+  private owners(obj: JsonObject): string[] {
+    const refs = (obj.metadata as JsonObject | undefined)?.ownerReferences;
+    return Array.isArray(refs) ? refs.map((r) => String((r as JsonObject).uid)) : [];
+  }
+
+  private index(typeKey: string, key: string, obj: JsonObject): void {
+    for (const uid of this.owners(obj)) {
+      let set = this.dependents.get(uid);
+      if (set === undefined) this.dependents.set(uid, (set = new Set()));
+      set.add(`${typeKey}|${key}`);
+    }
+  }
+
+  private unindex(typeKey: string, key: string, obj: JsonObject): void {
+    for (const uid of this.owners(obj)) {
+      const set = this.dependents.get(uid);
+      set?.delete(`${typeKey}|${key}`);
+      if (set?.size === 0) this.dependents.delete(uid);
+    }
+  }
+
+  /** Objects whose ownerReferences name `uid`, as `{ typeKey, namespace, name }`. */
+  dependentsOf(uid: string): { typeKey: string; namespace: string; name: string }[] {
+    return [...(this.dependents.get(uid) ?? [])].map((k) => {
+      const [typeKey, rest] = k.split('|') as [string, string];
+      const slash = rest.indexOf('/');
+      return { typeKey, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
+    });
   }
 
   private emit(event: StoreEvent): void {

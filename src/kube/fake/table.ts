@@ -136,6 +136,21 @@ function columnsFor(type: ResourceType, version: string): Column[] {
   if (type.group === '' && type.kind === 'Namespace') {
     return [nameColumn, { name: 'Status', type: 'string', format: '', priority: 0, description: 'The status of the namespace', cell: (o) => (isObject(o.status) ? String(o.status.phase ?? '') : '') }, ageColumn()];
   }
+  if (type.group === '' && type.kind === 'Node') {
+    const ready = (o: JsonObject): string => {
+      const conds = isObject(o.status) && Array.isArray(o.status.conditions) ? (o.status.conditions as JsonObject[]) : [];
+      const r = conds.find((c) => c.type === 'Ready');
+      const word = r?.status === 'True' ? 'Ready' : r?.status === 'False' ? 'NotReady' : 'Unknown';
+      return isObject(o.spec) && o.spec.unschedulable === true ? `${word},SchedulingDisabled` : word;
+    };
+    return [
+      nameColumn,
+      { name: 'Status', type: 'string', format: '', priority: 0, description: 'The status of the node', cell: ready },
+      { name: 'Roles', type: 'string', format: '', priority: 0, description: 'The roles of the node', cell: () => '<none>' },
+      ageColumn(),
+      { name: 'Version', type: 'string', format: '', priority: 0, description: 'Kubelet Version reported by the node.', cell: (o) => (isObject(o.status) && isObject(o.status.nodeInfo) ? String(o.status.nodeInfo.kubeletVersion ?? '') : '') },
+    ];
+  }
   if (type.kind === 'CustomResourceDefinition') {
     return [nameColumn, { name: 'Created At', type: 'date', format: '', priority: 0, description: '', cell: (o) => String((o.metadata as JsonObject).creationTimestamp ?? '') }];
   }

@@ -157,7 +157,9 @@ export async function startKubelet(api: KubeApi, options: KubeletOptions, log: L
       runs.delete(uid);
       lost.delete(uid);
       imageLogged.delete(uid);
-      if (run !== undefined) void run.stop('deleted', 0).then(() => run.removeDir());
+      if (run !== undefined) {
+        void run.stop('deleted', 0).then(() => run.removeDir()).catch((err: unknown) => klog.error({ err, pod: `${e.namespace}/${str(m.name)}` }, 'kubelet failed to clean up a deleted pod'));
+      }
       return;
     }
     const node = str(spec.nodeName);
@@ -169,7 +171,7 @@ export async function startKubelet(api: KubeApi, options: KubeletOptions, log: L
       void done.then(() => {
         const current = api.store.get(pods, str(m.namespace), str(m.name));
         if (current !== undefined && (current.metadata as JsonObject).uid === uid) api.finishPodDeletion(str(m.namespace), str(m.name));
-      });
+      }).catch((err: unknown) => klog.error({ err, pod: `${str(m.namespace)}/${str(m.name)}` }, 'kubelet failed to finish a pod deletion'));
       return;
     }
     if (node === '') schedule(pod);
@@ -178,7 +180,14 @@ export async function startKubelet(api: KubeApi, options: KubeletOptions, log: L
 
   const unsubscribe = api.store.subscribe((e) => {
     // Later, never inside the write that emitted the event: watchers must see events in order.
-    if (e.typeKey === '/pods') queueMicrotask(() => handle(e));
+    if (e.typeKey !== '/pods') return;
+    queueMicrotask(() => {
+      try {
+        handle(e);
+      } catch (err) {
+        klog.error({ err, pod: `${e.namespace}/${str((e.object.metadata as JsonObject).name)}` }, 'kubelet failed to handle a pod change');
+      }
+    });
   });
   for (const pod of api.store.list(pods)) handle({ rv: 0, type: 'ADDED', typeKey: '/pods', namespace: str((pod.metadata as JsonObject).namespace), object: pod });
 

@@ -67,6 +67,7 @@ export class PodRun {
   private settled: Promise<void> | undefined;
   private seq = 0;
   private readonly oom = new Set<ContainerRun>();
+  private killAt: number | undefined;
 
   constructor(private readonly pod: JsonObject, private readonly deps: PodRunDeps) {
     const m = pod.metadata as JsonObject;
@@ -295,6 +296,10 @@ export class PodRun {
 
   /** Stops the pod: SIGTERM, SIGKILL after `graceSeconds`; no restarts after this. */
   stop(cause: StopCause, graceSeconds: number): Promise<void> {
+    // A deletion seen again (every status write while terminating is another event) never postpones the SIGKILL.
+    const killAt = Date.now() + graceSeconds * 1000;
+    if (this.killAt !== undefined && killAt >= this.killAt && cause !== 'node-lost') return this.run();
+    this.killAt = killAt;
     if (this.stopCause === undefined || cause === 'node-lost') this.stopCause = cause;
     if (cause === 'node-lost') this.silent = true;
     const running = [...this.inits, ...this.containers].filter((c) => c.process !== undefined);

@@ -113,6 +113,20 @@ describe('kubelet simulation', () => {
     await waitFor(async () => (await getPod(fake, 'graceful')) === undefined, { timeoutMs: 10_000, message: 'graceful gone' });
   });
 
+  it('graceful delete of a process that ignores SIGTERM: SIGKILL after the grace period', async () => {
+    await call(fake, 'POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'stubborn' }, spec: { restartPolicy: 'Never', terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done'] }] } });
+    await waitFor(phaseIs(fake, 'stubborn', 'Running'), { timeoutMs: 20_000, message: 'stubborn Running' });
+    const seen: Obj[] = [];
+    const watch = fetch(`${fake.url}/api/v1/namespaces/default/pods?watch=1&fieldSelector=metadata.name%3Dstubborn&timeoutSeconds=8`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await call(fake, 'DELETE', podPath('stubborn'))).status, 202);
+    await waitFor(async () => (await getPod(fake, 'stubborn')) === undefined, { timeoutMs: 8_000, message: 'stubborn gone' });
+    for (const line of (await watch).split('\n').filter((l) => l !== '')) seen.push(JSON.parse(line) as Obj);
+    const last = seen[seen.length - 1]!;
+    assert.equal(last.type, 'DELETED');
+    assert.equal(last.object.status.containerStatuses[0].state.terminated.exitCode, 137);
+  });
+
   it('eviction injection leaves the pod Failed with reason Evicted', async () => {
     await call(fake, 'POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'evictee' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x', command: ['sleep', '30'] }] } });
     await waitFor(phaseIs(fake, 'evictee', 'Running'), { timeoutMs: 20_000, message: 'evictee Running' });
