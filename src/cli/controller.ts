@@ -75,7 +75,7 @@ export function createControllerCommand(name: string): Command {
         healthPort: flags.healthPort, metricsPort: flags.metricsPort, registry: metrics.registry, log, ready: () => informer.hasSynced(),
       });
       await informer.start();
-      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.controller, namespace, log, flags });
+      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.controller, namespace, log, flags, registry: metrics.registry });
       const controller = createController({
         store, informer, executors: new Map([['kubernetes', executor]]), config: () => config.current().config, log, buildIdSource, dryRun: flags.dryRun === true,
       });

@@ -81,7 +81,7 @@ export function createCommand(): Command {
       const informer = createProwJobInformer(store, { log });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort, ready: () => informer.hasSynced() });
       await informer.start();
-      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.crier, namespace, log, flags: f });
+      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.crier, namespace, log, flags: f, registry });
       const jobs = createInformerJobSource(informer);
       const githubReporter = createGitHubReporter({
         github, config: () => agent.current().config, listJobs: jobs.list,

@@ -43,7 +43,7 @@ export function createCommand(): Command {
       const registry = createMetricsRegistry();
       const horologium = createHorologium({ store, config: () => agent.current().config, log, dryRun: flags.dryRun === true });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
-      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.horologium, namespace, log, flags });
+      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.horologium, namespace, log, flags, registry });
       horologium.start();
       closeOnSignal([() => horologium.stop(), () => leadership.release(), () => instrumentation.close(), () => agent.close(), () => backend.close()], { log });
     });

@@ -72,7 +72,7 @@ export function createCommand(): Command {
       }
       const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort, ready: () => informer.hasSynced() });
       await informer.start();
-      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.sinker, namespace, log, flags });
+      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.sinker, namespace, log, flags, registry });
       sinker.start();
       closeOnSignal([() => sinker.stop(), () => leadership.release(), async () => { await pods?.close(); }, () => informer.close(), () => instrumentation.close(), () => agent.close(), () => backend.close()], { log });
     });

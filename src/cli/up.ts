@@ -94,6 +94,7 @@ export function createCommand(): Command {
         `  hook  ${system.hookUrl}/hook`,
         `  deck  ${system.deckUrl}/`,
       ];
+      if (f.store === 'kubernetes') lines.push('  prowjobs  the prow.k8s.io ProwJob CRD (--store kubernetes); webhook queue and build numbers in the data directory');
       if (system.fakeGitHubUrl) {
         lines.push(
           `  fake GitHub  ${system.fakeGitHubUrl}  (what Prow wrote: ${system.fakeGitHubUrl}/_fake/calls)`,

@@ -55,11 +55,14 @@ describe('cluster mode: --store kubernetes', () => {
   it('a standby controller takes over from a SIGKILLed leader and the job ends once', async () => {
     const leader = run('controller', [...ELECTION, '--health-port', '0']);
     await leader.waitForLog('leader election: acquired the lease', 20_000);
-    const standby = run('controller', [...ELECTION, '--health-port', '0']);
+    const standby = run('controller', [...ELECTION, '--health-port', '0', '--metrics-port', '0']);
     await standby.waitForLog('leader election: waiting for the lease', 20_000);
     // The standby has synced its informer: it is ready, though it does not lead.
-    const ports = await standby.waitForLog('instrumentation serving', 20_000) as { health_port?: number };
+    const ports = await standby.waitForLog('instrumentation serving', 20_000) as { health_port?: number; metrics_port?: number };
     assert.equal(await standby.waitUntil(async () => (await getText(`http://127.0.0.1:${ports.health_port}/healthz/ready`)) === 'OK' || undefined, 'ready'), true);
+    const masterStatus = async (): Promise<string | undefined> =>
+      /leader_election_master_status\{name="prow-controller-manager-leader-lock"\} (\d)/.exec(await getText(`http://127.0.0.1:${ports.metrics_port}/metrics`))?.[1];
+    assert.equal(await masterStatus(), '0');
 
     const events: WatchEvent[] = [];
     const { resourceVersion } = await store.listProwJobs();
@@ -76,6 +79,7 @@ describe('cluster mode: --store kubernetes', () => {
     leader.child.kill('SIGKILL');
     await leader.exited();
     await standby.waitForLog('leader election: acquired the lease', 20_000);
+    assert.equal(await masterStatus(), '1');
     const done = await standby.waitUntil(async () => {
       const now = await store.getProwJob(name);
       return now?.status.completionTime ? now : undefined;
@@ -91,8 +95,15 @@ describe('cluster mode: --store kubernetes', () => {
   });
 
   it('crier, sinker, horologium, hook and deck start against the CRD; kubeconfig flags without --store kubernetes are refused', async () => {
+    // sinker deletes a ProwJob older than max_prowjob_age (7 days by default) through the API.
+    await store.createProwJob({
+      apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name: '33333333-0000-4000-8000-000000000003' },
+      spec: { type: 'presubmit', job: 'old-job', agent: 'kubernetes' },
+      status: { startTime: '2020-01-01T00:00:00Z', completionTime: '2020-01-01T00:10:00Z', state: 'success' },
+    });
     const sinker = run('sinker', ['--run-once']);
     assert.equal(await sinker.exited(20_000), 0, sinker.output());
+    assert.equal(await store.getProwJob('33333333-0000-4000-8000-000000000003'), undefined, sinker.output());
     const horologium = run('horologium', [...ELECTION]);
     await horologium.waitForLog('leader election: acquired the lease', 20_000);
     assert.equal(await horologium.stop(), 0, horologium.output());

@@ -2,6 +2,7 @@
 // controller-runtime managers: prow-controller-manager, sinker; here also crier and horologium). With
 // --store sqlite everything runs in one process per data directory and nothing is elected.
 import { Command, InvalidArgumentError } from 'commander';
+import { Gauge, type Registry } from 'prom-client';
 import { parseDuration } from '../../go/duration.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProwJobBackend } from './store.js';
@@ -55,10 +56,15 @@ export interface Leadership {
  */
 export async function leadOrWait(
   backend: ProwJobBackend,
-  options: { lease: string; namespace: string; log: Logger; flags: LeaderElectionFlags },
+  options: { lease: string; namespace: string; log: Logger; flags: LeaderElectionFlags; registry?: Registry },
 ): Promise<Leadership> {
   if (backend.kind !== 'kubernetes' || !backend.infrastructure) return { release: async () => undefined };
   const { log } = options;
+  // client-go's leaderelection metric: 1 while this process leads, 0 while it waits.
+  const master = options.registry
+    ? new Gauge({ name: 'leader_election_master_status', help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master. \'name\' is the string used to identify the lease.', labelNames: ['name'], registers: [options.registry] })
+    : undefined;
+  master?.set({ name: options.lease }, 0);
   const { createLeaderElector } = await import('../../kube/leader/elector.js');
   const { createLeaseLock } = await import('../../kube/leader/lease-lock.js');
   const elector = createLeaderElector({
@@ -82,5 +88,11 @@ export async function leadOrWait(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   await elector.acquire();
-  return { release: () => elector.release() };
+  master?.set({ name: options.lease }, 1);
+  return {
+    release: async () => {
+      await elector.release();
+      master?.set({ name: options.lease }, 0);
+    },
+  };
 }

@@ -70,7 +70,7 @@ export function createLeaseLock(kubeconfig: KubeConfig, namespace: string, name:
       } catch (err) {
         const status = apiStatusOf(err);
         if (status?.code === 404) return undefined;
-        throw status ? new KubeApiError(`get ${where}`, status, { cause: err }) : err;
+        throw status ? new KubeApiError(`get ${where}`, status) : err;
       }
     },
     async create(record) {
@@ -80,7 +80,7 @@ export function createLeaseLock(kubeconfig: KubeConfig, namespace: string, name:
       } catch (err) {
         const status = apiStatusOf(err);
         if (status?.code === 409) return false;
-        throw status ? new KubeApiError(`create ${where}`, status, { cause: err }) : err;
+        throw status ? new KubeApiError(`create ${where}`, status) : err;
       }
     },
     async update(record, resourceVersion) {
@@ -90,7 +90,7 @@ export function createLeaseLock(kubeconfig: KubeConfig, namespace: string, name:
       } catch (err) {
         const status = apiStatusOf(err);
         if (status?.code === 409 || status?.code === 404) return false;
-        throw status ? new KubeApiError(`update ${where}`, status, { cause: err }) : err;
+        throw status ? new KubeApiError(`update ${where}`, status) : err;
       }
     },
   };

@@ -11,9 +11,16 @@ export function prowJobCollectionPath(namespace: string): string {
   return `/apis/${PROWJOB_GROUP}/${PROWJOB_VERSION}/namespaces/${encodeURIComponent(namespace)}/${PROWJOB_PLURAL}`;
 }
 
-/** The body sent to the API server: the ProwJob as it is (undefined keys dropped by JSON). */
+/**
+ * The body sent to the API server: the ProwJob as it is (undefined keys dropped by JSON), with what Go's encoder
+ * always writes where the CRD requires it: corev1.Container's `name` has no omitempty, so upstream's ProwJobs carry
+ * `"name": ""` for an unnamed single container, and the CRD's schema lists it as required.
+ */
 export function toCustomResource(pj: ProwJob): Record<string, unknown> {
-  return JSON.parse(JSON.stringify({ ...pj, apiVersion: PROWJOB_API_VERSION, kind: PROWJOB_KIND })) as Record<string, unknown>;
+  const body = JSON.parse(JSON.stringify({ ...pj, apiVersion: PROWJOB_API_VERSION, kind: PROWJOB_KIND })) as ProwJob;
+  const podSpec = body.spec?.pod_spec;
+  for (const container of [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])]) container.name ??= '';
+  return body as unknown as Record<string, unknown>;
 }
 
 /**

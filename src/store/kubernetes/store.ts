@@ -257,7 +257,7 @@ export class KubernetesProwJobStore implements ProwJobStore {
       return fromCustomResource(await this.api.replaceNamespacedCustomObject({ ...this.target(), name, body }));
     } catch (err) {
       const status = apiStatusOf(err);
-      if (status?.code === 409) throw new ConflictError(PROWJOB_KIND, name, resourceVersion, { cause: err });
+      if (status?.code === 409) throw new ConflictError(PROWJOB_KIND, name, resourceVersion);
       if (status?.code === 404 && this.isObjectNotFound(status, name)) throw new NotFoundError(PROWJOB_KIND, name);
       throw this.failure(`update prowjob ${name}`, err);
     }
@@ -280,6 +280,7 @@ export class KubernetesProwJobStore implements ProwJobStore {
     return !/could not find the requested resource/.test(status.message);
   }
 
+  /** The server's Status says all there is: the client's exception (headers and the body again) is not kept. */
   private failure(call: string, err: unknown): Error {
     const status = apiStatusOf(err);
     if (!status) return err instanceof Error ? new Error(`${call}: ${err.message}`, { cause: err }) : new Error(`${call}: ${String(err)}`);
@@ -287,9 +288,9 @@ export class KubernetesProwJobStore implements ProwJobStore {
       return new KubeApiError(call, {
         ...status,
         message: `${status.message} (is the ProwJob CRD ${PROWJOB_PLURAL}.${PROWJOB_GROUP} installed? kubectl apply -f deploy/prowjob-crd.yaml)`,
-      }, { cause: err });
+      });
     }
-    return new KubeApiError(call, status, { cause: err });
+    return new KubeApiError(call, status);
   }
 
   private async afterWatchStarts(): Promise<void> {

@@ -18,6 +18,15 @@ describe('prowjob custom resource', () => {
     assert.deepEqual(back.status, pj.status);
   });
 
+  it('writes an unnamed container\'s name as Go does (""), since the CRD requires it', () => {
+    const pj = makeProwJob('x');
+    pj.spec.pod_spec = { containers: [{ image: 'alpine', command: ['true'] }, { name: 'kept' }], initContainers: [{ image: 'busybox' }] };
+    const body = toCustomResource(pj) as { spec: { pod_spec: { containers: { name?: string }[]; initContainers: { name?: string }[] } } };
+    assert.deepEqual(body.spec.pod_spec.containers.map((c) => c.name), ['', 'kept']);
+    assert.equal(body.spec.pod_spec.initContainers[0]!.name, '');
+    assert.equal(pj.spec.pod_spec.containers[0]!.name, undefined, 'the caller\'s job is left alone');
+  });
+
   it('gives a resource created without a status an empty one', () => {
     const back = fromCustomResource({ apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name: 'bare' }, spec: { job: 'j', type: 'periodic' } });
     assert.deepEqual(back.status, {});
