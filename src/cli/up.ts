@@ -1,7 +1,7 @@
 // `prow up` (what `npm start` runs): every component in one process over a data directory.
 // With no GitHub credentials it runs in demo mode against the built-in fake GitHub.
 import { existsSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, Option, InvalidArgumentError } from 'commander';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
@@ -26,6 +26,7 @@ interface UpFlags extends LogFormatFlags, StoreFlags {
   dryRun: boolean;
   hostname: string;
   cloneUrlRewrite: { from: string; to: string }[];
+  executor: 'local' | 'kubernetes';
 }
 
 function parseRewrite(value: string, previous: { from: string; to: string }[]): { from: string; to: string }[] {
@@ -56,6 +57,8 @@ export function createCommand(): Command {
     .option('--dry-run', 'log GitHub writes instead of making them', false)
     .option('--hostname <host>', 'address every server listens on', '127.0.0.1')
     .option('--clone-url-rewrite <from=to>', 'clone URLs starting with FROM from TO instead (git insteadOf; repeatable)', parseRewrite, [])
+    .addOption(new Option('--executor <kind>', '`kubernetes`-agent jobs as local processes, or as pods in the kubeconfig\'s build clusters (needs --kubeconfig or --store kubernetes; docs/pods.md)')
+      .choices(['local', 'kubernetes']).default('local'))
     .addOption(logFormatOption());
   addStoreOptions(command);
   return command
@@ -82,6 +85,7 @@ export function createCommand(): Command {
           hostname: f.hostname,
           cloneUrlRewrites: f.cloneUrlRewrite,
           store: { store: f.store, kubeconfig: f.kubeconfig, kubeconfigDir: f.kubeconfigDir, kubeconfigSuffix: f.kubeconfigSuffix },
+          executor: f.executor,
           log,
         });
       } catch (err) {
