@@ -4,7 +4,7 @@ import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './supp
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { packagedExamplesDir } from './support/package-info.js';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, Option, InvalidArgumentError } from 'commander';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
 import { startEmbedded } from './support/embedded.js';
@@ -44,6 +44,7 @@ interface UpFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags {
   deckUrl?: string;
   githubOauthConfigFile?: string;
   cloneUrlRewrite: { from: string; to: string }[];
+  executor: 'local' | 'kubernetes';
 }
 
 function parseRewrite(value: string, previous: { from: string; to: string }[]): { from: string; to: string }[] {
@@ -93,6 +94,8 @@ export function createCommand(): Command {
     .option('--slack-token-file <file>', 'Slack bot token for slackevents (chat.postMessage)')
     .option('--slack-api-url <url>', "Slack's Web API base", DEFAULT_SLACK_API_URL)
     .option('--slack-webhook-url <url>', 'post slackevents messages to this incoming webhook instead of the Web API')
+    .addOption(new Option('--executor <kind>', '`kubernetes`-agent jobs as local processes, or as pods in the kubeconfig\'s build clusters (needs --kubeconfig or --store kubernetes; docs/pods.md)')
+      .choices(['local', 'kubernetes']).default('local'))
     .addOption(logFormatOption());
   addStoreOptions(command);
   return command
@@ -159,6 +162,7 @@ export function createCommand(): Command {
           slackTokenFile: f.slackTokenFile,
           slackApiUrl: f.slackApiUrl,
           slackWebhookUrl: f.slackWebhookUrl,
+          executor: f.executor,
           log,
         });
       } catch (err) {

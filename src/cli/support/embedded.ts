@@ -13,6 +13,7 @@ import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
+import type { Executor } from '../../executor/types.js';
 import { openPodExecutor } from './pod-executor.js';
 import { withDeckUrlDefaults } from '../../config/deck-url-defaults.js';
 import { createControllerMetrics, startMetricsGathering } from '../../controller/metrics.js';
@@ -80,6 +81,11 @@ export interface EmbeddedOptions {
   slackTokenFile?: string;
   slackApiUrl?: string;
   slackWebhookUrl?: string;
+  /**
+   * `kubernetes`-agent jobs as local processes (default) or as pods in the build clusters of the store
+   * flags' kubeconfig. Pods of decorated jobs need the pod utilities' images (docs/pods.md).
+   */
+  executor?: 'local' | 'kubernetes';
   log: Logger;
 }
 
@@ -170,14 +176,20 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
 
     // One process: no leader election, even with the ProwJobs in a cluster.
-    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: true });
+    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, {
+      dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: o.executor === 'kubernetes',
+    });
     closers.push(() => backend.close());
     const store = backend.prowjobs;
     const sqlite = backend.sqlite();
     const artifacts = createLocalArtifactStore({ root: join(dataDir, 'artifacts') });
-    // Build clusters (--store kubernetes or a kubeconfig): `kubernetes` jobs are pods; else local processes (docs/pods.md).
-    const executor = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log: log.child({ component: 'executor' }) })
-      ?? createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
+    // --executor kubernetes: `kubernetes` jobs are pods in the kubeconfig's build clusters; else local processes (docs/pods.md).
+    let pods: Executor | undefined;
+    if (o.executor === 'kubernetes') {
+      pods = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log: log.child({ component: 'executor' }) });
+      if (!pods) throw new Error('--executor kubernetes needs build clusters: pass --kubeconfig or --kubeconfig-dir (or --store kubernetes in a pod)');
+    }
+    const executor: Executor = pods ?? createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
 
     const config = () => current().config;
