@@ -127,6 +127,23 @@ const rows: Row[] = [
   },
   { plugin: 'shrug', event: '/shrug', spec: { calls: 2, path: 'issueLabels, addLabel' }, delivery: comment('collab1', '/shrug') },
   { plugin: 'yuks', event: '/joke', spec: { calls: 1, path: 'comment (upstream also calls icanhazdadjoke.com)' }, delivery: comment('collab1', '/joke') },
+  // issue 13's plugins (upstream paths read from pkg/plugins/<name>/<name>.go)
+  { plugin: 'stage', event: '/stage alpha', spec: { calls: 2, path: 'issueLabels, addLabel' }, delivery: comment('collab1', '/stage alpha') },
+  { plugin: 'retitle', event: '/retitle by a member', spec: { calls: 2, path: 'isMember, updatePR' }, seed: trusted, delivery: comment('trusted-member', '/retitle A new title') },
+  { plugin: 'sigmention', event: '@kubernetes/sig-x-bugs by a member', spec: { calls: 4, path: 'issueLabels, repoLabels, addLabel, isMember' }, delivery: comment('trusted-member', '@kubernetes/sig-x-bugs') },
+  { plugin: 'cla', event: '/check-cla', spec: { calls: 3, path: 'issueLabels, getPR, combinedStatus' }, delivery: comment('collab1', '/check-cla') },
+  { plugin: 'welcome', event: 'PR opened by a member', spec: { calls: 1, path: 'isMember (trusted: no greeting)' }, seed: trusted, delivery: pr('opened') },
+  { plugin: 'welcome', event: 'PR opened by a newcomer', spec: { calls: 5, path: 'isMember, isCollab, search, comment (+trusted-org check)' }, seed: u(), delivery: pr('opened') },
+  { plugin: 'mergecommitblocker', event: 'PR opened without merge commits', spec: { calls: 1, path: 'issueLabels (+ a git clone of the PR)' }, delivery: pr('opened') },
+  { plugin: 'merge-method-comment', event: 'PR opened with one commit', spec: { calls: 0, path: 'none' }, delivery: pr('opened') },
+  { plugin: 'cherry-pick-unapproved', event: 'PR opened on master', spec: { calls: 0, path: 'none' }, delivery: pr('opened') },
+  { plugin: 'config-updater', event: 'PR closed unmerged', spec: { calls: 0, path: 'none' }, delivery: pr('closed') },
+  { plugin: 'slackevents', event: 'comment without a SIG mention', spec: { calls: 0, path: 'none (upstream: botUser)' }, delivery: comment('collab1', 'hello') },
+  {
+    plugin: 'milestoneapplier', event: 'PR opened on the default branch', spec: { calls: 0, path: 'none (applies at merge)' },
+    pluginConfig: { milestone_applier: { 'org/repo': { master: 'v1' } } } as Partial<PluginsConfig>, delivery: pr('opened'),
+  },
+  { plugin: 'golint', event: '/lint on a PR without go files', spec: { calls: 2, path: 'getPR, prFiles' }, delivery: comment('collab1', '/lint') },
 ];
 
 function seedFor(r: Row): FakeSeed {

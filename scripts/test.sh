@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit -p .
+# bin/prow runs the bundle (dist/prow.js): build it from these sources before tests spawn it.
+node scripts/build.mjs
 # Layering (docs/architecture.md): .dependency-cruiser.cjs rules and no folder cycle; fails the run on a violation.
 node --import tsx scripts/check-layering.ts
 # Unused files, exports and dependencies (knip.json); fails the run when it finds any.

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { checkConfig, formatCounts } from '../config/check.js';
 import { formatIssue } from '../config/errors.js';
-import { builtinPluginSections } from '../plugins/registry.js';
+import { builtinPluginNames, builtinPluginSections } from '../plugins/registry.js';
 
 interface CheckConfigFlags {
   configPath: string;
@@ -23,6 +23,7 @@ export function createCommand(): Command {
         jobConfigPath: flags.jobConfigPath,
         pluginConfigPath: flags.pluginConfig,
         pluginSections: builtinPluginSections(),
+        implementedPlugins: builtinPluginNames(),
         strict: flags.strict,
       });
       for (const w of result.warnings) process.stderr.write(`warning: ${formatIssue(w)}\n`);

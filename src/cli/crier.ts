@@ -1,4 +1,5 @@
 // `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
+import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
 import { closeOnSignal } from './support/shutdown.js';
@@ -10,10 +11,11 @@ import { createProwJobInformer } from '../store/informer.js';
 import { createGitHubClient } from '../github/client.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
+import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
-interface CrierFlags extends LogFormatFlags {
+interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags, GitHubRateFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -29,11 +31,11 @@ interface CrierFlags extends LogFormatFlags {
 }
 
 export function createCommand(): Command {
-  return new Command('crier')
+  const command = addGitHubRateFlags(new Command('crier'))
     .description('report ProwJob results to GitHub: commit statuses and the failed-tests comment')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
-    .option('--data-dir <dir>', 'data directory holding the SQLite store', '.prow')
+    .option('--data-dir <dir>', 'data directory holding the SQLite store (--store sqlite)', '.prow')
     .option('--github-endpoint <url>', 'GitHub REST API endpoint', 'https://api.github.com')
     .option('--github-token-path <file>', 'file holding a GitHub token')
     .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
@@ -43,7 +45,10 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log GitHub writes instead of making them', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  addLeaderElectionOptions(command);
+  return command
     .action(async (f: CrierFlags) => {
       const { root, log } = createCommandLogger('crier', f);
       if (f.githubWorkers === 0) {
@@ -60,6 +65,7 @@ export function createCommand(): Command {
           ...(f.githubAppId ? { appId: f.githubAppId } : {}),
           ...(f.githubAppPrivateKeyPath ? { privateKeyPath: f.githubAppPrivateKeyPath } : {}),
           dryRun: f.dryRun,
+          rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
           log,
         });
         agent = await loadConfigAgent({ configPath: f.configPath, ...(f.jobConfigPath ? { jobConfigPath: f.jobConfigPath } : {}), log });
@@ -69,18 +75,21 @@ export function createCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      mkdirSync(f.dataDir, { recursive: true });
-      const store = openSqliteStore(storePath(f.dataDir), { log });
+      if (f.store === 'sqlite') mkdirSync(f.dataDir, { recursive: true });
+      const namespace = agent.current().config.prowjob_namespace;
+      const backend = await openProwJobBackend(f, { dataDir: f.dataDir, namespace, log });
+      const store = backend.prowjobs;
       const registry = createMetricsRegistry();
       const informer = createProwJobInformer(store, { log });
+      const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort, ready: () => informer.hasSynced() });
       await informer.start();
+      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.crier, namespace, log, flags: f, registry });
       const jobs = createInformerJobSource(informer);
       const githubReporter = createGitHubReporter({
         github, config: () => agent.current().config, listJobs: jobs.list,
         ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
       });
       const crier = startCrier({ jobs, store, log, registry, reporters: [{ reporter: githubReporter, workers: f.githubWorkers }] });
-      const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort });
-      closeOnSignal([() => crier.close(), () => informer.close(), () => instrumentation.close(), () => store.close(), () => agent.close()], { log, keepAlive: true });
+      closeOnSignal([() => crier.close(), () => leadership.release(), () => informer.close(), () => instrumentation.close(), () => backend.close(), () => agent.close()], { log, keepAlive: true });
     });
 }

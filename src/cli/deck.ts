@@ -10,12 +10,15 @@ import { httpTideSource } from '../deck/tide-source.js';
 import { createLocalRunLogs } from '../executor/local/run-logs.js';
 import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
-import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { createLogger } from '../observability/logger.js';
 import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { openPodExecutor } from './support/pod-executor.js';
 import { builtinPluginSections } from '../plugins/registry.js';
+import { parseGoBool } from './support/flags.js';
+import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
 
-interface DeckFlags extends LogFormatFlags {
+interface DeckFlags extends LogFormatFlags, StoreFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -29,10 +32,11 @@ interface DeckFlags extends LogFormatFlags {
   githubTokenPath?: string;
   githubEndpoint?: string;
   allowInsecure?: boolean;
+  dryRun: boolean;
 }
 
 export function createCommand(): Command {
-  return new Command('deck')
+  const command = new Command('deck')
     .description('the web UI: job list, live build logs, PR history, command help, rerun and abort')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <dir>', 'job configuration directory')
@@ -47,21 +51,35 @@ export function createCommand(): Command {
     .option('--github-endpoint <url>', 'GitHub API base URL')
     .option('--tide-url <url>', "tide's base URL: /tide and /tide-history read its / and /history")
     .option('--allow-insecure', 'do not mark cookies Secure (serving plain HTTP with OAuth)')
-    .addOption(logFormatOption())
+    .option('--dry-run [bool]', 'make no GitHub writes (deck only reads GitHub; accepted as upstream deployments pass it)', parseGoBool, false)
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  return command
     .action(async (flags: DeckFlags) => {
       const { root, log } = createCommandLogger('deck', flags);
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port}: not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`--port ${flags.port}: not a port number`);
+      checkFilesReadable([
+        { flag: '--config-path', path: flags.configPath }, { flag: '--job-config-path', path: flags.jobConfigPath, directory: true },
+        { flag: '--plugin-config', path: flags.pluginConfig }, { flag: '--cookie-secret-file', path: flags.cookieSecretFile },
+        { flag: '--github-oauth-config-file', path: flags.githubOauthConfigFile }, { flag: '--github-token-path', path: flags.githubTokenPath },
+      ]);
+      await checkPortsFree([{ flag: '--port', port, host: flags.hostname }]);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
       followConfigLogLevel(root, agent);
-      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: true });
+      // With build clusters a running job's log is its pod's (the pod log API, followed).
+      const pods = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log });
+      const store = backend.prowjobs;
+      // Job lists come from an informer over the CRD: fill it before serving the first page.
+      if (backend.kubernetes) await backend.kubernetes.syncQueries();
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
       const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
       const github = flags.githubTokenPath
-        ? createGitHubClient({ tokenPath: flags.githubTokenPath, ...(flags.githubEndpoint ? { baseUrl: flags.githubEndpoint } : {}), log })
+        ? createGitHubClient({ tokenPath: flags.githubTokenPath, dryRun: flags.dryRun, ...(flags.githubEndpoint ? { baseUrl: flags.githubEndpoint } : {}), log })
         : undefined;
       let pluginHelp: (() => Promise<HelpData>) | undefined;
       if (flags.hookUrl) {
@@ -77,7 +95,7 @@ export function createCommand(): Command {
       const server = await startDeckServer({
         port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
         // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
-        logs: deckLogSource(createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
+        logs: deckLogSource(pods?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),
         ...(flags.tideUrl ? { tide: httpTideSource(flags.tideUrl) } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),
@@ -88,7 +106,8 @@ export function createCommand(): Command {
       const stop = (): void => {
         void server.close().then(async () => {
           agent.close();
-          await store.close();
+          await pods?.close();
+          await backend.close();
         });
       };
       process.once('SIGTERM', stop);

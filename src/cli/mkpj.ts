@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { mkpj, prowJobToYaml } from '../api/mkpj.js';
+import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { checkFilesReadable } from './support/preflight.js';
 
 interface MkpjFlags {
   configPath: string;
@@ -13,6 +15,8 @@ interface MkpjFlags {
   pullAuthor?: string;
   pullHeadRef?: string;
   githubUrl?: string;
+  create?: boolean;
+  dataDir: string;
 }
 
 function parsePullNumber(value: string): number {
@@ -33,8 +37,11 @@ export function createCommand(): Command {
     .option('--pull-author <login>', 'pull request author')
     .option('--pull-head-ref <branch>', 'pull request branch name')
     .option('--github-url <url>', 'GitHub web URL; fills repo, commit and pull links (e.g. https://github.com)')
-    .action((flags: MkpjFlags) => {
+    .option('--create', "create the ProwJob in the embedded store (--data-dir) instead of printing it: `prow up`'s controller starts it")
+    .option('--data-dir <dir>', 'with --create: the data directory of `prow up` / `prow controller`', '.prow')
+    .action(async (flags: MkpjFlags) => {
       try {
+        checkFilesReadable([{ flag: '--config-path', path: flags.configPath }, { flag: '--job-config-path', path: flags.jobConfigPath, directory: true }]);
         const { config, warnings } = loadConfig({ configPath: flags.configPath, ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}) });
         void warnings;
         const pj = mkpj(config, {
@@ -47,7 +54,19 @@ export function createCommand(): Command {
           ...(flags.pullHeadRef !== undefined ? { pullHeadRef: flags.pullHeadRef } : {}),
           ...(flags.githubUrl !== undefined ? { githubUrl: flags.githubUrl } : {}),
         });
-        process.stdout.write(prowJobToYaml(pj));
+        if (!flags.create) {
+          process.stdout.write(prowJobToYaml(pj));
+          return;
+        }
+        const path = storePath(flags.dataDir);
+        checkFilesReadable([{ flag: '--data-dir', path }]); // a store `prow up` made, not a new empty one
+        const store = openSqliteStore(path);
+        try {
+          const created = await store.createProwJob(pj);
+          process.stdout.write(`created ProwJob ${created.metadata.name} (${created.spec.type} ${created.spec.job}) in ${path}\n`);
+        } finally {
+          await store.close();
+        }
       } catch (err) {
         process.stderr.write(`mkpj: ${(err as Error).message}\n`);
         process.exitCode = 1;

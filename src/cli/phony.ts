@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { sendWebhook } from '../github/send-webhook.js';
+import { StartupError } from './support/preflight.js';
 
 interface PhonyFlags {
   address: string;
@@ -27,7 +28,7 @@ export function createCommand(): Command {
         process.stdout.write(`${res.status} (delivery ${res.deliveryId})\n${res.body}${res.body.endsWith('\n') ? '' : '\n'}`);
         if (res.status < 200 || res.status >= 300) process.exitCode = 1;
       } catch (err) {
-        process.stderr.write(`phony: sending to ${flags.address} failed: ${(err as Error).message}\n`);
+        process.stderr.write(`phony: sending to ${flags.address} failed: ${unreachable(err)}\n`);
         process.exitCode = 1;
       }
     });
@@ -37,7 +38,8 @@ function readFileOrExit(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`phony: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StartupError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`, { cause: err });
   }
 }
 
@@ -56,4 +58,21 @@ function readHmacFile(path: string): string {
   const tokens = global.filter((t): t is { value: string; created_at?: unknown } => typeof (t as { value?: unknown }).value === 'string');
   tokens.sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')));
   return tokens[0]?.value ?? text;
+}
+
+/** fetch's "fetch failed" says nothing: name the cause (refused, unknown host, timeout). */
+function unreachable(err: unknown): string {
+  const cause = (err as { cause?: NodeJS.ErrnoException & { hostname?: string } }).cause;
+  switch (cause?.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is hook running and listening there?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `unknown host ${cause.hostname ?? ''}`.trim();
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connection timed out';
+    default:
+      return cause?.message ?? (err as Error).message;
+  }
 }

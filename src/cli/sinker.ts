@@ -3,12 +3,15 @@ import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { sinkerCleanupFromExecutor } from '../sinker/executor-cleanup.js';
 import { createSinker } from '../sinker/sinker.js';
+import { openPodExecutor } from './support/pod-executor.js';
 import { createProwJobInformer } from '../store/informer.js';
-import { openSqliteStore, storePath } from '../store/sqlite/store.js';
+import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
+import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 
-interface SinkerFlags extends LogFormatFlags {
+interface SinkerFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -19,7 +22,7 @@ interface SinkerFlags extends LogFormatFlags {
 }
 
 export function createCommand(): Command {
-  return new Command('sinker')
+  const command = new Command('sinker')
     .description('delete complete ProwJobs older than sinker.max_prowjob_age (keeping the newest run of each periodic)')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
@@ -28,7 +31,10 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'log what would be deleted and delete nothing', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  addLeaderElectionOptions(command);
+  return command
     .action(async (flags: SinkerFlags) => {
       const { root, log } = createCommandLogger('sinker', flags);
       const agent = await loadConfigAgent({
@@ -36,28 +42,38 @@ export function createCommand(): Command {
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),
       });
       followConfigLogLevel(root, agent);
-      const store = openSqliteStore(storePath(flags.dataDir), { log });
+      const namespace = agent.current().config.prowjob_namespace;
+      const backend = await openProwJobBackend(flags, { dataDir: flags.dataDir, namespace, log, buildClusters: true });
+      const store = backend.prowjobs;
       const informer = createProwJobInformer(store, { log });
       const registry = createMetricsRegistry();
       // Runs of the local executor are cleaned by `prow up`, which hands sinker the controller's own
       // executor: a second executor instance in this process would misread runs the controller drives.
+      // Pods are another matter: sinker lists them in every build cluster, as upstream's.
+      const pods = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log });
+      // Webhook deliveries are pruned from the SQLite file only when it also holds the ProwJobs (one data
+      // directory); in cluster mode the queue lives on hook's own volume.
       const sinker = createSinker({
-        store, informer, deliveries: store, config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
+        store, informer, ...(backend.kind === 'sqlite' ? { deliveries: backend.sqlite() } : {}),
+        config: () => agent.current().config, log, dryRun: flags.dryRun === true, registry,
+        ...(pods ? { executor: sinkerCleanupFromExecutor(pods) } : {}),
       });
       if (flags.runOnce) {
         try {
           await informer.start();
           await sinker.syncOnce();
         } finally {
+          await pods?.close();
           informer.close();
           agent.close();
-          await store.close();
+          await backend.close();
         }
         return;
       }
-      const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort });
+      const instrumentation = await startInstrumentation({ registry, log, healthPort: flags.healthPort, metricsPort: flags.metricsPort, ready: () => informer.hasSynced() });
       await informer.start();
+      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.sinker, namespace, log, flags, registry });
       sinker.start();
-      closeOnSignal([() => sinker.stop(), () => informer.close(), () => instrumentation.close(), () => agent.close(), () => store.close()], { log });
+      closeOnSignal([() => sinker.stop(), () => leadership.release(), async () => { await pods?.close(); }, () => informer.close(), () => instrumentation.close(), () => agent.close(), () => backend.close()], { log });
     });
 }

@@ -5,6 +5,7 @@ import { createCommandLogger, logFormatOption, type LogFormatFlags } from './sup
 import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createUrlFallback, importTotJson, startTotServer } from '../tot/server.js';
 import { parsePort } from './support/flags.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface TotFlags extends LogFormatFlags {
   port: number;
@@ -26,6 +27,7 @@ export function createCommand(): Command {
     .addOption(logFormatOption())
     .action(async (flags: TotFlags) => {
       const { log } = createCommandLogger('tot', flags);
+      await checkPortsFree([{ flag: '--port', port: flags.port }]);
       const store = openSqliteStore(storePath(flags.dataDir), { log });
       if (flags.storage && existsSync(flags.storage)) {
         const changed = await importTotJson(store, flags.storage);

@@ -17,6 +17,11 @@ export interface ConfigAgentOptions {
   pluginConfigPath?: string;
   /** The plugins.yaml sections built-in plugins own (the registry's, from src/cli). */
   pluginSections?: readonly PluginConfigSection[];
+  /**
+   * The plugins this process runs (the registry's names). When given, plugins.yaml must name only these:
+   * an unknown or unimplemented plugin fails the first load and is refused on reload (last good kept).
+   */
+  implementedPlugins?: readonly string[];
   strict?: boolean;
   log: Logger;
   /** Reload on file changes (default true). */
@@ -43,7 +48,12 @@ function loadSnapshot(opts: ConfigAgentOptions): ConfigSnapshot {
   let plugins: PluginsConfig;
   const all = [...warnings];
   if (opts.pluginConfigPath) {
-    const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: false, sections: opts.pluginSections });
+    const loaded = loadPluginsConfig(opts.pluginConfigPath, {
+      strict: opts.strict,
+      checkUnknownPlugins: opts.implementedPlugins !== undefined,
+      implementedPlugins: opts.implementedPlugins,
+      sections: opts.pluginSections,
+    });
     plugins = loaded.plugins;
     all.push(...loaded.warnings);
   } else {

@@ -3,7 +3,8 @@ import { lineOf, sourceOf } from './decode.js';
 import { ConfigAggregateError, type ConfigIssue } from './errors.js';
 import { allPeriodics, allPostsubmits, allPresubmits, loadConfig } from './load.js';
 import { loadPluginsConfig, pluginsFor } from './plugins.js';
-import type { Config, PluginsConfig } from './types.js';
+import type { Config, JobBase, PluginsConfig } from './types.js';
+import { noControllerDescription } from '../api/unhandled-agent.js';
 import type { PluginConfigSection } from './plugin-sections.js';
 
 export interface CheckConfigOptions {
@@ -12,6 +13,8 @@ export interface CheckConfigOptions {
   pluginConfigPath?: string;
   /** The plugins.yaml sections built-in plugins own (the registry's, from src/cli). */
   pluginSections?: readonly PluginConfigSection[];
+  /** The registry's plugin names: an upstream plugin this build lacks is an error, as hook refuses it. */
+  implementedPlugins?: readonly string[];
   strict?: boolean;
 }
 
@@ -65,14 +68,14 @@ export function checkConfig(opts: CheckConfigOptions): CheckConfigResult {
   }
   if (opts.pluginConfigPath) {
     try {
-      const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: true, sections: opts.pluginSections });
+      const loaded = loadPluginsConfig(opts.pluginConfigPath, { strict: opts.strict, checkUnknownPlugins: true, implementedPlugins: opts.implementedPlugins, sections: opts.pluginSections });
       result.plugins = loaded.plugins;
       result.warnings.push(...loaded.warnings);
     } catch (err) {
       collect(err);
     }
   }
-  if (result.config) result.warnings.push(...jobWarnings(result.config));
+  if (result.config) result.warnings.push(...jobWarnings(result.config), ...agentWarnings(result.config));
   if (result.config && result.plugins) result.warnings.push(...missingTriggerWarnings(result.config, result.plugins, opts.pluginConfigPath!));
   // Stable sort by file, then line: problems of one file read top to bottom.
   const byPlace = (a: ConfigIssue, b: ConfigIssue): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
@@ -123,6 +126,35 @@ export function jobWarnings(config: Config): ConfigIssue[] {
       const key = job.path_alias ? 'path_alias' : job.clone_uri ? 'clone_uri' : 'clone_depth';
       warn(job, key, `periodic jobs might clone 0, 1, or more repos, top level \`clone_depth\`, \`clone_uri\`, and \`path_alias\` don't have any effect. Name: ${JSON.stringify(job.name)}`);
     }
+  }
+  return out;
+}
+
+/**
+ * Jobs whose agent needs a component beyond plank: agent jenkins runs only while a jenkins-operator runs
+ * (`prow jenkins-operator`, or `prow up --jenkins-url`); any other agent but kubernetes has no controller
+ * here at all. Without one such jobs end as error with noControllerDescription's words. One warning per
+ * agent, at its first job.
+ */
+export function agentWarnings(config: Config): ConfigIssue[] {
+  const byAgent = new Map<string, { first: JobBase; count: number }>();
+  const jobs: JobBase[] = [...allPresubmits(config).map((j) => j.job), ...allPostsubmits(config).map((j) => j.job), ...allPeriodics(config)];
+  for (const job of jobs) {
+    const agent = job.agent || 'kubernetes';
+    if (agent === 'kubernetes') continue;
+    const entry = byAgent.get(agent);
+    if (entry) entry.count++;
+    else byAgent.set(agent, { first: job, count: 1 });
+  }
+  const out: ConfigIssue[] = [];
+  for (const [agent, { first, count }] of byAgent) {
+    const runs = agent === 'jenkins'
+      ? 'they run only while a jenkins-operator runs (prow jenkins-operator, or prow up --jenkins-url)'
+      : `no component of this Prow runs agent ${agent}`;
+    out.push({
+      file: sourceOf(first)?.file ?? '', line: lineOf(first, 'agent'), field: 'agent', severity: 'warning',
+      message: `${count} job${count === 1 ? '' : 's'} use agent ${agent} (first: ${first.name}): ${runs}; otherwise they end as error: "${noControllerDescription(agent)}"`,
+    });
   }
   return out;
 }

@@ -2,7 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
-import { lineOf, sourceOf } from './decode.js';
+import { lineOf, setSource, sourceOf } from './decode.js';
+import { parseTideQueryString, TideQueryStringError } from './tide-query-string.js';
+import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
 import type { IssueList } from './errors.js';
 import { compileGoTemplate, type GoTemplate } from '../go/template/template.js';
 import { PROWJOB_GO_TYPE } from '../api/prowjob-go-type.js';
@@ -106,6 +108,7 @@ export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): vo
   tide.status_update_period ||= tide.sync_period;
   if (!tide.max_goroutines) tide.max_goroutines = 20;
   tide.queries ??= [];
+  convertTideQueryStrings(tide.queries as unknown[], file, issues);
   validateTide(tide, file, issues);
   tide.queries = deduplicateTideQueries(tide.queries as TideQuery[]);
 
@@ -150,7 +153,7 @@ export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): vo
   if (raw.pubsub_subscriptions && raw.pubsub_triggers) {
     err(raw, 'pubsub_triggers', 'pubsub_triggers', 'pubsub_subscriptions and pubsub_triggers are mutually exclusive');
   }
-  const ops = raw.jenkins_operators as Obj[] | undefined;
+  const ops = defaultJenkinsOperators(raw, file, issues);
   if (ops && ops.length > 1) {
     ops.forEach((op, i) => {
       if (!op.label_selector) err(op, undefined, `jenkins_operators[${i}].label_selector`, 'a label selector is required when several jenkins operators are configured');
@@ -172,6 +175,68 @@ export function defaultProwConfig(raw: Obj, file: string, issues: IssueList): vo
     const versionFile = join(dirname(file), 'VERSION');
     if (existsSync(versionFile)) raw.config_version_sha = readFileSync(versionFile, 'utf8').trim();
   }
+}
+
+/**
+ * 2017's single `jenkins_operator` becomes `jenkins_operators[0]` (upstream later made it a list); each
+ * operator gets upstream ValidateController's defaults: report_template folded into report_templates['*'],
+ * max_goroutines 20, and its label_selector must parse.
+ */
+function defaultJenkinsOperators(raw: Obj, file: string, issues: IssueList): Obj[] | undefined {
+  const single = raw.jenkins_operator as Obj | undefined;
+  if (single) {
+    if (raw.jenkins_operators) {
+      issues.error(file, lineOf(raw, 'jenkins_operator'), 'jenkins_operator', 'jenkins_operator (2017) and jenkins_operators are mutually exclusive');
+    } else {
+      issues.warn(file, lineOf(raw, 'jenkins_operator'), 'jenkins_operator', 'jenkins_operator is the 2017 spelling: read as jenkins_operators[0]');
+      raw.jenkins_operators = [single];
+    }
+    delete raw.jenkins_operator;
+  }
+  const ops = raw.jenkins_operators as Obj[] | undefined;
+  (ops ?? []).forEach((op, i) => {
+    if (!op) return;
+    const p = `jenkins_operators[${i}]`;
+    if (op.report_template) {
+      if (op.report_templates && Object.keys(op.report_templates as Obj).length > 0) {
+        issues.error(file, lineOf(op, 'report_template'), `${p}.report_template`, 'both report_template and report_templates are specified');
+      } else op.report_templates = { '*': op.report_template };
+    }
+    if (!op.max_goroutines) op.max_goroutines = 20;
+    if ((op.max_goroutines as number) <= 0) {
+      issues.error(file, lineOf(op, 'max_goroutines'), `${p}.max_goroutines`, `controller has invalid max_goroutines (${String(op.max_goroutines)}), it needs to be a positive number`);
+    }
+    op.max_concurrency ??= 0;
+    if ((op.max_concurrency as number) < 0) {
+      issues.error(file, lineOf(op, 'max_concurrency'), `${p}.max_concurrency`, `controller has invalid max_concurrency (${String(op.max_concurrency)}), it needs to be a non-negative number`);
+    }
+    if (typeof op.label_selector === 'string') {
+      try {
+        parseLabelSelector(op.label_selector);
+      } catch (err) {
+        if (!(err instanceof LabelSelectorError)) throw err;
+        issues.error(file, lineOf(op, 'label_selector'), `${p}.label_selector`, `invalid jenkins_operators.label_selector option: ${err.message}`);
+      }
+    }
+  });
+  return ops;
+}
+
+/** 2017's string queries become structured ones in place; each keeps its line for later messages. */
+function convertTideQueryStrings(queries: unknown[], file: string, issues: IssueList): void {
+  queries.forEach((q, i) => {
+    if (typeof q !== 'string') return;
+    const line = lineOf(queries, i);
+    try {
+      const parsed = parseTideQueryString(q);
+      setSource(parsed, { file, line, keys: {} });
+      queries[i] = parsed;
+    } catch (err) {
+      if (!(err instanceof TideQueryStringError)) throw err;
+      issues.error(file, line, `tide.queries[${i}]`, err.message);
+      queries[i] = undefined;
+    }
+  });
 }
 
 function validateTide(tide: Obj, file: string, issues: IssueList): void {
@@ -415,6 +480,7 @@ function validateTemplates(raw: Obj, file: string, issues: IssueList): void {
     check(op, 'job_url_template', `jenkins_operators[${i}].job_url_template`, op.job_url_template);
     check(op, 'report_template', `jenkins_operators[${i}].report_template`, op.report_template);
     for (const [k, v] of Object.entries((op.report_templates as Record<string, string> | undefined) ?? {})) {
+      if (k === '*' && op.report_template) continue; // folded from report_template, checked above
       check(op.report_templates as object, k, `jenkins_operators[${i}].report_templates[${JSON.stringify(k)}]`, v);
     }
   });

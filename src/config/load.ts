@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { decode, lineOf, setSource, sourceOf, type Schema } from './decode.js';
 import { defaultJob, defaultProwConfig, periodicRepo, applyPresets, type JobKind } from './defaults.js';
+import { requireContent } from './empty-file.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
 import { listJobConfigFiles } from './files.js';
 import { configSchema, jobConfigSchema } from './schema.js';
@@ -26,7 +27,9 @@ export interface LoadConfigResult {
 }
 
 /** Reads and decodes one YAML file. Returns undefined when the file is empty or unreadable (issues recorded). */
-export function readYamlFile(path: string, schema: Schema, issues: IssueList, opts: { gzip: boolean }): Record<string, unknown> | undefined {
+export function readYamlFile(
+  path: string, schema: Schema, issues: IssueList, opts: { gzip: boolean; mustHoldContent?: 'config.yaml' },
+): Record<string, unknown> | undefined {
   let src: string;
   try {
     src = opts.gzip ? readFileMaybeGzip(path) : readFileSync(path, 'utf8');
@@ -34,6 +37,7 @@ export function readYamlFile(path: string, schema: Schema, issues: IssueList, op
     issues.error(path, 0, '', `cannot read file: ${(err as Error).message}`);
     return undefined;
   }
+  if (opts.mustHoldContent) requireContent(path, src, opts.mustHoldContent, issues);
   return decodeYamlText(path, src, schema, issues);
 }
 
@@ -60,7 +64,7 @@ function emptyJobConfig(): JobConfig {
  */
 export function loadConfig(opts: LoadConfigOptions): LoadConfigResult {
   const issues = new IssueList(opts.strict ?? false);
-  const raw = readYamlFile(opts.configPath, configSchema, issues, { gzip: true }) ?? {};
+  const raw = readYamlFile(opts.configPath, configSchema, issues, { gzip: true, mustHoldContent: 'config.yaml' }) ?? {};
   if (!sourceOf(raw)) setSource(raw, { file: opts.configPath, line: 1, keys: {} });
   defaultProwConfig(raw, opts.configPath, issues);
   const config = raw as unknown as Config;
@@ -116,6 +120,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadConfigResult {
   checkPresetLabels(presetOrigins, issues);
   config.presets = config.presets.filter(Boolean);
   for (const rec of records) {
+    defaultLegacyJenkinsAgent(rec, issues);
     defaultJob(config, rec.job, rec.kind, rec.repo);
     for (const msg of applyPresets(rec.job, config.presets)) {
       issues.error(rec.file, lineOf(rec.job, 'spec'), `${rec.path}.spec`, `job ${rec.job.name} failed to merge presets for podspec: ${msg}`);
@@ -132,12 +137,12 @@ function collect(jc: JobConfig, file: string, out: JobRecord[], presets: Array<{
     if (p) presets.push({ preset: p, file, path: `presets[${i}]` });
     return !!p;
   });
-  const add = (job: JobBase | undefined, kind: JobKind, repo: string, path: string): boolean => {
+  const add = (job: JobBase | undefined, kind: JobKind, repo: string, path: string, child = false): boolean => {
     if (!job) return false;
-    out.push({ job, kind, repo: kind === 'periodic' ? periodicRepo(job as Periodic) : repo, file, path });
+    out.push({ job, kind, repo: kind === 'periodic' ? periodicRepo(job as Periodic) : repo, file, path, child });
     const children = job.run_after_success as JobBase[] | undefined;
     if (children) {
-      job.run_after_success = children.filter((c, i) => add(c, kind, repo, `${path}.run_after_success[${i}]`));
+      job.run_after_success = children.filter((c, i) => add(c, kind, repo, `${path}.run_after_success[${i}]`, true));
     }
     return true;
   };
@@ -148,6 +153,20 @@ function collect(jc: JobConfig, file: string, out: JobRecord[], presets: Array<{
     jc.postsubmits[repo] = (jobs ?? []).filter((j, i) => add(j, 'postsubmit', repo, `postsubmits[${JSON.stringify(repo)}][${i}]`)) as Postsubmit[];
   }
   jc.periodics = (jc.periodics ?? []).filter((j, i) => add(j, 'periodic', '', `periodics[${i}]`));
+}
+
+/**
+ * Before jobs carried an `agent` (test-infra, Aug 2017), a job without a pod spec was a Jenkins job
+ * (prow/plank/plank.go of that time: `if p.Spec == nil { Agent = JenkinsAgent }`). Later loaders default
+ * every job to kubernetes and then reject it for having no spec; a job with no agent and nothing that
+ * only another agent can run keeps its 2017 meaning here, with a warning asking for an explicit agent.
+ */
+function defaultLegacyJenkinsAgent(rec: JobRecord, issues: IssueList): void {
+  const j = rec.job;
+  if (j.agent || j.spec || j.decorate || j.decoration_config || j.pipeline_run_spec || j.tekton_pipeline_run_spec) return;
+  j.agent = 'jenkins';
+  issues.warn(rec.file, lineOf(j, 'name', lineOf(j)), `${rec.path}.agent`,
+    `job ${j.name ?? ''} has no agent and no spec: it is a Jenkins job, as Prow read such jobs in 2017; set agent: jenkins (or a spec) explicitly`);
 }
 
 function checkPresetLabels(presets: Array<{ preset: Preset; file: string; path: string }>, issues: IssueList): void {

@@ -2,6 +2,7 @@
 // keys, external plugins, the per-plugin sections with upstream's defaults, and the lookups plugins use.
 import { readFileSync } from 'node:fs';
 import { decode, lineOf } from './decode.js';
+import { requireContent } from './empty-file.js';
 import { ConfigAggregateError, IssueList, type ConfigIssue } from './errors.js';
 import { compileGoTemplate } from '../go/template/template.js';
 import { compileRegex, RegexError } from '../go/regex.js';
@@ -41,6 +42,11 @@ export interface LoadPluginsOptions {
   /** Extra names accepted besides KNOWN_PLUGIN_NAMES (e.g. plugins of our own registry). */
   extraPluginNames?: readonly string[];
   /**
+   * The plugins this build runs (the registry's names, from src/cli). When given, a name upstream knows but
+   * this build does not implement is an error too: enabling it would otherwise do nothing, silently.
+   */
+  implementedPlugins?: readonly string[];
+  /**
    * The sections built-in plugins own (the registry's, handed in by src/cli): each is decoded, defaulted
    * and validated by its descriptor. Without them those keys are unknown fields and their lookups
    * (lgtmFor, approveFor, ...) give upstream's defaults.
@@ -76,6 +82,7 @@ export function loadPluginsConfig(path: string, opts: LoadPluginsOptions = {}): 
     issues.error(path, 0, '', `cannot read file: ${(err as Error).message}`);
     throw new ConfigAggregateError(issues.errors, issues.warnings);
   }
+  requireContent(path, src, 'plugins.yaml', issues);
   const plugins = parsePluginsConfig(path, src, issues, opts);
   if (issues.errors.length > 0) throw new ConfigAggregateError(issues.errors, issues.warnings);
   return { plugins, warnings: issues.warnings };
@@ -99,6 +106,7 @@ export function parsePluginsConfig(path: string, src: string, issues: IssueList,
     } else plugins[k] = { plugins: v?.plugins ?? [], ...(v?.excluded_repos ? { excluded_repos: v.excluded_repos } : {}) };
   }
   if (legacy) issues.warn(path, lineOf(raw, 'plugins'), 'plugins', 'the list form of plugins is deprecated: use {plugins: [...], excluded_repos: [...]} per org or repo');
+  renameMergedPlugins(path, rawPlugins, plugins, issues);
   const external = (raw.external_plugins ?? {}) as Record<string, ExternalPlugin[]>;
   for (const list of Object.values(external)) {
     for (const ep of list ?? []) if (ep && !ep.endpoint) ep.endpoint = `http://${ep.name}`;
@@ -133,9 +141,33 @@ export function parsePluginsConfig(path: string, src: string, issues: IssueList,
   return cfg;
 }
 
+/** 2017 plugins that upstream later folded into another one (pkg/plugins/lifecycle took close and reopen). */
+const MERGED_PLUGINS: Readonly<Record<string, string>> = { close: 'lifecycle', reopen: 'lifecycle' };
+
+/** Enables the successor of each merged plugin name in its place (once per list), with a deprecation warning. */
+function renameMergedPlugins(path: string, rawPlugins: Record<string, unknown>, plugins: Record<string, OrgPlugins>, issues: IssueList): void {
+  for (const [key, op] of Object.entries(plugins)) {
+    if (!op.plugins.some((n) => MERGED_PLUGINS[n] !== undefined)) continue;
+    const entry = rawPlugins[key];
+    const list = Array.isArray(entry) ? entry : ((entry as OrgPlugins | undefined)?.plugins ?? []);
+    const out: string[] = [];
+    op.plugins.forEach((name, i) => {
+      const successor = MERGED_PLUGINS[name];
+      if (successor !== undefined) {
+        issues.warn(path, lineOf(list, i, lineOf(rawPlugins, key)), `plugins[${JSON.stringify(key)}].plugins[${i}]`,
+          `plugin ${JSON.stringify(name)} is deprecated: its commands are handled by ${JSON.stringify(successor)}, which is enabled in its place`);
+      }
+      const effective = successor ?? name;
+      if (!out.includes(effective)) out.push(effective);
+    });
+    op.plugins = out;
+  }
+}
+
 function validatePlugins(path: string, raw: Record<string, unknown>, cfg: PluginsConfig, issues: IssueList, opts: LoadPluginsOptions): void {
   const rawPlugins = (raw.plugins ?? {}) as Record<string, unknown>;
   const known = new Set([...KNOWN_PLUGIN_NAMES, ...(opts.extraPluginNames ?? [])]);
+  const implemented = opts.implementedPlugins === undefined ? undefined : new Set([...opts.implementedPlugins, ...(opts.extraPluginNames ?? [])]);
   for (const [key, op] of Object.entries(cfg.plugins)) {
     const entry = rawPlugins[key];
     const list = Array.isArray(entry) ? entry : ((entry as OrgPlugins | undefined)?.plugins ?? []);
@@ -143,6 +175,8 @@ function validatePlugins(path: string, raw: Record<string, unknown>, cfg: Plugin
       const line = lineOf(list, i, lineOf(rawPlugins, key));
       if ((opts.checkUnknownPlugins ?? true) && !known.has(name)) {
         issues.error(path, line, `plugins[${JSON.stringify(key)}].plugins[${i}]`, `unknown plugin ${JSON.stringify(name)}`);
+      } else if (implemented !== undefined && !implemented.has(name)) {
+        issues.error(path, line, `plugins[${JSON.stringify(key)}].plugins[${i}]`, `plugin ${JSON.stringify(name)} is an upstream plugin this Prow does not implement yet (docs/commands.md lists the implemented ones)`);
       }
     });
     if (key.includes('/')) {

@@ -258,10 +258,12 @@ const tideBranchPolicy = S.obj('TideContextPolicy', tidePolicyFields);
 const tideRepoPolicy = S.obj('TideRepoContextPolicy', { ...tidePolicyFields, branches: S.map(tideBranchPolicy) });
 const tideOrgPolicy = S.obj('TideOrgContextPolicy', { ...tidePolicyFields, repos: S.map(tideRepoPolicy) });
 
-const tideQuery = S.obj('TideQuery', {
+const tideQueryObj = S.obj('TideQuery', {
   orgs: strList, repos: strList, excludedRepos: strList, author: S.str, labels: strList, missingLabels: strList,
   excludedBranches: strList, includedBranches: strList, milestone: S.str, reviewApprovedRequired: S.bool,
 });
+// 2017 wrote each query as a GitHub search string; loading turns it into the object (tide-query-string.ts).
+const tideQuery = S.oneOf('TideQuery', (node) => (node.kind === 'scalar' ? S.str : tideQueryObj));
 
 const tideSchema = S.obj('Tide', {
   sync_period: S.dur,
@@ -439,15 +441,11 @@ export const pluginsConfigCoreFields: Record<string, Schema> = {
     org: S.str, repo: S.str, branch: S.str, prs: S.bool, issues: S.bool, regexp: S.str, missing_label: S.str,
     missing_comment: S.str, grace_period: S.dur,
   })),
-  slack: S.obj('Slack', { mentionchannels: strList, mergewarnings: S.list(S.map(S.any)) }),
-  config_updater: S.map(S.any),
   blockades: S.list(S.obj('Blockade', { repos: strList, branchregexp: S.str, blockregexps: strList, exceptionregexps: strList, explanation: S.str })),
   cherry_pick_unapproved: S.obj('CherryPickUnapproved', { branchregexp: S.str, comment: S.str }),
   cherry_pick_approved: S.list(S.map(S.any)),
   repo_milestone: S.map(S.obj('Milestone', { maintainers_id: S.int, maintainers_team: S.str, maintainers_friendly_name: S.str })),
-  milestone_applier: S.map(strMap),
   sigmention: S.obj('SigMention', { regexp: S.str }),
-  retitle: S.obj('Retitle', { allow_closed_issues: S.bool }),
   dco: S.map(S.map(S.any)),
   invalid_commit_msg: listOfRepos('InvalidCommitMsg', { checks: S.list(S.map(S.any)) }),
   override: S.obj('Override', { allow_top_level_owners: S.bool, allowed_github_teams: S.map(strList) }),
@@ -456,7 +454,5 @@ export const pluginsConfigCoreFields: Record<string, Schema> = {
   project_manager: S.any,
   bugzilla: S.any,
   jira: S.any,
-  golint: S.obj('Golint', { minimum_confidence: S.num }),
-  cat: S.obj('Cat', { key_path: S.str }),
   goose: S.obj('Goose', { key_path: S.str }),
 };

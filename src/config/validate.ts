@@ -17,6 +17,8 @@ export interface JobRecord {
   file: string;
   /** Field path of the job inside its file, e.g. presubmits["o/r"][0]. */
   path: string;
+  /** A run_after_success child: started by its parent's success, not by a trigger or a schedule. */
+  child?: boolean;
 }
 
 const NAME_RE = /^[A-Za-z0-9-._]+$/;
@@ -215,7 +217,9 @@ function validateJob(config: Config, rec: JobRecord, queues: Set<string>, issues
   } else {
     const p = job as Periodic;
     const set = [p.cron ? 'cron' : '', p.interval ? 'interval' : '', p.minimum_interval ? 'minimum_interval' : ''].filter(Boolean);
-    if (set.length !== 1) {
+    // A run_after_success child runs when its parent succeeds: 2017's loader parsed intervals of
+    // top-level periodics only ("it doesn't make sense to do this for child jobs"), so none is needed.
+    if (set.length > 1 || (set.length === 0 && !rec.child)) {
       err(set[1] ?? 'cron', `cron, interval and minimum_interval are mutually exclusive and one is required (found ${set.length === 0 ? 'none' : set.join(', ')})`);
     }
     if (p.cron) {

@@ -13,6 +13,8 @@ export const DESCRIPTIONS = {
   succeeded: 'Job succeeded.',
   failed: 'Job failed.',
   pendingTimeout: 'Pod pending timeout.',
+  unscheduledTimeout: 'Pod scheduling timeout.',
+  unfinished: "Pod was in succeeded phase but some containers didn't finish",
   runningTimeout: 'Pod running timeout.',
   oomKilled: 'Job pod was OOM killed by the cluster.',
   evicted: 'Job pod was evicted by the cluster.',
@@ -65,6 +67,7 @@ export interface DecideContext {
 }
 
 const DEFAULT_PENDING_TIMEOUT = '10m';
+const DEFAULT_UNSCHEDULED_TIMEOUT = '5m';
 const DEFAULT_RUNNING_TIMEOUT = '48h';
 const DEFAULT_MAX_REVIVALS = 3;
 
@@ -97,23 +100,33 @@ export function decidePending(pj: ProwJob, run: ExecutorStatus, ctx: DecideConte
   const cause = unexpectedStop(run);
   if (cause === 'oom') return complete('error', DESCRIPTIONS.oomKilled);
   if (cause === 'evicted' && pj.spec.error_on_eviction) return complete('error', DESCRIPTIONS.evicted);
-  if (cause === 'evicted' || cause === 'node-lost') {
+  if (cause === 'evicted' || cause === 'node-lost' || cause === 'unknown') {
     const revivals = pj.status.pod_revival_count ?? 0;
     const max = ctx.plank.max_revivals ?? DEFAULT_MAX_REVIVALS;
     if (revivals >= max) {
-      return complete('error', `Job pod reached max revivals (${revivals}) after being stopped unexpectedly (${cause === 'evicted' ? 'evicted' : 'unreachable'})`);
+      return complete('error', `Job pod reached max revivals (${revivals}) after being stopped unexpectedly (${UPSTREAM_CAUSE[cause]})`);
     }
     return { kind: 'revive', cause, revivals: revivals + 1 };
   }
   const deleted = run.stopCause === 'deleted';
   switch (run.phase) {
     case 'succeeded':
+      // A pod can claim success while a container never terminated cleanly (kubernetes#58711): upstream errors it.
+      if (run.unfinished) return complete('error', DESCRIPTIONS.unfinished);
       return { kind: 'transition', to: 'success', description: DESCRIPTIONS.succeeded, stopRun: false, createChildren: true };
     case 'failed':
       return complete('failure', DESCRIPTIONS.failed);
     case 'unknown':
       return complete('error', `Job lost: ${run.reason ?? 'the executor cannot tell what happened to it'}`);
     case 'pending': {
+      if (run.unscheduled) {
+        // Not placed yet: upstream counts pod_unscheduled_timeout from the pod's creation.
+        const limit = timeoutMs(pj.spec.decoration_config?.pod_unscheduled_timeout, ctx.plank.pod_unscheduled_timeout, DEFAULT_UNSCHEDULED_TIMEOUT);
+        const left = msLeft(run.createdAt ?? pj.status.pendingTime ?? pj.status.startTime, limit, ctx.now);
+        if (left <= 0) return { ...complete('error', DESCRIPTIONS.unscheduledTimeout), stopRun: true };
+        if (deleted) return complete('error', DESCRIPTIONS.deleted);
+        return { kind: 'requeue-after', ms: left, why: 'unscheduled deadline' };
+      }
       const limit = pendingTimeoutMs(pj, ctx.plank);
       const left = msLeft(run.scheduledAt ?? run.createdAt ?? pj.status.pendingTime ?? pj.status.startTime, limit, ctx.now);
       if (left <= 0) return { ...complete('error', DESCRIPTIONS.pendingTimeout), stopRun: true };
@@ -147,14 +160,18 @@ export function olderDuplicates(group: readonly ProwJob[]): ProwJob[] {
   return live.filter((o) => o.metadata.name !== newest.metadata.name);
 }
 
+/** The cause as upstream's PodUnexpectedStopCause spells it in the max-revivals description. */
+const UPSTREAM_CAUSE = { evicted: 'evicted', 'node-lost': 'unreachable', unknown: 'unknown' } as const;
+
 /**
- * Upstream getPodUnexpectedStopCause: eviction and node loss in any phase, an OOM kill only while the
- * run still counts as running (a run that already failed because of it is just a failure).
+ * Upstream getPodUnexpectedStopCause: eviction, node loss and an Unknown pod in any phase, an OOM kill only
+ * while the run still counts as running (a run that already failed because of it is just a failure).
  */
 function unexpectedStop(run: ExecutorStatus): StopCause | undefined {
   switch (run.stopCause) {
     case 'evicted':
     case 'node-lost':
+    case 'unknown':
       return run.stopCause;
     case 'oom':
       return run.phase === 'running' ? 'oom' : undefined;

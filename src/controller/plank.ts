@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../api/clock.js';
 import { duplicateKey } from '../api/duplicate-key.js';
 import { jobURL } from '../api/job-url.js';
 import { TerminalError } from '../api/terminal-error.js';
+import { noControllerDescription } from '../api/unhandled-agent.js';
 import type { Config, Plank } from '../config/types.js';
 import type { Executor } from '../executor/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -43,6 +44,15 @@ export interface ControllerDeps {
   clock?: Clock;
   /** Default: snowflake ids, as upstream without --tot-url. */
   buildIdSource?: BuildIdSource;
+  /**
+   * This controller owns jobs of agents no running controller handles: it ends them as error with
+   * "no controller for agent X is running" (src/api/unhandled-agent.ts) instead of leaving them triggered
+   * for ever. Only one component per deployment may own them (`prow up`'s plank does); `except` names
+   * agents another controller of the deployment runs (the jenkins-operator of `prow up --jenkins-url`).
+   */
+  unhandledAgents?: { except?: readonly string[] };
+  /** Only jobs this accepts are ours (jenkins-operator's --label-selector); default every job of our agents. */
+  accepts?: (pj: ProwJob) => boolean;
   /** Log what would change, write nothing, start nothing. */
   dryRun?: boolean;
   /** Parallel reconciles (default plank.max_goroutines, else 20). */
@@ -81,18 +91,29 @@ export function createController(deps: ControllerDeps): Controller {
   const plank = (): Partial<Plank> => deps.config().plank ?? {};
   const workers = (): number => deps.workers ?? (plank().max_goroutines || 20);
   const agentOf = (pj: ProwJob): string => pj.spec.agent ?? 'kubernetes';
-  const isOurs = (pj: ProwJob): boolean => deps.executors.has(agentOf(pj));
+  const isOurs = (pj: ProwJob): boolean => deps.executors.has(agentOf(pj)) && (deps.accepts?.(pj) ?? true);
+  const isUnhandled = (pj: ProwJob): boolean =>
+    deps.unhandledAgents !== undefined && !deps.executors.has(agentOf(pj)) && !(deps.unhandledAgents.except ?? []).includes(agentOf(pj));
+  const isWatched = (pj: ProwJob): boolean => isOurs(pj) || isUnhandled(pj);
   const executorFor = (pj: ProwJob): Executor => {
     const executor = deps.executors.get(agentOf(pj));
     if (!executor) throw new TerminalError(pj.metadata.name, `no executor for agent ${JSON.stringify(agentOf(pj))}`);
     return executor;
   };
-  const urlOf = (pj: ProwJob): string => jobURL(plank(), pj, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed'));
+  // What the executor said about a run: its page (status.url without a template: a Jenkins build) and,
+  // for Jenkins, the build number that templates read as .Status.JenkinsBuildID (upstream sets it).
+  const runs = new Map<string, { url?: string; jenkinsBuildId?: string }>();
+  const urlOf = (pj: ProwJob): string => {
+    const run = runs.get(pj.metadata.name);
+    const view = run?.jenkinsBuildId && !pj.status.jenkins_build_id ? { ...pj, status: { ...pj.status, jenkins_build_id: run.jenkinsBuildId } } : pj;
+    return jobURL(plank(), view, (err) => log.warn({ err, ...prowJobFields(pj) }, 'job url failed')) || run?.url || (pj.status.url ?? '');
+  };
 
   const effects = createEffects({
     store: deps.store, executorFor, buildIds, config: deps.config, log, now, dryRun: deps.dryRun === true, jobURL: urlOf,
     onWritten(pj) {
       cache.recordWrite(pj);
+      if (isComplete(pj)) runs.delete(pj.metadata.name);
       wakeSiblings(pj);
     },
     requeueAfter,
@@ -111,6 +132,10 @@ export function createController(deps: ControllerDeps): Controller {
     const pj = await deps.store.getProwJob(name);
     if (!pj) return;
     cache.recordWrite(pj); // the store is never behind the informer: count from what we act on
+    if (isUnhandled(pj) && (pj.status.state === 'triggered' || pj.status.state === 'pending') && !isComplete(pj)) {
+      await effects.apply(pj, { kind: 'transition', to: 'error', description: noControllerDescription(agentOf(pj)), stopRun: false, createChildren: false });
+      return;
+    }
     if (!isOurs(pj) || isComplete(pj) || pj.status.state === 'scheduling') return;
     const keys: string[] = [];
     if ((pj.spec.max_concurrency ?? 0) > 0) keys.push(`job:${pj.spec.job}`);
@@ -138,8 +163,13 @@ export function createController(deps: ControllerDeps): Controller {
         const run = await executorFor(pj).status(pj);
         return decideTriggered(pj, run, concurrencyFacts(pj, cache, isOurs, ctx.plank), ctx);
       }
-      case 'pending':
-        return decidePending(pj, await executorFor(pj).status(pj), ctx);
+      case 'pending': {
+        const run = await executorFor(pj).status(pj);
+        if (run.url || run.externalId) {
+          runs.set(pj.metadata.name, { ...(run.url ? { url: run.url } : {}), ...(agentOf(pj) === 'jenkins' && run.externalId ? { jenkinsBuildId: run.externalId } : {}) });
+        }
+        return decidePending(pj, run, ctx);
+      }
       case 'aborted':
         return decideAborted(pj);
       default:
@@ -160,12 +190,12 @@ export function createController(deps: ControllerDeps): Controller {
 
   function resync(): void {
     for (const state of ['triggered', 'pending', 'aborted']) {
-      for (const pj of cache.byIndex('state', state)) if (isOurs(pj)) enqueue(pj.metadata.name);
+      for (const pj of cache.byIndex('state', state)) if (isWatched(pj)) enqueue(pj.metadata.name);
     }
   }
 
   function consider(pj: ProwJob): void {
-    if (!isComplete(pj) && isOurs(pj)) enqueue(pj.metadata.name);
+    if (!isComplete(pj) && isWatched(pj)) enqueue(pj.metadata.name);
   }
 
   function settle(): void {

@@ -1,8 +1,10 @@
-// Deck's static assets: the per-page TypeScript bundled by esbuild in memory (once, on first use) and the CSS.
+// Deck's static assets: the per-page scripts and the CSS. The built command (dist/prow.js) serves the
+// scripts scripts/build.mjs bundled into dist/web/; run from the sources, the per-page TypeScript is
+// bundled by esbuild in memory (once, on first use), so esbuild is loaded only then.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), 'web');
 export const PAGE_SCRIPTS = ['list', 'job'] as const;
@@ -16,6 +18,11 @@ export function createAssets(): Assets {
   let bundles: Promise<Map<string, string>> | undefined;
   let css: Promise<string> | undefined;
   const bundle = async (): Promise<Map<string, string>> => {
+    const prebuilt = PAGE_SCRIPTS.map((p) => join(WEB_DIR, `${p}.js`));
+    if (prebuilt.every((f) => existsSync(f))) {
+      return new Map(await Promise.all(PAGE_SCRIPTS.map(async (p, i) => [`${p}.js`, await readFile(prebuilt[i]!, 'utf8')] as const)));
+    }
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: PAGE_SCRIPTS.map((p) => join(WEB_DIR, `${p}.ts`)),
       bundle: true,

@@ -50,7 +50,7 @@ export function page(o: PageOptions): string {
   const back = encodeURIComponent(o.path ?? '/');
   const who = o.user
     ? html`<span class="user">Signed in as <strong>${o.user}</strong></span>
-<form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="${o.csrf}"><button type="submit" class="link">Sign out</button></form>`
+<form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="${o.csrf}"><input type="hidden" name="dest" value="${o.path ?? '/'}"><button type="submit" class="link" id="sign-out">Sign out</button></form>`
     : html`<a href="/login?dest=${back}">Sign in</a>`;
   const style = o.headerColor && /^#[0-9a-fA-F]{3,8}$/.test(o.headerColor) ? html` style="background:${o.headerColor}"` : '';
   return html`<!doctype html>

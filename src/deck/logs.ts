@@ -20,6 +20,8 @@ export async function readRange(logs: LogSource, pj: ProwJob, start: number, end
 export interface LogTail {
   /** Where the returned text starts in the file. */
   start: number;
+  /** The line number (from 1) of the text's first line: the lines before `start`, plus one. */
+  firstLine: number;
   /** Bytes read up to (the stream continues from here). */
   end: number;
   size: number;
@@ -40,7 +42,35 @@ export async function logTail(logs: LogSource, pj: ProwJob): Promise<LogTail | u
       start += nl + 1;
     }
   }
-  return { start, end: start + buf.length, size, text: new TextDecoder().decode(buf) };
+  return { start, firstLine: start > 0 ? (await countLines(logs, pj, start)) + 1 : 1, end: start + buf.length, size, text: new TextDecoder().decode(buf) };
+}
+
+/** Newlines in the first `bytes` bytes, read a window at a time (line numbers of a tail are absolute). */
+export async function countLines(logs: LogSource, pj: ProwJob, bytes: number): Promise<number> {
+  let lines = 0;
+  for (let at = 0; at < bytes; at += LOG_WINDOW) {
+    const buf = await readRange(logs, pj, at, Math.min(bytes, at + LOG_WINDOW) - 1);
+    if (buf.length === 0) break;
+    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
+  }
+  return lines;
+}
+
+/**
+ * The last whole lines before byte `end` (exclusive), at most LOG_WINDOW bytes: the page's "load
+ * earlier". Starts at a line boundary, so no line is cut in two.
+ */
+export async function linesBefore(logs: LogSource, pj: ProwJob, end: number): Promise<{ start: number; text: string }> {
+  let start = Math.max(0, end - LOG_WINDOW);
+  let buf = end > 0 ? await readRange(logs, pj, start, end - 1) : Buffer.alloc(0);
+  if (start > 0) {
+    const nl = buf.indexOf(10);
+    if (nl !== -1) {
+      buf = buf.subarray(nl + 1);
+      start += nl + 1;
+    }
+  }
+  return { start, text: new TextDecoder().decode(buf) };
 }
 
 export interface LogStreamOptions {

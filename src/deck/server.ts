@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { createDeckContext } from './app-context.js';
 import { cookieKey, createSessionCodec } from './auth.js';
 import type { DeckDeps, DeckEnv } from './deck-deps.js';
+import { formBodyLimit } from './middleware/body-limit.js';
 import { csrf } from './middleware/csrf.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestMetrics } from './middleware/request-metrics.js';
@@ -30,6 +31,7 @@ export function createDeckApp(deps: DeckDeps): Hono<DeckEnv> {
   app.use('*', requestMetrics({ registry: deck.registry }));
   app.use('*', session({ deck }));
   app.use('*', securityHeaders());
+  app.use('*', formBodyLimit());
   app.use('*', csrf({ codec }));
   app.onError(errorHandler({ log: deps.log }));
 

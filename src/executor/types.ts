@@ -28,6 +28,13 @@ export interface ExecutorStatus {
   stopCause?: StopCause;
   /** RFC 3339: when the run was placed (a pod bound to a node); before that it is only created. */
   scheduledAt?: string;
+  /**
+   * pending only: the run waits to be placed (a pod without status.startTime), so plank's
+   * pod_unscheduled_timeout applies instead of pod_pending_timeout. Executors that place runs at once never set it.
+   */
+  unscheduled?: boolean;
+  /** succeeded only: the run says it succeeded but some part of it did not finish cleanly (upstream didPodSucceed). */
+  unfinished?: boolean;
   /** Where a person can follow the run outside Prow (a Jenkins build page), when there is one. */
   url?: string;
   /** The run's name in the system that runs it (pod name, Jenkins build number), when it has one. */
@@ -36,9 +43,10 @@ export interface ExecutorStatus {
 
 /**
  * evicted: the node evicted it (upstream restarts the job); oom: a container was OOM-killed; node-lost:
- * its node went away (NodeLost); deleted: the run was deleted from under the controller.
+ * its node went away (NodeLost); unknown: its node stopped reporting (pod phase Unknown; revived like
+ * eviction); deleted: the run was deleted from under the controller.
  */
-export type StopCause = 'evicted' | 'oom' | 'node-lost' | 'deleted';
+export type StopCause = 'evicted' | 'oom' | 'node-lost' | 'unknown' | 'deleted';
 
 /** A run as the executor that owns it knows it: the ProwJob name and the build cluster it runs in. */
 export interface RunRef {
@@ -54,6 +62,8 @@ export interface StartContext {
 export interface RunInfo extends ExecutorStatus {
   /** The ProwJob name. */
   name: string;
+  /** The build cluster the run is in, for executors with several (pods); absent for one unnamed. */
+  cluster?: string;
 }
 
 export interface Executor {

@@ -9,6 +9,9 @@ import { EtagCache } from './etag-cache.js';
 import { createGitHubMetrics, type GitHubMetrics } from './metrics.js';
 import { newOctokit, type OctokitSettings, type ProwOctokitInstance } from './octokit.js';
 import { installRequestHook } from './request-hook.js';
+import type { RetryOptions } from './retry.js';
+import type { SchedulerOptions } from './scheduler/options.js';
+import { GitHubScheduler } from './scheduler/scheduler.js';
 import type { User } from './types.js';
 
 const DEFAULT_GITHUB_ENDPOINT = 'https://api.github.com';
@@ -30,10 +33,15 @@ export interface GitHubClientOptions {
   log?: Logger;
   /** Where metrics go; a private registry when omitted. */
   registry?: Registry;
-  /** Passed to @octokit/plugin-retry. Against the fake use { retryAfterBaseValue: 1 }. */
-  retry?: { retries?: number; retryAfterBaseValue?: number; enabled?: boolean };
-  /** Secondary and primary rate-limit handling (default true). Disable against the fake. */
+  /** Retries of 5xx and unanswered requests (retry.ts). Against the fake use { retryAfterBaseValue: 1 }. */
+  retry?: RetryOptions;
+  /**
+   * The request scheduler (default true): GitHub's secondary limits, rate-limit waits and retries, the
+   * optional token bucket and spacing of `rateLimits`. false sends every request at once, as it comes.
+   */
   throttle?: boolean;
+  /** Token bucket, per-org buckets, secondary-limit guard and spacing (docs/github.md "Rate limits"). */
+  rateLimits?: SchedulerOptions;
   /** Entries in the ETag cache per credential (default 5000); 0 disables it. */
   etagCacheSize?: number;
   userAgent?: string;
@@ -45,7 +53,11 @@ export class GitHubConnection {
   readonly dryRun: boolean;
   readonly baseUrl: string;
   readonly cache: EtagCache;
+  /** One lane per credential; undefined with `throttle: false`. */
+  readonly scheduler: GitHubScheduler | undefined;
   private readonly settings: OctokitSettings;
+  /** Also followed by idempotent-writes.ts for the writes it retries itself (after checking they did not land). */
+  readonly retry: RetryOptions;
   private readonly tokenOctokit: ProwOctokitInstance | undefined;
   private readonly appOctokit: ProwOctokitInstance | undefined;
   private readonly app: { appId: number | string; privateKey: string } | undefined;
@@ -62,9 +74,9 @@ export class GitHubConnection {
       baseUrl: this.baseUrl,
       userAgent: options.userAgent ?? 'prow-ts',
       log: this.log,
-      retry: options.retry ?? {},
-      throttle: options.throttle ?? true,
     };
+    this.retry = options.retry ?? {};
+    this.scheduler = options.throttle === false ? undefined : new GitHubScheduler(options.rateLimits ?? {}, this.metrics, this.log);
     const token = options.token ?? (options.tokenPath ? readSecret(options.tokenPath, 'GitHub token') : undefined);
     if (token !== undefined) {
       if (!token) throw new Error(`GitHub token is empty${options.tokenPath ? ` (${options.tokenPath})` : ''}`);
@@ -83,9 +95,10 @@ export class GitHubConnection {
     return this.app !== undefined;
   }
 
-  private octokit(auth: Record<string, unknown>, cacheScope: string): ProwOctokitInstance {
+  private octokit(auth: Record<string, unknown>, cacheScope: string, org?: string): ProwOctokitInstance {
     const octokit = newOctokit(this.settings, auth);
-    installRequestHook(octokit, { log: this.log, metrics: this.metrics, dryRun: this.dryRun, baseUrl: this.baseUrl, cache: this.cache, cacheScope });
+    const lane = this.scheduler?.lane(cacheScope, org);
+    installRequestHook(octokit, { log: this.log, metrics: this.metrics, dryRun: this.dryRun, baseUrl: this.baseUrl, cache: this.cache, cacheScope, lane, scheduler: this.scheduler, retry: this.retry });
     return octokit;
   }
 
@@ -115,7 +128,7 @@ export class GitHubConnection {
       id = (await app.request('GET /users/{username}/installation', { username: org })).data.id;
     }
     this.log.info({ org, installation: id }, 'using github app installation');
-    return this.octokit({ authStrategy: createAppAuth, auth: { appId: this.app.appId, privateKey: this.app.privateKey, installationId: id } }, `installation:${id}`);
+    return this.octokit({ authStrategy: createAppAuth, auth: { appId: this.app.appId, privateKey: this.app.privateKey, installationId: id } }, `installation:${id}`, org);
   }
 
   /** The bot's identity, asked for once; a failed ask is asked again next time. */

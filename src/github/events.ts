@@ -3,6 +3,7 @@
 // pkg/hook/events.go and github.GeneralizeComment). Reads are defensive: GitHub sends nulls where the
 // schema is loose, and a malformed payload must produce no event rather than a crash.
 import type { Logger } from '../observability/logger.js';
+import { validateEventPayload } from './event-validation.js';
 import type { GenericCommentAction, GenericCommentEvent, IssueCommentEvent, IssueCommentPayload, IssueEvent, IssuesPayload, PullRequestEvent, PullRequestPayload, PushEvent, PushPayload, ReviewCommentEvent, ReviewCommentPayload, ReviewEvent, ReviewPayload, StatusEvent, StatusPayload, TypedEvent } from './event-types.js';
 
 /** The X-GitHub-Event values with typed handlers. Everything else goes to external plugins only. */
@@ -88,6 +89,12 @@ function repoCoords(repository: unknown, ownerKey: 'login' | 'name' = 'login'): 
  * look plugins up for.
  */
 export function demuxEvent(eventType: string, deliveryId: string, payload: Obj, log?: Logger): DemuxedEvent {
+  const problem = validateEventPayload(eventType, payload);
+  if (problem !== undefined) {
+    const what = problem.got === 'undefined' || problem.got === 'null' ? `lacks ${problem.field}` : `field ${problem.field} is ${problem.got}, not ${problem.want}`;
+    log?.warn({ event: eventType, field: problem.field, want: problem.want, got: problem.got }, `payload ${what}: no plugin handles it`);
+    return {};
+  }
   const sender = login(payload.sender);
   const action = s(payload.action);
   const base = { deliveryId, eventType, sender };

@@ -9,6 +9,9 @@ export interface GitHubMetrics {
   dryRunWrites: Counter<'method' | 'path' | 'plugin'>;
   tokenUsage: Gauge<'resource'>;
   tokenReset: Gauge<'resource'>;
+  schedulerWait: Histogram<'kind'>;
+  supersededWrites: Counter;
+  rateLimited: Counter<'reason'>;
 }
 
 function existing<T>(registry: Registry, name: string): T | undefined {
@@ -40,5 +43,17 @@ export function createGitHubMetrics(registry: Registry = new Registry()): GitHub
     tokenReset:
       existing(registry, 'github_token_reset') ??
       new Gauge({ name: 'github_token_reset', help: 'When the rate-limit window resets (unix seconds, x-ratelimit-reset).', labelNames: ['resource'], registers }),
+    schedulerWait:
+      existing(registry, 'github_scheduler_wait_seconds') ??
+      new Histogram({
+        name: 'github_scheduler_wait_seconds', help: 'How long a GitHub request that had to wait waited for its slot, by kind (read, merge, status, label, other, comment).',
+        labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300], registers,
+      }),
+    supersededWrites:
+      existing(registry, 'github_superseded_status_writes_total') ??
+      new Counter({ name: 'github_superseded_status_writes_total', help: 'Queued status writes dropped because a newer state for the same SHA and context came first.', registers }),
+    rateLimited:
+      existing(registry, 'github_rate_limited_total') ??
+      new Counter({ name: 'github_rate_limited_total', help: 'GitHub answers that said a rate limit was hit (reason: secondary or primary).', labelNames: ['reason'], registers }),
   };
 }

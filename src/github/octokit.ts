@@ -1,22 +1,18 @@
-// Octokit setup: @octokit/core with pagination, retry and throttling, its own log routed to ours.
+// Octokit setup: @octokit/core with pagination, its own log routed to ours. Retries (retry.ts) and rate
+// limits (scheduler/) are ours, in the request hook: Octokit's throttling plugin kept process-wide
+// limiters, and its retry plugin a limiter per request.
 // Methods call `octokit.request('GET /repos/{owner}/{repo}/…', params)`; there is no `octokit.rest.*`.
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../observability/logger.js';
 
-const ProwOctokit = Octokit.plugin(paginateRest, retry, throttling);
+const ProwOctokit = Octokit.plugin(paginateRest);
 export type ProwOctokitInstance = InstanceType<typeof ProwOctokit>;
 
 export interface OctokitSettings {
   baseUrl: string;
   userAgent: string;
   log: Logger;
-  /** Passed to @octokit/plugin-retry. */
-  retry: { retries?: number; retryAfterBaseValue?: number; enabled?: boolean };
-  /** Secondary and primary rate-limit handling. */
-  throttle: boolean;
 }
 
 type OctokitLogFn = (msg: string, ...extra: unknown[]) => void;
@@ -41,31 +37,12 @@ export function octokitLog(log: Logger): { debug: OctokitLogFn; info: OctokitLog
   };
 }
 
-interface RateLimitedRequest {
-  method: string;
-  url: string;
-}
-
 /** A new Octokit with `auth` (token, or an App / installation strategy). */
 export function newOctokit(settings: OctokitSettings, auth: Record<string, unknown>): ProwOctokitInstance {
-  const { log } = settings;
   return new ProwOctokit({
     ...auth,
     baseUrl: settings.baseUrl,
     userAgent: settings.userAgent,
-    log: octokitLog(log),
-    retry: { ...settings.retry },
-    throttle: settings.throttle
-      ? {
-          onRateLimit: (retryAfter: number, opts: RateLimitedRequest, _o: unknown, retryCount: number) => {
-            log.warn({ method: opts.method, path: opts.url, retry_after: retryAfter }, 'github rate limit hit');
-            return retryCount < 1;
-          },
-          onSecondaryRateLimit: (retryAfter: number, opts: RateLimitedRequest, _o: unknown, retryCount: number) => {
-            log.warn({ method: opts.method, path: opts.url, retry_after: retryAfter }, 'github secondary rate limit hit');
-            return retryCount < 1;
-          },
-        }
-      : { enabled: false, onRateLimit: () => false, onSecondaryRateLimit: () => false },
+    log: octokitLog(settings.log),
   });
 }

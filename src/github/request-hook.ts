@@ -1,11 +1,17 @@
 // The one wrap around every request (Octokit's `hook.wrap('request')`): dry-run, the ETag cache,
-// metrics, the request's debug line and the mapping of failures to typed errors (errors.ts).
+// the scheduler's slot (scheduler/), metrics, the request's debug line and the mapping of failures to
+// typed errors (errors.ts).
 import type { Logger } from '../observability/logger.js';
 import { DRY_RUN_HEADER, dryRunAnswer, isWrite } from './dry-run.js';
 import { toGitHubError, isRequestError } from './errors.js';
 import type { CachedResponse, EtagCache } from './etag-cache.js';
 import type { GitHubMetrics } from './metrics.js';
 import type { ProwOctokitInstance } from './octokit.js';
+import { withRetries, type RetryOptions } from './retry.js';
+import { classifyRequest } from './scheduler/classify.js';
+import { settleSuperseded, type Grant, type Lane } from './scheduler/lane.js';
+import type { GitHubScheduler } from './scheduler/scheduler.js';
+import { currentWriteWaitObserver } from './scheduler/wait-observer.js';
 
 /** Request headers the methods set for the hook, removed before the request leaves. */
 export const PLUGIN_HEADER = 'x-prow-plugin';
@@ -20,6 +26,10 @@ interface RequestHookDeps {
   cache: EtagCache;
   /** Which credential the cached answers belong to: `token`, `app` or `installation:<id>`. */
   cacheScope: string;
+  /** The credential's lane in the scheduler; no scheduling (and no rate-limit retries) without one. */
+  lane?: Lane;
+  scheduler?: GitHubScheduler;
+  retry: RetryOptions;
 }
 
 /** The path below baseUrl, without the query: `/repos/o/r/issues/1/labels`. */
@@ -34,7 +44,7 @@ function pathBelow(url: string, baseUrl: string): string {
 }
 
 export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHookDeps): void {
-  const { log, metrics, cache, cacheScope } = deps;
+  const { log, metrics, cache, cacheScope, lane, scheduler } = deps;
   octokit.hook.wrap('request', async (request, options) => {
     // Inner hooks are bound to this very options object (before-after-hook), so changes are made in
     // place. Each request (and each page of a paginated one) has its own headers object.
@@ -51,7 +61,8 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
 
     if (deps.dryRun && isWrite(method, template, options as Record<string, unknown>)) {
       metrics.dryRunWrites.inc(labels);
-      log.info({ method, path, plugin }, 'dry run: skipped github write');
+      // One line per write with what it would have sent (upstream's dry-run client logs the same).
+      log.info({ method, path, plugin, body: (parsed as { body?: unknown }).body ?? null }, 'dry run: skipped github write');
       return { status: 200, url: parsed.url, headers: { [DRY_RUN_HEADER]: 'true' }, data: dryRunAnswer(template) } as never;
     }
 
@@ -65,32 +76,70 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
     }
     let status = 0;
     let fromCache = false;
+    const cls = lane ? classifyRequest(method, template, options as Record<string, unknown>) : undefined;
     try {
-      const response = await request(options);
-      status = response.status;
-      noteRateLimit(metrics, response.headers as Record<string, unknown>);
-      if (cacheKey) {
-        const etag = (response.headers as Record<string, unknown>).etag;
-        cache.stats.misses++;
-        if (typeof etag === 'string') {
-          cache.remember(cacheKey, { etag, status: response.status, url: response.url, headers: response.headers as Record<string, unknown>, data: response.data });
+      for (let attempt = 0; ; attempt++) {
+        let grant: Grant | undefined;
+        if (lane && cls) {
+          const slot = lane.acquire(cls, cls.write ? currentWriteWaitObserver() : undefined);
+          const ticket = slot instanceof Promise ? await slot : slot;
+          if (ticket.superseded) {
+            log.debug({ method, path, plugin }, 'status write superseded by a newer state before it was sent');
+            const answer = (await ticket.by) as { status: number };
+            status = answer.status;
+            return answer as never;
+          }
+          grant = ticket;
+          if (grant.waitedMs > 0) metrics.schedulerWait.observe({ kind: cls.kind }, grant.waitedMs / 1000);
+        }
+        try {
+          // A write idempotent-writes.ts retries itself (after checking it did not land) asks for no retries here.
+          const noRetry = (options as { request?: { retries?: number } }).request?.retries === 0;
+          const response = await withRetries(noRetry ? { enabled: false } : deps.retry, async () => request(options));
+          status = response.status;
+          grant?.release(status, response.headers as Record<string, unknown>);
+          noteRateLimit(metrics, response.headers as Record<string, unknown>);
+          if (cacheKey) {
+            const etag = (response.headers as Record<string, unknown>).etag;
+            cache.stats.misses++;
+            if (typeof etag === 'string') {
+              cache.remember(cacheKey, { etag, status: response.status, url: response.url, headers: response.headers as Record<string, unknown>, data: response.data });
+            }
+          }
+          if (grant) settleSuperseded(grant, response, false);
+          return response;
+        } catch (err) {
+          if (!isRequestError(err)) {
+            grant?.release(0, undefined);
+            throw err;
+          }
+          status = err.status;
+          const verdict = grant?.release(err.status, err.response?.headers) ?? { limited: false };
+          if (err.response?.headers) noteRateLimit(metrics, err.response.headers);
+          if (err.status === 304 && cached && cacheKey) {
+            // Not Modified: the answer we hold is current. Counted as a 200, since the caller got one.
+            cache.stats.hits++;
+            metrics.cacheHits.inc({ path: template, plugin });
+            cache.remember(cacheKey, cached);
+            status = 200;
+            fromCache = true;
+            return { status: cached.status, url: cached.url, headers: { ...cached.headers, ...err.response?.headers, etag: cached.etag }, data: cached.data } as never;
+          }
+          if (verdict.limited) {
+            metrics.rateLimited.inc({ reason: verdict.reason });
+            if (scheduler && attempt < scheduler.maxRetries && verdict.waitMs <= scheduler.maxSleepMs) {
+              log.warn(
+                { method, path, plugin, retry_after: Math.ceil(verdict.waitMs / 1000), attempt: attempt + 1 },
+                verdict.reason === 'secondary' ? 'github secondary rate limit hit' : 'github rate limit hit',
+              );
+              continue;
+            }
+          }
+          if (grant) settleSuperseded(grant, err, true);
+          throw err;
         }
       }
-      return response;
     } catch (err) {
-      if (isRequestError(err)) {
-        status = err.status;
-        if (err.response?.headers) noteRateLimit(metrics, err.response.headers);
-        if (err.status === 304 && cached && cacheKey) {
-          // Not Modified: the answer we hold is current. Counted as a 200, since the caller got one.
-          cache.stats.hits++;
-          metrics.cacheHits.inc({ path: template, plugin });
-          cache.remember(cacheKey, cached);
-          status = 200;
-          fromCache = true;
-          return { status: cached.status, url: cached.url, headers: { ...cached.headers, ...err.response?.headers, etag: cached.etag }, data: cached.data } as never;
-        }
-      }
       // The caller decides whether this failure matters (a 404 is often the answer it asked for),
       // so it is thrown typed and not logged here above debug.
       throw toGitHubError(err, method, path);

@@ -63,6 +63,8 @@ export function createHookApp(deps: HookAppDeps): Hono {
       if (err instanceof WebhookError) {
         status = err.status;
         log.debug({ delivery: err.deliveryId, status: err.status, response: err.message }, 'webhook rejected');
+        // The rest of an oversized body is never read: the socket cannot carry another request.
+        if (err.status === 413) c.header('Connection', 'close');
         return c.text(`${err.message}\n`, err.status as ContentfulStatusCode);
       }
       status = 500;

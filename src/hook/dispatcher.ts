@@ -4,6 +4,8 @@
 // isolated task (upstream pkg/hook/events.go): a failure is logged and counted and stops no other plugin.
 // Transient failures (isTransient) put the delivery back with exponential backoff; the retry re-runs
 // only the tasks that failed, unless the process restarted in between (then all: handlers are idempotent).
+// A delivery whose every running task waits for a GitHub write slot (github/scheduler/) is parked: it
+// does not count against `concurrency`, so other events are handled meanwhile (up to `parkedLimit`).
 import { performance } from 'node:perf_hooks';
 import type { ConfigSnapshot } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
@@ -12,13 +14,14 @@ import type { DeliveryQueue, ProwJobStore, StoredDelivery } from '../store/types
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
 import { createPluginGitHubView } from '../plugins/github-view.js';
-import type { JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
+import type { ConfigMapTarget, SlackClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
 import type { PluginEvent } from '../github/event-types.js';
 import type { HookMetrics } from './metrics.js';
 import { isTransient } from './transient.js';
+import { withWriteWaitObserver } from '../github/scheduler/wait-observer.js';
 
 export interface DispatcherDeps {
   /** The webhook queue deliveries are claimed from. */
@@ -33,6 +36,10 @@ export interface DispatcherDeps {
   metrics: HookMetrics;
   owners?: OwnersClient;
   git?: GitClient;
+  configMaps?: ConfigMapTarget;
+  slack?: SlackClient;
+  /** What plugins use for HTTP outside GitHub (default: the global fetch). */
+  http?: typeof fetch;
   clock?: Clock;
   /** Global gate (--github-enabled-org/repo); disabled repos get no plugin at all. */
   repoEnabled?: (org: string, repo: string) => boolean;
@@ -45,6 +52,8 @@ export interface DispatcherDeps {
   isBusy?: () => boolean;
   /** Default 2. */
   busyConcurrency?: number;
+  /** Deliveries parked on GitHub write slots beyond `concurrency`. Default 256. */
+  parkedLimit?: number;
   /** How often to look for deliveries when nobody calls wake(). Default 200 ms. */
   pollIntervalMs?: number;
   /** Claims before a delivery with transient failures is given up (the Store marks it failed). Default 5. */
@@ -77,6 +86,15 @@ export interface Dispatcher {
   /** Stops claiming and waits for in-flight deliveries to finish. */
   close(): Promise<void>;
   readonly inFlight: number;
+  /** Of inFlight, the deliveries whose every running task waits for a GitHub write slot. */
+  readonly parked: number;
+}
+
+/** Which tasks of one delivery are running and which of them wait for a write slot. */
+interface DeliveryWaits {
+  running: number;
+  waiting: number;
+  parked: boolean;
 }
 
 interface Task {
@@ -99,6 +117,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     retryBaseMs = 2000,
     retryMaxMs = 5 * 60_000,
     handlerTimeoutMs = 10 * 60_000,
+    parkedLimit = 256,
   } = deps;
   const log = deps.log;
   const inFlight = new Map<string, Promise<void>>();
@@ -109,6 +128,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let wakeUp: (() => void) | undefined;
   let wakeRequested = false;
   let idleWaiters: (() => void)[] = [];
+  let parked = 0;
+
+  function updateParked(w: DeliveryWaits): void {
+    const now = w.running > 0 && w.waiting === w.running;
+    if (now === w.parked) return;
+    w.parked = now;
+    parked += now ? 1 : -1;
+    if (now) wake(); // capacity freed: claim more
+  }
 
   function wake(): void {
     wakeRequested = true;
@@ -139,7 +167,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function loop(): Promise<void> {
     while (running) {
       const limit = isBusy() ? Math.min(busyConcurrency, concurrency) : concurrency;
-      const free = limit - inFlight.size;
+      const active = inFlight.size - parked;
+      const free = Math.min(limit - active, limit + parkedLimit - inFlight.size);
       let claimed: StoredDelivery[] = [];
       if (free > 0) {
         try {
@@ -170,7 +199,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         idleWaiters = [];
         for (const w of waiters) w();
       }
-      if (claimed.length === 0 || inFlight.size >= limit) await sleep(limit < concurrency ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
+      if (claimed.length === 0 || inFlight.size - parked >= limit) await sleep(limit < concurrency ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
     }
   }
 
@@ -208,7 +237,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
     elog.info({ plugins: todo.map((t) => t.key), retry: only !== undefined }, 'handling event');
 
-    const failed = await Promise.all(todo.map((t) => runTask(t, d, snap, elog)));
+    const waits: DeliveryWaits = { running: todo.length, waiting: 0, parked: false };
+    let failed: ('transient' | 'error' | undefined)[];
+    try {
+      failed = await Promise.all(todo.map((t) => runTask(t, d, snap, elog, waits)));
+    } finally {
+      waits.running = 0;
+      waits.waiting = 0;
+      updateParked(waits);
+    }
     const retry = todo.filter((_, i) => failed[i] === 'transient');
     if (retry.length === 0) {
       pendingRetry.delete(d.id);
@@ -235,7 +272,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     d: StoredDelivery,
     snap: ConfigSnapshot,
     elog: Logger,
+    waits: DeliveryWaits,
   ): Promise<'transient' | 'error' | undefined> {
+    let myWaits = 0;
+    let finished = false;
+    const observer = (waiting: boolean): void => {
+      if (finished) return; // a timed-out handler still running in the background
+      const before = myWaits > 0;
+      myWaits += waiting ? 1 : -1;
+      const after = myWaits > 0;
+      if (before === after) return;
+      waits.waiting += after ? 1 : -1;
+      updateParked(waits);
+    };
     const plog = elog.child({ plugin: t.plugin.name });
     let tookAction = false;
     const mark = () => {
@@ -247,6 +296,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       jobs: trackJobs(deps.jobs, mark),
       owners: deps.owners,
       git: deps.git,
+      configMaps: deps.configMaps,
+      slack: deps.slack,
+      http: deps.http ?? fetch,
       log: plog,
       deliveryId: d.id,
       redelivery: d.attempts > 1,
@@ -260,7 +312,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          Promise.resolve().then(() => handler(t.event, ctx)),
+          Promise.resolve().then(() => withWriteWaitObserver(observer, () => handler(t.event, ctx))),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new HandlerTimeoutError(t.plugin.name, handlerTimeoutMs)), handlerTimeoutMs);
             timer.unref();
@@ -273,6 +325,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       outcome = isTransient(err) ? 'transient' : 'error';
       plog.error({ err, handler: t.kind, transient: outcome === 'transient' }, 'plugin handler failed');
     }
+    // This task no longer runs: the delivery's other tasks decide whether it is parked.
+    if (myWaits > 0) waits.waiting--;
+    finished = true;
+    waits.running--;
+    updateParked(waits);
     const action = 'action' in t.event ? t.event.action : 'none';
     const labels = { event_type: d.event, action: action || 'none', plugin: t.plugin.name, took_action: String(tookAction) };
     if (outcome !== undefined) metrics.pluginHandleErrors.inc(labels);
@@ -305,6 +362,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     },
     get inFlight() {
       return inFlight.size;
+    },
+    get parked() {
+      return parked;
     },
   };
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { DeliveryQueue, ProwJobStore } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from './external-plugins.js';
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
-import type { Plugin } from '../plugins/types.js';
+import type { ConfigMapTarget, Plugin, SlackClient } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
@@ -40,6 +40,10 @@ export interface HookServerDeps {
   secrets: SecretSource;
   owners?: OwnersClient;
   git?: GitClient;
+  /** Where config-updater writes ConfigMaps (files in embedded mode). */
+  configMaps?: ConfigMapTarget;
+  /** Where slackevents posts. */
+  slack?: SlackClient;
   clock?: Clock;
   metrics?: HookMetrics;
   allowSha1?: boolean;
@@ -87,6 +91,8 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     metrics,
     owners: deps.owners,
     git: deps.git,
+    configMaps: deps.configMaps,
+    slack: deps.slack,
     clock: deps.clock,
     repoEnabled,
     concurrency: deps.concurrency,

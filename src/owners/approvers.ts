@@ -2,6 +2,7 @@
 // upstream pkg/plugins/approve/approvers/owners.go). Pure functions over a RepoOwners view.
 import type { RepoOwners } from './types.js';
 import { goDir } from './repo-owners.js';
+import { GoRand } from '../go/rand.js';
 
 export type ApprovalOwners = Pick<
   RepoOwners,
@@ -21,24 +22,6 @@ const sorted = (s: Iterable<string>): string[] => [...s].sort();
 
 function canonical(p: string): string {
   return p === '.' ? '' : p;
-}
-
-/** Seeded Fisher-Yates (mulberry32): deterministic per PR number. Not Go's math/rand sequence. */
-export function seededPermutation(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** The changed files of a PR against its OWNERS (upstream approvers.Owners). */
@@ -105,7 +88,8 @@ export class PullOwners {
 
   shuffledApprovers(): string[] {
     const list = this.allPotentialApprovers();
-    return seededPermutation(list.length, this.seed).map((i) => list[i]!);
+    // upstream GetShuffledApprovers: rand.New(rand.NewSource(seed)).Perm(n), seeded with the PR number
+    return new GoRand(this.seed).perm(list.length).map((i) => list[i]!);
   }
 
   static reverseMap(approvers: Map<string, Set<string>>): Map<string, Set<string>> {

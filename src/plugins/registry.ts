@@ -7,16 +7,38 @@ import type { Plugin } from './types.js';
 
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
+import { blockadePlugin } from './blockade/blockade.js';
+import { catPlugin } from './cat/cat.js';
+import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
+import { claPlugin } from './cla/cla.js';
+import { configUpdaterPlugin } from './config-updater/config-updater.js';
+import { dogPlugin } from './dog/dog.js';
+import { golintPlugin } from './golint/golint.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
 import { holdPlugin } from './hold/hold.js';
+import { invalidCommitMsgPlugin } from './invalidcommitmsg/invalidcommitmsg.js';
 import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
+import { mergeMethodCommentPlugin } from './merge-method-comment/merge-method-comment.js';
+import { mergeCommitBlockerPlugin } from './mergecommitblocker/mergecommitblocker.js';
+import { milestonePlugin } from './milestone/milestone.js';
+import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
+import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
+import { ownersLabelPlugin } from './owners-label/owners-label.js';
+import { ponyPlugin } from './pony/pony.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
+import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
+import { retitlePlugin } from './retitle/retitle.js';
 import { shrugPlugin } from './shrug/shrug.js';
+import { skipPlugin } from './skip/skip.js';
+import { slackeventsPlugin } from './slackevents/slackevents.js';
+import { stagePlugin } from './stage/stage.js';
+import { sigmentionPlugin } from './sigmention/sigmention.js';
 import { sizePlugin } from './size/size.js';
 import { triggerPlugin } from './trigger/trigger.js';
+import { welcomePlugin } from './welcome/welcome.js';
 import { wipPlugin } from './wip/wip.js';
 import { yuksPlugin } from './yuks/yuks.js';
 import type { PluginConfigSection } from '../config/plugin-sections.js';
@@ -26,16 +48,38 @@ export const builtinPlugins: Plugin[] = [
   // --- plugins (one per line) ---
   approvePlugin,
   assignPlugin,
+  blockadePlugin,
+  catPlugin,
+  cherryPickUnapprovedPlugin,
+  claPlugin,
+  configUpdaterPlugin,
+  dogPlugin,
+  golintPlugin,
   heartPlugin,
   helpPlugin,
   holdPlugin,
+  invalidCommitMsgPlugin,
   labelPlugin,
   lgtmPlugin,
   lifecyclePlugin,
+  mergeMethodCommentPlugin,
+  milestonePlugin,
+  mergeCommitBlockerPlugin,
+  milestoneApplierPlugin,
+  milestoneStatusPlugin,
+  ownersLabelPlugin,
+  ponyPlugin,
   releaseNotePlugin,
+  requireMatchingLabelPlugin,
+  retitlePlugin,
   shrugPlugin,
+  sigmentionPlugin,
   sizePlugin,
+  skipPlugin,
+  stagePlugin,
+  slackeventsPlugin,
   triggerPlugin,
+  welcomePlugin,
   wipPlugin,
   yuksPlugin,
   // --- end of plugins ---
@@ -44,6 +88,11 @@ export const builtinPlugins: Plugin[] = [
 /** The plugins.yaml sections the plugins own, for the loader, the ConfigAgent and checkconfig. */
 export function builtinPluginSections(plugins: readonly Plugin[] = builtinPlugins): PluginConfigSection[] {
   return plugins.flatMap((p) => (p.config === undefined ? [] : [p.config]));
+}
+
+/** The names plugins.yaml may enable in this build (hook, `prow up` and checkconfig refuse any other). */
+export function builtinPluginNames(plugins: readonly Plugin[] = builtinPlugins): string[] {
+  return plugins.map((p) => p.name);
 }
 
 /** Problems with a plugin list: empty or duplicate names, no handler, no description. */

@@ -19,6 +19,36 @@ import type { PluginConfigSection } from '../config/plugin-sections.js';
 /** What plugins may do with ProwJobs: create them, and find and abort (update) running ones. */
 export type JobCreator = Pick<ProwJobStore, 'createProwJob' | 'listProwJobs' | 'getProwJob' | 'updateProwJob'>;
 
+/** A ConfigMap config-updater writes: upstream's ConfigMapID. */
+export interface ConfigMapId {
+  name: string;
+  namespace: string;
+  /** Build cluster alias (`default` is the cluster Prow runs in). */
+  cluster: string;
+}
+
+/** One key of a ConfigMap: its new bytes, or `undefined` to delete the key. */
+export interface ConfigMapKeyUpdate {
+  key: string;
+  value: Buffer | undefined;
+}
+
+/**
+ * Where config-updater's ConfigMaps go (upstream updateconfig.Update). Embedded mode writes each one as a
+ * directory of files (src/plugins/config-updater/files-target.ts); real ConfigMaps come with cluster mode.
+ */
+export interface ConfigMapTarget {
+  /** Applies the updates to one ConfigMap and records `sha` under its VERSION key, as upstream does. */
+  apply(id: ConfigMapId, updates: readonly ConfigMapKeyUpdate[], sha: string): Promise<void>;
+  /** Where `id` lives, for the PR comment (e.g. a directory); undefined for a real ConfigMap. */
+  describe(id: ConfigMapId): string | undefined;
+}
+
+/** Posting to Slack (upstream pkg/slack Client.WriteMessage): slackevents' only capability beyond GitHub. */
+export interface SlackClient {
+  writeMessage(text: string, channel: string): Promise<void>;
+}
+
 export interface PluginContext {
   /** GitHub client scoped to this plugin (logs carry `plugin`); writes are logged instead in --dry-run. */
   github: GitHubClient;
@@ -30,6 +60,15 @@ export interface PluginContext {
   jobs: JobCreator;
   owners?: OwnersClient;
   git?: GitClient;
+  /** Where config-updater writes ConfigMaps; absent when the process has no target. */
+  configMaps?: ConfigMapTarget;
+  /**
+   * HTTP to services outside GitHub (the image APIs of dog, pony, cat, goose): the process's fetch, a
+   * fake's in tests. Absent means the process offers none, and such plugins say so.
+   */
+  http?: typeof fetch;
+  /** Slack, when the process was given a token or webhook (`--slack-token-file`, `--slack-webhook-url`). */
+  slack?: SlackClient;
   /** Child logger with component, plugin, delivery, event, org, repo, pr. */
   log: Logger;
   deliveryId: string;

@@ -11,7 +11,8 @@ function parseTime(value: string | undefined): Date | undefined {
 
 /**
  * Runs are named after their ProwJob. A run with no recorded creation time counts as created now, so
- * it is never taken for an orphan on the first pass that sees it.
+ * it is never taken for an orphan on the first pass that sees it. An executor with several build
+ * clusters (pods) names each run's cluster; `options.cluster` names the one of an executor that has one.
  */
 export function sinkerCleanupFromExecutor(
   executor: Pick<Executor, 'listRuns' | 'cleanup'>,
@@ -25,13 +26,13 @@ export function sinkerCleanupFromExecutor(
         const run: SinkerRun = {
           name: info.name,
           prowjob: info.name,
-          cluster: options.cluster ?? 'default',
+          cluster: info.cluster ?? options.cluster ?? 'default',
           createdAt: parseTime(info.createdAt) ?? startedAt ?? now(),
         };
         if (startedAt) run.startedAt = startedAt;
         return run;
       });
     },
-    deleteRun: (name) => executor.cleanup({ name, cluster: options.cluster ?? 'default' }),
+    deleteRun: (name, cluster) => executor.cleanup({ name, cluster: cluster ?? options.cluster ?? 'default' }),
   };
 }

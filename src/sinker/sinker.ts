@@ -32,7 +32,8 @@ export interface SinkerRun {
 /** What sinker needs from an executor to clean its leftovers. */
 export interface SinkerCleanup {
   listRuns(): Promise<SinkerRun[]>;
-  deleteRun(name: string): Promise<void>;
+  /** Removes a run; `cluster` is the run's SinkerRun.cluster. */
+  deleteRun(name: string, cluster?: string): Promise<void>;
 }
 
 /** Old webhook deliveries (SqliteStore has it): done and failed ones received before `before` are deleted. */
@@ -193,7 +194,10 @@ export function createSinker(deps: SinkerDeps): Sinker {
       }
     }
 
-    log.info({
+    // A pass that deleted nothing is debug: an idle system does not log a line a minute.
+    const deletedAny = result.prowjobsDeleted.aged.length + result.prowjobsDeleted['aged-periodic'].length > 0 || result.deliveriesDeleted > 0
+      || result.runsDeleted.aged.length + result.runsDeleted.ttled.length + result.runsDeleted.orphaned.length > 0;
+    log[deletedAny ? 'info' : 'debug']({
       prowjobs: result.prowjobsSeen,
       deleted: result.prowjobsDeleted.aged.length + result.prowjobsDeleted['aged-periodic'].length,
       runs: result.runsSeen,
@@ -255,7 +259,7 @@ export function createSinker(deps: SinkerDeps): Sinker {
         continue;
       }
       try {
-        await executor.deleteRun(run.name);
+        await executor.deleteRun(run.name, cluster);
         log.info(fields, 'deleted run');
         result.runsDeleted[reason].push(run.name);
       } catch (err) {

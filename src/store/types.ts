@@ -1,6 +1,6 @@
 // The Store seams (docs/architecture.md, docs/store.md): ProwJobs (ProwJobStore) and webhook deliveries (DeliveryQueue).
-// Components meet here and never import each other. Implementations: sqlite (embedded default), kubernetes
-// (ProwJob CRD) later for ProwJobs.
+// Components meet here and never import each other. Implementations: sqlite (embedded default) and, for
+// ProwJobs, kubernetes (upstream's ProwJob CRD, store/kubernetes/).
 import type { ProwJob } from '../api/prowjob.js';
 
 /** Kubernetes-style equality selector: every key must be present with exactly this value. */
@@ -84,7 +84,7 @@ export class InvalidCursorError extends Error {
 
 /**
  * ProwJobs, Kubernetes-shaped: resourceVersions are opaque strings that callers compare only for equality
- * (never order them or parse them). Implementations: sqlite (embedded default); a ProwJob CRD store later.
+ * (never order them or parse them). Implementations: sqlite (embedded default); kubernetes (the ProwJob CRD).
  */
 export interface ProwJobStore {
   /**

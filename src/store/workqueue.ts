@@ -3,8 +3,17 @@
 // runs again after the worker finishes; failures requeue it with a per-key exponential delay that
 // `forget` resets. plank, crier and what comes next (tide, the Kubernetes executor) all use this one.
 
+import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Workers whose handlers finish without waiting on I/O (a job with nothing to do) would otherwise take key
+ * after key in one run of microtasks: after this long the workers let the event loop run.
+ */
+const YIELD_AFTER_MS = 10;
 
 export interface WorkQueueOptions {
   /** First retry delay of a failing key (client-go's ItemExponentialFailureRateLimiter base: 5 ms). */
@@ -17,7 +26,9 @@ export interface WorkQueueOptions {
 export type WorkHandler<K> = (key: K) => Promise<void>;
 
 export class WorkQueue<K> {
-  private readonly queue: K[] = [];
+  /** Waiting keys are queue[head..]: taking one is O(1) (Array#shift moves every element of a big array). */
+  private queue: K[] = [];
+  private head = 0;
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
@@ -26,6 +37,7 @@ export class WorkQueue<K> {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private shuttingDown = false;
+  private busySince = performance.now();
 
   constructor(options: WorkQueueOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 5;
@@ -78,16 +90,24 @@ export class WorkQueue<K> {
 
   /** Keys waiting (not counting those being worked or delayed). */
   get length(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** The next key, or undefined once the queue shuts down. Pair each key with `done(key)`. */
   async get(): Promise<K | undefined> {
-    while (this.queue.length === 0) {
+    while (this.queue.length - this.head === 0) {
       if (this.shuttingDown) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
+      this.busySince = performance.now(); // the loop was idle: a fresh slice starts
     }
-    const key = this.queue.shift() as K;
+    const key = this.queue[this.head++] as K;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     this.dirty.delete(key);
     this.processing.add(key);
     return key;
@@ -121,6 +141,10 @@ export class WorkQueue<K> {
         } finally {
           this.done(key);
         }
+        if (performance.now() - this.busySince > YIELD_AFTER_MS) {
+          await yieldToLoop();
+          this.busySince = performance.now();
+        }
       }
     };
     return Promise.all(Array.from({ length: Math.max(1, workers) }, loop)).then(() => undefined);
@@ -132,6 +156,7 @@ export class WorkQueue<K> {
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.queue.length = 0;
+    this.head = 0;
     this.dirty.clear();
     for (const w of this.waiters.splice(0)) w();
   }

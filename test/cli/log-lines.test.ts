@@ -150,7 +150,7 @@ describe('log lines of every component', { concurrency: true, timeout: 240_000 }
   });
 
   it('deck', async () => {
-    const w = world('deck', '');
+    const w = world('deck', '{}\n');
     const cli = run(['deck', '--config-path', w.config, '--data-dir', w.dir, '--port', '0', '--hostname', '127.0.0.1']);
     const { url } = (await cli.waitForLog('deck listening', WAIT_MS)) as { url: string };
     assert.equal((await fetch(`${url}/`)).status, 200);

@@ -85,6 +85,37 @@ describe('ConfigAgent', () => {
     }
   });
 
+  it('with implementedPlugins: refuses a plugin this build lacks at start and on reload, keeping the last good config', async () => {
+    const s = setup('unimplemented');
+    const { log, lines } = captureLogger();
+    const opts = { configPath: s.configPath, pluginConfigPath: s.pluginPath, implementedPlugins: ['hold', 'wip'], log, watch: false };
+    writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins:\n    - hold\n    - lgtm\n');
+    await assert.rejects(loadConfigAgent(opts), (err: unknown) => {
+      assert.ok(err instanceof ConfigAggregateError);
+      assert.equal(err.errors.length, 1);
+      assert.equal(err.errors[0]!.line, 5);
+      assert.match(err.message, /plugins\["org"\]\.plugins\[1\]: plugin "lgtm" is an upstream plugin this Prow does not implement yet/);
+      return true;
+    });
+    writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold]\n');
+    const agent = await loadConfigAgent(opts);
+    try {
+      writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold, frobnicate]\n');
+      assert.equal(await agent.reload(), false);
+      writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold, lgtm]\n');
+      assert.equal(await agent.reload(), false);
+      assert.deepEqual(pluginsFor(agent.current().plugins, 'org', 'r'), ['hold']);
+      const issues = lines.filter((l) => l.msg === 'config error').map((l) => l.issue as string);
+      assert.match(issues[0]!, /plugins\.yaml:3: plugins\["org"\]\.plugins\[1\]: unknown plugin "frobnicate"/);
+      assert.match(issues[1]!, /plugins\.yaml:3: plugins\["org"\]\.plugins\[1\]: plugin "lgtm" is an upstream plugin/);
+      writeFileSync(s.pluginPath, 'plugins:\n  org:\n    plugins: [hold, wip]\n');
+      assert.equal(await agent.reload(), true);
+      assert.deepEqual(pluginsFor(agent.current().plugins, 'org', 'r'), ['hold', 'wip']);
+    } finally {
+      agent.close();
+    }
+  });
+
   it('recovers when the broken file is fixed, and explicit reload works without watching', async () => {
     const s = setup('recover');
     const { log } = captureLogger();
@@ -101,4 +132,24 @@ describe('ConfigAgent', () => {
       agent.close();
     }
   });
+  for (const file of ['config', 'plugins'] as const) {
+    it(`keeps the last good config when ${file}.yaml is emptied, and logs why`, async () => {
+      const s = setup(`emptied-${file}`);
+      const { log, lines } = captureLogger();
+      const agent = await loadConfigAgent({ configPath: s.configPath, jobConfigPath: s.jobDir, pluginConfigPath: s.pluginPath, log, watch: false });
+      try {
+        const before = agent.current();
+        writeFileSync(file === 'config' ? s.configPath : s.pluginPath, '');
+        assert.equal(await agent.reload(), false);
+        assert.equal(agent.current(), before);
+        assert.equal(agent.current().config.pod_namespace, 'pods');
+        assert.deepEqual(pluginsFor(agent.current().plugins, 'org', 'r'), ['hold']);
+        const why = lines.find((l) => l.msg === 'config error');
+        assert.match(String(why?.issue), new RegExp(`${file}\\.yaml:1: .*empty ${file}\\.yaml is not a valid config`));
+        assert.ok(lines.some((l) => l.msg === 'config reload failed: keeping the last good config'));
+      } finally {
+        agent.close();
+      }
+    });
+  }
 });

@@ -37,6 +37,8 @@ periodics:
     assert.equal(formatCounts(r.counts!), '2 presubmits, 1 postsubmits, 1 periodics in 2 repos');
     const got = r.warnings.map(formatIssue).map((w) => w.slice(dir.length + 1));
     const want = [
+      // every job here is a Jenkins job: checkconfig says what runs them (docs/jenkins.md)
+      'jobs/j.yaml:4: agent: 4 jobs use agent jenkins (first: pre): they run only while a jenkins-operator runs',
       'jobs/j.yaml:5: extra_refs: invalid job pre on repo o/r: the following refs specified more than once: o/r',
       'jobs/j.yaml:18: path_alias: periodic jobs might clone 0, 1, or more repos',
     ];

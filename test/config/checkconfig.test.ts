@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { KNOWN_PLUGIN_NAMES } from '../../src/config/plugins.js';
+import { builtinPluginNames } from '../../src/plugins/registry.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const prow = join(repoRoot, 'bin', 'prow');
@@ -53,6 +55,36 @@ describe('prow checkconfig', () => {
       '3 errors found',
     ]);
   });
+
+  it('refuses an upstream plugin this build does not implement, as hook and prow up do', async (t) => {
+    const missing = KNOWN_PLUGIN_NAMES.find((n) => !builtinPluginNames().includes(n));
+    if (missing === undefined) return t.skip('every upstream plugin is implemented');
+    const dir = join(tmp, 'unimplemented');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'plugins.yaml'), `plugins:\n  demo:\n    plugins: [trigger, ${missing}]\n`);
+    const r = await checkconfig(['--config-path', 'examples/config.yaml', '--job-config-path', 'examples/jobs', '--plugin-config', join(dir, 'plugins.yaml')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`plugins\\.yaml:3: plugins\\["demo"\\]\\.plugins\\[1\\]: plugin "${missing}" is an upstream plugin this Prow does not implement yet`));
+  });
+
+  const emptyCases = [
+    { name: 'an empty config.yaml', config: '', plugins: 'plugins:\n  org:\n    plugins: [hold]\n', bad: 'config.yaml', off: 'every job and setting' },
+    { name: 'a config.yaml of comments only', config: '# todo\n---\n', plugins: '{}\n', bad: 'config.yaml', off: 'every job and setting' },
+    { name: 'an empty plugins.yaml', config: 'pod_namespace: pods\n', plugins: '\n', bad: 'plugins.yaml', off: 'every plugin' },
+  ];
+  for (const c of emptyCases) {
+    it(`refuses ${c.name} with one error naming the file, and exits 1`, async () => {
+      const dir = join(tmp, `empty-${emptyCases.indexOf(c)}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'config.yaml'), c.config);
+      writeFileSync(join(dir, 'plugins.yaml'), c.plugins);
+      const r = await checkconfig(['--config-path', join(dir, 'config.yaml'), '--plugin-config', join(dir, 'plugins.yaml')]);
+      assert.equal(r.code, 1, r.stdout);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.at(-1), '1 error found');
+      assert.match(lines[0]!, new RegExp(`^${join(dir, c.bad)}:1: .*empty ${c.bad.replace('.', '\\.')} is not a valid config .*turn ${c.off} off`));
+    });
+  }
 
   it('warns (exit 0) about repos that have jobs but no trigger plugin', async () => {
     const dir = join(tmp, 'no-trigger');

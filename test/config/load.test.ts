@@ -163,7 +163,7 @@ describe('malformed configuration: every error names file:line and field', () =>
     },
     {
       name: 'kubernetes job without spec',
-      files: { 'jobs/a.yaml': 'postsubmits:\n  o/r:\n  - name: j\n' },
+      files: { 'jobs/a.yaml': 'postsubmits:\n  o/r:\n  - name: j\n    agent: kubernetes\n' },
       want: ['jobs/a.yaml:3: postsubmits["o/r"][0].spec: kubernetes jobs require a spec'],
     },
     {
@@ -487,7 +487,9 @@ periodics:
     assert.equal(unit.run_after_success![0]!.agent, 'jenkins');
     assert.deepEqual(config.plank.report_templates, { '*': config.plank.report_template });
     assert.equal(config.periodics[1]!.run_after_success![0]!.interval, '24h');
-    assert.deepEqual(warnings.map((w) => w.field), ['tot_url']);
+    // jenkins_operator (2017) is read as jenkins_operators[0], with a warning naming the modern key.
+    assert.deepEqual(warnings.map((w) => w.field), ['tot_url', 'jenkins_operator']);
+    assert.equal(config.jenkins_operators?.[0]?.job_url_template, 'https://jenkins/job/{{.Spec.Job}}/{{.Status.BuildID}}/');
   });
 });
 

@@ -135,6 +135,9 @@ welcome:
     ['a repo in two approve entries', 'approve:\n- repos: [org]\n- repos: [org]\n', ['plugins.yaml:3: approve[1].repos: the repo "org" is configured in more than one approve entry']],
     ['bad regexp', 'heart:\n  adorees: [a]\n  commentregexp: "(unclosed"\n', ['plugins.yaml:3: heart.commentregexp: error parsing regexp']],
     ['decreasing sizes', 'size:\n  s: 50\n  m: 20\n', ['plugins.yaml:2: size: size thresholds must be non-decreasing']],
+    // Upstream checks the raw values, before zeros take the defaults: a missing l counts as 0, below m.
+    ['sizes decreasing once the missing ones count as 0', 'size:\n  s: 5\n  m: 8\n', ['plugins.yaml:2: size: size thresholds must be non-decreasing (s ≤ m ≤ l ≤ xl ≤ xxl; a missing one counts as 0, as upstream checks before defaults): got s=5 m=8 l=0 xl=0 xxl=0']],
+    ['only m set', 'size:\n  m: 5\n', ['plugins.yaml:2: size: size thresholds must be non-decreasing']],
     ['bad welcome template', 'welcome:\n- repos: [o]\n  message_template: "{{.Org"\n', ['plugins.yaml:3: welcome[0].message_template: invalid template']],
     ['bad YAML', 'plugins:\n  org: {plugins: [a\n', ['plugins.yaml:3: invalid YAML']],
   ];
@@ -145,6 +148,11 @@ welcome:
       assert.equal(errs.length, want.length, errs.join('\n'));
     });
   }
+  it('accepts size thresholds that are non-decreasing as written, zeros leading', () => {
+    assert.deepEqual(errors('size:\n  xxl: 2000\n'), []);
+    assert.deepEqual(errors('size:\n  s: 1\n  m: 2\n  l: 3\n  xl: 4\n  xxl: 5\n'), []);
+    assert.deepEqual(errors('size:\n  l: 50\n  xl: 60\n  xxl: 70\n'), []);
+  });
   it('unknown keys are errors only under strict', () => {
     assert.deepEqual(errors('lgtm:\n- repos: [o]\n  sticky: true\n'), []);
     assert.deepEqual(errors('lgtm:\n- repos: [o]\n  sticky: true\n', true), ['plugins.yaml:3: lgtm[0].sticky: unknown field "sticky" in Lgtm']);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
+import { startKubeApiFake } from '../../src/kube/fake/server.js';
 import { getText, spawnProw, type CliProcess } from '../support/spawn-cli.js';
 
 describe('prow controller / prow plank', () => {
@@ -49,6 +50,31 @@ describe('prow controller / prow plank', () => {
       }
     });
   }
+
+  it('--kubeconfig runs kubernetes-agent jobs as pods in the build cluster', async () => {
+    const fake = await startKubeApiFake();
+    try {
+      writeFileSync(join(dir, 'kubeconfig'), fake.kubeconfig());
+      const name = '22222222-0000-4000-8000-000000000077';
+      await store.createProwJob({
+        apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name },
+        spec: { type: 'periodic', job: 'cli-pod', agent: 'kubernetes', pod_spec: { containers: [{ image: 'alpine', command: ['true'] }] } },
+        status: { startTime: new Date().toISOString(), state: 'triggered' },
+      });
+      const child = run('controller', ['--kubeconfig', join(dir, 'kubeconfig')]);
+      const pending = await child.waitUntil(async () => {
+        const pj = await store.getProwJob(name);
+        return pj?.status.state === 'pending' ? pj : undefined;
+      }, 'job pending', 30_000);
+      // config.yaml sets no pod_namespace: pods go to `default`, as upstream's default.
+      const pod = fake.api.get(fake.api.type('', 'pods'), 'v1', 'default', name) as { metadata: { labels: Record<string, string> } };
+      assert.equal(pod.metadata.labels['prow.k8s.io/build-id'], pending.status.build_id);
+      assert.match(pod.metadata.labels['prow.k8s.io/plank-version'] ?? '', /^v\d+\.\d+\.\d+$/);
+      assert.equal(await child.stop(), 0, child.output());
+    } finally {
+      await fake.close();
+    }
+  });
 
   it('serves /healthz and /metrics', async () => {
     const child = run('controller', ['--health-port', '0', '--metrics-port', '0']);

@@ -127,6 +127,23 @@ describe('decidePending (TestSyncPendingJob)', () => {
     { name: 'deleted after the pending deadline: the timeout wins', run: pendingRun({ stopCause: 'deleted', createdAt: ago(11 * MIN) }),
       want: end('error', 'Pod pending timeout.', true) },
     { name: 'deleted after it succeeded: success', run: { phase: 'succeeded', stopCause: 'deleted' }, want: end('success', 'Job succeeded.') },
+    // Pods (the kubernetes executor): upstream's scheduling rules.
+    { name: 'unscheduled within pod_unscheduled_timeout: look again at that deadline', run: pendingRun({ unscheduled: true, createdAt: ago(MIN) }),
+      plank: { pod_unscheduled_timeout: '5m' }, want: { kind: 'requeue-after', ms: 4 * MIN, why: 'unscheduled deadline' } },
+    { name: 'unscheduled past pod_unscheduled_timeout: error, pod deleted', run: pendingRun({ unscheduled: true, createdAt: ago(6 * MIN) }),
+      plank: { pod_unscheduled_timeout: '5m' }, want: end('error', 'Pod scheduling timeout.', true) },
+    { name: 'unscheduled: the pending timeout does not apply yet', run: pendingRun({ unscheduled: true, createdAt: ago(11 * MIN) }),
+      plank: { pod_unscheduled_timeout: '1h' }, want: { kind: 'requeue-after', ms: 49 * MIN, why: 'unscheduled deadline' } },
+    { name: 'decoration_config.pod_unscheduled_timeout overrides plank\'s', pj: job('pending', { decoration_config: { pod_unscheduled_timeout: '30s' } }),
+      run: pendingRun({ unscheduled: true, createdAt: ago(MIN) }), want: end('error', 'Pod scheduling timeout.', true) },
+    { name: 'unscheduled and deleted: error', run: pendingRun({ unscheduled: true, stopCause: 'deleted' }), want: end('error', 'Pod got deleted unexpectedly') },
+    { name: 'pod phase Unknown: revival', run: { phase: 'unknown', stopCause: 'unknown' }, want: { kind: 'revive', cause: 'unknown', revivals: 1 } },
+    { name: 'pod phase Unknown at max_revivals: error naming the cause as upstream', pj: job('pending', {}, { pod_revival_count: 3 }),
+      run: { phase: 'unknown', stopCause: 'unknown' }, want: end('error', 'Job pod reached max revivals (3) after being stopped unexpectedly (unknown)') },
+    { name: 'node lost with error_on_eviction: still revived (only eviction errors)', pj: job('pending', { error_on_eviction: true }),
+      run: running({ stopCause: 'node-lost' }), want: { kind: 'revive', cause: 'node-lost', revivals: 1 } },
+    { name: 'succeeded but a container did not finish: error', run: { phase: 'succeeded', unfinished: true },
+      want: end('error', "Pod was in succeeded phase but some containers didn't finish") },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -123,7 +123,7 @@ describe('deck job page, logs and artifacts', () => {
     assert.match(body, /<th>Build ID<\/th><td>42<\/td>/);
     assert.match(body, /step <span class="ansi-fg-2">ok<\/span> &lt;img src=x onerror=alert\(1\)&gt;/);
     assert.ok(!body.includes('<img src=x'));
-    assert.match(body, /earlier<\/a> not shown/, 'a log above the window loads by range');
+    assert.match(body, /1 earlier line<\/a> not shown/, "a log above the window loads by range, counted in lines");
     assert.ok(body.length < 300 * 1024, 'the page carries only the tail of a large log');
     const failedAt = body.indexOf('pkg.breaks');
     assert.ok(failedAt > 0 && failedAt < body.indexOf('pkg.passes'), 'failures come first');

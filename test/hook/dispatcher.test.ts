@@ -5,6 +5,10 @@ import { createDispatcher, type DispatcherDeps } from '../../src/hook/dispatcher
 import type { ConfigSnapshot } from '../../src/config/types.js';
 import { createHookMetrics } from '../../src/hook/metrics.js';
 import { TransientError } from '../../src/hook/transient.js';
+import { classifyRequest } from '../../src/github/scheduler/classify.js';
+import { Lane } from '../../src/github/scheduler/lane.js';
+import { GITHUB_SECONDARY_LIMITS } from '../../src/github/scheduler/options.js';
+import { currentWriteWaitObserver } from '../../src/github/scheduler/wait-observer.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import type { Plugin } from '../../src/plugins/types.js';
 import type { GenericCommentEvent, PluginEvent } from '../../src/github/event-types.js';
@@ -322,5 +326,42 @@ describe('dispatcher acks-first throttle', () => {
     dispatcher.wake();
     await dispatcher.idle();
     assert.ok(maxIdle > 1, `expected parallel handling once idle, saw ${maxIdle}`);
+  });
+});
+
+describe('dispatcher and GitHub write slots', () => {
+  it('a delivery waiting for a write slot does not hold the capacity another delivery needs', async (t) => {
+    const lane = new Lane(
+      { secondary: { ...GITHUB_SECONDARY_LIMITS, maxConcurrent: 1, readReserve: 0 }, bucket: undefined, spacing: undefined },
+      { now: () => Date.now(), onSuperseded: () => undefined },
+    );
+    const label = classifyRequest('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', {});
+    const held = lane.acquire(label) as { release(s: number, h: Record<string, unknown>): unknown };
+    const calls: string[] = [];
+    const plugin: Plugin = {
+      name: 'p',
+      help: { description: 'writes on "write", reads otherwise' },
+      handlers: {
+        genericComment: async (e) => {
+          if (e.body !== 'write') return void calls.push('read-only done');
+          // What the request hook does for a write: wait for the lane's slot with the delivery's observer.
+          const slot = await lane.acquire(label, currentWriteWaitObserver());
+          calls.push('write sent');
+          (slot as { release(s: number, h: Record<string, unknown>): unknown }).release(200, {});
+        },
+      },
+    };
+    const { store, dispatcher } = setup(t, [plugin], snapshotFor({ org: ['p'] }), { concurrency: 1 });
+    await enqueue(store, issueCommentPayload({ repo: 'org/repo', number: 1, body: 'write' }));
+    await dispatcher.start();
+    await waitFor(() => dispatcher.parked === 1, 5000, 'the writing delivery parks');
+    await enqueue(store, issueCommentPayload({ repo: 'org/repo', number: 2, body: 'read' }));
+    dispatcher.wake();
+    await waitFor(() => calls.includes('read-only done'), 5000, 'the read-only delivery is handled while the write waits');
+    assert.deepEqual(calls, ['read-only done']);
+    held.release(200, {});
+    await dispatcher.idle();
+    assert.deepEqual(calls, ['read-only done', 'write sent']);
+    assert.equal(dispatcher.parked, 0);
   });
 });

@@ -10,6 +10,7 @@ import { startHookServer, type HookServerDeps } from '../../src/hook/server.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
 import type { Plugin } from '../../src/plugins/types.js';
 import type { Store } from '../../src/store/types.js';
+import { rawPost } from '../support/raw-post.js';
 import { issueCommentPayload, noGitHub, snapshotFor, tempStore, waitFor, webhookHeaders } from './support/helpers.js';
 
 const SECRET = 'server-secret';
@@ -183,5 +184,18 @@ describe('hook server', () => {
     await closing;
     assert.equal(finished, true);
     assert.equal((await ts.store.getDelivery('slow-1'))?.status, 'done');
+  });
+});
+
+describe('hook intake bound', () => {
+  it('answers a chunked body over the limit with 413 and Connection: close, and drops the socket', async (t) => {
+    const { server, store } = await start(t, [], snapshotFor({}));
+    const headers = { ...webhookHeaders('issue_comment', 'big-1', '{}', SECRET) };
+    // 30 MB in 64 KiB chunks, no Content-Length: over GitHub's 25 MB cap.
+    const res = await rawPost(`${server.url}/hook`, { headers, chunks: 480 });
+    assert.equal(res.status, 413, res.body);
+    assert.equal(res.headers.connection, 'close');
+    assert.ok(await res.closed, 'the server closes the socket it will not read further');
+    assert.equal(await store.getDelivery('big-1'), undefined);
   });
 });

@@ -2,7 +2,7 @@
 // upstream approve_test.go's OWNERS layout and expected comments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { approvalMessage, PullApprovers, PullOwners, seededPermutation } from '../../src/owners/approvers.js';
+import { approvalMessage, PullApprovers, PullOwners } from '../../src/owners/approvers.js';
 import { buildRepoOwners } from '../../src/owners/repo-owners.js';
 
 const repo = buildRepoOwners(new Map(Object.entries({
@@ -55,10 +55,26 @@ describe('approval units', () => {
     assert.equal(ap.requirementsMet(), false);
   });
 
-  it('the seeded shuffle is a deterministic permutation', () => {
-    assert.deepEqual(seededPermutation(5, 7), seededPermutation(5, 7));
-    assert.deepEqual([...seededPermutation(5, 7)].sort(), [0, 1, 2, 3, 4]);
-  });
+});
+
+// upstream approvers/owners_test.go TestGetShuffledApprovers: Go's math/rand seeded with the PR number.
+describe('shuffled approvers (Go math/rand order)', () => {
+  const shuffleRepo = buildRepoOwners(new Map(Object.entries({
+    OWNERS: 'approvers: [Alice, Bob]\n',
+    'a/OWNERS': 'approvers: [Art, Anne]\n',
+    'b/OWNERS': 'approvers: [Bill, Ben, Barbara]\n',
+    'c/OWNERS': 'approvers: [Chris, Carol]\n',
+    'a/d/OWNERS': 'approvers: [David, Dan, Debbie]\n',
+    'a/combo/OWNERS': 'approvers: [Eve, Erin, David, Dan, Debbie, Chris, Carol]\n',
+  })));
+  const cases = [
+    { name: 'Empty PR', files: [], seed: 0, want: [] },
+    { name: 'Single Root File PR Approved', files: ['kubernetes.go'], seed: 0, want: ['bob', 'alice'] },
+    { name: 'Combo And B PR', files: ['a/combo/test.go', 'b/test.go'], seed: 0, want: ['erin', 'bill', 'carol', 'barbara', 'dan', 'debbie', 'ben', 'david', 'eve', 'chris'] },
+    { name: 'Combo and D, Seed 0', files: ['a/combo/test.go', 'a/d/test.go'], seed: 0, want: ['erin', 'dan', 'dan', 'carol', 'david', 'debbie', 'chris', 'debbie', 'eve', 'david'] },
+    { name: 'Combo and D, Seed 2', files: ['a/combo/test.go', 'a/d/test.go'], seed: 2, want: ['dan', 'carol', 'debbie', 'dan', 'erin', 'chris', 'eve', 'david', 'debbie', 'david'] },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepEqual(new PullOwners(c.files, shuffleRepo, c.seed).shuffledApprovers(), c.want));
 });
 
 describe('notification text (upstream approve_test.go)', () => {

@@ -24,4 +24,19 @@ describe('sinkerCleanupFromExecutor', () => {
     await cleanup.deleteRun('b');
     assert.deepEqual(cleaned, ['b']);
   });
+
+  it('keeps the build cluster an executor with several names for each run, and deletes the run there', async () => {
+    const cleaned: string[] = [];
+    const cleanup = sinkerCleanupFromExecutor({
+      listRuns: async () => [
+        { name: 'a', phase: 'running', createdAt: '2026-01-01T00:00:00Z', cluster: 'build-1' },
+        { name: 'b', phase: 'running', createdAt: '2026-01-01T00:00:00Z' },
+      ],
+      cleanup: async (run) => { cleaned.push(`${run.cluster}/${run.name}`); },
+    });
+    assert.deepEqual((await cleanup.listRuns()).map((r) => r.cluster), ['build-1', 'default']);
+    await cleanup.deleteRun('a', 'build-1');
+    await cleanup.deleteRun('b');
+    assert.deepEqual(cleaned, ['build-1/a', 'default/b']);
+  });
 });

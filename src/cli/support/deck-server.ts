@@ -1,5 +1,5 @@
-// `prow up`'s deck: a thin adapter from the embedded wiring to src/deck. Job URLs from examples/config.yaml
-// (http://localhost:8080/view/local/prow-artifacts/<artifact path>/) land on deck's job page.
+// `prow up`'s deck: a thin adapter from the embedded wiring to src/deck. Job URLs (plank.job_url_template,
+// by default <deck URL>/view/local/prow-artifacts/<artifact path>/) land on deck's job page.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,9 @@ import type { TideDataSource } from '../../api/tide-json.js';
 import type { ArtifactStore, LogSource } from '../../artifacts/types.js';
 import type { Config, PluginsConfig } from '../../config/types.js';
 import type { MembershipChecker } from '../../deck/auth.js';
+import type { OAuthConfig } from '../../deck/oauth.js';
 import type { HelpData } from '../../deck/pages/help.js';
+import type { Registry } from 'prom-client';
 import { startDeckServer as startDeck, type DeckServer } from '../../deck/server.js';
 import type { GitHubClient } from '../../github/types.js';
 import { generatePluginHelp } from '../../hook/plugin-help.js';
@@ -32,6 +34,11 @@ export interface DeckServerDeps {
   /** Demo mode: logins that may sign in locally. */
   demoUsers?: string[];
   cookieSecret?: Buffer;
+  /** Where every component's metrics go; deck's /metrics serves it. */
+  registry?: Registry;
+  oauth?: OAuthConfig;
+  /** Mark cookies Secure (deck is served over https). */
+  secureCookies?: boolean;
   /** Keep the session key in `<dataDir>/deck-cookie-secret` (created once) so sign-ins survive a restart. */
   dataDir?: string;
   /** Tide's pools and history, for /tide and /tide-history. */
@@ -77,6 +84,8 @@ export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer>
     ...(deps.github ? { github: membershipChecker(deps.github) } : {}),
     ...(deps.demoUsers ? { demoUsers: deps.demoUsers } : {}),
     ...(deps.tide ? { tide: deps.tide } : {}),
+    ...(deps.registry ? { registry: deps.registry } : {}),
+    ...(deps.oauth ? { oauth: deps.oauth, secureCookies: deps.secureCookies ?? false } : {}),
     ...(deps.cookieSecret ? { cookieSecret: deps.cookieSecret } : deps.dataDir ? { cookieSecret: ensureCookieSecret(deps.dataDir) } : {}),
   });
 }

@@ -16,6 +16,11 @@ const TEST_SCRIPT = `#!/bin/sh
 # The demo presubmit runs this on the pull request merged into main.
 set -e
 echo "testing $(cat VERSION 2>/dev/null || echo unknown)"
+# About 15 seconds of output, so deck's live log has something to follow.
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+  echo "step $i of 15: checking the greeting ($(date -u +%H:%M:%S))"
+  sleep 1
+done
 for f in greeting.txt VERSION; do
   test -s "$f" || { echo "missing $f"; exit 1; }
 done
@@ -55,11 +60,14 @@ export function demoSeed(): FakeSeed {
       {
         repo: `${DEMO_ORG}/${DEMO_REPO}`,
         number: DEMO_PULL,
-        author: DEMO_MAINTAINER,
-        title: 'Say hello to Prow',
-        body: 'A friendlier greeting.\n\n```release-note\nNONE\n```\n',
-        head: 'friendlier-greeting',
-        files: { 'greeting.txt': 'hello, Prow\n', 'VERSION': '1.0.1\n' },
+        // The PR examples/payloads/ talk about: bob's, which alice (the maintainer) tests and approves.
+        // bob is not an org member: alice has already said /ok-to-test, so new pushes are tested.
+        author: DEMO_CONTRIBUTOR,
+        labels: ['ok-to-test'],
+        title: 'Greet the world in French',
+        body: 'Adds a French greeting.\n\n```release-note\nNONE\n```\n',
+        head: 'french',
+        files: { 'greeting.txt': 'bonjour, le monde\n', 'VERSION': '1.0.1\n' },
       },
     ],
   };

@@ -1,5 +1,6 @@
 // The embedded system behind `prow up`: every component in one process over one data directory.
 // Wiring only: each component is built from its own module and they meet at the Store and config.
+import type { SchedulerOptions } from '../../github/scheduler/options.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,18 +13,26 @@ import { startCrier } from '../../crier/crier.js';
 import { createGitHubReporter } from '../../crier/github/reporter.js';
 import { createInformerJobSource } from '../../crier/job-source.js';
 import { createLocalExecutor } from '../../executor/local/executor.js';
+import { openPodExecutor } from './pod-executor.js';
+import { withDeckUrlDefaults } from '../../config/deck-url-defaults.js';
+import { createControllerMetrics, startMetricsGathering } from '../../controller/metrics.js';
+import { loadOAuthConfig } from '../../deck/oauth.js';
 import { createGitHubClient } from '../../github/client.js';
+import { createMetricsRegistry } from '../../observability/instrumentation.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
 import { fileSecretSource } from '../../hook/secrets.js';
 import { createHookMetrics } from '../../hook/metrics.js';
 import { startHookServer } from '../../hook/server.js';
 import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
-import { builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
+import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
+import { configMapDirs } from './config-maps.js';
+import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
+import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
 import { createProwJobInformer } from '../../store/informer.js';
-import { openSqliteStore, storePath } from '../../store/sqlite/store.js';
+import { openProwJobBackend, type StoreFlags } from './store.js';
 import { createGitBatchMerger } from '../../tide/batch-merge.js';
 import { TideHistory } from '../../tide/history.js';
 import { createTideMetrics } from '../../tide/metrics.js';
@@ -32,6 +41,9 @@ import { startDeckServer, type DeckServer } from './deck-server.js';
 import { DEMO_CONTRIBUTOR, DEMO_MAINTAINER, DEMO_ORG, DEMO_REPO, DEMO_TOKEN, seedDemo } from './demo.js';
 import { followConfigLogLevel } from './logging.js';
 import { runCloseSteps } from './shutdown.js';
+import { createJenkinsClient, createJenkinsOperator, operatorEntry, type JenkinsFlags } from './jenkins-operator.js';
+import { logSourceByAgent } from './agent-logs.js';
+import type { LogSource } from '../../artifacts/types.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -49,9 +61,25 @@ export interface EmbeddedOptions {
   githubAppId?: string;
   githubAppPrivateKeyPath?: string;
   dryRun: boolean;
+  /** GitHub rate-limit settings (--github-hourly-tokens, spacing…); unused in demo mode. */
+  rateLimits?: SchedulerOptions;
   hostname?: string;
+  /** deck's public URL (links in statuses and comments); default http://<hostname>:<deckPort>. */
+  deckUrl?: string;
+  /** GitHub OAuth app for deck's "Sign in with GitHub" (upstream deck --github-oauth-config-file). */
+  githubOauthConfigFile?: string;
   /** Clone from elsewhere: git `url.<to>.insteadOf <from>` for every clone (e.g. a local mirror). */
   cloneUrlRewrites?: { from: string; to: string }[];
+  /** Where ProwJobs live (default sqlite in the data directory); deliveries and build numbers stay in SQLite. */
+  store?: StoreFlags;
+  /** Also run the jenkins-operator (agent jenkins jobs as builds on this Jenkins). */
+  jenkins?: JenkinsFlags;
+  /** How often the jenkins-operator polls running builds (default 2 s). */
+  jenkinsPollMs?: number;
+  /** slackevents: a Slack bot token file (+ Web API base) or an incoming-webhook URL. */
+  slackTokenFile?: string;
+  slackApiUrl?: string;
+  slackWebhookUrl?: string;
   log: Logger;
 }
 
@@ -59,6 +87,8 @@ export interface EmbeddedSystem {
   demo: boolean;
   hookUrl: string;
   deckUrl: string;
+  /** Where links in statuses and comments point (--deck-url, else deckUrl). */
+  publicDeckUrl: string;
   fakeGitHubUrl?: string;
   hmacSecretFile: string;
   close(): Promise<void>;
@@ -103,11 +133,17 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
   try {
     const agent: ConfigAgent = await loadConfigAgent({
-      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), log: log.child({ component: 'config' }),
+      configPath: o.configPath, jobConfigPath: o.jobConfigPath, pluginConfigPath: o.pluginConfigPath, pluginSections: builtinPluginSections(), implementedPlugins: builtinPluginNames(), log: log.child({ component: 'config' }),
     });
     // `log` is the process's root logger: config.yaml's log_level applies to every component.
     followConfigLogLevel(log, agent);
     closers.push(() => agent.close());
+    // Links in statuses and comments follow the deck this process serves (known once it listens when --deck-port is 0).
+    let deckUrl = o.deckUrl ?? (o.deckPort ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${o.deckPort}` : undefined);
+    const current = () => (deckUrl ? withDeckUrlDefaults(agent.current(), deckUrl) : agent.current());
+    // One registry: every component's metrics, with upstream's names, on --metrics-port.
+    const registry = createMetricsRegistry();
+    const oauth = o.githubOauthConfigFile ? loadOAuthConfig(o.githubOauthConfigFile) : undefined;
 
     let fake: FakeGitHub | undefined;
     const rewrites = [...(o.cloneUrlRewrites ?? [])];
@@ -128,37 +164,63 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.githubAppId ? { appId: o.githubAppId } : {}),
       ...(o.githubAppPrivateKeyPath ? { privateKeyPath: o.githubAppPrivateKeyPath } : {}),
       dryRun: o.dryRun,
+      registry,
+      ...(o.rateLimits ? { rateLimits: o.rateLimits } : {}),
       log: log.child({ component: 'github' }),
     });
 
-    const store = openSqliteStore(storePath(dataDir), { log });
-    closers.push(() => store.close());
+    // One process: no leader election, even with the ProwJobs in a cluster.
+    const backend = await openProwJobBackend(o.store ?? { store: 'sqlite' }, { dataDir, namespace: agent.current().config.prowjob_namespace, log, buildClusters: true });
+    closers.push(() => backend.close());
+    const store = backend.prowjobs;
+    const sqlite = backend.sqlite();
     const artifacts = createLocalArtifactStore({ root: join(dataDir, 'artifacts') });
-    const executor = createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
+    // Build clusters (--store kubernetes or a kubeconfig): `kubernetes` jobs are pods; else local processes (docs/pods.md).
+    const executor = await openPodExecutor(backend, { podNamespace: () => agent.current().config.pod_namespace, log: log.child({ component: 'executor' }) })
+      ?? createLocalExecutor({ dataDir, artifacts, log: log.child({ component: 'executor' }), ...(gitEnv ? { gitEnv } : {}) });
     closers.push(() => executor.close());
 
-    const config = () => agent.current().config;
+    const config = () => current().config;
     // One informer for the components here that read from a cache (controller, crier and sinker; deck
     // reads the store directly for now).
     const informer = createProwJobInformer(store, { log: log.child({ component: 'informer' }) });
     await informer.start();
     closers.push(() => informer.close());
 
+    // plank owns the jobs of agents nothing here runs: they end as error, "no controller for agent X is running".
     const controller = createController({
-      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(store),
+      store, informer, executors: new Map([['kubernetes', executor]]), config, log: log.child({ component: 'controller' }), buildIdSource: createStoreBuildIdSource(sqlite),
+      unhandledAgents: { except: o.jenkins ? ['jenkins'] : [] },
     });
     await controller.start();
     closers.push(() => controller.stop());
+    closers.push(startMetricsGathering(createControllerMetrics({ registry }), informer, { log: log.child({ component: 'controller' }) }));
+
+    let liveLogs: LogSource = executor.logs;
+    if (o.jenkins) {
+      const jlog = log.child({ component: 'jenkins-operator' });
+      const client = await createJenkinsClient(o.jenkins, jlog);
+      const operator = createJenkinsOperator({
+        client, store, informer, config, selector: '', log: jlog, buildIdSource: createStoreBuildIdSource(sqlite),
+        ...(o.jenkinsPollMs ? { pollMs: o.jenkinsPollMs } : {}),
+      });
+      await operator.controller.start();
+      closers.push(() => operator.controller.stop(), () => operator.executor.close());
+      liveLogs = logSourceByAgent({ jenkins: operator.executor.logs }, executor.logs);
+      if (Object.keys(operatorEntry(config(), '')?.report_templates ?? {}).length > 0) {
+        jlog.warn('jenkins_operators report_templates are not used by prow up: its one crier uses plank.report_templates for every job (run prow jenkins-operator with GitHub credentials for per-operator templates)');
+      }
+    }
 
     const crierJobs = createInformerJobSource(informer);
     const crier = startCrier({
-      jobs: crierJobs, store, log: log.child({ component: 'crier' }),
+      jobs: crierJobs, store, log: log.child({ component: 'crier' }), registry,
       reporters: [{ reporter: createGitHubReporter({ github, config, listJobs: crierJobs.list }), workers: 5 }],
     });
     closers.push(() => crier.close());
 
     const sinker = createSinker({
-      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor),
+      store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor), registry,
     });
     sinker.start();
     closers.push(() => sinker.stop());
@@ -168,11 +230,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => horologium.stop());
 
     // Tide test-merges batches in bare mirrors cloned through the same URL rewrites as jobs.
-    // hook's /metrics (--metrics-port) also serves tide's metrics: one registry for both.
-    const hookMetrics = createHookMetrics({ defaultMetrics: true });
     const tideHistory = new TideHistory(1000, join(dataDir, 'tide-history.json'), log.child({ component: 'tide' }));
     const tide = createTide({
-      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun, metrics: createTideMetrics(hookMetrics.registry),
+      store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun, metrics: createTideMetrics(registry),
       batchMerger: createGitBatchMerger({ cacheDir: join(dataDir, 'tide-git'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
       ...(demo ? { betweenMergesMs: 500 } : {}),
     });
@@ -192,33 +252,43 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     });
 
     const hmacSecretFile = ensureHmacFile(dataDir, o.hmacSecretFile);
+    const slack = createSlackClient({ tokenFile: o.slackTokenFile, apiUrl: o.slackApiUrl, webhookUrl: o.slackWebhookUrl, log: log.child({ component: 'hook', client: 'slack' }) });
     const hook = await startHookServer({
       port: o.hookPort,
       hostname: host,
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
-      store,
+      store: sqlite,
       jobs: store,
-      snapshot: () => agent.current(),
+      snapshot: current,
       github,
       plugins: builtinPlugins,
+      ...(slack ? { slack } : {}),
+      metrics: createHookMetrics({ registry }),
       owners,
+      configMaps: createFileConfigMapTarget({
+        dirs: configMapDirs(o.configPath, o.pluginConfigPath, o.jobConfigPath),
+        root: join(dataDir, 'configmaps'),
+        log: log.child({ component: 'hook', plugin: 'config-updater' }),
+      }),
       log: log.child({ component: 'hook' }),
       secrets: fileSecretSource(hmacSecretFile),
-      metrics: hookMetrics,
     });
     closers.push(() => hook.close());
 
     const deck: DeckServer = await startDeckServer({
-      port: o.deckPort, hostname: host, store, artifacts, liveLogs: executor.logs, log: log.child({ component: 'deck' }),
-      snapshot: () => agent.current(), github, dataDir, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      port: o.deckPort, hostname: host, store, artifacts, liveLogs, log: log.child({ component: 'deck' }),
+      snapshot: current, github, dataDir, registry, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
+      ...(oauth ? { oauth, secureCookies: (deckUrl ?? '').startsWith('https:') } : {}),
     });
     closers.push(() => deck.close());
+    deckUrl ??= deck.url;
 
     return {
       demo,
       hookUrl: `${hook.url}`,
       deckUrl: deck.url,
+      publicDeckUrl: deckUrl,
       ...(fake ? { fakeGitHubUrl: fake.url } : {}),
       hmacSecretFile,
       close: closeAll,

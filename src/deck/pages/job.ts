@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { ProwJob } from '../../api/prowjob.js';
 import { isComplete } from '../../api/prowjob.js';
 import type { ArtifactEntry } from '../../artifacts/types.js';
-import { ansiToHtml } from '../ansi.js';
+import { isErrorLine, renderLines } from '../log-lines.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { durationMs, formatDuration } from '../jobs.js';
 import type { JUnitSummary } from '../junit.js';
@@ -17,12 +17,27 @@ export interface JobPageData {
   artifacts: ArtifactEntry[];
   junit: (JUnitSummary | { file: string; error: string })[];
   csrf: string;
+  /** Set when the visitor is not signed in and rerun needs a user: the sign-in link that returns here. */
+  signInTo?: string | undefined;
 }
 
 function size(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function firstErrorLine(log: LogTail): number | undefined {
+  const i = log.text.split('\n').findIndex(isErrorLine);
+  return i === -1 ? undefined : log.firstLine + i;
+}
+
+function lastLine(log: LogTail): number {
+  return log.firstLine + log.text.replace(/\n$/, '').split('\n').length - 1;
 }
 
 function artifactHref(path: string): string {
@@ -52,8 +67,9 @@ export function jobPage(d: JobPageData, now = Date.now()): SafeHtml {
   return html`<h1>${pj.spec.job} <span id="job-state">${stateBadge(s.state)}</span></h1>
 <p class="description" id="job-description">${s.description ?? ''}</p>
 <div class="actions">
-<form method="post" action="/rerun?prowjob=${encodeURIComponent(name)}" class="inline" data-action="rerun"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="rerun">Rerun</button></form>
-<form method="post" action="/abort?prowjob=${encodeURIComponent(name)}" class="inline" data-action="abort"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="abort"${canAbort ? '' : html` disabled`}>Abort</button></form>
+<form method="post" action="/rerun?prowjob=${encodeURIComponent(name)}" class="inline" data-action="rerun"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="rerun"${d.signInTo ? html` disabled title="sign in to rerun"` : ''}>Rerun</button></form>
+<form method="post" action="/abort?prowjob=${encodeURIComponent(name)}" class="inline" data-action="abort"><input type="hidden" name="csrf" value="${d.csrf}"><button type="submit" id="abort"${canAbort && !d.signInTo ? '' : html` disabled`}>Abort</button></form>
+${d.signInTo ? html`<a id="sign-in-to-rerun" href="${d.signInTo}">sign in to rerun</a>` : ''}
 <span id="action-result" role="status"></span>
 </div>
 <table class="meta">
@@ -69,8 +85,10 @@ ${s.build_id ? html`<tr><th>Build ID</th><td>${s.build_id}</td></tr>` : ''}
 ${pj.spec.refs?.pulls?.[0] ? html`<tr><th>History</th><td><a href="/pr-history?org=${encodeURIComponent(pj.spec.refs.org)}&amp;repo=${encodeURIComponent(pj.spec.refs.repo)}&amp;pr=${pj.spec.refs.pulls[0].number}">all jobs of this pull request</a></td></tr>` : ''}
 </table>
 <section id="build-log-section"><h2>Build log</h2>
-${log && log.start > 0 ? html`<p class="earlier" id="earlier"><a href="/log/${encodeURIComponent(name)}?start=0&amp;end=${log.start - 1}" data-end="${log.start - 1}">${size(log.start)} earlier</a> not shown</p>` : ''}
-<pre class="log" id="build-log" data-name="${name}" data-offset="${log?.end ?? 0}" data-live="${live ? '1' : '0'}">${log ? raw(ansiToHtml(log.text)) : ''}</pre>
+${log && log.size > 0 ? html`<div class="log-tools"><input type="search" id="log-search" placeholder="Search the log" aria-label="Search the log" hidden> <span id="log-search-count" class="muted" role="status"></span>
+${log.text !== '' ? html`<a href="#L${firstErrorLine(log) ?? lastLine(log)}" id="jump-error"${firstErrorLine(log) === undefined ? html` hidden` : ''}>first error line</a>` : ''}</div>` : ''}
+${log && log.start > 0 ? html`<p class="earlier" id="earlier"><a href="/log/${encodeURIComponent(name)}?before=${log.start}" data-before="${log.start}">${plural(log.firstLine - 1, 'earlier line')}</a> not shown</p>` : ''}
+<pre class="log" id="build-log" data-name="${name}" data-offset="${log?.end ?? 0}" data-first-line="${log?.firstLine ?? 1}"${log && log.text !== '' && !log.text.endsWith('\n') ? html` data-partial="1"` : ''} data-live="${live ? '1' : '0'}">${log ? raw(renderLines(log.text, log.firstLine).html) : ''}</pre>
 ${log ? '' : html`<p class="muted" id="no-log">${live ? 'No log yet; it appears here once the job starts.' : 'This job has no build log.'}</p>`}
 ${live ? html`<p class="muted" id="live-note">This job is running: the log follows live with JavaScript on, or reload the page.</p>` : ''}
 </section>

@@ -11,7 +11,8 @@ import { html } from '../html.js';
 import { HttpError } from '../../observability/http.js';
 import { FilterError, queryJobs } from '../jobs.js';
 import { parseJUnit, type JUnitSummary } from '../junit.js';
-import { LOG_WINDOW, logEventStream, logTail, readRange } from '../logs.js';
+import { authorize } from '../auth.js';
+import { LOG_WINDOW, linesBefore, logEventStream, logTail, readRange } from '../logs.js';
 import { jobPage } from '../pages/job.js';
 
 const JUNIT_RE = /(^|\/)artifacts\/(.*\/)?junit[^/]*\.xml$/;
@@ -43,7 +44,11 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
     const dir = buildDirOf(pj);
     const [tail, entries] = await Promise.all([logTail(logs, pj), dir ? artifacts.list(dir) : Promise.resolve([])]);
     const junit = await junitFor(entries);
-    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')) }), 'job');
+    // Anonymous and rerun is not open to anyone: the button is off and a sign-in link returns to this page.
+    const anonymous = c.get('session').login === undefined && !(await authorize('rerun', deck.deckConfig(), pj, undefined, undefined)).allowed;
+    const here = c.req.path + (new URL(c.req.url).search || '');
+    const signInTo = anonymous ? `/login?dest=${encodeURIComponent(here)}` : undefined;
+    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo }), 'job');
   }
 
   app.get('/job/:name', async (c) => renderJob(c, await deck.mustGet(c.req.param('name'))));
@@ -108,6 +113,11 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
       if (!/^\d{1,15}$/.test(v)) throw new FilterError(`${k}: not a byte offset`);
       return Number(v);
     };
+    if (c.req.query('before') !== undefined) {
+      // Whole lines ending right before byte `before`: what "load earlier" asks for.
+      const { start, text } = await linesBefore(logs, pj, Math.min(num('before', size), size));
+      return c.text(text, 200, { 'x-log-start': String(start), 'x-log-size': String(size) });
+    }
     const end = Math.min(num('end', size - 1), size - 1);
     const start = Math.max(num('start', 0), end - LOG_WINDOW + 1, 0);
     const buf = await readRange(logs, pj, start, end);

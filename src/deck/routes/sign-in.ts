@@ -33,9 +33,11 @@ ${[...demoUsers].map((u) => html`<button type="submit" name="user" value="${u}" 
     return c.redirect(safeDest(typeof form['dest'] === 'string' ? form['dest'] : undefined), 303);
   });
 
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
+    // Back to the page signed out from (a same-site path only).
+    const form = await c.req.parseBody();
     deck.saveSession(c, codec.fresh());
-    return c.redirect('/', 303);
+    return c.redirect(safeDest(typeof form['dest'] === 'string' ? form['dest'] : undefined), 303);
   });
 
   app.get('/github-login', (c) => {

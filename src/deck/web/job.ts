@@ -1,6 +1,7 @@
 // Job page: follows the build log live (server-sent events), loads earlier parts by byte range, and
 // sends rerun/abort with the CSRF token. Without JavaScript the page still reads and the forms still post.
 import { AnsiToHtml } from '../ansi.js';
+import { renderLines } from '../log-lines.js';
 
 const logEl = document.getElementById('build-log') as HTMLPreElement | null;
 const stateEl = document.getElementById('job-state');
@@ -32,8 +33,42 @@ async function refreshFinished(): Promise<void> {
   document.body.dataset['refreshed'] = '1';
 }
 
-function nearBottom(): boolean {
-  return window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+// --- the build log: numbered rows (src/deck/log-lines.ts), live lines, earlier lines, search ---------------
+
+/** The last row while its line is still being written (no newline yet), and its text so far. */
+let partialRow: HTMLElement | undefined;
+let partialText = '';
+let nextLine = 1;
+if (logEl) {
+  const rows = logEl.querySelectorAll<HTMLElement>('.row');
+  nextLine = Number(logEl.dataset['firstLine'] ?? '1') + rows.length;
+  if (logEl.dataset['partial'] === '1' && rows.length > 0) {
+    partialRow = rows[rows.length - 1];
+    partialText = partialRow?.querySelector('.lc')?.textContent ?? '';
+    nextLine--;
+  }
+}
+
+function nearBottom(box: HTMLElement): boolean {
+  return box.scrollTop + box.clientHeight >= box.scrollHeight - 40;
+}
+
+/** New text of a live log: completes the partial row, then adds a row per new line. */
+function appendLog(box: HTMLElement, ansi: AnsiToHtml, text: string): void {
+  const all = partialText + text;
+  partialRow?.remove();
+  partialRow = undefined;
+  const cut = all.lastIndexOf('\n') + 1;
+  const whole = all.slice(0, cut);
+  partialText = all.slice(cut);
+  const done = renderLines(whole, nextLine, ansi);
+  box.insertAdjacentHTML('beforeend', done.html);
+  nextLine += done.count;
+  if (partialText !== '') {
+    // Shown now, numbered, and rendered again (with the stream's colours) once its newline arrives.
+    box.insertAdjacentHTML('beforeend', renderLines(partialText, nextLine, new AnsiToHtml()).html);
+    partialRow = box.lastElementChild as HTMLElement;
+  }
 }
 
 if (logEl && logEl.dataset['live'] === '1') {
@@ -43,10 +78,10 @@ if (logEl && logEl.dataset['live'] === '1') {
   const source = new EventSource(`/log-stream/${encodeURIComponent(name)}?offset=${encodeURIComponent(offset)}`);
   document.getElementById('live-note')?.replaceChildren('Following the log live…');
   source.addEventListener('log', (e) => {
-    const follow = nearBottom();
+    const follow = nearBottom(logEl);
     document.getElementById('no-log')?.remove();
-    logEl.insertAdjacentHTML('beforeend', ansi.push(JSON.parse((e as MessageEvent<string>).data) as string));
-    if (follow) window.scrollTo(0, document.body.scrollHeight);
+    appendLog(logEl, ansi, JSON.parse((e as MessageEvent<string>).data) as string);
+    if (follow) logEl.scrollTop = logEl.scrollHeight;
   });
   source.addEventListener('state', (e) => {
     const s = JSON.parse((e as MessageEvent<string>).data) as { state: string; description: string };
@@ -63,6 +98,26 @@ if (logEl && logEl.dataset['live'] === '1') {
   source.addEventListener('gone', () => source.close());
 }
 
+/** Opens at the end, with the last error line in view; a #L<n> permalink opens at its line instead. */
+function openLog(box: HTMLElement): void {
+  // The log's end is on screen: the page scrolls just enough to show the bottom of the log box.
+  const bottom = box.getBoundingClientRect().bottom;
+  if (bottom > window.innerHeight) window.scrollBy(0, bottom - window.innerHeight + 12);
+  const target = /^#L\d+$/.test(window.location.hash) ? document.getElementById(window.location.hash.slice(1)) : null;
+  if (target) {
+    box.scrollTop = target.offsetTop - box.clientHeight / 3;
+    return;
+  }
+  box.scrollTop = box.scrollHeight;
+  const errors = box.querySelectorAll<HTMLElement>('.row.log-error');
+  const last = errors[errors.length - 1];
+  if (last && last.offsetTop < box.scrollTop) box.scrollTop = last.offsetTop - box.clientHeight / 3;
+}
+if (logEl) {
+  openLog(logEl);
+  window.addEventListener('hashchange', () => openLog(logEl));
+}
+
 const earlier = document.querySelector<HTMLAnchorElement>('#earlier a');
 earlier?.addEventListener('click', (e) => {
   e.preventDefault();
@@ -70,15 +125,56 @@ earlier?.addEventListener('click', (e) => {
     if (!res.ok || !logEl) return;
     const text = await res.text();
     const start = Number(res.headers.get('x-log-start') ?? '0');
-    logEl.insertAdjacentHTML('afterbegin', new AnsiToHtml().push(text));
+    const first = Number(logEl.dataset['firstLine'] ?? '1');
+    const count = text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
+    const height = logEl.scrollHeight;
+    logEl.insertAdjacentHTML('afterbegin', renderLines(text, first - count).html);
+    logEl.scrollTop += logEl.scrollHeight - height; // keep the lines you were reading where they were
+    logEl.dataset['firstLine'] = String(first - count);
     if (start > 0) {
-      earlier.href = `/log/${encodeURIComponent(logEl.dataset['name'] ?? '')}?start=0&end=${start - 1}`;
-      earlier.textContent = `${start} earlier bytes`;
+      earlier.href = `/log/${encodeURIComponent(logEl.dataset['name'] ?? '')}?before=${start}`;
+      const left = first - count - 1;
+      earlier.textContent = `${left.toLocaleString('en-US')} earlier line${left === 1 ? '' : 's'}`;
     } else {
       document.getElementById('earlier')?.remove();
     }
+    runSearch();
   });
 });
+
+// Search: every loaded line containing the text (any case) is marked; Enter moves to the next one.
+const searchEl = document.getElementById('log-search') as HTMLInputElement | null;
+const countEl = document.getElementById('log-search-count');
+let current = -1;
+function runSearch(): void {
+  if (!searchEl || !logEl) return;
+  const q = searchEl.value.toLowerCase();
+  let n = 0;
+  for (const row of logEl.querySelectorAll<HTMLElement>('.row')) {
+    const hit = q !== '' && (row.querySelector('.lc')?.textContent ?? '').toLowerCase().includes(q);
+    row.classList.toggle('match', hit);
+    row.classList.remove('current');
+    if (hit) n++;
+  }
+  current = -1;
+  if (countEl) countEl.textContent = q === '' ? '' : `${n} matching line${n === 1 ? '' : 's'}${n ? ' (Enter: next)' : ''}`;
+}
+if (searchEl && logEl) {
+  searchEl.hidden = false;
+  searchEl.addEventListener('input', runSearch);
+  searchEl.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const hits = [...logEl.querySelectorAll<HTMLElement>('.row.match')];
+    if (hits.length === 0) return;
+    hits[current]?.classList.remove('current');
+    current = (current + (e.shiftKey ? hits.length - 1 : 1)) % hits.length;
+    const row = hits[current]!;
+    row.classList.add('current');
+    logEl.scrollTop = row.offsetTop - logEl.clientHeight / 3;
+    if (countEl) countEl.textContent = `line ${row.id.slice(1)}: match ${current + 1} of ${hits.length}`;
+  });
+}
 
 const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-action]')) {

@@ -7,6 +7,7 @@ import { authenticate } from './auth.js';
 import { HttpError, type Actor, type Env } from './http.js';
 import type { FakeModel } from './model.js';
 import type { Traffic } from './traffic.js';
+import { requestCost, SECONDARY_LIMIT_DOCS, type FakeLimiter } from './limits.js';
 
 const ANONYMOUS: Actor = { login: null, auth: 'none' };
 
@@ -126,18 +127,43 @@ export function authenticateCaller({ model }: { model: FakeModel }): MiddlewareH
 export function injectFailures({ traffic }: { traffic: Traffic }): MiddlewareHandler<Env> {
   return gitHubOnly(async function injectFailures(c, next) {
     const failure = traffic.takeFailure(c.req.method, new URL(c.req.url).pathname);
-    if (failure) throw new HttpError(failure.status, failure.message ?? 'Server Error', undefined, failure.headers);
+    if (failure && !failure.afterHandling) throw new HttpError(failure.status, failure.message ?? 'Server Error', undefined, failure.headers);
     await next();
+    if (failure) throw new HttpError(failure.status, failure.message ?? 'Server Error', undefined, failure.headers);
   });
 }
 
-/** 403 once the rate limit is spent, as GitHub answers. */
-export function enforceRateLimit({ model }: { model: FakeModel }): MiddlewareHandler<Env> {
+/**
+ * GitHub's limits (limits.ts): the primary budget refills when its window ends and is 403 once spent;
+ * over a secondary limit the answer is 403 with retry-after and GitHub's message.
+ */
+export function enforceRateLimit({ model, limiter }: { model: FakeModel; limiter: FakeLimiter }): MiddlewareHandler<Env> {
   return gitHubOnly(async function enforceRateLimit(c, next) {
     const actor = c.get('actor');
-    if (model.world.rateLimit.remaining <= 0 && actor.auth !== 'none') {
+    if (actor.auth === 'none' || AUTH_ROUTES.has(c.req.routePath)) return next();
+    const rl = model.world.rateLimit;
+    const nowMs = Date.now();
+    if (nowMs >= rl.reset * 1000) {
+      rl.remaining = rl.limit;
+      rl.reset = Math.floor(nowMs / 1000) + limiter.primaryWindowSeconds;
+    }
+    if (rl.remaining <= 0) {
+      limiter.refused.primary++;
       throw new HttpError(403, `API rate limit exceeded for user ID ${actor.login ?? ''}.`, undefined, { 'x-ratelimit-remaining': '0' });
     }
-    await next();
+    const caller = `${actor.auth}:${actor.app ?? ''}:${actor.login ?? ''}`;
+    const admitted = limiter.admit(caller, requestCost(c.req.method, new URL(c.req.url).pathname, c.get('body')), nowMs);
+    if (!admitted.ok) {
+      replaceResponse(c, new Response(JSON.stringify({
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: SECONDARY_LIMIT_DOCS,
+      }), { status: 403, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(admitted.retryAfter) } }));
+      return;
+    }
+    try {
+      await next();
+    } finally {
+      limiter.done(caller);
+    }
   });
 }

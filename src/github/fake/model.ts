@@ -282,6 +282,17 @@ export class FakeModel {
     return sha;
   }
 
+  /** Head SHAs of every pull request, for searches that name a commit. */
+  async pullHeads(): Promise<Map<FakeIssue, string>> {
+    const heads = new Map<FakeIssue, string>();
+    for (const repo of this.world.repos.values()) {
+      for (const issue of repo.issues.values()) {
+        if (issue.pull) heads.set(issue, await this.prHead(repo, issue).catch(() => ''));
+      }
+    }
+    return heads;
+  }
+
   async prHead(repo: FakeRepo, issue: FakeIssue): Promise<string> {
     const p = issue.pull;
     if (!p) throw notFound();
@@ -367,12 +378,12 @@ export class FakeModel {
   }
 
 
-  search(q: string, sort: string | undefined, order: string | undefined): { repo: FakeRepo; issue: FakeIssue }[] {
+  search(q: string, sort: string | undefined, order: string | undefined, heads?: ReadonlyMap<FakeIssue, string>): { repo: FakeRepo; issue: FakeIssue }[] {
     const terms = tokenizeQuery(q);
     const found: { repo: FakeRepo; issue: FakeIssue }[] = [];
     for (const repo of this.world.repos.values()) {
       for (const issue of repo.issues.values()) {
-        if (matchesQuery(terms, repo, issue, (login) => this.association(repo, login))) found.push({ repo, issue });
+        if (matchesQuery(terms, repo, issue, (login) => this.association(repo, login), (i) => heads?.get(i))) found.push({ repo, issue });
       }
     }
     const s = sortFromQuery(terms) ?? (sort === 'created' || sort === 'updated' || sort === 'comments' ? { field: sort, order: order === 'asc' ? 'asc' : 'desc' } : undefined);

@@ -44,7 +44,20 @@ export function reviewDecision(issue: FakeIssue): 'APPROVED' | 'CHANGES_REQUESTE
   return states.includes('APPROVED') ? 'APPROVED' : 'REVIEW_REQUIRED';
 }
 
-export function matchesQuery(terms: SearchTerm[], repo: FakeRepo, issue: FakeIssue, authorAssociationOf?: (login: string) => string): boolean {
+const shaTermRe = /^[0-9a-f]{7,40}$/i;
+
+/** Whether the query has a bare commit SHA (GitHub then finds the PRs containing that commit). */
+export function hasShaTerm(terms: SearchTerm[]): boolean {
+  return terms.some((t) => t.key === undefined && shaTermRe.test(t.value));
+}
+
+export function matchesQuery(
+  terms: SearchTerm[],
+  repo: FakeRepo,
+  issue: FakeIssue,
+  authorAssociationOf?: (login: string) => string,
+  headShaOf?: (issue: FakeIssue) => string | undefined,
+): boolean {
   const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
   for (const t of terms) {
     let ok: boolean;
@@ -111,7 +124,8 @@ export function matchesQuery(terms: SearchTerm[], repo: FakeRepo, issue: FakeIss
         ok = issue.milestone !== null && (repo.milestones.get(issue.milestone)?.title.toLowerCase() === v.toLowerCase());
         break;
       case undefined:
-        ok = v === '' || `${issue.title}\n${issue.body}`.toLowerCase().includes(v.toLowerCase());
+        ok = v === '' || `${issue.title}\n${issue.body}`.toLowerCase().includes(v.toLowerCase()) ||
+          (shaTermRe.test(v) && (headShaOf?.(issue) ?? '').startsWith(v.toLowerCase())); // a PR's head commit
         break;
       default:
         ok = true;

@@ -13,6 +13,7 @@ import {
   authenticateCaller, conditionalGet, enforceRateLimit, injectFailures, jsonBody, rateLimitHeaders, recordCalls, waitForGit,
 } from './middleware.js';
 import { FakeModel } from './model.js';
+import { FakeLimiter, type FakeLimits } from './limits.js';
 import { appRoutes } from './routes/app.js';
 import { fakeControlRoutes } from './routes/fake.js';
 import { issuesRoutes } from './routes/issues.js';
@@ -36,6 +37,8 @@ export interface FakeGitHubOptions {
   dataDir?: string;
   /** Serve as GitHub Enterprise Server does: `url` ends in /api/v3, GraphQL at /api/graphql. */
   enterprise?: boolean;
+  /** The primary budget's window and GitHub's secondary limits (off unless given): limits.ts. */
+  limits?: FakeLimits;
 }
 
 export interface FakeGitHub {
@@ -58,6 +61,10 @@ export interface FakeGitHub {
   /** Make the next matching request(s) fail with `status` (e.g. 502 to exercise retries). */
   failNext(failure: FakeFailure): void;
   setRateLimit(remaining: number, limit?: number): void;
+  /** Replace the secondary limits and the primary window (limits.ts); counters start again. */
+  setLimits(limits: FakeLimits): void;
+  /** 403s answered for each limit since start, and the most requests one caller had in flight. */
+  limitStats(): { secondary: number; primary: number; maxInFlight: number };
   registerGraphQL(handler: GraphQLHandler): void;
 
   labels(repo: string, number: number): string[];
@@ -96,7 +103,8 @@ export interface FakeGitHub {
 
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'prow-fake-github-')));
-  const fake = new FakeGitHubServer(dataDir, options.now ?? (() => new Date()), options.dataDir === undefined);
+  const fake = new FakeGitHubServer(dataDir, options.now ?? (() => new Date()), options.dataDir === undefined, options.limits);
+  if (options.limits) fake.setLimits(options.limits);
   await fake.listen(options.port ?? 0, options.host ?? '127.0.0.1', options.enterprise ?? false);
   if (options.seed) await fake.reset(options.seed);
   return fake;
@@ -104,7 +112,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
 /** Every REST route the fake serves, as `METHOD /template` with `{param}` (for the OpenAPI check). */
 export function fakeGitHubRoutes(): string[] {
-  const app = buildFakeApp(new FakeModel('', () => new Date()), new Traffic());
+  const app = buildFakeApp(new FakeModel('', () => new Date()), new Traffic(), new FakeLimiter());
   const routes = new Set<string>();
   for (const r of app.routes) {
     if (r.method === 'ALL' || r.path === '/*' || r.path.startsWith('/_fake/')) continue;
@@ -114,7 +122,7 @@ export function fakeGitHubRoutes(): string[] {
 }
 
 /** The fake as one Hono app: control routes, then the middleware, then GitHub's routes by area. */
-function buildFakeApp(model: FakeModel, traffic: Traffic): Hono<Env> {
+function buildFakeApp(model: FakeModel, traffic: Traffic, limiter: FakeLimiter): Hono<Env> {
   const app = new Hono<Env>({ strict: false });
   app.route('/', fakeControlRoutes(model, traffic));
   app.use('*', recordCalls({ traffic, now: model.now }));
@@ -124,7 +132,7 @@ function buildFakeApp(model: FakeModel, traffic: Traffic): Hono<Env> {
   app.use('*', waitForGit({ model }));
   app.use('*', authenticateCaller({ model }));
   app.use('*', injectFailures({ traffic }));
-  app.use('*', enforceRateLimit({ model }));
+  app.use('*', enforceRateLimit({ model, limiter }));
   for (const routes of [usersRoutes, appRoutes, reposRoutes, statusesRoutes, labelsRoutes, issuesRoutes, pullsRoutes, searchRoutes]) {
     app.route('/', routes(model));
   }
@@ -137,10 +145,12 @@ class FakeGitHubServer implements FakeGitHub {
   url = '';
   private readonly model: FakeModel;
   private readonly traffic = new Traffic();
+  private readonly limiter: FakeLimiter;
   private server: ListeningServer | undefined;
   private readonly cleanups = new Set<Promise<unknown>>();
 
-  constructor(readonly dataDir: string, now: () => Date, private readonly ownsDataDir: boolean) {
+  constructor(readonly dataDir: string, now: () => Date, private readonly ownsDataDir: boolean, limits: FakeLimits = {}) {
+    this.limiter = new FakeLimiter(limits);
     this.model = new FakeModel(dataDir, now);
   }
 
@@ -151,7 +161,7 @@ class FakeGitHubServer implements FakeGitHub {
   // ---- lifecycle -------------------------------------------------------------------------
 
   listen(port: number, host: string, enterprise: boolean): Promise<void> {
-    const app = buildFakeApp(this.model, this.traffic);
+    const app = buildFakeApp(this.model, this.traffic, this.limiter);
     // GitHub Enterprise Server layout: REST under /api/v3, GraphQL at /api/graphql.
     const fetch = enterprise
       ? (req: Request): Response | Promise<Response> => {
@@ -216,6 +226,19 @@ class FakeGitHubServer implements FakeGitHub {
 
   failNext(failure: FakeFailure): void {
     this.traffic.failNext(failure);
+  }
+
+  setLimits(limits: FakeLimits): void {
+    this.limiter.configure(limits);
+    if (limits.primary) {
+      this.world.rateLimit.limit = limits.primary.limit;
+      this.world.rateLimit.remaining = limits.primary.limit;
+      this.world.rateLimit.reset = Math.floor(Date.now() / 1000) + this.limiter.primaryWindowSeconds;
+    }
+  }
+
+  limitStats(): { secondary: number; primary: number; maxInFlight: number } {
+    return { ...this.limiter.refused, maxInFlight: this.limiter.maxInFlightSeen };
   }
 
   setRateLimit(remaining: number, limit?: number): void {

@@ -36,6 +36,8 @@ export interface FakeFailure {
   times?: number;
   message?: string;
   headers?: Record<string, string>;
+  /** Handle the request first, then answer with the failure: the write landed but the caller hears 5xx. */
+  afterHandling?: boolean;
 }
 
 export class Traffic {

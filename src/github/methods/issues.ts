@@ -2,6 +2,7 @@
 // assignees and milestones.
 import type { GitHubCall } from '../call.js';
 import { DRY_RUN_HEADER } from '../dry-run.js';
+import { findLandedComment, NO_OCTOKIT_RETRY, writeOnce } from '../idempotent-writes.js';
 import { MissingUsersError } from '../errors.js';
 import { labelNames, toIssue, toIssueComment, toIssueEvent, toLabel, toMilestone } from '../map.js';
 import type { GitHubClient, Issue, IssueComment, IssueEvent, IssuePatch, Label, Milestone, ReactionContent } from '../types.js';
@@ -40,7 +41,14 @@ export function issueMethods(call: GitHubCall): IssueMethods {
 
     async addLabels(org: string, repo: string, number: number, labels: string[]): Promise<void> {
       if (labels.length === 0) return;
-      await call.request(org, 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner: org, repo, issue_number: number, labels });
+      await writeOnce(call, {
+        what: `labels ${labels.join(',')} on ${org}/${repo}#${number}`,
+        send: async () => void (await call.request(org, 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner: org, repo, issue_number: number, labels, ...NO_OCTOKIT_RETRY })),
+        landed: async () => {
+          const on = new Set((await m.listIssueLabels(org, repo, number)).map((l) => l.toLowerCase()));
+          return labels.every((l) => on.has(l.toLowerCase())) ? null : undefined;
+        },
+      });
     },
 
     async removeLabel(org: string, repo: string, number: number, label: string): Promise<void> {
@@ -48,7 +56,12 @@ export function issueMethods(call: GitHubCall): IssueMethods {
     },
 
     async createComment(org: string, repo: string, number: number, body: string): Promise<IssueComment> {
-      return toIssueComment((await call.request(org, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: org, repo, issue_number: number, body })).data);
+      const since = new Date();
+      return writeOnce(call, {
+        what: `comment on ${org}/${repo}#${number}`,
+        send: async () => toIssueComment((await call.request(org, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: org, repo, issue_number: number, body, ...NO_OCTOKIT_RETRY })).data),
+        landed: async () => findLandedComment(await m.listComments(org, repo, number), body, since),
+      });
     },
 
     async editComment(org: string, repo: string, commentId: number, body: string): Promise<IssueComment> {

@@ -2,6 +2,7 @@
 import type { GitHubCall, Params } from '../call.js';
 import { DRY_RUN_HEADER } from '../dry-run.js';
 import { GitHubError } from '../errors.js';
+import { NO_OCTOKIT_RETRY, writeOnce } from '../idempotent-writes.js';
 import { toBranchProtection, toCommit, toRepo, toStatus } from '../map.js';
 import type { BranchProtection, CombinedStatus, Commit, GitHubClient, Repo, Status, StatusInput } from '../types.js';
 
@@ -13,7 +14,7 @@ function normalizeRef(ref: string): string {
 }
 
 export function repoMethods(call: GitHubCall): RepoMethods {
-  return {
+  const m: RepoMethods = {
     async getRepo(org: string, repo: string): Promise<Repo> {
       return toRepo((await call.request(org, 'GET /repos/{owner}/{repo}', { owner: org, repo })).data);
     },
@@ -73,8 +74,21 @@ export function repoMethods(call: GitHubCall): RepoMethods {
       const params: Params = { owner: org, repo, sha, state: status.state, context: status.context };
       if (status.description !== undefined) params.description = status.description;
       if (status.targetUrl !== undefined) params.target_url = status.targetUrl;
-      const res = await call.request(org, 'POST /repos/{owner}/{repo}/statuses/{sha}', params);
-      return res.headers[DRY_RUN_HEADER] ? { ...toStatus({}), state: status.state, context: status.context, description: status.description ?? '', targetUrl: status.targetUrl ?? '' } : toStatus(res.data);
+      const dryRunAnswer = (): Status => ({ ...toStatus({}), state: status.state, context: status.context, description: status.description ?? '', targetUrl: status.targetUrl ?? '' });
+      return writeOnce(call, {
+        what: `status ${status.context} on ${org}/${repo}@${sha}`,
+        send: async () => {
+          const res = await call.request(org, 'POST /repos/{owner}/{repo}/statuses/{sha}', { ...params, ...NO_OCTOKIT_RETRY });
+          return res.headers[DRY_RUN_HEADER] ? dryRunAnswer() : toStatus(res.data);
+        },
+        landed: async () => {
+          // The newest status of the context already says this: sending it again would only add a duplicate.
+          const latest = (await m.listStatuses(org, repo, sha)).find((s) => s.context === status.context);
+          const same = latest && latest.state === status.state && latest.description === (status.description ?? '') && latest.targetUrl === (status.targetUrl ?? '');
+          return same ? latest : undefined;
+        },
+      });
     },
   };
+  return m;
 }

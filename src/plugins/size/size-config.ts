@@ -11,9 +11,15 @@ export const sizeConfigSection: PluginConfigSection<SizeConfig> = {
     const s = raw as Partial<SizeConfig> | undefined;
     return { s: s?.s || 10, m: s?.m || 30, l: s?.l || 100, xl: s?.xl || 500, xxl: s?.xxl || 1000 };
   },
-  validate: (s, raw, report) => {
-    if (!(s.s <= s.m && s.m <= s.l && s.l <= s.xl && s.xl <= s.xxl)) {
-      report.error(lineOf(raw as object | undefined), 'size', 'size thresholds must be non-decreasing (s ≤ m ≤ l ≤ xl ≤ xxl)');
+  // Upstream validates the raw values (pkg/plugins/config.go validateSizes runs on the struct before the
+  // size plugin's sizesOrDefault fills zeros), so a missing threshold counts as 0 here: `{m: 5}` is
+  // rejected because m (5) is above l (0).
+  validate: (_s, raw, report) => {
+    const r = (raw ?? {}) as Partial<SizeConfig>;
+    const v = [r.s ?? 0, r.m ?? 0, r.l ?? 0, r.xl ?? 0, r.xxl ?? 0];
+    if (v.some((x, i) => i > 0 && v[i - 1]! > x)) {
+      report.error(lineOf(raw as object | undefined), 'size',
+        `size thresholds must be non-decreasing (s ≤ m ≤ l ≤ xl ≤ xxl; a missing one counts as 0, as upstream checks before defaults): got s=${v[0]} m=${v[1]} l=${v[2]} xl=${v[3]} xxl=${v[4]}`);
     }
   },
 };

@@ -29,6 +29,7 @@ import { DeliveryTable } from './deliveries.js';
 import { GroupCommit } from './group-commit.js';
 import { ProwJobTable } from './prowjobs.js';
 import { ProwJobQueries } from './query.js';
+import { SnapshotLister } from './snapshot-list.js';
 import { migrateSchema } from './schema.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -76,6 +77,8 @@ export class SqliteStore implements Store, BuildNumberStore {
   private readonly deliveries: DeliveryTable;
   private readonly buildNumbers: BuildNumberTable;
   private readonly writes: GroupCommit;
+  /** Full lists read on a second connection, a page at a time (not for an in-memory database). */
+  private readonly lister: SnapshotLister | undefined;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -107,6 +110,7 @@ export class SqliteStore implements Store, BuildNumberStore {
     this.deliveries = new DeliveryTable(this.db, log, options.maxDeliveryAttempts ?? 5);
     this.buildNumbers = new BuildNumberTable(this.db);
     this.writes = new GroupCommit(this.db, () => this.changes.notify());
+    this.lister = path === ':memory:' ? undefined : new SnapshotLister(path, options.busyTimeoutMs ?? 5000);
   }
 
   // ---- ProwJobs ----------------------------------------------------------------------------------
@@ -119,7 +123,7 @@ export class SqliteStore implements Store, BuildNumberStore {
   /** Sorted by name, as a Kubernetes list is; the resourceVersion is the newest write the snapshot holds. */
   async listProwJobs(options: ListOptions = {}): Promise<ProwJobList> {
     this.assertOpen();
-    return this.prowjobs.listAll(options.labels);
+    return this.lister ? this.lister.list(options.labels) : this.prowjobs.listAll(options.labels);
   }
 
   /** Newest first, paged, through the indexed columns. */
@@ -240,6 +244,7 @@ export class SqliteStore implements Store, BuildNumberStore {
     this.writes.close();
     this.closed = true;
     this.changes.close();
+    await this.lister?.close();
     this.db.close();
   }
 

@@ -37,13 +37,14 @@ export async function prepareUpEnv(root: string, fake: FakeGitHub, repo: string)
   return { dataDir: join(root, 'data'), reposRoot, tokenFile, hmacFile, secret };
 }
 
-export async function startUp(env: UpEnv, fake: FakeGitHub, timeoutMs = 60_000): Promise<UpProcess> {
+export async function startUp(env: UpEnv, fake: FakeGitHub, timeoutMs = 60_000, extraArgs: readonly string[] = []): Promise<UpProcess> {
   const child = spawn(
     process.execPath,
     [
       'bin/prow', 'up', '--data-dir', env.dataDir, '--hook-port', '0', '--deck-port', '0',
       '--github-endpoint', fake.url, '--github-token-path', env.tokenFile, '--hmac-secret-file', env.hmacFile,
       '--clone-url-rewrite', `https://github.com/=file://${env.reposRoot}/`,
+      ...extraArgs,
     ],
     { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

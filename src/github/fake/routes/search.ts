@@ -3,13 +3,15 @@ import { Hono } from 'hono';
 import { body, HttpError, type Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 import { latestStatuses } from '../state.js';
+import { hasShaTerm, tokenizeQuery } from '../search.js';
 
 export function searchRoutes(model: FakeModel): Hono<Env> {
   const app = new Hono<Env>({ strict: false });
-  app.get('/search/issues', (c) => {
+  app.get('/search/issues', async (c) => {
     const q = c.req.query('q') ?? '';
     if (!q.trim()) throw new HttpError(422, 'Validation Failed', [{ resource: 'Search', field: 'q', code: 'missing' }]);
-    const found = model.search(q, c.req.query('sort'), c.req.query('order'));
+    const heads = hasShaTerm(tokenizeQuery(q)) ? await model.pullHeads() : undefined;
+    const found = model.search(q, c.req.query('sort'), c.req.query('order'), heads);
     const items = found.map(({ repo, issue }) => ({ ...model.renderIssue(repo, issue), score: 1 }));
     const q2 = new URL(c.req.url).searchParams;
     const perPage = Math.min(100, Number(q2.get('per_page') ?? 30) || 30);
