@@ -142,8 +142,8 @@ export function createCommand(): Command {
         followConfigLogLevel(root, agent);
         // The dispatcher claims stored deliveries as soon as it starts: the ports must be free before that.
         await checkPortsFree([
-          { flag: '--port', port: parsePort('port', f.port) }, { flag: '--health-port', port: parsePort('health-port', f.healthPort) },
-          { flag: '--metrics-port', port: parsePort('metrics-port', f.metricsPort) },
+          { flag: '--port', port: parsePort('port', f.port) }, { flag: '--health-port', port: parsePort('health-port', f.healthPort ?? (f.local ? '0' : '8081')) },
+          { flag: '--metrics-port', port: parsePort('metrics-port', f.metricsPort ?? (f.local ? '0' : '9090')) },
         ]);
         slack = createSlackClient({ tokenFile: f.slackTokenFile, apiUrl: f.slackApiUrl, webhookUrl: f.slackWebhookUrl, log: log.child({ client: 'slack' }) });
       } catch (err) {
