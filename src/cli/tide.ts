@@ -1,4 +1,4 @@
-// `prow tide`: merge automation over the SQLite store (upstream cmd/tide/main.go flags).
+// `prow tide`: merge automation (upstream cmd/tide/main.go flags) over --store sqlite|kubernetes, one leader per Lease.
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
@@ -6,7 +6,6 @@ import { createGitHubClient } from '../github/client.js';
 import { listen } from '../observability/http.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import { createProwJobInformer } from '../store/informer.js';
-import { openSqliteStore, storePath } from '../store/sqlite/store.js';
 import { createGitBatchMerger } from '../tide/batch-merge.js';
 import { TideHistory } from '../tide/history.js';
 import { createTideMetrics } from '../tide/metrics.js';
@@ -15,8 +14,10 @@ import { createTide } from '../tide/tide.js';
 import { collect, parseCount, parseGoBool, parsePort } from './support/flags.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { closeOnSignal } from './support/shutdown.js';
+import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
+import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 
-interface TideFlags extends LogFormatFlags {
+interface TideFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -47,7 +48,7 @@ function gitRemoteFor(endpoint: string | undefined): (org: string, repo: string)
 }
 
 export function createCommand(): Command {
-  return new Command('tide')
+  const command = new Command('tide')
     .description('merge pull requests that pass their tests, in batches (tide)')
     .requiredOption('--config-path <file>', 'Prow config.yaml')
     .option('--job-config-path <path>', 'job config file or directory')
@@ -66,7 +67,10 @@ export function createCommand(): Command {
     .option('--status-hourly-tokens <n>', "upstream's status token budget; pacing is the GitHub client's (see docs/tide.md)", parseCount, 400)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addStoreOptions(command);
+  addLeaderElectionOptions(command);
+  return command
     .action(async (f: TideFlags) => {
       const { root, log } = createCommandLogger('tide', f);
       for (const uri of [f.historyUri, f.statusPath]) {
@@ -82,7 +86,9 @@ export function createCommand(): Command {
         baseUrl: f.githubEndpoint[0], tokenPath: f.githubTokenPath, appId: f.githubAppId, privateKeyPath: f.githubAppPrivateKeyPath, dryRun: f.dryRun, log,
       });
       if (f.dryRun) log.warn('--dry-run is on (the default, as upstream): merges, jobs and statuses are logged, not made');
-      const store = openSqliteStore(storePath(f.dataDir), { log });
+      const namespace = agent.current().config.prowjob_namespace;
+      const backend = await openProwJobBackend(f, { dataDir: f.dataDir, namespace, log });
+      const store = backend.prowjobs;
       const informer = createProwJobInformer(store, { log });
       await informer.start();
       const registry = createMetricsRegistry();
@@ -94,13 +100,14 @@ export function createCommand(): Command {
       if (f.runOnce) {
         await tide.syncOnce();
         informer.close();
-        await store.close();
+        await backend.close();
         agent.close();
         return;
       }
       const server = await listen(createTideApp({ pools: async () => tide.pools(), history: async () => history.all() }), { port: f.port, host: '0.0.0.0', log, name: 'tide' });
       const instrumentation = await startInstrumentation({ registry, log, healthPort: f.healthPort, metricsPort: f.metricsPort });
+      const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.tide, namespace, log, flags: f, registry });
       tide.start();
-      closeOnSignal([() => tide.stop(), () => server.close(), () => instrumentation.close(), () => informer.close(), () => store.close(), () => agent.close()], { log });
+      closeOnSignal([() => tide.stop(), () => leadership.release(), () => server.close(), () => instrumentation.close(), () => informer.close(), () => backend.close(), () => agent.close()], { log });
     });
 }

@@ -34,7 +34,9 @@ export function createCommand(): Command {
         log.info({ file: flags.storage, changed }, 'imported tot storage');
       }
       const fallback = flags.fallback ? createUrlFallback({ template: flags.fallbackUrlTemplate, log }) : undefined;
-      const server = await startTotServer({ store, port: flags.port, log, ...(fallback ? { fallback } : {}) });
-      closeOnSignal([() => server.close(), () => store.close()], { log });
+      // Handlers before the "listening" line: whoever reads it may signal at once (closing waits for the start).
+      const started = startTotServer({ store, port: flags.port, log, ...(fallback ? { fallback } : {}) });
+      closeOnSignal([async () => (await started).close(), () => store.close()], { log });
+      await started;
     });
 }

@@ -1,6 +1,6 @@
 // Cluster mode end to end at the command line: two `prow controller --store kubernetes` replicas against the
 // API fake, one leading by the Lease; the leader is SIGKILLed mid-job and the standby finishes the job once.
-// Also: crier/sinker/horologium/hook/deck take the same flags, and refuse kubeconfig flags without a use.
+// Also: crier/sinker/horologium/tide/hook/deck take the same flags, and refuse kubeconfig flags without a use.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,7 +98,7 @@ describe('cluster mode: --store kubernetes', () => {
     assert.equal(await standby.stop('SIGTERM', 30_000), 0, standby.output());
   });
 
-  it('crier, sinker, horologium, hook and deck start against the CRD; kubeconfig flags without --store kubernetes are refused', async () => {
+  it('crier, sinker, horologium, tide, hook and deck start against the CRD; kubeconfig flags without --store kubernetes are refused', async () => {
     // sinker deletes a ProwJob older than max_prowjob_age (7 days by default) through the API.
     await store.createProwJob({
       apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name: '33333333-0000-4000-8000-000000000003' },
@@ -115,6 +115,9 @@ describe('cluster mode: --store kubernetes', () => {
     const crier = run('crier', [...ELECTION, '--github-token-path', join(dir, 'token'), '--github-endpoint', 'http://127.0.0.1:9', '--report-agent', 'jenkins']);
     await crier.waitForLog('leader election: acquired the lease', 90_000);
     assert.equal(await crier.stop('SIGTERM', 30_000), 0, crier.output());
+    const tide = run('tide', [...ELECTION, '--port', '0', '--dry-run=false', '--github-token-path', join(dir, 'token'), '--github-endpoint', 'http://127.0.0.1:9']);
+    await tide.waitForLog('leader election: acquired the lease', 90_000);
+    assert.equal(await tide.stop('SIGTERM', 30_000), 0, tide.output());
     // deck lists jobs from the CRD.
     await store.createProwJob({
       apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name: '33333333-0000-4000-8000-000000000002' },

@@ -16,6 +16,8 @@ export const LEASE_NAMES = {
   sinker: 'prow-sinker-leaderlock',
   crier: 'prow-crier-leaderlock',
   horologium: 'prow-horologium-leaderlock',
+  /** Ours: upstream runs one tide replica without a lease. */
+  tide: 'prow-tide-leaderlock',
 } as const;
 
 export interface LeaderElectionFlags {
