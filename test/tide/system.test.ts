@@ -58,6 +58,12 @@ describe('tide in the embedded system', { timeout: 240_000 }, () => {
     payload.pull_request.base.sha = await fake.branchSha(REPO, 'main');
     payload.pull_request.user.login = issue.user;
     payload.sender.login = issue.user;
+    // The demo PR is bob's (not an org member) with ok-to-test: as upstream's trigger, opened tests only a
+    // trusted author's PR, while a push (synchronize) honours the label.
+    if (number === DEMO_PULL) {
+      payload.action = 'synchronize';
+      payload.pull_request.labels = issue.labels.map((name) => ({ name }));
+    }
     const res = await sendWebhook({ address: `${system!.hookUrl}/hook`, event: 'pull_request', body: JSON.stringify(payload), secret });
     assert.equal(res.status, 200, res.body);
   }
