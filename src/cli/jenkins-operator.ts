@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
-import { LabelSelectorError, parseLabelSelector } from '../config/label-selector.js';
+import { LabelSelectorError, parseLabelSelector } from '../api/label-selector.js';
 import { createSnowflakeBuildIdSource, createStoreBuildIdSource, createTotBuildIdSource } from '../controller/build-id.js';
 import { createControllerMetrics, startMetricsGathering } from '../controller/metrics.js';
 import { startCrier } from '../crier/crier.js';

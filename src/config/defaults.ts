@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { DecorationConfig, ProwJobDefault } from '../api/prowjob.js';
 import { lineOf, setSource, sourceOf } from './decode.js';
 import { parseTideQueryString, TideQueryStringError } from './tide-query-string.js';
-import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
+import { LabelSelectorError, parseLabelSelector } from '../api/label-selector.js';
 import type { IssueList } from './errors.js';
 import { compileGoTemplate, type GoTemplate } from '../go/template/template.js';
 import { PROWJOB_GO_TYPE } from '../api/prowjob-go-type.js';

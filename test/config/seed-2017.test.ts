@@ -12,7 +12,7 @@ import { ConfigAggregateError, formatIssue } from '../../src/config/errors.js';
 import { allPeriodics, loadConfig } from '../../src/config/load.js';
 import { loadPluginsConfig, pluginsFor } from '../../src/config/plugins.js';
 import { parseTideQueryString } from '../../src/config/tide-query-string.js';
-import { parseLabelSelector } from '../../src/config/label-selector.js';
+import { parseLabelSelector } from '../../src/api/label-selector.js';
 import { builtinPluginSections } from '../../src/plugins/registry.js';
 import { PROW_BIN, spawnCli } from '../support/spawn-cli.js';
 

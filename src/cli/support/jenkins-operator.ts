@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { Config, JenkinsOperator, Plank } from '../../config/types.js';
-import { parseLabelSelector } from '../../config/label-selector.js';
+import { parseLabelSelector } from '../../api/label-selector.js';
 import type { BuildIdSource } from '../../controller/build-id.js';
 import { createController, type Controller } from '../../controller/plank.js';
 import { JenkinsClient } from '../../executor/jenkins/client.js';

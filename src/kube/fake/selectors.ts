@@ -1,80 +1,28 @@
 // Label and field selectors as the API server parses them (k8s.io/apimachinery/pkg/labels and
 // pkg/fields): `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a` for labels; `=`, `==`,
 // `!=` over a kind's selectable fields for fields. A bad selector is a 400 naming it.
+import { LabelSelectorError, parseLabelSelector as parseSelector, type ParsedLabelSelector } from '../../api/label-selector.js';
 import { badRequest } from './status.js';
 import { isObject, type JsonObject } from './json.js';
 
-type LabelOp = 'in' | 'notin' | 'exists' | '!exists';
-interface LabelRequirement {
-  key: string;
-  op: LabelOp;
-  values: string[];
-}
-
 export type Matcher = (obj: JsonObject) => boolean;
 
-const keyRe = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const valueRe = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
-/** Splits on commas outside parentheses. */
+/** Splits a field selector on commas. */
 function splitTerms(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((t) => t.trim()).filter((t) => t !== '');
+  return s.split(',').map((t) => t.trim()).filter((t) => t !== '');
 }
 
-function checkKey(key: string, selector: string): string {
-  if (!keyRe.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in selector "${selector}"`);
-  return key;
-}
-
-function checkValue(value: string, selector: string): string {
-  if (!valueRe.test(value)) throw badRequest(`unable to parse requirement: invalid label value: "${value}" in selector "${selector}"`);
-  return value;
-}
-
-function parseLabelTerm(term: string, selector: string): LabelRequirement {
-  const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(term);
-  if (set !== null) {
-    const values = set[3]!.split(',').map((v) => checkValue(v.trim(), selector));
-    return { key: checkKey(set[1]!, selector), op: set[2] as LabelOp, values };
-  }
-  const cmp = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
-  if (cmp !== null) {
-    const value = checkValue(cmp[3]!.trim(), selector);
-    return { key: checkKey(cmp[1]!, selector), op: cmp[2] === '!=' ? 'notin' : 'in', values: [value] };
-  }
-  if (term.startsWith('!')) return { key: checkKey(term.slice(1).trim(), selector), op: '!exists', values: [] };
-  return { key: checkKey(term, selector), op: 'exists', values: [] };
-}
-
-/** Parses a label selector; an empty or absent one matches everything. */
+/** Parses a label selector; an empty or absent one matches everything. A bad one is a 400 naming it. */
 export function parseLabelSelector(selector: string | undefined | null): Matcher {
   if (selector === undefined || selector === null || selector.trim() === '') return () => true;
-  const reqs = splitTerms(selector).map((t) => parseLabelTerm(t, selector));
-  return (obj) => {
-    const labels = isObject(obj.metadata) && isObject(obj.metadata.labels) ? (obj.metadata.labels as Record<string, string>) : {};
-    return reqs.every((r) => {
-      const has = Object.hasOwn(labels, r.key);
-      switch (r.op) {
-        case 'exists': return has;
-        case '!exists': return !has;
-        case 'in': return has && r.values.includes(labels[r.key]!);
-        case 'notin': return !has || !r.values.includes(labels[r.key]!);
-      }
-      return false;
-    });
-  };
+  let parsed: ParsedLabelSelector;
+  try {
+    parsed = parseSelector(selector);
+  } catch (err) {
+    if (err instanceof LabelSelectorError) throw badRequest(`unable to parse requirement: ${err.message}`);
+    throw err;
+  }
+  return (obj) => parsed.matches(isObject(obj.metadata) && isObject(obj.metadata.labels) ? (obj.metadata.labels as Record<string, string>) : {});
 }
 
 /** Fields each kind can be selected by, beyond metadata.name and metadata.namespace. */

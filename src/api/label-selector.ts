@@ -1,5 +1,5 @@
 // Kubernetes label selector strings (k8s.io/apimachinery/pkg/labels.Parse), as `jenkins_operators[].label_selector`
-// and `--label-selector` take them: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by commas.
+// and `--label-selector` take them, and as the Kubernetes API fake parses `?labelSelector=`: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by commas.
 
 export class LabelSelectorError extends Error {
   override readonly name = 'LabelSelectorError';
@@ -15,8 +15,9 @@ export interface ParsedLabelSelector {
   matches(labels: Readonly<Record<string, string>> | undefined): boolean;
 }
 
-const KEY_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+// A DNS-subdomain prefix and a name of at most 63 characters; values of at most 63.
+const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const VALUE_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** Splits on commas outside parentheses. */
 function splitTop(s: string): string[] {
@@ -53,9 +54,9 @@ function parseRequirement(raw: string, src: string): Requirement {
     const values = set[3]!.split(',').map((v) => checkValue(v.trim(), src));
     return { key: checkKey(set[1]!, src), op: set[2] as 'in' | 'notin', values };
   }
-  const eq = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
+  const eq = /^([^!=\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
   if (eq) {
-    const value = checkValue(eq[3]!, src);
+    const value = checkValue(eq[3]!.trim(), src);
     return { key: checkKey(eq[1]!, src), op: eq[2] === '!=' ? 'notin' : 'in', values: [value] };
   }
   if (term.startsWith('!')) return { key: checkKey(term.slice(1).trim(), src), op: '!exists' };
