@@ -1,19 +1,11 @@
 // Tide's action history (upstream pkg/tide/history/history.go): a ring buffer of records per pool,
 // newest first in JSON, loaded from and flushed to a local file (--history-uri).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { Pull } from '../api/prowjob.js';
+import type { TideHistoryRecordJSON } from '../api/tide-json.js';
 import type { Logger } from '../observability/logger.js';
 
-export interface HistoryRecord {
-  time: string;
-  action: string;
-  baseSHA?: string;
-  target?: Pull[];
-  err?: string;
-  tenantids: string[];
-  /** Ours: why this action (docs/tide.md "Reason codes"); present when tide.improvements.reason_codes is on. */
-  reason?: string;
-}
+/** One action as deck's /tide-history.js shows it (src/api/tide-json.ts). */
+export type HistoryRecord = TideHistoryRecordJSON;
 
 export class TideHistory {
   private readonly pools = new Map<string, HistoryRecord[]>();
