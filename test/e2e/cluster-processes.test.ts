@@ -15,7 +15,7 @@ import { createSilentLogger } from '../../src/observability/logger.js';
 import { openKubernetesStore, type KubernetesProwJobStore } from '../../src/store/kubernetes/store.js';
 import { spawnProw, type CliProcess } from '../support/spawn-cli.js';
 import { startKubeCluster, type KubeCluster } from '../kube/support/kube-cluster.js';
-import { examplePayload, prepareUpEnv, waitFor, type UpEnv } from './support/up-process.js';
+import { examplePayload, prepareUpEnv, pullRequestEvent, waitFor, type UpEnv } from './support/up-process.js';
 
 const REPO = `${DEMO_ORG}/${DEMO_REPO}`;
 const ELECTION = ['--leader-elect-lease-duration', '3s', '--leader-elect-renew-deadline', '2s', '--leader-elect-retry-period', '250ms'];
@@ -65,6 +65,8 @@ describe('cluster mode end to end: hook, controller, crier, sinker as processes'
       `  ${REPO}:`,
       ...job('good', 'echo hello; sleep 1; exit 0'),
       ...job('bad', 'echo hello; sleep 1; exit 1'),
+      // Still running when the next push comes: that push aborts it.
+      ...job('slow', 'echo hello; sleep 300'),
       '',
     ].join('\n'));
     writeFileSync(join(root, 'plugins.yaml'), [
@@ -94,7 +96,10 @@ describe('cluster mode end to end: hook, controller, crier, sinker as processes'
   };
   const outputs = (): string => children.map((c) => `--- ${c.child.spawnargs.slice(2, 4).join(' ')}\n${c.output().slice(-6000)}`).join('\n');
 
-  it('a signed /test all runs both jobs as pods and reports success and failure on the commit', async () => {
+  let slowJob: string | undefined;
+  let hookPort: number | undefined;
+
+  it('a signed /test all runs the jobs as pods and reports success and failure on the commit', async () => {
     const controller = run('controller', [...ELECTION, '--dry-run=false']);
     const crier = run('crier', [...ELECTION, '--github-token-path', env.tokenFile, '--github-endpoint', fake.url]);
     const sinker = run('sinker', [...ELECTION]);
@@ -105,6 +110,7 @@ describe('cluster mode end to end: hook, controller, crier, sinker as processes'
     await crier.waitForLog('leader election: acquired the lease', WAIT_MS);
     await sinker.waitForLog('leader election: acquired the lease', WAIT_MS);
     const { port } = await hook.waitForLog('hook serving', WAIT_MS) as { port: number };
+    hookPort = port;
 
     const sha = await fake.headSha(REPO, DEMO_PULL);
     const payload = examplePayload('issue_comment-test-all.json');
@@ -112,12 +118,14 @@ describe('cluster mode end to end: hook, controller, crier, sinker as processes'
     assert.equal(res.status, 200, res.body);
 
     // hook wrote the ProwJobs as custom resources.
-    const jobs = await waitFor('two ProwJob custom resources', async () => {
+    const all = await waitFor('three ProwJob custom resources', async () => {
       const { items } = await store.listProwJobs();
       const ours = items.filter((pj) => pj.spec.refs?.pulls?.[0]?.sha === sha);
-      return ours.length >= 2 ? ours : undefined;
+      return ours.length >= 3 ? ours : undefined;
     }, WAIT_MS).catch((err: Error) => { throw new Error(`${err.message}\n${outputs()}`); });
-    assert.deepEqual(jobs.map((pj) => pj.spec.job).sort(), ['bad', 'good']);
+    assert.deepEqual(all.map((pj) => pj.spec.job).sort(), ['bad', 'good', 'slow']);
+    slowJob = all.find((pj) => pj.spec.job === 'slow')!.metadata.name;
+    const jobs = all.filter((pj) => pj.spec.job !== 'slow');
     for (const pj of jobs) {
       assert.equal(pj.spec.agent, 'kubernetes');
       assert.equal(pj.spec.type, 'presubmit');
@@ -126,11 +134,11 @@ describe('cluster mode end to end: hook, controller, crier, sinker as processes'
 
     // The controller ran them as pods in the pod namespace, and the kubelet ran their command.
     const core = cluster.kubeconfig().makeApiClient(CoreV1Api);
-    const pods = await waitFor('two pods in the pod namespace', async () => {
+    const pods = await waitFor('three pods in the pod namespace', async () => {
       const list = await core.listNamespacedPod({ namespace: podNamespace });
-      return list.items.length >= 2 ? list.items : undefined;
+      return list.items.length >= 3 ? list.items : undefined;
     }, WAIT_MS).catch((err: Error) => { throw new Error(`${err.message}\n${outputs()}`); });
-    assert.deepEqual(pods.map((p) => p.metadata?.labels?.['prow.k8s.io/job']).sort(), ['bad', 'good']);
+    assert.deepEqual(pods.map((p) => p.metadata?.labels?.['prow.k8s.io/job']).sort(), ['bad', 'good', 'slow']);
 
     // crier reported each job's end on the commit.
     const final = (context: string): string | undefined => fake.statuses(REPO, sha).filter((s) => s.context === context).at(-1)?.state;
@@ -148,5 +156,38 @@ describe('cluster mode end to end: hook, controller, crier, sinker as processes'
     }
     const log = await core.readNamespacedPodLog({ namespace: podNamespace, name: ended[0]!.status.pod_name!, container: 'test' });
     assert.match(String(log), /hello/);
+  });
+
+  it('a new push aborts the old run: its ProwJob ends aborted and its pod is deleted', async (t) => {
+    if (!slowJob || !hookPort) return t.skip('the first test did not get as far as the slow job');
+    const core = cluster.kubeconfig().makeApiClient(CoreV1Api);
+    const running = await waitFor('the slow job running in its pod', async () => {
+      const pj = await store.getProwJob(slowJob!);
+      if (!pj?.status.pod_name || pj.status.state !== 'pending') return undefined;
+      const pod = await core.readNamespacedPod({ namespace: podNamespace, name: pj.status.pod_name });
+      return pod.status?.phase === 'Running' ? pj : undefined;
+    }, WAIT_MS).catch((err: Error) => { throw new Error(`${err.message}\n${outputs()}`); });
+    const podName = running.status.pod_name!;
+
+    const newSha = await fake.pushToPull(REPO, DEMO_PULL, { 'NEWS.md': 'a new push\n' }, { message: 'a new push' });
+    const payload = await pullRequestEvent(fake, REPO, DEMO_PULL, 'synchronize');
+    assert.equal(payload.pull_request.head.sha, newSha);
+    const res = await sendWebhook({ address: `http://127.0.0.1:${hookPort}/hook`, event: 'pull_request', body: JSON.stringify(payload), secret: env.secret });
+    assert.equal(res.status, 200, res.body);
+
+    const aborted = await waitFor('the old slow ProwJob aborted and complete', async () => {
+      const pj = await store.getProwJob(slowJob!);
+      return pj?.status.state === 'aborted' && pj.status.completionTime ? pj : undefined;
+    }, WAIT_MS).catch((err: Error) => { throw new Error(`${err.message}\n${outputs()}`); });
+    assert.equal(aborted.status.state, 'aborted');
+    await waitFor('the old slow pod deleted', async () => {
+      const { items } = await core.listNamespacedPod({ namespace: podNamespace, fieldSelector: `metadata.name=${podName}` });
+      return items.length === 0 ? true : undefined;
+    }, WAIT_MS).catch((err: Error) => { throw new Error(`${err.message}\n${outputs()}`); });
+    // The new head is tested.
+    await waitFor('a slow ProwJob for the new head', async () => {
+      const { items } = await store.listProwJobs();
+      return items.some((pj) => pj.spec.job === 'slow' && pj.spec.refs?.pulls?.[0]?.sha === newSha) ? true : undefined;
+    }, WAIT_MS).catch((err: Error) => { throw new Error(`${err.message}\n${outputs()}`); });
   });
 });
