@@ -5,25 +5,19 @@ import type { IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-
-export class KubeApiError extends Error {
-  override readonly name = 'KubeApiError';
-  constructor(readonly status: number, readonly reason: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
-}
+import { apiStatusOfObject, KubeApiError } from '../../kube/client/api-error.js';
 
 /** 4xx but not 409/429: the request itself is wrong (upstream isRequestError; 409 and 429 are not the pod's fault). */
 export function isRequestError(err: unknown): boolean {
-  return err instanceof KubeApiError && err.status >= 400 && err.status < 500 && err.status !== 409 && err.status !== 429;
+  return err instanceof KubeApiError && err.status.code >= 400 && err.status.code < 500 && err.status.code !== 409 && err.status.code !== 429;
 }
 
 export function isNotFound(err: unknown): boolean {
-  return err instanceof KubeApiError && err.status === 404;
+  return err instanceof KubeApiError && err.status.code === 404;
 }
 
 export function isAlreadyExists(err: unknown): boolean {
-  return err instanceof KubeApiError && err.status === 409 && err.reason === 'AlreadyExists';
+  return err instanceof KubeApiError && err.status.code === 409 && err.status.reason === 'AlreadyExists';
 }
 
 export interface KubeRequest {
@@ -72,16 +66,13 @@ export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<Inc
   const status = res.statusCode ?? 0;
   if (status >= 200 && status < 300) return res;
   const text = await readAll(res);
-  let reason = '';
-  let message = text.trim();
+  let answer: unknown = { message: text.trim() };
   try {
-    const parsed = JSON.parse(text) as { reason?: string; message?: string };
-    reason = parsed.reason ?? '';
-    message = parsed.message ?? message;
+    answer = JSON.parse(text);
   } catch {
-    // not a metav1.Status: keep the text as the message
+    // not a metav1.Status: the text is the message
   }
-  throw new KubeApiError(status, reason, `${where}: ${status} ${reason || res.statusMessage || ''}: ${message}`);
+  throw new KubeApiError(where, { ...apiStatusOfObject(answer), code: status });
 }
 
 export async function kubeJson<T>(kc: KubeConfig, req: KubeRequest): Promise<T> {
