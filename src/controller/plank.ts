@@ -129,9 +129,13 @@ export function createController(deps: ControllerDeps): Controller {
   }
 
   async function reconcile(name: string): Promise<void> {
-    const pj = await deps.store.getProwJob(name);
+    // From the informer, as upstream's controller-runtime client reads its cache: plank's own writes are
+    // there at once (recordWrite), and a copy made stale by another writer fails its write with a conflict,
+    // which re-reads the store (effects.rewrite). Only a job the informer has not seen is read from the store.
+    const cached = cache.get(name);
+    const pj = cached ? structuredClone(cached) : await deps.store.getProwJob(name);
     if (!pj) return;
-    cache.recordWrite(pj); // the store is never behind the informer: count from what we act on
+    if (!cached) cache.recordWrite(pj);
     if (isUnhandled(pj) && (pj.status.state === 'triggered' || pj.status.state === 'pending') && !isComplete(pj)) {
       await effects.apply(pj, { kind: 'transition', to: 'error', description: noControllerDescription(agentOf(pj)), stopRun: false, createChildren: false });
       return;
