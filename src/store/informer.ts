@@ -1,7 +1,11 @@
 // The informer every controller reads ProwJobs from (client-go's shared informer, tools/cache/shared_informer.go):
 // list, then watch from the list's resourceVersion; when the watch says `expired`, list again and carry on;
 // every resync period hand every cached job to the handlers again, so level-based consumers re-check what
-// no event touched. Its cache may lag the store: read a job from the store (getProwJob) before writing it.
+// no event touched. Its cache may lag the store: a write from a cached copy carries that copy's resourceVersion
+// and fails with a conflict when someone else wrote since (then read the store and apply the change again).
+// Passes over every cached job (the first list, a relist, a resync, a handler added late) run in slices of
+// a few milliseconds, letting the event loop serve other work between them: with 50,000 jobs one
+// synchronous pass would stall a process for hundreds of milliseconds.
 import type { ProwJob } from '../api/prowjob.js';
 import type { Logger } from '../observability/logger.js';
 import { prowJobFields } from '../observability/prowjob-fields.js';
@@ -62,6 +66,21 @@ export interface ProwJobInformer {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** How long a bulk pass runs before it lets the event loop in. */
+const SLICE_MS = 8;
+
+/** Calls `each` for every item, yielding to the event loop every SLICE_MS; stops early when `stop()` says so. */
+async function timeSliced<T>(items: Iterable<T>, each: (item: T) => void, stop: () => boolean): Promise<void> {
+  let sliceStart = performance.now();
+  for (const item of items) {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stop()) return;
+      sliceStart = performance.now();
+    }
+    each(item);
+  }
+}
 
 export function createProwJobInformer(store: ProwJobStore, options: ProwJobInformerOptions): ProwJobInformer {
   const log = options.log;
@@ -72,6 +91,12 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
   /** Over what reads show. */
   const indexes = new Map<ProwJobIndex, Map<string, Set<string>>>(PROWJOB_INDEXES.map((i) => [i, new Map()]));
   const handlers = new Set<InformerHandler>();
+  /**
+   * Handlers added after start whose onAdd pass is still running: the names not yet handed to them. A watch
+   * event for such a name is delivered as that onAdd (with the newer object), so a handler never hears of a
+   * job's update before its add, and never of a job it was not added.
+   */
+  const catchingUp = new Map<InformerHandler, Set<string>>();
   const assumeTtlMs = options.assumeTtlMs ?? 60_000;
   let synced = false;
   let closed = false;
@@ -86,11 +111,20 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
 
   function notify(call: (h: InformerHandler) => void, pj: ProwJob, what: string): void {
     for (const h of [...handlers]) {
-      try {
-        call(h);
-      } catch (err) {
-        log.error({ err, ...prowJobFields(pj), watch_event: what }, 'informer handler threw');
+      const pending = catchingUp.get(h);
+      if (pending?.delete(pj.metadata.name)) {
+        if (what !== 'delete') safely(() => h.onAdd?.(pj), pj, 'add');
+        continue;
       }
+      safely(() => call(h), pj, what);
+    }
+  }
+
+  function safely(call: () => void, pj: ProwJob, what: string): void {
+    try {
+      call();
+    } catch (err) {
+      log.error({ err, ...prowJobFields(pj), watch_event: what }, 'informer handler threw');
     }
   }
 
@@ -177,13 +211,15 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
     // The list is newer than every write recorded before it: nothing is awaited any more.
     forgetAssumed(Infinity);
     const seen = new Set<string>();
-    for (const pj of list.items) {
+    await timeSliced(list.items, (pj) => {
       seen.add(pj.metadata.name);
       const old = watched.get(pj.metadata.name);
-      if (old && old.metadata.resourceVersion === pj.metadata.resourceVersion) continue;
+      if (old && old.metadata.resourceVersion === pj.metadata.resourceVersion) return;
       upsert(pj);
-    }
-    for (const [name, old] of [...watched]) if (!seen.has(name)) remove(name, old);
+    }, () => closed);
+    if (closed) return;
+    await timeSliced([...watched], ([name, old]) => { if (!seen.has(name)) remove(name, old); }, () => closed);
+    if (closed) return;
     rv = list.resourceVersion;
     synced = true;
     watch = store.watchProwJobs({ resourceVersion: list.resourceVersion, allowBookmarks: true, ...(options.labels ? { labels: options.labels } : {}) }, onEvent);
@@ -204,10 +240,17 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
     }
   }
 
-  function resync(): void {
-    for (const pj of [...watched.values()]) {
-      if (watched.get(pj.metadata.name) !== pj) continue; // changed by a handler's doing meanwhile
-      notify((h) => h.onUpdate?.(pj, pj, { ownWrite: false }), pj, 'resync');
+  let resyncing = false;
+  async function resync(): Promise<void> {
+    if (resyncing) return; // the last pass is still running
+    resyncing = true;
+    try {
+      await timeSliced([...watched.values()], (pj) => {
+        if (watched.get(pj.metadata.name) !== pj) return; // changed meanwhile: its handlers heard of it
+        notify((h) => h.onUpdate?.(pj, pj, { ownWrite: false }), pj, 'resync');
+      }, () => closed);
+    } finally {
+      resyncing = false;
     }
   }
 
@@ -218,7 +261,7 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
       starting ??= listAndWatch().then(() => {
         const period = options.resyncPeriodMs ?? 0;
         if (period > 0 && !closed) {
-          resyncTimer = setInterval(resync, period);
+          resyncTimer = setInterval(() => void resync(), period);
           resyncTimer.unref();
         }
         if (!closed) {
@@ -248,15 +291,19 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
     },
     addHandler(handler) {
       handlers.add(handler);
-      for (const pj of [...watched.values()]) {
-        try {
-          handler.onAdd?.(pj);
-        } catch (err) {
-          log.error({ err, ...prowJobFields(pj), watch_event: 'add' }, 'informer handler threw');
-        }
+      if (watched.size > 0) {
+        const pending = new Set(watched.keys());
+        catchingUp.set(handler, pending);
+        const gone = (): boolean => closed || !handlers.has(handler);
+        void timeSliced([...pending], (name) => {
+          if (!pending.delete(name)) return; // a watch event delivered it meanwhile
+          const pj = watched.get(name);
+          if (pj) safely(() => handler.onAdd?.(pj), pj, 'add');
+        }, gone).finally(() => catchingUp.delete(handler));
       }
       return () => {
         handlers.delete(handler);
+        catchingUp.delete(handler);
       };
     },
     close() {
@@ -267,6 +314,7 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
       if (relistTimer) clearTimeout(relistTimer);
       if (sweepTimer) clearInterval(sweepTimer);
       handlers.clear();
+      catchingUp.clear();
     },
   };
 }

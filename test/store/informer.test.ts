@@ -115,6 +115,29 @@ describe('prowjob informer', () => {
     assert.deepEqual(names(informer.list()), ['a', 'b']);
   });
 
+  it('a late handler over many jobs gets its adds in slices, and an event for a job not yet added arrives as that add', async () => {
+    const count = 3000;
+    for (let i = 0; i < count; i++) await store.createProwJob(makeProwJob(`job-${String(i).padStart(5, '0')}`));
+    const informer = informerOf();
+    await informer.start();
+    const seen = new Map<string, string[]>();
+    const slow: InformerHandler = {
+      // ~0.3 ms a call: one pass takes about a second, far longer than one slice or the watch's 20 ms poll.
+      onAdd: (pj) => { spin(0.3); (seen.get(pj.metadata.name) ?? seen.set(pj.metadata.name, []).get(pj.metadata.name)!).push(`add ${pj.status.state}`); },
+      onUpdate: (old, pj) => { (seen.get(pj.metadata.name) ?? seen.set(pj.metadata.name, []).get(pj.metadata.name)!).push(`update ${old.status.state}->${pj.status.state}`); },
+    };
+    informer.addHandler(slow);
+    assert.ok(seen.size < count, `the pass yields to the event loop before it is done (${seen.size} of ${count} delivered at once)`);
+    const last = `job-${String(count - 1).padStart(5, '0')}`;
+    const current = (await store.getProwJob(last))!;
+    current.status.state = 'pending';
+    await store.updateProwJob(current);
+    await waitFor('every job delivered', () => seen.size === count, 30_000);
+    await caughtUp(informer);
+    assert.deepEqual(seen.get(last), ['add pending'], 'the job updated before its add was delivered is added once, as it is now');
+    assert.ok([...seen.values()].every((calls) => calls.length === 1 && calls[0]!.startsWith('add ')), 'every other job: exactly one add');
+  });
+
   it('lists again when its watch expires, and ends as the store is, telling handlers the difference', async () => {
     // The informer's store polls rarely: changes made through another handle pile up unread.
     const slow = openSqliteStore(join(dir, 'prow.db'), { pollIntervalMs: 60_000, now: () => now });
@@ -285,3 +308,8 @@ describe('prowjob informer', () => {
     assert.deepEqual(informer.byIndex('state', 'triggered'), []);
   });
 });
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* busy: a handler that costs CPU */ }
+}
