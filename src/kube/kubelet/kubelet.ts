@@ -4,6 +4,7 @@
 // deletions once the processes stopped, serves container logs, and lets tests inject what a cluster
 // does to pods: eviction, OOM kills, a lost node, an unschedulable node.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -250,7 +251,7 @@ export async function startKubelet(api: KubeApi, options: KubeletOptions, log: L
         if (current !== undefined && (current.metadata as JsonObject).uid === m.uid) {
           await api.delete(pods, 'v1', str(m.namespace), str(m.name), { gracePeriodSeconds: 0 });
         }
-        run_cleanup(podDirOf(pod));
+        await rm(podDirOf(pod), { recursive: true, force: true });
       }
       nodeReady = true;
       writeNode(true);
@@ -275,6 +276,3 @@ export async function startKubelet(api: KubeApi, options: KubeletOptions, log: L
   };
 }
 
-function run_cleanup(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}

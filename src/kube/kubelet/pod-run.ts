@@ -4,7 +4,8 @@
 // (SIGTERM, then SIGKILL after the grace period), restarts per restartPolicy, activeDeadlineSeconds,
 // and the injected failures tests ask for (eviction, OOM kill, a lost node).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import type { Logger } from '../../observability/logger.js';
@@ -389,8 +390,9 @@ export class PodRun {
     return [...this.inits, ...this.containers].some((c) => c.process !== undefined);
   }
 
-  removeDir(): void {
-    rmSync(this.deps.podDir, { recursive: true, force: true });
+  /** Asynchronous: a pod directory can hold a whole checkout, and the kubelet shares a process with the API server. */
+  removeDir(): Promise<void> {
+    return rm(this.deps.podDir, { recursive: true, force: true });
   }
 }
 
