@@ -6,6 +6,7 @@
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { systemClock, type Clock } from '../api/clock.js';
+import { timeSlicer } from '../api/time-slice.js';
 import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import { parseDuration } from '../go/duration.js';
@@ -174,7 +175,9 @@ export function createSinker(deps: SinkerDeps): Sinker {
     const activePeriodics = new Set(config.periodics.map((p) => p.name));
     const latestPeriodics = latestProwJobs(prowjobs, 'periodic');
 
+    const slice = timeSlicer();
     for (const pj of prowjobs) {
+      await slice();
       if (!isComplete(pj)) continue;
       const isPeriodic = pj.spec.type === 'periodic';
       if (isPeriodic && activePeriodics.has(pj.spec.job) && latestPeriodics.get(pj.spec.job)?.metadata.name === pj.metadata.name) {
@@ -234,7 +237,9 @@ export function createSinker(deps: SinkerDeps): Sinker {
       log.error({ err }, 'error listing runs');
       return;
     }
+    const slice = timeSlicer();
     for (const run of runs) {
+      await slice();
       const cluster = run.cluster || 'default';
       if (excluded.has(cluster)) continue;
       result.runsSeen++;

@@ -7,6 +7,7 @@
 // a few milliseconds, letting the event loop serve other work between them: with 50,000 jobs one
 // synchronous pass would stall a process for hundreds of milliseconds.
 import type { ProwJob } from '../api/prowjob.js';
+import { timeSliced } from '../api/time-slice.js';
 import type { Logger } from '../observability/logger.js';
 import { prowJobFields } from '../observability/prowjob-fields.js';
 import { matchesLabels } from './query-columns.js';
@@ -66,22 +67,6 @@ export interface ProwJobInformer {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-/** How long a bulk pass runs before it lets the event loop in. */
-const SLICE_MS = 8;
-
-/** Calls `each` for every item, yielding to the event loop every SLICE_MS; stops early when `stop()` says so. */
-async function timeSliced<T>(items: Iterable<T>, each: (item: T) => void, stop: () => boolean): Promise<void> {
-  let sliceStart = performance.now();
-  for (const item of items) {
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (stop()) return;
-      sliceStart = performance.now();
-    }
-    each(item);
-  }
-}
-
 export function createProwJobInformer(store: ProwJobStore, options: ProwJobInformerOptions): ProwJobInformer {
   const log = options.log;
   /** What the watch (and the lists) said: what handlers hear about. */

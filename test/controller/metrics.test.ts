@@ -20,9 +20,9 @@ function pj(name: string, state: ProwJobState, buildId = '1'): ProwJob {
 describe('controller metrics', () => {
   it('gauges jobs by state and counts transitions between snapshots', async () => {
     const m = createControllerMetrics();
-    m.gather([pj('a', 'pending', '1'), pj('b', 'pending', '2')]);
-    m.gather([pj('a', 'success', '1'), pj('b', 'pending', '2')]);
-    m.gather([pj('a', 'success', '1'), pj('b', 'pending', '2')]);
+    await m.gather([pj('a', 'pending', '1'), pj('b', 'pending', '2')]);
+    await m.gather([pj('a', 'success', '1'), pj('b', 'pending', '2')]);
+    await m.gather([pj('a', 'success', '1'), pj('b', 'pending', '2')]);
     const text = await m.registry.metrics();
     const line = (name: string, state: string) => text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`state="${state}"`));
     assert.equal(line('prowjobs', 'pending'), 'prowjobs{job_namespace="",job_name="pull-a",type="presubmit",state="pending",org="o",repo="r",base_ref="main",cluster="default",retest="true"} 1');
@@ -48,12 +48,16 @@ describe('controller metrics', () => {
     stop = startMetricsGathering(m, informer, { intervalMs: 10, log: createSilentLogger() });
     const gauge = async (state: string): Promise<string | undefined> =>
       (await m.registry.metrics()).split('\n').find((l) => l.startsWith('prowjobs{') && l.includes(`state="${state}"`));
+    const until = async (state: string): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (!(await gauge(state)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until('pending');
     assert.match((await gauge('pending')) ?? '', / 1$/);
     const a = (await store.getProwJob('a'))!;
     a.status.state = 'success';
     await store.updateProwJob(a);
-    const deadline = Date.now() + 5000;
-    while (!(await gauge('success')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await until('success');
     assert.match((await gauge('success')) ?? '', / 1$/);
     assert.equal(await gauge('pending'), undefined);
   });
