@@ -34,7 +34,6 @@ export function createControllerMetrics(options: { registry?: Registry; defaultM
     async gather(list) {
       const counts = new Map<string, { labels: Record<Label, string>; n: number }>();
       const current = new Map<string, string>();
-      const changed: Array<Record<Label, string>> = [];
       await timeSliced(list, (pj) => {
         const labels = labelsFor(pj);
         const key = JSON.stringify(labels);
@@ -43,12 +42,11 @@ export function createControllerMetrics(options: { registry?: Registry; defaultM
         counts.set(key, entry);
         const id = `${JSON.stringify({ ...labels, state: '' })}#${pj.status.build_id ?? ''}`;
         current.set(id, pj.status.state);
-        if (previous.get(id) !== pj.status.state) changed.push(labels);
+        if (previous.get(id) !== pj.status.state) transitions.inc(labels);
       });
-      // The gauge changes in one step, so a scrape never sees half a snapshot.
+      // The gauge changes in one step (one series per label set, not per job), so a scrape never sees half a snapshot.
       prowJobs.reset();
       for (const { labels, n } of counts.values()) prowJobs.set(labels, n);
-      for (const labels of changed) transitions.inc(labels);
       previous = current;
     },
   };

@@ -133,6 +133,8 @@ export function createController(deps: ControllerDeps): Controller {
     // there at once (recordWrite), and a copy made stale by another writer fails its write with a conflict,
     // which re-reads the store (effects.rewrite). Only a job the informer has not seen is read from the store.
     const cached = cache.get(name);
+    // Most keys at start-up are finished jobs: leave them before paying for a copy.
+    if (cached && (isComplete(cached) || !isWatched(cached))) return;
     const pj = cached ? structuredClone(cached) : await deps.store.getProwJob(name);
     if (!pj) return;
     if (!cached) cache.recordWrite(pj);

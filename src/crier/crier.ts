@@ -81,6 +81,8 @@ export function startCrier(deps: CrierDeps): Crier {
 
   const reconcile = async (lane: Lane, name: string): Promise<void> => {
     const { reporter, log } = lane;
+    const cached = deps.jobs.peek?.(name);
+    if (cached && (isAlreadyReported(cached, reporter.name) || !reporter.shouldReport(cached, log))) return;
     const pj = await deps.jobs.get(name);
     if (!pj) return; // deleted while queued
     if (!reporter.shouldReport(pj, log)) return;

@@ -7,6 +7,11 @@ import type { LabelSelector } from '../store/types.js';
 
 export interface JobSource {
   get(name: string): Promise<ProwJob | undefined>;
+  /**
+   * The job as cached, shared and read-only (never change it), for deciding cheaply that there is nothing
+   * to do: at start-up every cached job is announced, and most were reported long ago.
+   */
+  peek?(name: string): ProwJob | undefined;
   list(labels: LabelSelector): Promise<ProwJob[]>;
   /**
    * Calls `onChange` with the name of every existing job, then of every job added or modified; `synced`
@@ -35,6 +40,7 @@ export function createInformerJobSource(
       const pj = informer.get(name);
       return pj === undefined ? undefined : structuredClone(pj);
     },
+    peek: (name) => informer.get(name),
     list: async (labels) => informer.list(labels).map((pj) => structuredClone(pj)),
     subscribe(onChange) {
       // A handler added to a started informer hears onAdd for every cached job at once.

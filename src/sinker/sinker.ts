@@ -6,7 +6,7 @@
 import type { ProwJob } from '../api/prowjob.js';
 import { isComplete } from '../api/prowjob.js';
 import { systemClock, type Clock } from '../api/clock.js';
-import { timeSlicer } from '../api/time-slice.js';
+import { timeSliced, timeSlicer } from '../api/time-slice.js';
 import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import { parseDuration } from '../go/duration.js';
@@ -115,13 +115,13 @@ function startMs(pj: ProwJob): number {
 }
 
 /** The newest ProwJob (by startTime) of each job of the given type, any state (upstream GetLatestProwJobs). */
-export function latestProwJobs(pjs: readonly ProwJob[], type: ProwJob['spec']['type']): Map<string, ProwJob> {
+export async function latestProwJobs(pjs: readonly ProwJob[], type: ProwJob['spec']['type']): Promise<Map<string, ProwJob>> {
   const latest = new Map<string, ProwJob>();
-  for (const pj of pjs) {
-    if (pj.spec.type !== type) continue;
+  await timeSliced(pjs, (pj) => {
+    if (pj.spec.type !== type) return;
     const current = latest.get(pj.spec.job);
     if (!current || startMs(pj) > startMs(current)) latest.set(pj.spec.job, pj);
-  }
+  });
   return latest;
 }
 
@@ -171,9 +171,8 @@ export function createSinker(deps: SinkerDeps): Sinker {
 
     const prowjobs = deps.informer.list();
     result.prowjobsSeen = prowjobs.length;
-    const byName = new Map(prowjobs.map((pj) => [pj.metadata.name, pj]));
     const activePeriodics = new Set(config.periodics.map((p) => p.name));
-    const latestPeriodics = latestProwJobs(prowjobs, 'periodic');
+    const latestPeriodics = await latestProwJobs(prowjobs, 'periodic');
 
     const slice = timeSlicer();
     for (const pj of prowjobs) {
@@ -187,7 +186,11 @@ export function createSinker(deps: SinkerDeps): Sinker {
       await deleteProwJob(pj, isPeriodic ? 'aged-periodic' : 'aged', result);
     }
 
-    if (deps.executor) await cleanRuns(deps.executor, config, byName, { now, maxPodAge, terminatedPodTTL }, result);
+    if (deps.executor) {
+      const byName = new Map<string, ProwJob>();
+      await timeSliced(prowjobs, (pj) => byName.set(pj.metadata.name, pj));
+      await cleanRuns(deps.executor, config, byName, { now, maxPodAge, terminatedPodTTL }, result);
+    }
 
     if (deps.deliveries && !deps.dryRun) {
       try {

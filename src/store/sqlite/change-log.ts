@@ -29,6 +29,9 @@ interface Watcher {
   closed: boolean;
 }
 
+/** Change rows deleted in one transaction by the timer's trim. */
+const TRIM_BATCH = 1000;
+
 export interface ChangeLogOptions {
   log: Logger;
   now: () => Date;
@@ -50,7 +53,8 @@ export class ChangeLog {
     changesAfter: Statement<[number], ChangeRow>;
     trimmedThrough: Statement<[], { value: number }>;
   };
-  private readonly trim: (cutoffMs: number) => number;
+  private readonly trim: (cutoffMs: number, batch: number) => number;
+  private trimming = false;
 
   constructor(db: Db, private readonly options: ChangeLogOptions) {
     this.stmt = {
@@ -60,14 +64,18 @@ export class ChangeLog {
     const newestOlderThan = db.prepare<[number], { seq: number | null }>('SELECT max(seq) AS seq FROM prowjob_changes WHERE at_ms < ?');
     const raiseTrimmed = db.prepare<[number]>(`UPDATE counters SET value = max(value, ?) WHERE name = '${TRIMMED_COUNTER}'`);
     const deleteThrough = db.prepare<[number]>('DELETE FROM prowjob_changes WHERE seq <= ?');
-    // Trims a prefix: rows written by a process whose clock lags stay until the rows after them go.
-    this.trim = db.transaction((cutoffMs: number) => {
+    const oldest = db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM prowjob_changes');
+    // Trims a prefix: rows written by a process whose clock lags stay until the rows after them go. At most
+    // `batch` sequence numbers a transaction: after a burst (or a restart over a long log) one DELETE of
+    // every old row, documents included, held the process for hundreds of milliseconds.
+    this.trim = db.transaction((cutoffMs: number, batch: number) => {
       const through = newestOlderThan.get(cutoffMs)?.seq;
       if (through === null || through === undefined) return 0;
-      raiseTrimmed.run(through);
-      return deleteThrough.run(through).changes;
+      const upTo = Math.min(through, (oldest.get()?.seq ?? through) + batch - 1);
+      raiseTrimmed.run(upTo);
+      return deleteThrough.run(upTo).changes;
     }).immediate;
-    this.trimTimer = setInterval(() => this.trimOld(), Math.min(60_000, Math.max(1000, options.retentionMs / 4)));
+    this.trimTimer = setInterval(() => void this.trimInSlices(), Math.min(60_000, Math.max(1000, options.retentionMs / 4)));
     this.trimTimer.unref();
   }
 
@@ -119,14 +127,28 @@ export class ChangeLog {
     });
   }
 
-  /** Drops rows older than the retention; runs on a timer, exposed for tests. */
+  /** Drops every row older than the retention at once; exposed for tests. */
   trimOld(): number {
     if (this.closed) return 0;
     try {
-      return this.trim(this.options.now().getTime() - this.options.retentionMs);
+      return this.trim(this.options.now().getTime() - this.options.retentionMs, Number.MAX_SAFE_INTEGER);
     } catch (err) {
       this.options.log.warn({ err }, 'change log trim failed');
       return 0;
+    }
+  }
+
+  /** What the timer runs: the same trim, TRIM_BATCH rows a transaction, yielding to the event loop between. */
+  private async trimInSlices(): Promise<void> {
+    if (this.trimming) return;
+    this.trimming = true;
+    try {
+      const cutoff = this.options.now().getTime() - this.options.retentionMs;
+      while (!this.closed && this.trim(cutoff, TRIM_BATCH) >= TRIM_BATCH) await new Promise((resolve) => setImmediate(resolve));
+    } catch (err) {
+      this.options.log.warn({ err }, 'change log trim failed');
+    } finally {
+      this.trimming = false;
     }
   }
 
