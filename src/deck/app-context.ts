@@ -23,7 +23,7 @@ export interface DeckContext {
   /** Sets the session cookie and the request's session. */
   saveSession(c: Context<DeckEnv>, s: Session): void;
   /** A full page: layout, CSRF token, signed-in user, branding. */
-  render(c: Context<DeckEnv>, title: string, body: SafeHtml, script?: string, status?: 200 | 400 | 403 | 404 | 409 | 413 | 500): Response;
+  render(c: Context<DeckEnv>, title: string, body: SafeHtml, script?: string, status?: 200 | 400 | 403 | 404 | 409 | 413 | 500 | 501 | 502): Response;
   /** The named ProwJob, or an HttpError (400 without a name, 404 when there is none). */
   mustGet(name: string | undefined): Promise<ProwJob>;
 }

@@ -44,7 +44,7 @@ function artifactHref(path: string): string {
   return `/artifacts/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-function junitSection(junit: JobPageData['junit']): SafeHtml {
+export function junitSection(junit: JobPageData['junit']): SafeHtml {
   if (junit.length === 0) return html``;
   return html`<section id="junit"><h2>Tests</h2>${junit.map((j) => {
     if ('error' in j) return html`<p class="problem">${j.file}: ${j.error}</p>`;
