@@ -12,7 +12,7 @@ import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { createLogger } from '../observability/logger.js';
-import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { deckBucketOpener, deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 import { openPodExecutor } from './support/pod-executor.js';
 import { builtinPluginSections } from '../plugins/registry.js';
 import { parseGoBool } from './support/flags.js';
@@ -93,7 +93,7 @@ export function createCommand(): Command {
         pluginHelp = pluginHelpSource(() => agent.current().plugins);
       }
       const server = await startDeckServer({
-        port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
+        port, hostname: flags.hostname, store, artifacts, openBucket: deckBucketOpener(), log, config: () => agent.current().config,
         // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
         logs: deckLogSource(pods?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
         ...(pluginHelp ? { pluginHelp } : {}),

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { createBucketOpener, type BucketOpener } from '../../artifacts/buckets.js';
 import { combineLogSources } from '../../artifacts/log-source.js';
 import type { TideDataSource } from '../../api/tide-json.js';
 import type { ArtifactStore, LogSource } from '../../artifacts/types.js';
@@ -65,6 +66,15 @@ export function pluginHelpSource(plugins: () => PluginsConfig | undefined): () =
   return () => generatePluginHelp(builtinPlugins, plugins());
 }
 
+/**
+ * The buckets deck reads for /view/gs/…, /view/s3/… and /job-history/…. Today: file:// buckets only, so
+ * gs:// and s3:// views answer 501 naming the missing access; the gs and s3 stores plug in here (with
+ * upstream's --gcs-credentials-file and --s3-credentials-file) as `remote`.
+ */
+export function deckBucketOpener(): BucketOpener {
+  return createBucketOpener();
+}
+
 /** What deck shows as a job's build log: the executor's live log while it runs, the uploaded one afterwards. */
 export function deckLogSource(live: LogSource, artifacts: ArtifactStore): LogSource {
   return combineLogSources({ live, uploaded: createUploadedLogSource(artifacts) });
@@ -77,6 +87,7 @@ export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer>
     ...(deps.hostname ? { hostname: deps.hostname } : {}),
     store: deps.store,
     artifacts: deps.artifacts,
+    openBucket: deckBucketOpener(),
     ...(deps.liveLogs ? { logs: deckLogSource(deps.liveLogs, deps.artifacts) } : {}),
     log: deps.log,
     config: () => (snapshot ? snapshot().config : {}),

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { Gauge } from 'prom-client';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { ArtifactEntry } from '../../artifacts/types.js';
+import { parseBucket } from '../../api/storage-path.js';
 import { buildDirOf, PROWJOB_FILE } from '../../podutils/paths.js';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
@@ -49,7 +50,7 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
     const anonymous = c.get('session').login === undefined && !(await authorize('rerun', deck.deckConfig(), pj, undefined, undefined)).allowed;
     const here = c.req.path + (new URL(c.req.url).search || '');
     const signInTo = anonymous ? `/login?dest=${encodeURIComponent(here)}` : undefined;
-    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo }), 'job');
+    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo, bucketView: bucketViewOf(pj, dir) }), 'job');
   }
 
   app.get('/job/:name', async (c) => renderJob(c, await deck.mustGet(c.req.param('name'))));
@@ -117,4 +118,12 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
   });
 
   return app;
+}
+
+/** /view/<gs|s3>/<bucket>/<build dir> for a job uploading to a gs:// or s3:// bucket (where job_url_prefix_config links lead). */
+function bucketViewOf(pj: ProwJob, dir: string | undefined): string | undefined {
+  const bucket = pj.spec.decoration_config?.gcs_configuration?.bucket;
+  if (!bucket || !dir) return undefined;
+  const { provider, fullPath } = parseBucket(bucket);
+  return provider === 'gs' || provider === 's3' ? `/view/${provider}/${fullPath}/${dir}` : undefined;
 }
