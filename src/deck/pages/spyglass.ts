@@ -22,7 +22,7 @@ export interface SpyglassPageData {
   links: SpyglassLinks;
   /** Set while the ProwJob in the store is not complete. */
   running?: boolean;
-  lenses: { name: string; title: string; body: SafeHtml }[];
+  lenses: { name: string; title: string; body: SafeHtml; ownHeading?: boolean | undefined }[];
   /** Lens names in deck.spyglass.lenses that deck does not have. */
   unknownLenses: string[];
   files: { name: string; href: string; size: number }[];
@@ -49,7 +49,7 @@ export function spyglassPage(d: SpyglassPageData): SafeHtml {
 ${links.length ? html`<p class="spyglass-links">${links.map((a, i) => html`${i ? ' · ' : ''}${a}`)}</p>` : ''}
 ${d.running ? html`<p class="muted" id="running-note">This job is still running: what it uploaded so far is shown; its job page follows the log live.</p>` : ''}
 ${d.unknownLenses.length ? html`<p class="muted" id="unknown-lenses">Configured lenses deck does not have (not shown): ${d.unknownLenses.join(', ')}.</p>` : ''}
-${d.lenses.map((lens) => html`<section class="lens" id="lens-${lens.name}"><h2>${lens.title}</h2>${lens.body}</section>`)}
+${d.lenses.map((lens) => html`<section class="lens" id="lens-${lens.name}">${lens.ownHeading ? '' : html`<h2>${lens.title}</h2>`}${lens.body}</section>`)}
 ${d.lenses.length === 0 ? html`<p class="muted" id="no-lenses">No lens has the files it needs here.</p>` : ''}
 <section id="artifacts"><h2>Artifacts</h2>
 <ul class="artifacts">${d.files.map((f) => html`<li><a href="${f.href}">${f.name}</a> <span class="muted">${size(f.size)}</span></li>`)}</ul>

@@ -83,7 +83,7 @@ export function bucketViewRoutes(deck: DeckContext): Hono<DeckEnv> {
     const refs = stored?.spec.refs;
     const links = linksFor(b);
     const choice = chooseLenses(spyglass.lenses, files, LENSES);
-    const lenses: { name: string; title: string; body: SafeHtml }[] = [];
+    const lenses: { name: string; title: string; body: SafeHtml; ownHeading?: boolean | undefined }[] = [];
     for (const { lens, files: lensFiles, config } of choice.shown) {
       let body: SafeHtml;
       try {
@@ -92,7 +92,7 @@ export function bucketViewRoutes(deck: DeckContext): Hono<DeckEnv> {
         deps.log.warn({ err, lens: lens.name, path: where }, 'spyglass lens failed');
         body = html`<p class="problem">This lens could not read its files: ${(err as Error).message}</p>`;
       }
-      lenses.push({ name: lens.name, title: lens.title, body });
+      lenses.push({ name: lens.name, title: lens.title, body, ownHeading: lens.ownHeading });
     }
     const browser = gcsBrowserPrefix(spyglass, b.bucket, refs?.org, refs?.repo);
     const pull = refs?.pulls?.[0];

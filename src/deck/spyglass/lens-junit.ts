@@ -9,6 +9,7 @@ export const junitLens: Lens = {
   name: 'junit',
   title: 'JUnit',
   priority: 5,
+  ownHeading: true,
   async body({ store, files, spyglass }): Promise<SafeHtml> {
     const limit = spyglass.size_limit ?? 100_000_000;
     const out: (JUnitSummary | { file: string; error: string })[] = [];

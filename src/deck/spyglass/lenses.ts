@@ -41,6 +41,8 @@ export interface Lens {
   title: string;
   /** Lower shows first (upstream's lens priorities). */
   priority: number;
+  /** The body brings its own heading (the JUnit summary is the job page's, titled "Tests"). */
+  ownHeading?: boolean;
   body(input: LensInput): Promise<SafeHtml>;
 }
 
