@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { createLogger } from '../../src/observability/logger.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
 import { directoryBucketOpener, uploadRun } from './support/buckets.js';
 import { job, makeWorld, type World } from './support/world.js';
@@ -137,6 +139,23 @@ describe('deck bucket views', () => {
     } finally {
       w.config = {};
       await gs.delete(`${lastDir}/podinfo.json`);
+    }
+  });
+
+  it('logs once per config every spyglass setting it does not act on, naming the setting', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const logged = makeWorld({ openBucket: directoryBucketOpener(bucketRoot), log: createLogger({ format: 'json', destination: sink, level: 'warn' }) });
+    logged.config = { deck: { spyglass: { size_limit: 1e8, testgrid_root: 'https://testgrid.example/', lenses: [
+      { lens: { name: 'buildlog', config: { highlight_regexes: ['boom'] } }, required_files: ['build-log\\.txt'] },
+      { lens: { name: 'restcoverage' }, required_files: ['x'] },
+    ] } } };
+    try {
+      for (let i = 0; i < 2; i++) assert.equal((await logged.app.request(`/view/gs/${BUCKET}/${lastDir}`, HTML)).status, 200);
+      const settings = lines.map((l) => (JSON.parse(l) as { setting?: string }).setting).filter(Boolean).sort();
+      assert.deepEqual(settings, ['deck.spyglass.lenses[0].lens.config', 'deck.spyglass.lenses[1].lens.name', 'deck.spyglass.testgrid_root']);
+    } finally {
+      await logged.close();
     }
   });
 

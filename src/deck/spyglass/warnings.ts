@@ -17,6 +17,8 @@ export function spyglassWarnings(s: Partial<Spyglass>, available: readonly Lens[
       out.push({ setting: `deck.spyglass.lenses[${i}].remote_config`, message: `remote lens ${JSON.stringify(name)} is not supported; it is not shown` });
     } else if (!have.has(name)) {
       out.push({ setting: `deck.spyglass.lenses[${i}].lens.name`, message: `unknown lens ${JSON.stringify(name)} (deck has ${[...have].join(', ')}); it is not shown` });
+    } else if (entry.lens.config !== undefined && entry.lens.config !== null) {
+      out.push({ setting: `deck.spyglass.lenses[${i}].lens.config`, message: `lens ${JSON.stringify(name)}: its config is not supported by this deck; it has no effect` });
     }
   });
   const unused: (keyof Spyglass)[] = ['announcement', 'testgrid_config', 'testgrid_root', 'pr_history_link_template'];
