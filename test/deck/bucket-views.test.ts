@@ -253,6 +253,14 @@ describe('deck bucket views', () => {
     const created = await w.store.createProwJob(pj);
     const body = await (await get(`/job/${created.metadata.name}`)).text();
     assert.match(body, new RegExp(`<a href="/view/gs/${BUCKET}/logs/ci-demo-e2e/125" id="bucket-view">`));
+    // A deck that cannot open gs:// buckets (prow up's, whose jobs upload to its local directory) links nowhere.
+    const bare = makeWorld();
+    try {
+      const copy = await bare.store.createProwJob(pj);
+      assert.doesNotMatch(await (await bare.app.request(`/job/${copy.metadata.name}`, HTML)).text(), /id="bucket-view"/);
+    } finally {
+      await bare.close();
+    }
     await w.store.deleteProwJob(created.metadata.name);
   });
 

@@ -5,6 +5,7 @@ import { Gauge } from 'prom-client';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { ArtifactEntry } from '../../artifacts/types.js';
 import { parseBucket } from '../../api/storage-path.js';
+import { BucketConfigError, type BucketOpener } from '../../artifacts/buckets.js';
 import { buildDirOf, PROWJOB_FILE } from '../../podutils/paths.js';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
@@ -50,7 +51,7 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
     const anonymous = c.get('session').login === undefined && !(await authorize('rerun', deck.deckConfig(), pj, undefined, undefined)).allowed;
     const here = c.req.path + (new URL(c.req.url).search || '');
     const signInTo = anonymous ? `/login?dest=${encodeURIComponent(here)}` : undefined;
-    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo, bucketView: bucketViewOf(pj, dir) }), 'job');
+    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo, bucketView: bucketViewOf(pj, dir, deps.openBucket) }), 'job');
   }
 
   app.get('/job/:name', async (c) => renderJob(c, await deck.mustGet(c.req.param('name'))));
@@ -120,10 +121,21 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
   return app;
 }
 
-/** /view/<gs|s3>/<bucket>/<build dir> for a job uploading to a gs:// or s3:// bucket (where job_url_prefix_config links lead). */
-function bucketViewOf(pj: ProwJob, dir: string | undefined): string | undefined {
+/**
+ * /view/<gs|s3>/<bucket>/<build dir> for a job uploading to a gs:// or s3:// bucket this deck can open
+ * (where job_url_prefix_config links lead). The embedded executor keeps artifacts in the local store whatever
+ * the bucket says, and a deck without that bucket's credentials could not show the view.
+ */
+function bucketViewOf(pj: ProwJob, dir: string | undefined, openBucket: BucketOpener | undefined): string | undefined {
   const bucket = pj.spec.decoration_config?.gcs_configuration?.bucket;
-  if (!bucket || !dir) return undefined;
-  const { provider, fullPath } = parseBucket(bucket);
-  return provider === 'gs' || provider === 's3' ? `/view/${provider}/${fullPath}/${dir}` : undefined;
+  if (!bucket || !dir || !openBucket) return undefined;
+  const { provider, bucket: name, fullPath } = parseBucket(bucket);
+  if (provider !== 'gs' && provider !== 's3') return undefined;
+  try {
+    openBucket({ provider, bucket: name });
+  } catch (err) {
+    if (err instanceof BucketConfigError) return undefined;
+    throw err;
+  }
+  return `/view/${provider}/${fullPath}/${dir}`;
 }
