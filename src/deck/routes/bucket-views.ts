@@ -175,7 +175,7 @@ async function readProwJob(b: OpenedBucket, file: LensFile | undefined): Promise
 
 /** Upstream's jobHistoryLink: logs/<job> for periodics and postsubmits, pr-logs/directory/<job> for presubmits and batches. */
 function historyLink(b: OpenedBucket, dir: string, job: string): string | undefined {
-  const m = /^(.*?)(pr-logs|logs)\//.exec(dir);
+  const m = /^((?:[^/]+\/)*?)(pr-logs|logs)\//.exec(dir);
   if (!m) return undefined;
   const root = m[2] === 'logs' ? `${m[1]}logs/${job}` : `${m[1]}pr-logs/directory/${job}`;
   return `/job-history/${b.provider}/${encodeURIComponent(b.bucket)}/${encodePath(root)}`;
