@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import type { ProwJob } from '../api/prowjob.js';
 import type { LogSource } from '../artifacts/types.js';
 import type { Deck } from '../config/types.js';
-import { createUploadedLogSource } from '../podutils/build-log.js';
+import { uploadedBuildLogs } from './bucket-logs.js';
 import { SESSION_COOKIE, type Session, type SessionCodec } from './auth.js';
 import type { DeckDeps, DeckEnv } from './deck-deps.js';
 import { page, type SafeHtml } from './html.js';
@@ -32,7 +32,7 @@ export function createDeckContext(deps: DeckDeps, codec: SessionCodec): DeckCont
   const deckConfig = (): Partial<Deck> | undefined => deps.config().deck;
   return {
     deps,
-    logs: deps.logs ?? createUploadedLogSource(deps.artifacts),
+    logs: deps.logs ?? uploadedBuildLogs(deps.artifacts, deps.openBucket),
     codec,
     registry: deps.registry ?? new Registry(),
     deckConfig,

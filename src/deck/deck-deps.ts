@@ -32,7 +32,8 @@ export interface DeckDeps {
   openBucket?: BucketOpener;
   /**
    * Build logs: the executor's live log while a job runs, the uploaded one afterwards (src/cli combines
-   * them with combineLogSources). Absent: the uploaded build-log.txt in `artifacts` only.
+   * them with combineLogSources and uploadedBuildLogs). Absent: the uploaded build-log.txt only, from the
+   * job's bucket when `openBucket` opens it, else from `artifacts`.
    */
   logs?: LogSource;
   config: () => DeckConfigView;

@@ -247,12 +247,19 @@ describe('deck bucket views', () => {
     }
   });
 
-  it('links a job page to its run in the bucket', async () => {
+  it('links a job page to its run in the bucket and shows its log from there', async () => {
     const pj = job({ type: 'periodic', job: 'ci-demo-e2e', buildId: '125', state: 'failure' });
     pj.spec.decoration_config = { gcs_configuration: { bucket: `gs://${BUCKET}`, path_strategy: 'explicit' } } as typeof pj.spec.decoration_config;
     const created = await w.store.createProwJob(pj);
     const body = await (await get(`/job/${created.metadata.name}`)).text();
     assert.match(body, new RegExp(`<a href="/view/gs/${BUCKET}/logs/ci-demo-e2e/125" id="bucket-view">`));
+    // A finished job's log comes from its bucket: the page's tail, earlier lines and upstream's /log.
+    assert.match(body, new RegExp(`id="L${LOG_LINES}"`));
+    const earlier = /<a href="([^"]+)" data-before="(\d+)">/.exec(body)!;
+    assert.equal(earlier[1], `/log/${created.metadata.name}?before=${earlier[2]}`);
+    assert.match(await (await get(earlier[1]!, {})).text(), /^line \d+ ok/);
+    const whole = await get('/log?job=ci-demo-e2e&id=125', {});
+    assert.equal((await whole.text()).length, bigLog().length);
     // A deck that cannot open gs:// buckets (prow up's, whose jobs upload to its local directory) links nowhere.
     const bare = makeWorld();
     try {

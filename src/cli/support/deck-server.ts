@@ -13,11 +13,11 @@ import type { MembershipChecker } from '../../deck/auth.js';
 import type { OAuthConfig } from '../../deck/oauth.js';
 import type { HelpData } from '../../deck/pages/help.js';
 import type { Registry } from 'prom-client';
+import { uploadedBuildLogs } from '../../deck/bucket-logs.js';
 import { startDeckServer as startDeck, type DeckServer } from '../../deck/server.js';
 import type { GitHubClient } from '../../github/types.js';
 import { generatePluginHelp } from '../../hook/plugin-help.js';
 import { builtinPlugins } from '../../plugins/registry.js';
-import { createUploadedLogSource } from '../../podutils/build-log.js';
 import type { ProwJobStore } from '../../store/types.js';
 
 export interface DeckServerDeps {
@@ -75,20 +75,24 @@ export function deckBucketOpener(): BucketOpener {
   return createBucketOpener();
 }
 
-/** What deck shows as a job's build log: the executor's live log while it runs, the uploaded one afterwards. */
-export function deckLogSource(live: LogSource, artifacts: ArtifactStore): LogSource {
-  return combineLogSources({ live, uploaded: createUploadedLogSource(artifacts) });
+/**
+ * What deck shows as a job's build log: the executor's live log while it runs, the uploaded one afterwards
+ * (from the job's bucket when `openBucket` opens it, else from the local artifact store).
+ */
+export function deckLogSource(live: LogSource, artifacts: ArtifactStore, openBucket?: BucketOpener): LogSource {
+  return combineLogSources({ live, uploaded: uploadedBuildLogs(artifacts, openBucket) });
 }
 
 export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer> {
   const snapshot = deps.snapshot;
+  const openBucket = deckBucketOpener();
   return startDeck({
     port: deps.port,
     ...(deps.hostname ? { hostname: deps.hostname } : {}),
     store: deps.store,
     artifacts: deps.artifacts,
-    openBucket: deckBucketOpener(),
-    ...(deps.liveLogs ? { logs: deckLogSource(deps.liveLogs, deps.artifacts) } : {}),
+    openBucket,
+    ...(deps.liveLogs ? { logs: deckLogSource(deps.liveLogs, deps.artifacts, openBucket) } : {}),
     log: deps.log,
     config: () => (snapshot ? snapshot().config : {}),
     ...(snapshot ? { pluginHelp: pluginHelpSource(() => snapshot().plugins) } : {}),
