@@ -66,7 +66,8 @@ export function bucketViewRoutes(deck: DeckContext): Hono<DeckEnv> {
       const target = st && st.size <= LINK_LIMIT ? (await b.store.get(dir))?.toString('utf8').trim() : undefined;
       if (target) dir = checkObjectPath(target.replace(/^[a-z0-9]+:\/\/[^/]*\/?/, '').replace(/\/+$/, ''));
     }
-    const entries = await b.store.list(dir);
+    // Only this directory's objects, whatever a store's prefix listing makes of logs/job/12 versus logs/job/125.
+    const entries = (await b.store.list(dir)).filter((e) => e.path.startsWith(`${dir}/`));
     const where = `${b.provider}://${b.bucket}/${dir}`;
     if (entries.length === 0) return notFound(c, `No job artifacts at ${where}.`);
     const files: LensFile[] = entries.map((e) => ({ name: e.path.slice(dir.length + 1), path: e.path, size: e.size }));

@@ -55,7 +55,7 @@ async function readJson<T>(store: ArtifactStore, path: string): Promise<T | unde
 /** Every build id under the root, as upstream's listBuildIDs finds them. */
 async function buildIds(store: ArtifactStore, root: string): Promise<bigint[]> {
   const ids = new Set<string>();
-  const entries = await store.list(root);
+  const entries = (await store.list(root)).filter((e) => e.path.startsWith(`${root}/`));
   if (root.startsWith('logs/') || root === 'logs') {
     for (const e of entries) {
       const seg = e.path.slice(root.length + 1).split('/');
