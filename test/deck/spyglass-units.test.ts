@@ -18,7 +18,7 @@ describe('spyglass lens choice', () => {
     { name: 'unknown and remote lenses are named, not shown', lenses: [
       { lens: { name: 'coverage' }, required_files: ['x'] }, { lens: { name: 'buildlog' }, required_files: ['log'], remote_config: { endpoint: 'http://lens' } },
       { lens: { name: 'buildlog' }, required_files: ['build-log'] }],
-      files: files('build-log.txt'), want: ['buildlog'], unknown: ['coverage', 'buildlog'] },
+      files: files('build-log.txt'), want: ['buildlog'], unknown: ['coverage', 'buildlog (remote)'] },
   ];
   for (const c of cases) {
     it(c.name, () => {

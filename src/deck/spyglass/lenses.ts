@@ -78,7 +78,8 @@ export function chooseLenses(configured: LensConfig[] | undefined, files: LensFi
     const name = entry.lens?.name ?? '';
     const lens = byName.get(name);
     if (!lens || entry.remote_config) {
-      if (!unknown.includes(name)) unknown.push(name);
+      const label = entry.remote_config ? `${name} (remote)` : name;
+      if (!unknown.includes(label)) unknown.push(label);
       continue;
     }
     const matched = new Set<LensFile>();
