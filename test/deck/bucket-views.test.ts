@@ -193,6 +193,22 @@ describe('deck bucket views', () => {
     assert.match(viaLink, /pr build 8/);
   });
 
+  it('links a run whose ProwJob is still running to its live job page; takes upstream\'s legacy gcs spelling', async () => {
+    const { pj, dir } = await uploadRun(gs, join(bucketRoot, '..', 'scratch'), {
+      bucket: `gs://${BUCKET}`, type: 'periodic', job: 'ci-still-running', buildId: '1', passed: true, log: 'working\n',
+    });
+    await gs.delete(`${dir}/finished.json`);
+    pj.status.state = 'pending';
+    delete pj.status.completionTime;
+    const created = await w.store.createProwJob(pj);
+    await gs.put(`${dir}/prowjob.json`, JSON.stringify(created));
+    const body = await (await get(`/view/gcs/${BUCKET}/${dir}`)).text();
+    assert.match(body, new RegExp(`<a href="/job/${created.metadata.name}" id="job-page-link">live log, rerun and abort</a>`));
+    assert.match(body, /id="running-note"/);
+    assert.match(body, /id="spyglass-result">Pending</);
+    await w.store.deleteProwJob(created.metadata.name);
+  });
+
   it('reads s3:// buckets the same way', async () => {
     const body = await (await get('/view/s3/minio-logs/logs/post-demo-build/3')).text();
     assert.match(body, /id="spyglass-result">SUCCESS</);
