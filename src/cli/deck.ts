@@ -12,7 +12,7 @@ import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { createLogger } from '../observability/logger.js';
-import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { deckBucketOpener, deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 import { openPodExecutor } from './support/pod-executor.js';
 import { builtinPluginSections } from '../plugins/registry.js';
 import { parseGoBool } from './support/flags.js';
@@ -76,6 +76,7 @@ export function createCommand(): Command {
       // Job lists come from an informer over the CRD: fill it before serving the first page.
       if (backend.kubernetes) await backend.kubernetes.syncQueries();
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
+      const openBucket = deckBucketOpener();
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
       const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
       const github = flags.githubTokenPath
@@ -93,9 +94,9 @@ export function createCommand(): Command {
         pluginHelp = pluginHelpSource(() => agent.current().plugins);
       }
       const server = await startDeckServer({
-        port, hostname: flags.hostname, store, artifacts, log, config: () => agent.current().config,
+        port, hostname: flags.hostname, store, artifacts, openBucket, log, config: () => agent.current().config,
         // Jobs of a controller on this machine (same --data-dir) log to their workspace while they run.
-        logs: deckLogSource(pods?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts),
+        logs: deckLogSource(pods?.logs ?? createLocalRunLogs({ dataDir: flags.dataDir }), artifacts, openBucket),
         ...(pluginHelp ? { pluginHelp } : {}),
         ...(flags.tideUrl ? { tide: httpTideSource(flags.tideUrl) } : {}),
         ...(github ? { github: membershipChecker(github) } : {}),

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import type { ProwJob } from '../api/prowjob.js';
 import type { LogSource } from '../artifacts/types.js';
 import type { Deck } from '../config/types.js';
-import { createUploadedLogSource } from '../podutils/build-log.js';
+import { uploadedBuildLogs } from './bucket-logs.js';
 import { SESSION_COOKIE, type Session, type SessionCodec } from './auth.js';
 import type { DeckDeps, DeckEnv } from './deck-deps.js';
 import { page, type SafeHtml } from './html.js';
@@ -23,7 +23,7 @@ export interface DeckContext {
   /** Sets the session cookie and the request's session. */
   saveSession(c: Context<DeckEnv>, s: Session): void;
   /** A full page: layout, CSRF token, signed-in user, branding. */
-  render(c: Context<DeckEnv>, title: string, body: SafeHtml, script?: string, status?: 200 | 400 | 403 | 404 | 409 | 413 | 500): Response;
+  render(c: Context<DeckEnv>, title: string, body: SafeHtml, script?: string, status?: 200 | 400 | 403 | 404 | 409 | 413 | 500 | 501 | 502): Response;
   /** The named ProwJob, or an HttpError (400 without a name, 404 when there is none). */
   mustGet(name: string | undefined): Promise<ProwJob>;
 }
@@ -32,7 +32,7 @@ export function createDeckContext(deps: DeckDeps, codec: SessionCodec): DeckCont
   const deckConfig = (): Partial<Deck> | undefined => deps.config().deck;
   return {
     deps,
-    logs: deps.logs ?? createUploadedLogSource(deps.artifacts),
+    logs: deps.logs ?? uploadedBuildLogs(deps.artifacts, deps.openBucket),
     codec,
     registry: deps.registry ?? new Registry(),
     deckConfig,

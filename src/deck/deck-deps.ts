@@ -1,8 +1,9 @@
 // What deck is handed (src/cli builds it) and the per-request values its handlers share.
 import type { Registry } from 'prom-client';
+import type { BucketOpener } from '../artifacts/buckets.js';
 import type { ArtifactStore, LogSource } from '../artifacts/types.js';
 import type { TideDataSource } from '../api/tide-json.js';
-import type { Deck, TideQuery } from '../config/types.js';
+import type { Deck, Periodic, Plank, Postsubmit, Presubmit, TideQuery } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobStore } from '../store/types.js';
 import type { MembershipChecker, Session } from './auth.js';
@@ -14,14 +15,25 @@ export interface DeckConfigView {
   deck?: Partial<Deck>;
   /** For /tide's query list. */
   tide?: { queries?: TideQuery[] };
+  /** The buckets decoration configs name: what deck may open when `deck.skip_storage_path_validation` is false. */
+  plank?: Pick<Plank, 'default_decoration_config_entries'>;
+  presubmits?: Record<string, Presubmit[]>;
+  postsubmits?: Record<string, Postsubmit[]>;
+  periodics?: Periodic[];
 }
 
 export interface DeckDeps {
   store: ProwJobStore;
   artifacts: ArtifactStore;
   /**
+   * Opens the gs:// and s3:// buckets of /view/, /job-history/ and the job pages' bucket links (src/cli builds
+   * it with createBucketOpener). Absent: only the local `artifacts` store is read.
+   */
+  openBucket?: BucketOpener;
+  /**
    * Build logs: the executor's live log while a job runs, the uploaded one afterwards (src/cli combines
-   * them with combineLogSources). Absent: the uploaded build-log.txt in `artifacts` only.
+   * them with combineLogSources and uploadedBuildLogs). Absent: the uploaded build-log.txt only, from the
+   * job's bucket when `openBucket` opens it, else from `artifacts`.
    */
   logs?: LogSource;
   config: () => DeckConfigView;

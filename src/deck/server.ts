@@ -17,6 +17,7 @@ import { requestMetrics } from './middleware/request-metrics.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { session } from './middleware/session.js';
 import { actionRoutes } from './routes/actions.js';
+import { bucketViewRoutes } from './routes/bucket-views.js';
 import { helpRoutes } from './routes/help.js';
 import { jobListRoutes } from './routes/job-list.js';
 import { jobPageRoutes } from './routes/job-pages.js';
@@ -54,6 +55,7 @@ export function createDeckApp(deps: DeckDeps): Hono<DeckEnv> {
   app.route('/', staticAssetRoutes());
   app.route('/', jobListRoutes(deck));
   app.route('/', jobPageRoutes(deck));
+  app.route('/', bucketViewRoutes(deck));
   app.route('/', helpRoutes(deck));
   app.route('/', actionRoutes(deck));
   app.route('/', signInRoutes(deck));

@@ -46,6 +46,11 @@ describe('prow deck', () => {
     const help = await (await fetch(`${url}/command-help`)).text();
     assert.match(help, /<code>\/hold/);
     assert.match(help, /Enabled for: demo/);
+    // Bucket routes are wired: a badge from the store; gs:// needs credentials this deck was not given.
+    assert.match(await (await fetch(`${url}/badge.svg?jobs=pull-from-*`)).text(), />passing</);
+    const gs = await fetch(`${url}/view/gs/some-bucket/logs/ci-x/1`, { headers: { accept: 'text/html' } });
+    assert.equal(gs.status, 501);
+    assert.match(await gs.text(), /deck cannot read gs:\/\/some-bucket/);
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
   });

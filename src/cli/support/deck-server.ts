@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { createBucketOpener, type BucketOpener } from '../../artifacts/buckets.js';
 import { combineLogSources } from '../../artifacts/log-source.js';
 import type { TideDataSource } from '../../api/tide-json.js';
 import type { ArtifactStore, LogSource } from '../../artifacts/types.js';
@@ -12,11 +13,11 @@ import type { MembershipChecker } from '../../deck/auth.js';
 import type { OAuthConfig } from '../../deck/oauth.js';
 import type { HelpData } from '../../deck/pages/help.js';
 import type { Registry } from 'prom-client';
+import { uploadedBuildLogs } from '../../deck/bucket-logs.js';
 import { startDeckServer as startDeck, type DeckServer } from '../../deck/server.js';
 import type { GitHubClient } from '../../github/types.js';
 import { generatePluginHelp } from '../../hook/plugin-help.js';
 import { builtinPlugins } from '../../plugins/registry.js';
-import { createUploadedLogSource } from '../../podutils/build-log.js';
 import type { ProwJobStore } from '../../store/types.js';
 
 export interface DeckServerDeps {
@@ -65,19 +66,33 @@ export function pluginHelpSource(plugins: () => PluginsConfig | undefined): () =
   return () => generatePluginHelp(builtinPlugins, plugins());
 }
 
-/** What deck shows as a job's build log: the executor's live log while it runs, the uploaded one afterwards. */
-export function deckLogSource(live: LogSource, artifacts: ArtifactStore): LogSource {
-  return combineLogSources({ live, uploaded: createUploadedLogSource(artifacts) });
+/**
+ * The buckets deck reads for /view/gs/…, /view/s3/… and /job-history/…. Today: file:// buckets only, so
+ * gs:// and s3:// views answer 501 naming the missing access; the gs and s3 stores plug in here (with
+ * upstream's --gcs-credentials-file and --s3-credentials-file) as `remote`.
+ */
+export function deckBucketOpener(): BucketOpener {
+  return createBucketOpener();
+}
+
+/**
+ * What deck shows as a job's build log: the executor's live log while it runs, the uploaded one afterwards
+ * (from the job's bucket when `openBucket` opens it, else from the local artifact store).
+ */
+export function deckLogSource(live: LogSource, artifacts: ArtifactStore, openBucket?: BucketOpener): LogSource {
+  return combineLogSources({ live, uploaded: uploadedBuildLogs(artifacts, openBucket) });
 }
 
 export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer> {
   const snapshot = deps.snapshot;
+  const openBucket = deckBucketOpener();
   return startDeck({
     port: deps.port,
     ...(deps.hostname ? { hostname: deps.hostname } : {}),
     store: deps.store,
     artifacts: deps.artifacts,
-    ...(deps.liveLogs ? { logs: deckLogSource(deps.liveLogs, deps.artifacts) } : {}),
+    openBucket,
+    ...(deps.liveLogs ? { logs: deckLogSource(deps.liveLogs, deps.artifacts, openBucket) } : {}),
     log: deps.log,
     config: () => (snapshot ? snapshot().config : {}),
     ...(snapshot ? { pluginHelp: pluginHelpSource(() => snapshot().plugins) } : {}),

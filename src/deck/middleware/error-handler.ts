@@ -22,7 +22,7 @@ export function errorHandler({ log, page }: { log: Logger; page?: ErrorPage }): 
     if (!page || !(c.req.header('accept') ?? '').includes('text/html')) return res;
     // The same status and words, inside the page a person was browsing.
     const status = res.status;
-    const message = status >= 500 ? '500 Internal Server Error: deck could not answer this; the log says why.' : err instanceof HttpError ? err.message
+    const message = status >= 500 && !(err instanceof HttpError) ? '500 Internal Server Error: deck could not answer this; the log says why.' : err instanceof HttpError ? err.message
       : err instanceof FilterError || err instanceof ArtifactPathError ? `400 Bad Request: ${err.message}` : `${status}`;
     return page(c, status, message);
   };

@@ -17,6 +17,8 @@ export interface JobPageData {
   artifacts: ArtifactEntry[];
   junit: (JUnitSummary | { file: string; error: string })[];
   csrf: string;
+  /** The run in its gs:// or s3:// bucket (/view/…), for jobs whose gcs_configuration names one. */
+  bucketView?: string | undefined;
   /** Set when the visitor is not signed in and rerun needs a user: the sign-in link that returns here. */
   signInTo?: string | undefined;
 }
@@ -44,7 +46,7 @@ function artifactHref(path: string): string {
   return `/artifacts/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-function junitSection(junit: JobPageData['junit']): SafeHtml {
+export function junitSection(junit: JobPageData['junit']): SafeHtml {
   if (junit.length === 0) return html``;
   return html`<section id="junit"><h2>Tests</h2>${junit.map((j) => {
     if ('error' in j) return html`<p class="problem">${j.file}: ${j.error}</p>`;
@@ -82,6 +84,7 @@ ${s.completionTime ? html`<tr><th>Finished</th><td>${time(s.completionTime)}</td
 ${s.build_id ? html`<tr><th>Build ID</th><td>${s.build_id}</td></tr>` : ''}
 <tr><th>ProwJob</th><td><a href="/prowjob?prowjob=${encodeURIComponent(name)}">${name}</a></td></tr>
 <tr><th>Ran on</th><td>${where}</td></tr>
+${d.bucketView ? html`<tr><th>Bucket</th><td><a href="${d.bucketView}" id="bucket-view">build log and artifacts in the bucket</a></td></tr>` : ''}
 ${pj.spec.refs?.pulls?.[0] ? html`<tr><th>History</th><td><a href="/pr-history?org=${encodeURIComponent(pj.spec.refs.org)}&amp;repo=${encodeURIComponent(pj.spec.refs.repo)}&amp;pr=${pj.spec.refs.pulls[0].number}">all jobs of this pull request</a></td></tr>` : ''}
 </table>
 <section id="build-log-section"><h2>Build log</h2>

@@ -4,6 +4,8 @@ import { Hono, type Context } from 'hono';
 import { Gauge } from 'prom-client';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { ArtifactEntry } from '../../artifacts/types.js';
+import { parseBucket } from '../../api/storage-path.js';
+import { BucketConfigError, type BucketOpener } from '../../artifacts/buckets.js';
 import { buildDirOf, PROWJOB_FILE } from '../../podutils/paths.js';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
@@ -12,7 +14,8 @@ import { HttpError } from '../../observability/http.js';
 import { FilterError, queryJobs } from '../jobs.js';
 import { parseJUnit, type JUnitSummary } from '../junit.js';
 import { authorize } from '../auth.js';
-import { LOG_WINDOW, linesBefore, logEventStream, logTail, readRange } from '../logs.js';
+import { jobLog, logEventStream, logTail } from '../logs.js';
+import { artifactPath, nodeToWeb, serveArtifact, serveLogSlice } from './serve.js';
 import { jobPage } from '../pages/job.js';
 
 const JUNIT_RE = /(^|\/)artifacts\/(.*\/)?junit[^/]*\.xml$/;
@@ -42,21 +45,22 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
 
   async function renderJob(c: Context<DeckEnv>, pj: ProwJob): Promise<Response> {
     const dir = buildDirOf(pj);
-    const [tail, entries] = await Promise.all([logTail(logs, pj), dir ? artifacts.list(dir) : Promise.resolve([])]);
+    const [tail, entries] = await Promise.all([logTail(jobLog(logs, pj)), dir ? artifacts.list(dir) : Promise.resolve([])]);
     const junit = await junitFor(entries);
     // Anonymous and rerun is not open to anyone: the button is off and a sign-in link returns to this page.
     const anonymous = c.get('session').login === undefined && !(await authorize('rerun', deck.deckConfig(), pj, undefined, undefined)).allowed;
     const here = c.req.path + (new URL(c.req.url).search || '');
     const signInTo = anonymous ? `/login?dest=${encodeURIComponent(here)}` : undefined;
-    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo }), 'job');
+    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo, bucketView: bucketViewOf(pj, dir, deps.openBucket) }), 'job');
   }
 
   app.get('/job/:name', async (c) => renderJob(c, await deck.mustGet(c.req.param('name'))));
 
-  // Job URLs (plank.job_url_template) point here: /view/local/<bucket>/<build dir>/. The build dir's
-  // prowjob.json names the job; the page then shows the live ProwJob from the store.
-  app.get('/view/:provider/:bucket/*', async (c) => {
-    const prefix = `/view/${c.req.param('provider')}/${c.req.param('bucket')}/`;
+  // Job URLs of the embedded system (plank.job_url_template) point here: /view/local/<bucket>/<build dir>/.
+  // The build dir's prowjob.json names the job; the page then shows the live ProwJob from the store.
+  // gs:// and s3:// buckets have their own view (bucket-views.ts).
+  app.get('/view/local/:bucket/*', async (c) => {
+    const prefix = `/view/local/${c.req.param('bucket')}/`;
     const dir = artifactPath(c, prefix);
     if (dir === '') return deck.render(c, 'Not found', html`<h1>Not found</h1><p>Name a job's artifact directory.</p>`, undefined, 404);
     const raw = await artifacts.get(`${dir}/${PROWJOB_FILE}`);
@@ -76,52 +80,12 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
   });
 
   // Raw artifacts, with HTTP byte ranges. Always served as plain text or JSON, never as HTML.
-  app.get('/artifacts/*', async (c) => {
-    const path = artifactPath(c, '/artifacts/');
-    const st = await artifacts.stat(path);
-    if (!st) return c.text('404 Not Found', 404);
-    const type = path.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8';
-    const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header('range') ?? '');
-    let start = 0;
-    let end = st.size - 1;
-    let status: 200 | 206 = 200;
-    if (range && (range[1] || range[2])) {
-      if (range[1]) {
-        start = Number(range[1]);
-        if (range[2]) end = Math.min(end, Number(range[2]));
-      } else {
-        start = Math.max(0, st.size - Number(range[2]));
-      }
-      if (start > end) return c.body(null, 416, { 'content-range': `bytes */${st.size}` });
-      status = 206;
-    }
-    const stream = st.size === 0 ? undefined : await artifacts.openRead(path, { start, end });
-    const headers: Record<string, string> = { 'content-type': type, 'accept-ranges': 'bytes', 'content-length': String(st.size === 0 ? 0 : end - start + 1) };
-    if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${st.size}`;
-    if (!stream) return c.body('', status, headers);
-    return new Response(nodeToWeb(stream), { status, headers });
-  });
+  app.get('/artifacts/*', async (c) => serveArtifact(c, artifacts, artifactPath(c, '/artifacts/')));
 
   // A slice of the build log (at most LOG_WINDOW bytes, ending at `end`): the "earlier" link of the job page.
   app.get('/log/:name', async (c) => {
     const pj = await deck.mustGet(c.req.param('name'));
-    const size = await logs.size(pj);
-    if (size === undefined) return c.text('404 Not Found: this job has no build log yet', 404);
-    const num = (k: string, d: number): number => {
-      const v = c.req.query(k);
-      if (v === undefined || v === '') return d;
-      if (!/^\d{1,15}$/.test(v)) throw new FilterError(`${k}: not a byte offset`);
-      return Number(v);
-    };
-    if (c.req.query('before') !== undefined) {
-      // Whole lines ending right before byte `before`: what "load earlier" asks for.
-      const { start, text } = await linesBefore(logs, pj, Math.min(num('before', size), size));
-      return c.text(text, 200, { 'x-log-start': String(start), 'x-log-size': String(size) });
-    }
-    const end = Math.min(num('end', size - 1), size - 1);
-    const start = Math.max(num('start', 0), end - LOG_WINDOW + 1, 0);
-    const buf = await readRange(logs, pj, start, end);
-    return c.body(new Uint8Array(buf), 200, { 'content-type': 'text/plain; charset=utf-8', 'x-log-start': String(start), 'x-log-size': String(size) });
+    return serveLogSlice(c, jobLog(logs, pj), 'this job has no build log yet');
   });
 
   // Upstream's /log?job=&id=: the build log of a job found by name and build id (the newest 1000 runs are searched).
@@ -157,30 +121,21 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
   return app;
 }
 
-function artifactPath(c: Context, prefix: string): string {
-  let path: string;
+/**
+ * /view/<gs|s3>/<bucket>/<build dir> for a job uploading to a gs:// or s3:// bucket this deck can open
+ * (where job_url_prefix_config links lead). The embedded executor keeps artifacts in the local store whatever
+ * the bucket says, and a deck without that bucket's credentials could not show the view.
+ */
+function bucketViewOf(pj: ProwJob, dir: string | undefined, openBucket: BucketOpener | undefined): string | undefined {
+  const bucket = pj.spec.decoration_config?.gcs_configuration?.bucket;
+  if (!bucket || !dir || !openBucket) return undefined;
+  const { provider, bucket: name, fullPath } = parseBucket(bucket);
+  if (provider !== 'gs' && provider !== 's3') return undefined;
   try {
-    path = decodeURIComponent(c.req.path.slice(prefix.length));
-  } catch {
-    throw new HttpError(400, '400 Bad Request: malformed percent-encoding in the path');
+    openBucket({ provider, bucket: name });
+  } catch (err) {
+    if (err instanceof BucketConfigError) return undefined;
+    throw err;
   }
-  return path.replace(/\/+$/, '');
-}
-
-function nodeToWeb(stream: NodeJS.ReadableStream & { destroy?: () => void }): ReadableStream<Uint8Array> {
-  const it = stream[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(value as Buffer));
-      } catch (err) {
-        controller.error(err);
-      }
-    },
-    cancel() {
-      stream.destroy?.();
-    },
-  });
+  return `/view/${provider}/${fullPath}/${dir}`;
 }

@@ -132,7 +132,9 @@ earlier?.addEventListener('click', (e) => {
     logEl.scrollTop += logEl.scrollHeight - height; // keep the lines you were reading where they were
     logEl.dataset['firstLine'] = String(first - count);
     if (start > 0) {
-      earlier.href = `/log/${encodeURIComponent(logEl.dataset['name'] ?? '')}?before=${start}`;
+      const next = new URL(earlier.href); // /log/<name> or a bucket's /spyglass/log/<path>
+      next.searchParams.set('before', String(start));
+      earlier.href = next.href;
       const left = first - count - 1;
       earlier.textContent = `${left.toLocaleString('en-US')} earlier line${left === 1 ? '' : 's'}`;
     } else {
