@@ -16,6 +16,7 @@ import { FakeModel } from './model.js';
 import { FakeLimiter, type FakeLimits } from './limits.js';
 import { appRoutes } from './routes/app.js';
 import { fakeControlRoutes } from './routes/fake.js';
+import { gitHttpRoutes } from './routes/git-http.js';
 import { issuesRoutes } from './routes/issues.js';
 import { labelsRoutes } from './routes/labels.js';
 import { pullsRoutes } from './routes/pulls.js';
@@ -115,7 +116,7 @@ export function fakeGitHubRoutes(): string[] {
   const app = buildFakeApp(new FakeModel('', () => new Date()), new Traffic(), new FakeLimiter());
   const routes = new Set<string>();
   for (const r of app.routes) {
-    if (r.method === 'ALL' || r.path === '/*' || r.path.startsWith('/_fake/')) continue;
+    if (r.method === 'ALL' || r.path === '/*' || r.path.startsWith('/_fake/') || r.path.includes('.git}')) continue;
     routes.add(`${r.method} ${r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}')}`);
   }
   return [...routes].sort();
@@ -125,6 +126,8 @@ export function fakeGitHubRoutes(): string[] {
 function buildFakeApp(model: FakeModel, traffic: Traffic, limiter: FakeLimiter): Hono<Env> {
   const app = new Hono<Env>({ strict: false });
   app.route('/', fakeControlRoutes(model, traffic));
+  // Git over HTTP is not the REST API: no API middleware, no call record, no rate limit.
+  app.route('/', gitHttpRoutes(model));
   app.use('*', recordCalls({ traffic, now: model.now }));
   app.use('*', rateLimitHeaders({ model }));
   app.use('*', conditionalGet());
