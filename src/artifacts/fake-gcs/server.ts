@@ -298,8 +298,9 @@ export async function startFakeGcs(options: FakeGcsOptions = {}): Promise<FakeGc
         return;
       }
       // GCS's error body: {"error":{"code","message","errors":[{"message","domain","reason"}]}}
-      sendJson(res, e.status, { error: { code: e.status, message: e.message, errors: [{ message: e.message, domain: 'global', reason: e.reason }] } });
-      if (e.status === 413) req.resume();
+      // An upload refused half-way leaves unread bytes on the connection: close it rather than reuse it.
+      const headers: Record<string, string> = e.status === 413 ? { connection: 'close' } : {};
+      sendJson(res, e.status, { error: { code: e.status, message: e.message, errors: [{ message: e.message, domain: 'global', reason: e.reason }] } }, headers);
     });
   });
   await new Promise<void>((resolve, reject) => {
