@@ -3,7 +3,7 @@
 // JSON file (--gcs-credentials-file), or anonymous access (public buckets) when none is given.
 import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { ApiError, Storage, type File, type StorageOptions } from '@google-cloud/storage';
+import type { File, Storage, StorageOptions } from '@google-cloud/storage';
 import { ArtifactNotFoundError, type ArtifactEntry, type ArtifactStore } from './types.js';
 import { checkArtifactPath, checkByteRange, compareArtifactPaths, listPrefixOf } from './artifact-path.js';
 
@@ -41,7 +41,9 @@ export interface GcsClientOptions {
   apiEndpoint?: string;
 }
 
-export function createGcsClient(options: GcsClientOptions = {}): Storage {
+// The client library takes over half a second to load: only commands that open a gs:// bucket pay for it.
+export async function createGcsClient(options: GcsClientOptions = {}): Promise<Storage> {
+  const { Storage } = await import('@google-cloud/storage');
   const apiEndpoint = (options.apiEndpoint ?? GCS_ENDPOINT).replace(/\/+$/, '');
   const config: StorageOptions = { apiEndpoint };
   if (options.credentials) {
@@ -60,18 +62,22 @@ export function createGcsClient(options: GcsClientOptions = {}): Storage {
 }
 
 export interface GcsArtifactStoreOptions {
-  client: Storage;
+  client: Storage | Promise<Storage>;
   bucket: string;
 }
 
 export function createGcsArtifactStore({ client, bucket: bucketName }: GcsArtifactStoreOptions): ArtifactStore {
-  const bucket = client.bucket(bucketName);
-  const file = (path: string): File => bucket.file(checkArtifactPath(path));
+  const bucketReady = Promise.resolve(client).then((c) => c.bucket(bucketName));
+  bucketReady.catch(() => {}); // reported by the first call that awaits it
+  const file = async (path: string): Promise<File> => {
+    checkArtifactPath(path);
+    return (await bucketReady).file(path);
+  };
 
   return {
     async put(path, data) {
       // One simple (multipart) upload: GCS makes the object visible whole, old or new.
-      await file(path).save(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
+      await (await file(path)).save(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
     },
 
     async get(path) {
@@ -86,7 +92,7 @@ export function createGcsArtifactStore({ client, bucket: bucketName }: GcsArtifa
 
     async stat(path) {
       try {
-        const [meta] = await file(path).getMetadata();
+        const [meta] = await (await file(path)).getMetadata();
         return { path, size: Number(meta.size ?? 0), modified: new Date(meta.updated ?? 0).toISOString() };
       } catch (err) {
         if (isObjectNotFound(err)) return undefined;
@@ -95,7 +101,7 @@ export function createGcsArtifactStore({ client, bucket: bucketName }: GcsArtifa
     },
 
     async list(prefix) {
-      const [files] = await bucket.getFiles({ prefix: listPrefixOf(prefix), autoPaginate: true });
+      const [files] = await (await bucketReady).getFiles({ prefix: listPrefixOf(prefix), autoPaginate: true });
       const out: ArtifactEntry[] = [];
       for (const f of files) {
         if (f.name.endsWith('/')) continue; // "folder" placeholders the console creates
@@ -107,7 +113,7 @@ export function createGcsArtifactStore({ client, bucket: bucketName }: GcsArtifa
     async openRead(path, range = {}) {
       const { start, end } = checkByteRange(path, range);
       const ranged = start > 0 || end !== undefined;
-      const stream = file(path).createReadStream(ranged ? { start, ...(end === undefined ? {} : { end }) } : {});
+      const stream = (await file(path)).createReadStream(ranged ? { start, ...(end === undefined ? {} : { end }) } : {});
       // The client sends the request once the stream is read, and reports a failed one as a stream error
       // after its 'response' event. Piping into a PassThrough starts it (back-pressure still holds), and
       // the caller gets the stream once the status says the object is there.
@@ -130,7 +136,7 @@ export function createGcsArtifactStore({ client, bucket: bucketName }: GcsArtifa
     },
 
     async delete(path) {
-      await file(path).delete({ ignoreNotFound: true });
+      await (await file(path)).delete({ ignoreNotFound: true });
     },
   };
 }
@@ -144,9 +150,8 @@ function isRangeNotSatisfiable(err: unknown): boolean {
   return statusOf(err) === 416;
 }
 
-/** The HTTP status of a failed request: an ApiError's code, or (downloads) the code of the error the client made from the response. */
+/** The HTTP status of a failed request: the `code` of the client's ApiError (or of the error a download stream reports). */
 function statusOf(err: unknown): number | undefined {
-  if (err instanceof ApiError) return err.code;
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' ? code : undefined;
 }

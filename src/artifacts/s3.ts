@@ -2,10 +2,7 @@
 // from upstream's S3 credentials file (pkg/io/providers/providers.go S3Credentials, aws.go newS3Client).
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ArtifactNotFoundError, type ArtifactEntry, type ArtifactStore } from './types.js';
 import { checkArtifactPath, checkByteRange, compareArtifactPaths, listPrefixOf } from './artifact-path.js';
 
@@ -62,8 +59,13 @@ export function parseS3Credentials(text: string, source: string): S3Credentials 
   return out;
 }
 
+// The SDK takes about a third of a second to load: only commands that open an s3:// bucket pay for it.
+let sdkModule: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
+const loadSdk = (): Promise<typeof import('@aws-sdk/client-s3')> => (sdkModule ??= import('@aws-sdk/client-s3'));
+
 /** One S3 client for every bucket these credentials open. No credentials: the AWS SDK's default chain (env, profile, IMDS), as upstream. */
-export function createS3Client(creds: S3Credentials = {}): S3Client {
+export async function createS3Client(creds: S3Credentials = {}): Promise<S3Client> {
+  const { S3Client } = await loadSdk();
   const config: S3ClientConfig = {
     // Upstream leaves the region to the SDK's defaults; the JS SDK fails every request without one, so
     // AWS_REGION and then us-east-1 (the region S3 answers for any bucket with a redirect hint).
@@ -79,20 +81,24 @@ export function createS3Client(creds: S3Credentials = {}): S3Client {
 }
 
 export interface S3ArtifactStoreOptions {
-  client: S3Client;
+  client: S3Client | Promise<S3Client>;
   bucket: string;
 }
 
-export function createS3ArtifactStore({ client, bucket }: S3ArtifactStoreOptions): ArtifactStore {
+export function createS3ArtifactStore({ client: clientOrPromise, bucket }: S3ArtifactStoreOptions): ArtifactStore {
+  const ready = Promise.all([clientOrPromise, loadSdk()]);
+  ready.catch(() => {}); // reported by the first call that awaits it
   return {
     async put(path, data) {
+      const [client, sdk] = await ready;
       // A PUT replaces the object whole: readers see the old or the new one, as the contract asks.
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path), Body: typeof data === 'string' ? Buffer.from(data) : data }));
+      await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path), Body: typeof data === 'string' ? Buffer.from(data) : data }));
     },
 
     async get(path) {
+      const [client, sdk] = await ready;
       try {
-        const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path) }));
+        const res = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path) }));
         return Buffer.from(await res.Body!.transformToByteArray());
       } catch (err) {
         if (isNotFound(err)) return undefined;
@@ -101,8 +107,9 @@ export function createS3ArtifactStore({ client, bucket }: S3ArtifactStoreOptions
     },
 
     async stat(path) {
+      const [client, sdk] = await ready;
       try {
-        const res = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path) }));
+        const res = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path) }));
         return { path, size: res.ContentLength ?? 0, modified: (res.LastModified ?? new Date(0)).toISOString() };
       } catch (err) {
         if (isNotFound(err)) return undefined;
@@ -111,10 +118,11 @@ export function createS3ArtifactStore({ client, bucket }: S3ArtifactStoreOptions
     },
 
     async list(prefix) {
+      const [client, sdk] = await ready;
       const out: ArtifactEntry[] = [];
       let token: string | undefined;
       do {
-        const res = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: listPrefixOf(prefix), ...(token ? { ContinuationToken: token } : {}) }));
+        const res = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: listPrefixOf(prefix), ...(token ? { ContinuationToken: token } : {}) }));
         for (const o of res.Contents ?? []) {
           if (o.Key === undefined || o.Key.endsWith('/')) continue; // "folder" placeholders some consoles create
           out.push({ path: o.Key, size: o.Size ?? 0, modified: (o.LastModified ?? new Date(0)).toISOString() });
@@ -125,10 +133,11 @@ export function createS3ArtifactStore({ client, bucket }: S3ArtifactStoreOptions
     },
 
     async openRead(path, range = {}) {
+      const [client, sdk] = await ready;
       const { start, end } = checkByteRange(path, range);
       const ranged = start > 0 || end !== undefined;
       try {
-        const res = await client.send(new GetObjectCommand({
+        const res = await client.send(new sdk.GetObjectCommand({
           Bucket: bucket, Key: checkArtifactPath(path), ...(ranged ? { Range: `bytes=${start}-${end ?? ''}` } : {}),
         }));
         return res.Body as Readable;
@@ -141,16 +150,26 @@ export function createS3ArtifactStore({ client, bucket }: S3ArtifactStoreOptions
     },
 
     async delete(path) {
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path) }));
+      const [client, sdk] = await ready;
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path) }));
     },
   };
 }
 
+/** An error the service answered (S3ServiceException), by its error code and HTTP status. */
+function serviceError(err: unknown): { name: string; status?: number } | undefined {
+  if (err === null || typeof err !== 'object' || !('$metadata' in err)) return undefined;
+  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+  return { name: String(e.name), ...(e.$metadata?.httpStatusCode === undefined ? {} : { status: e.$metadata.httpStatusCode }) };
+}
+
 function isNotFound(err: unknown): boolean {
   // Not NoSuchBucket: a missing bucket is a configuration error, not a missing object.
-  return err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.name === 'NotFound');
+  const e = serviceError(err);
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound';
 }
 
 function isInvalidRange(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.name === 'InvalidRange' || err.$metadata.httpStatusCode === 416);
+  const e = serviceError(err);
+  return e?.name === 'InvalidRange' || e?.status === 416;
 }

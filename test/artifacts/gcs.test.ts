@@ -11,7 +11,7 @@ describe('GCS artifact store (fake GCS)', () => {
   let store: ArtifactStore;
   before(async () => {
     gcs = await startFakeGcs({ buckets: ['prow-logs'], maxPageSize: 2 });
-    store = createGcsArtifactStore({ client: createGcsClient({ apiEndpoint: gcs.url }), bucket: 'prow-logs' });
+    store = createGcsArtifactStore({ client: await createGcsClient({ apiEndpoint: gcs.url }), bucket: 'prow-logs' });
   });
   after(() => gcs.close());
 
@@ -25,7 +25,7 @@ describe('GCS artifact store (fake GCS)', () => {
   });
 
   it('a missing bucket is an error, not a missing object', async () => {
-    const missing = createGcsArtifactStore({ client: createGcsClient({ apiEndpoint: gcs.url }), bucket: 'no-such-bucket' });
+    const missing = createGcsArtifactStore({ client: await createGcsClient({ apiEndpoint: gcs.url }), bucket: 'no-such-bucket' });
     await assert.rejects(missing.get('logs/x'), /bucket does not exist/);
     await assert.rejects(missing.stat('logs/x'), /bucket does not exist/);
   });

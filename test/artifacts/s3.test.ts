@@ -13,7 +13,7 @@ describe('S3 artifact store (s3rver)', () => {
   before(async () => {
     server = await startS3rver(['prow-logs']);
     const creds = parseS3Credentials(readFileSync(server.credentialsFile, 'utf8'), server.credentialsFile);
-    store = createS3ArtifactStore({ client: createS3Client(creds), bucket: 'prow-logs' });
+    store = createS3ArtifactStore({ client: await createS3Client(creds), bucket: 'prow-logs' });
   });
   after(() => server.close());
 
@@ -21,7 +21,7 @@ describe('S3 artifact store (s3rver)', () => {
 
   it('a missing bucket is an error, not a missing object', async () => {
     const creds = parseS3Credentials(readFileSync(server.credentialsFile, 'utf8'), server.credentialsFile);
-    const missing = createS3ArtifactStore({ client: createS3Client(creds), bucket: 'no-such-bucket' });
+    const missing = createS3ArtifactStore({ client: await createS3Client(creds), bucket: 'no-such-bucket' });
     await assert.rejects(missing.get('logs/x'), /bucket/i);
   });
 });
