@@ -32,6 +32,9 @@ export interface FakeGcs {
 
 interface StoredObject {
   data: Buffer;
+  /** Computed once at upload: base64 MD5 and CRC-32C. */
+  md5: string;
+  crc32c: string;
   generation: number;
   contentType: string;
   created: string;
@@ -91,8 +94,8 @@ export async function startFakeGcs(options: FakeGcsOptions = {}): Promise<FakeGc
       contentType: o.contentType,
       storageClass: 'STANDARD',
       size: String(o.data.length),
-      md5Hash: createHash('md5').update(o.data).digest('base64'),
-      crc32c: crc32cBase64(o.data),
+      md5Hash: o.md5,
+      crc32c: o.crc32c,
       etag: Buffer.from(String(o.generation)).toString('base64'),
       timeCreated: o.created,
       updated: o.updated,
@@ -109,7 +112,7 @@ export async function startFakeGcs(options: FakeGcsOptions = {}): Promise<FakeGc
     checkPrecondition(p.bucket, p.name, p.ifGenerationMatch);
     const now = new Date().toISOString();
     const prev = bucketOf(p.bucket).get(p.name);
-    const o: StoredObject = { data: p.data, generation: ++generation, contentType: p.contentType, created: prev?.created ?? now, updated: now, ...(p.metadata ? { metadata: p.metadata } : {}) };
+    const o: StoredObject = { data: p.data, md5: createHash('md5').update(p.data).digest('base64'), crc32c: crc32cBase64(p.data), generation: ++generation, contentType: p.contentType, created: prev?.created ?? now, updated: now, ...(p.metadata ? { metadata: p.metadata } : {}) };
     bucketOf(p.bucket).set(p.name, o);
     return resource(p.bucket, p.name, o);
   };
@@ -238,7 +241,7 @@ export async function startFakeGcs(options: FakeGcsOptions = {}): Promise<FakeGc
     };
     const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
     if (!range || (range[1] === '' && range[2] === '')) {
-      headers['x-goog-hash'] = `crc32c=${crc32cBase64(o.data)},md5=${createHash('md5').update(o.data).digest('base64')}`;
+      headers['x-goog-hash'] = `crc32c=${o.crc32c},md5=${o.md5}`;
       headers['content-length'] = size;
       res.writeHead(200, headers);
       res.end(o.data);
