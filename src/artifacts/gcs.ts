@@ -47,6 +47,8 @@ export async function createGcsClient(options: GcsClientOptions = {}): Promise<S
   const apiEndpoint = (options.apiEndpoint ?? GCS_ENDPOINT).replace(/\/+$/, '');
   const config: StorageOptions = { apiEndpoint };
   if (options.credentials) {
+    // The library prints a deprecation warning for `credentials` (and for keyFilename and fromJSON):
+    // it wants google-auth-library's JWT constructor, which is not one of our dependencies.
     config.credentials = options.credentials;
     config.useAuthWithCustomEndpoint = true;
     const project = options.credentials['project_id'];
