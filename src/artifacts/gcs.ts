@@ -18,8 +18,9 @@ export function parseGcsCredentials(text: string, source: string): GcsCredential
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw new GcsCredentialsError(`${source}: not JSON: ${(err as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the file's text, and this file holds secrets.
+    throw new GcsCredentialsError(`${source}: not valid JSON`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new GcsCredentialsError(`${source}: want a JSON object`);
   const obj = raw as Record<string, unknown>;

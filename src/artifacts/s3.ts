@@ -32,8 +32,9 @@ export function parseS3Credentials(text: string, source: string): S3Credentials 
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw new S3CredentialsError(`${source}: not JSON: ${(err as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the file's text, and this file holds secrets.
+    throw new S3CredentialsError(`${source}: not valid JSON`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new S3CredentialsError(`${source}: want a JSON object`);
   const obj = raw as Record<string, unknown>;

@@ -35,7 +35,7 @@ describe('parseGcsCredentials', () => {
   it('accepts a service account key and names the file and field it refuses', () => {
     const key = { type: 'service_account', project_id: 'p', client_email: 'prow@p.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\n' };
     assert.deepEqual(parseGcsCredentials(JSON.stringify(key), 'sa.json'), key);
-    assert.throws(() => parseGcsCredentials('{', 'sa.json'), (e: Error) => e instanceof GcsCredentialsError && /^sa\.json: not JSON/.test(e.message));
+    assert.throws(() => parseGcsCredentials('{', 'sa.json'), (e: Error) => e instanceof GcsCredentialsError && /^sa\.json: not valid JSON$/.test(e.message));
     assert.throws(() => parseGcsCredentials('{"client_email":"x"}', 'sa.json'), /sa\.json: type: want/);
     assert.throws(() => parseGcsCredentials('{"type":"service_account","client_email":"x"}', 'sa.json'), /sa\.json: private_key: a service account key needs it/);
   });

@@ -40,7 +40,7 @@ describe('openBucketsFromFlags', () => {
   };
   const cases: Array<{ name: string; flags: () => Parameters<typeof openBucketsFromFlags>[0]; want: (d: string) => string }> = [
     { name: 'a missing S3 file', flags: () => ({ s3CredentialsFile: bad('none.json', undefined) }), want: (d) => `--s3-credentials-file ${d}/none.json: cannot read: ENOENT` },
-    { name: 'an S3 file that is not JSON', flags: () => ({ s3CredentialsFile: bad('s3.json', 'region=x') }), want: (d) => `--s3-credentials-file ${d}/s3.json: not JSON: ` },
+    { name: 'an S3 file that is not JSON', flags: () => ({ s3CredentialsFile: bad('s3.json', 'region=x') }), want: (d) => `--s3-credentials-file ${d}/s3.json: not valid JSON` },
     { name: 'a GCS key without its private key', flags: () => ({ gcsCredentialsFile: bad('sa.json', '{"type":"service_account","client_email":"a@b"}') }), want: (d) => `--gcs-credentials-file ${d}/sa.json: private_key: a service account key needs it` },
     { name: 'a missing GCS file', flags: () => ({ gcsCredentialsFile: bad('gone.json', undefined) }), want: (d) => `--gcs-credentials-file ${d}/gone.json: cannot read: ENOENT` },
   ];

@@ -52,8 +52,8 @@ describe('blob-storage reporter (gcsreporter)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (registry?: Registry): void => {
-    const reporter = createBlobReporter({ buckets, config: () => config });
+  const start = (registry?: Registry, dryRun = false): void => {
+    const reporter = createBlobReporter({ buckets, config: () => config, dryRun });
     crier = startCrier({ jobs: informerJobs(store), store, log, retryDelayMs: 10, maxRetryDelayMs: 40, reporters: [{ reporter, workers: 2 }], ...(registry ? { registry } : {}) });
   };
   const fileBucket = (): string => `file://${join(dir, 'bucket')}`;
@@ -147,5 +147,13 @@ describe('blob-storage reporter (gcsreporter)', () => {
     start();
     const pj = await create(undefined, '5005');
     await waitFor(async () => (await recorded(pj.metadata.name)) === 'triggered', { timeoutMs: 60_000, message: 'triggered recorded' });
+  });
+
+  it('writes nothing on a dry run, and records the state as reported', async () => {
+    start(undefined, true);
+    const pj = await create(fileBucket(), '6006');
+    await finish(pj.metadata.name, 'aborted');
+    await waitFor(async () => (await recorded(pj.metadata.name)) === 'aborted', { timeoutMs: 60_000, message: 'aborted recorded' });
+    assert.deepEqual(await buckets({ provider: 'file', bucket: join(dir, 'bucket') }).list(''), []);
   });
 });
