@@ -93,7 +93,10 @@ export function createS3ArtifactStore({ client: clientOrPromise, bucket }: S3Art
     async put(path, data) {
       const [client, sdk] = await ready;
       // A PUT replaces the object whole: readers see the old or the new one, as the contract asks.
-      await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: checkArtifactPath(path), Body: typeof data === 'string' ? Buffer.from(data) : data }));
+      const contentType = contentTypeOf(path);
+      await client.send(new sdk.PutObjectCommand({
+        Bucket: bucket, Key: checkArtifactPath(path), Body: typeof data === 'string' ? Buffer.from(data) : data, ...(contentType ? { ContentType: contentType } : {}),
+      }));
     },
 
     async get(path) {
@@ -173,4 +176,16 @@ function isNotFound(err: unknown): boolean {
 function isInvalidRange(err: unknown): boolean {
   const e = serviceError(err);
   return e?.name === 'InvalidRange' || e?.status === 416;
+}
+
+// S3 stores what it is told (binary/octet-stream otherwise); logs and metadata should open in a browser.
+// Upstream's gocloud writer sniffs the type the same way for these files.
+const CONTENT_TYPES: Record<string, string> = {
+  txt: 'text/plain; charset=utf-8', log: 'text/plain; charset=utf-8', json: 'application/json',
+  xml: 'application/xml', html: 'text/html; charset=utf-8', svg: 'image/svg+xml',
+};
+
+function contentTypeOf(path: string): string | undefined {
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') ? CONTENT_TYPES[path.slice(dot + 1).toLowerCase()] : undefined;
 }

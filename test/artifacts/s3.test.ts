@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createS3ArtifactStore, createS3Client, parseS3Credentials, S3CredentialsError } from '../../src/artifacts/s3.js';
 import type { ArtifactStore } from '../../src/artifacts/types.js';
 import { artifactStoreContract } from '../support/artifact-store-contract.js';
@@ -18,6 +19,17 @@ describe('S3 artifact store (s3rver)', () => {
   after(() => server.close());
 
   artifactStoreContract(() => store);
+
+  it('labels logs and metadata with a content type a browser shows', async () => {
+    const client = await createS3Client(parseS3Credentials(readFileSync(server.credentialsFile, 'utf8'), server.credentialsFile));
+    await store.put('logs/job/5/build-log.txt', 'hi');
+    await store.put('logs/job/5/finished.json', '{}');
+    await store.put('logs/job/5/artifacts/blob', 'x');
+    const typeOf = async (key: string): Promise<string | undefined> => (await client.send(new HeadObjectCommand({ Bucket: 'prow-logs', Key: key }))).ContentType;
+    assert.equal(await typeOf('logs/job/5/build-log.txt'), 'text/plain; charset=utf-8');
+    assert.equal(await typeOf('logs/job/5/finished.json'), 'application/json');
+    assert.match(String(await typeOf('logs/job/5/artifacts/blob')), /octet-stream/, 'the server default (S3 says binary/, s3rver application/)');
+  });
 
   it('a missing bucket is an error, not a missing object', async () => {
     const creds = parseS3Credentials(readFileSync(server.credentialsFile, 'utf8'), server.credentialsFile);
