@@ -1,5 +1,5 @@
 // crier's blob-storage reporter (gcsreporter) through crier's real work queue: the SQLite store, an
-// informer, and buckets that are a file:// directory or s3rver.
+// informer, and buckets that are a file:// directory, s3rver or the fake GCS.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { retryOnConflict } from '../../../src/store/retry-on-conflict.js';
 import { openSqliteStore } from '../../../src/store/sqlite/store.js';
 import type { Store } from '../../../src/store/types.js';
 import { startS3rver, type S3Server } from '../../support/s3rver.js';
+import { startFakeGcs, type FakeGcs } from '../../../src/artifacts/fake-gcs/server.js';
 import { waitFor } from '../../support/wait.js';
 import { closeInformers, informerJobs } from '../informer-jobs.js';
 
@@ -31,17 +32,22 @@ describe('blob-storage reporter (gcsreporter)', () => {
   let store: Store;
   let crier: Crier | undefined;
   let s3: S3Server;
+  let gcs: FakeGcs;
   let buckets: BucketOpener;
   let config: BlobReporterConfig;
 
   before(async () => {
     s3 = await startS3rver(['prow-logs']);
+    gcs = await startFakeGcs({ buckets: ['gcs-logs'] });
   });
-  after(() => s3.close());
+  after(async () => {
+    await s3.close();
+    await gcs.close();
+  });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'crier-blob-'));
     store = openSqliteStore(join(dir, 'prow.db'), { log, pollIntervalMs: 20 });
-    buckets = createBucketOpener({ remote: createRemoteBucketOpener({ s3CredentialsFile: s3.credentialsFile }) });
+    buckets = createBucketOpener({ remote: createRemoteBucketOpener({ s3CredentialsFile: s3.credentialsFile, gcsEndpoint: gcs.url }) });
     config = {};
   });
   afterEach(async () => {
@@ -77,10 +83,10 @@ describe('blob-storage reporter (gcsreporter)', () => {
     return data === undefined ? undefined : JSON.parse(data.toString()) as Record<string, unknown>;
   };
 
-  for (const kind of ['file', 's3'] as const) {
+  for (const kind of ['file', 's3', 'gs'] as const) {
     it(`writes prowjob.json, started.json and, for a job that never ran, finished.json (${kind})`, async () => {
-      const bucket = kind === 'file' ? fileBucket() : 's3://prow-logs';
-      const bstore = buckets(kind === 'file' ? { provider: 'file', bucket: join(dir, 'bucket') } : { provider: 's3', bucket: 'prow-logs' });
+      const bucket = { file: fileBucket(), s3: 's3://prow-logs', gs: 'gs://gcs-logs' }[kind];
+      const bstore = buckets({ file: { provider: 'file', bucket: join(dir, 'bucket') }, s3: { provider: 's3', bucket: 'prow-logs' }, gs: { provider: 'gs', bucket: 'gcs-logs' } }[kind]);
       start();
       const pj = await create(bucket, '1001');
       const name = pj.metadata.name;
