@@ -83,6 +83,18 @@ export function createGcsArtifactStore({ client, bucket: bucketName }: GcsArtifa
       await (await file(path)).save(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
     },
 
+    async putIfAbsent(path, data) {
+      try {
+        await (await file(path)).save(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+          resumable: false, preconditionOpts: { ifGenerationMatch: 0 },
+        });
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 412) return false; // generation 0 means "no live object"
+        throw err;
+      }
+    },
+
     async get(path) {
       // Through openRead rather than File.download, whose buffering adds listeners per chunk on large objects.
       try {

@@ -1,6 +1,6 @@
 // ArtifactStore over a local directory (the embedded default).
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,23 @@ export function createLocalArtifactStore(options: LocalArtifactStoreOptions): Ar
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;
+      }
+    },
+
+    async putIfAbsent(path, data) {
+      const file = resolve(path);
+      await mkdir(dirname(file), { recursive: true });
+      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await writeFile(tmp, data);
+        // link(2) fails with EEXIST when the name is taken: the whole check-and-create is one step.
+        await link(tmp, file);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw err;
+      } finally {
+        await rm(tmp, { force: true });
       }
     },
 

@@ -51,6 +51,20 @@ export function artifactStoreContract(store: () => ArtifactStore): void {
     assert.ok((await s.get('logs/job/3/big.bin'))!.equals(big));
   });
 
+  it('creates an object only if there is none, when the store offers putIfAbsent', async (t) => {
+    const s = store();
+    if (!s.putIfAbsent) {
+      t.skip('this store has no preconditions; callers check, then put');
+      return;
+    }
+    assert.equal(await s.putIfAbsent('logs/job/5/finished.json', '{"first":true}'), true);
+    assert.equal(await s.putIfAbsent('logs/job/5/finished.json', '{"second":true}'), false);
+    assert.equal((await s.get('logs/job/5/finished.json'))?.toString(), '{"first":true}');
+    assert.deepEqual((await s.list('logs/job/5')).map((e) => e.path), ['logs/job/5/finished.json']);
+    const racers = await Promise.all([1, 2, 3, 4].map((i) => s.putIfAbsent!('logs/job/5/started.json', `{"racer":${i}}`)));
+    assert.equal(racers.filter(Boolean).length, 1, 'exactly one of concurrent creators wins');
+  });
+
   it('deletes one object; deleting a missing one is no error', async () => {
     const s = store();
     await s.put('logs/job/4/a.txt', 'a');

@@ -119,19 +119,31 @@ async function reportStarted(pj: ProwJob, store: ArtifactStore, dir: string, log
   const started = newStarted(refs, pj.spec.extra_refs, Array.isArray(records) ? records as CloneRecord[] : [], new Date(Number.isNaN(startTime) ? Date.now() : startTime));
   started.metadata = { ...UPLOADER };
   const body = goJsonMarshalIndent(JSON.parse(marshalStarted(started)), '\t');
-  // Upstream writes with a does-not-exist precondition when there was none; the stores have no
-  // preconditions, so a pod writing its own between our read and this write is overwritten (docs/crier.md).
-  await store.put(path, body);
+  // Our own earlier copy is replaced; otherwise create it only if the pod has not written one since.
+  if (raw !== undefined) await store.put(path, body);
+  else await createIfAbsent(store, path, body);
 }
 
 /** finished.json from the job's final state, unless one exists (upstream MarshalFinishedJSON). */
 async function reportFinished(pj: ProwJob, store: ArtifactStore, dir: string): Promise<void> {
   const path = `${dir}/${FINISHED_FILE}`;
-  if (await store.stat(path)) return;
   const completion = Math.floor(Date.parse(pj.status.completionTime!) / 1000);
   // testgrid metadata.Finished in struct order; `result` is the ProwJob state as upstream writes it (lower case).
   const finished = { timestamp: completion, passed: pj.status.state === 'success', metadata: { ...UPLOADER }, result: pj.status.state };
-  await store.put(path, goJsonMarshalIndent(finished, '\t'));
+  await createIfAbsent(store, path, goJsonMarshalIndent(finished, '\t'));
+}
+
+/**
+ * Upstream's PreconditionDoesNotExist write. A store without preconditions (S3 here) gets a check,
+ * then a put: a pod utility writing in between is overwritten (docs/crier.md).
+ */
+async function createIfAbsent(store: ArtifactStore, path: string, body: string): Promise<void> {
+  if (store.putIfAbsent) {
+    await store.putIfAbsent(path, body);
+    return;
+  }
+  if (await store.stat(path)) return;
+  await store.put(path, body);
 }
 
 function parseJson(data: Buffer | undefined, path: string, log: Logger): unknown {
