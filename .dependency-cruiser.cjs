@@ -17,7 +17,7 @@ const COMPONENT = `(${COMPONENTS.join('|')})`;
 const IMPLEMENTATIONS = [
   'store/sqlite', 'store/kubernetes',
   'executor/local', 'executor/kubernetes', 'executor/jenkins',
-  'artifacts/local', 'artifacts/gcs', 'artifacts/s3',
+  'artifacts/local', 'artifacts/gcs', 'artifacts/s3', 'artifacts/remote',
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -94,12 +94,14 @@ module.exports = {
       comment:
         'A seam (store/types.ts, executor/types.ts, artifacts/types.ts) hides its implementations so that ' +
         'cluster mode can swap them (CRD store, pod executor, GCS/S3): only src/cli imports sqlite, local executor ' +
-        'or local artifacts; everything else takes the seam interface. The one exception is artifacts/buckets.ts, ' +
-        "the artifacts package's own opener (upstream pkg/io): it picks a store by the bucket URL's scheme, as " +
-        'src/cli would, and hands the components only the ArtifactStore interface.',
+        'or local artifacts; everything else takes the seam interface. The exceptions are the artifacts package's ' +
+        "own openers (artifacts/buckets.ts, artifacts/remote.ts; upstream pkg/io): they pick a store by the bucket " +
+        "URL's scheme, as src/cli would, and hand the components only the ArtifactStore interface.',
       severity: 'error',
       // $1 is the importer's folder/file stem (e.g. store/sqlite), so an implementation may import its own parts.
-      from: { path: '^src/([^/]+/[^/.-]+)', pathNot: '^src/(cli/|artifacts/buckets\\.ts$)' },
+      // The bucket openers (artifacts/buckets.ts, artifacts/remote.ts) pick local, GCS or S3 by bucket URL as upstream's
+      // pkg/io opener does; components get a BucketOpener from src/cli.
+      from: { path: '^src/([^/]+/[^/.-]+)', pathNot: '^src/(cli/|artifacts/(buckets|remote)\\.ts$)' },
       to: { path: `^src/(${IMPLEMENTATIONS.join('|')})`, pathNot: '^src/$1' },
     },
     {

@@ -1,10 +1,11 @@
 // ArtifactStore over a local directory (the embedded default).
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { ArtifactNotFoundError, ArtifactPathError, type ArtifactEntry, type ArtifactStore, type ByteRange } from './types.js';
+import { ArtifactNotFoundError, type ArtifactEntry, type ArtifactStore, type ByteRange } from './types.js';
+import { checkArtifactPath as checkPath, checkByteRange, compareArtifactPaths } from './artifact-path.js';
 
 export interface LocalArtifactStoreOptions {
   /** The directory that plays the bucket. Created on first write. */
@@ -26,6 +27,23 @@ export function createLocalArtifactStore(options: LocalArtifactStoreOptions): Ar
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;
+      }
+    },
+
+    async putIfAbsent(path, data) {
+      const file = resolve(path);
+      await mkdir(dirname(file), { recursive: true });
+      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await writeFile(tmp, data);
+        // link(2) fails with EEXIST when the name is taken: the whole check-and-create is one step.
+        await link(tmp, file);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw err;
+      } finally {
+        await rm(tmp, { force: true });
       }
     },
 
@@ -70,7 +88,7 @@ export function createLocalArtifactStore(options: LocalArtifactStoreOptions): Ar
         if (!s) continue;
         out.push({ path: rel, size: s.size, modified: s.mtime.toISOString() });
       }
-      out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      out.sort(compareArtifactPaths);
       return out;
     },
 
@@ -81,11 +99,7 @@ export function createLocalArtifactStore(options: LocalArtifactStoreOptions): Ar
         throw err;
       });
       if (!s.isFile()) throw new ArtifactNotFoundError(path);
-      const start = range.start ?? 0;
-      if (start < 0 || (range.end !== undefined && range.end < start)) {
-        throw new ArtifactPathError(path, `bad byte range ${start}-${range.end ?? ''}`);
-      }
-      const stream: Readable = createReadStream(file, range.end === undefined ? { start } : { start, end: range.end });
+      const stream: Readable = createReadStream(file, checkByteRange(path, range));
       return stream;
     },
 
@@ -97,17 +111,6 @@ export function createLocalArtifactStore(options: LocalArtifactStoreOptions): Ar
       return resolve(path);
     },
   };
-}
-
-function checkPath(path: string): string {
-  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0')) {
-    throw new ArtifactPathError(path, 'must be a relative slash-separated path');
-  }
-  const parts = path.split('/');
-  if (parts.some((p) => p === '..' || p === '.' || p === '')) {
-    throw new ArtifactPathError(path, 'must not contain empty, "." or ".." segments');
-  }
-  return path;
 }
 
 function isNotFound(err: unknown): boolean {

@@ -22,6 +22,12 @@ export interface ByteRange {
 export interface ArtifactStore {
   /** Writes the whole object atomically: a reader sees the old or the new content, never a torn one. */
   put(path: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * Writes the object only if there is none, in one step the store guarantees (upstream's
+   * PreconditionDoesNotExist); false when one was there, which is left as it was. Stores that cannot
+   * promise it leave this out, and callers check, then put.
+   */
+  putIfAbsent?(path: string, data: string | Uint8Array): Promise<boolean>;
   /** The whole object, or undefined when it does not exist. */
   get(path: string): Promise<Buffer | undefined>;
   /** Size and time of one object, or undefined. */

@@ -1,4 +1,5 @@
-// `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment).
+// `prow crier`: reports ProwJob state changes to GitHub (commit statuses and the failure comment) and to
+// blob storage (prowjob.json, started/finished for jobs whose pods never ran).
 import { addGitHubRateFlags, rateLimitsFrom, type GitHubRateFlags } from './support/github-rate-flags.js';
 import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
@@ -6,6 +7,10 @@ import { closeOnSignal } from './support/shutdown.js';
 import { loadConfigAgent } from '../config/agent.js';
 import { startCrier } from '../crier/crier.js';
 import { createGitHubReporter } from '../crier/github/reporter.js';
+import { createBlobReporter } from '../crier/blob/reporter.js';
+import type { ReporterRegistration } from '../crier/crier.js';
+import { addBucketFlags, openBucketsFromFlags, type BucketFlags } from './support/buckets.js';
+import type { BucketOpener } from '../artifacts/buckets.js';
 import { createInformerJobSource } from '../crier/job-source.js';
 import { createProwJobInformer } from '../store/informer.js';
 import { createGitHubClient } from '../github/client.js';
@@ -15,7 +20,7 @@ import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
 
-interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags, GitHubRateFlags {
+interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags, GitHubRateFlags, BucketFlags {
   configPath: string;
   jobConfigPath?: string;
   dataDir: string;
@@ -24,6 +29,8 @@ interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags, Gi
   githubAppId?: string;
   githubAppPrivateKeyPath?: string;
   githubWorkers: number;
+  blobStorageWorkers: number;
+  kubernetesBlobStorageWorkers: number;
   reportAgent?: string;
   dryRun: boolean;
   healthPort?: number;
@@ -41,33 +48,45 @@ export function createCommand(): Command {
     .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')
     .option('--github-workers <n>', 'jobs reported at once; 0 disables the GitHub reporter', parseCount, 5)
+    .option('--blob-storage-workers <n>', 'jobs the blob-storage reporter (gcsreporter) uploads at once; 0 disables it', parseCount, 0)
+    .option('--kubernetes-blob-storage-workers <n>', 'the Kubernetes blob-storage reporter (podinfo.json); not supported yet, must be 0', parseCount, 0)
     .option('--report-agent <agent>', 'only report jobs of this agent (e.g. kubernetes)')
     .option('--dry-run [bool]', 'log GitHub writes instead of making them', parseGoBool, false)
     .option('--health-port <port>', 'serve /healthz here (upstream 8081)', parsePort)
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
     .addOption(logFormatOption());
+  addBucketFlags(command);
   addStoreOptions(command);
   addLeaderElectionOptions(command);
   return command
     .action(async (f: CrierFlags) => {
       const { root, log } = createCommandLogger('crier', f);
-      if (f.githubWorkers === 0) {
-        process.stderr.write('prow crier: no reporter enabled (--github-workers is 0)\n');
+      if (f.kubernetesBlobStorageWorkers > 0) {
+        process.stderr.write('prow crier: --kubernetes-blob-storage-workers is not supported yet (the podinfo.json reporter); set it to 0\n');
         process.exitCode = 1;
         return;
       }
-      let github: ReturnType<typeof createGitHubClient>;
+      if (f.githubWorkers === 0 && f.blobStorageWorkers === 0) {
+        process.stderr.write('prow crier: no reporter enabled (--github-workers and --blob-storage-workers are 0)\n');
+        process.exitCode = 1;
+        return;
+      }
+      let github: ReturnType<typeof createGitHubClient> | undefined;
+      let buckets: BucketOpener | undefined;
       let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
       try {
-        github = createGitHubClient({
-          baseUrl: f.githubEndpoint,
-          ...(f.githubTokenPath ? { tokenPath: f.githubTokenPath } : {}),
-          ...(f.githubAppId ? { appId: f.githubAppId } : {}),
-          ...(f.githubAppPrivateKeyPath ? { privateKeyPath: f.githubAppPrivateKeyPath } : {}),
-          dryRun: f.dryRun,
-          rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
-          log,
-        });
+        if (f.blobStorageWorkers > 0) buckets = openBucketsFromFlags(f);
+        if (f.githubWorkers > 0) {
+          github = createGitHubClient({
+            baseUrl: f.githubEndpoint,
+            ...(f.githubTokenPath ? { tokenPath: f.githubTokenPath } : {}),
+            ...(f.githubAppId ? { appId: f.githubAppId } : {}),
+            ...(f.githubAppPrivateKeyPath ? { privateKeyPath: f.githubAppPrivateKeyPath } : {}),
+            dryRun: f.dryRun,
+            rateLimits: rateLimitsFrom(f, f.githubAppId !== undefined),
+            log,
+          });
+        }
         agent = await loadConfigAgent({ configPath: f.configPath, ...(f.jobConfigPath ? { jobConfigPath: f.jobConfigPath } : {}), log });
         followConfigLogLevel(root, agent);
       } catch (err) {
@@ -85,11 +104,18 @@ export function createCommand(): Command {
       await informer.start();
       const leadership = await leadOrWait(backend, { lease: LEASE_NAMES.crier, namespace, log, flags: f, registry });
       const jobs = createInformerJobSource(informer);
-      const githubReporter = createGitHubReporter({
-        github, config: () => agent.current().config, listJobs: jobs.list,
-        ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
-      });
-      const crier = startCrier({ jobs, store, log, registry, reporters: [{ reporter: githubReporter, workers: f.githubWorkers }] });
+      const reporters: ReporterRegistration[] = [];
+      if (github) {
+        const reporter = createGitHubReporter({
+          github, config: () => agent.current().config, listJobs: jobs.list,
+          ...(f.reportAgent ? { reportAgent: f.reportAgent } : {}),
+        });
+        reporters.push({ reporter, workers: f.githubWorkers });
+      }
+      if (buckets) {
+        reporters.push({ reporter: createBlobReporter({ buckets, config: () => agent.current().config, dryRun: f.dryRun }), workers: f.blobStorageWorkers });
+      }
+      const crier = startCrier({ jobs, store, log, registry, reporters });
       closeOnSignal([() => crier.close(), () => leadership.release(), () => informer.close(), () => instrumentation.close(), () => backend.close(), () => agent.close()], { log, keepAlive: true });
     });
 }
