@@ -94,9 +94,9 @@ module.exports = {
       comment:
         'A seam (store/types.ts, executor/types.ts, artifacts/types.ts) hides its implementations so that ' +
         'cluster mode can swap them (CRD store, pod executor, GCS/S3): only src/cli imports sqlite, local executor ' +
-        'or local artifacts; everything else takes the seam interface. The exceptions are the artifacts package's ' +
-        "own openers (artifacts/buckets.ts, artifacts/remote.ts; upstream pkg/io): they pick a store by the bucket " +
-        "URL's scheme, as src/cli would, and hand the components only the ArtifactStore interface.',
+        'or local artifacts; everything else takes the seam interface. The exceptions are the artifacts ' +
+        'package\'s own openers (artifacts/buckets.ts, artifacts/remote.ts; upstream pkg/io): they pick a store ' +
+        'by the bucket URL\'s scheme, as src/cli would, and hand the components only the ArtifactStore interface.',
       severity: 'error',
       // $1 is the importer's folder/file stem (e.g. store/sqlite), so an implementation may import its own parts.
       // The bucket openers (artifacts/buckets.ts, artifacts/remote.ts) pick local, GCS or S3 by bucket URL as upstream's
