@@ -6,19 +6,21 @@ import { loadConfigAgent } from '../config/agent.js';
 import type { HelpData } from '../deck/pages/help.js';
 import { loadOAuthConfig } from '../deck/oauth.js';
 import { startDeckServer } from '../deck/server.js';
+import type { BucketOpener } from '../artifacts/buckets.js';
+import { addBucketFlags, BucketFlagError, openBucketsFromFlags, type BucketFlags } from './support/buckets.js';
 import { httpTideSource } from '../deck/tide-source.js';
 import { createLocalRunLogs } from '../executor/local/run-logs.js';
 import { createGitHubClient } from '../github/client.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { createLogger } from '../observability/logger.js';
-import { deckBucketOpener, deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
+import { deckLogSource, membershipChecker, pluginHelpSource } from './support/deck-server.js';
 import { openPodExecutor } from './support/pod-executor.js';
 import { builtinPluginSections } from '../plugins/registry.js';
 import { parseGoBool } from './support/flags.js';
 import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
 
-interface DeckFlags extends LogFormatFlags, StoreFlags {
+interface DeckFlags extends LogFormatFlags, StoreFlags, BucketFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -54,6 +56,7 @@ export function createCommand(): Command {
     .option('--dry-run [bool]', 'make no GitHub writes (deck only reads GitHub; accepted as upstream deployments pass it)', parseGoBool, false)
     .addOption(logFormatOption());
   addStoreOptions(command);
+  addBucketFlags(command);
   return command
     .action(async (flags: DeckFlags) => {
       const { root, log } = createCommandLogger('deck', flags);
@@ -65,6 +68,13 @@ export function createCommand(): Command {
         { flag: '--github-oauth-config-file', path: flags.githubOauthConfigFile }, { flag: '--github-token-path', path: flags.githubTokenPath },
       ]);
       await checkPortsFree([{ flag: '--port', port, host: flags.hostname }]);
+      let openBucket: BucketOpener;
+      try {
+        openBucket = openBucketsFromFlags(flags);
+      } catch (err) {
+        if (err instanceof BucketFlagError) throw new StartupError(err.message);
+        throw err;
+      }
       const agent = await loadConfigAgent({
         configPath: flags.configPath, jobConfigPath: flags.jobConfigPath, pluginConfigPath: flags.pluginConfig, pluginSections: builtinPluginSections(), log,
       });
@@ -76,7 +86,6 @@ export function createCommand(): Command {
       // Job lists come from an informer over the CRD: fill it before serving the first page.
       if (backend.kubernetes) await backend.kubernetes.syncQueries();
       const artifacts = createLocalArtifactStore({ root: join(flags.dataDir, 'artifacts') });
-      const openBucket = deckBucketOpener();
       const oauth = flags.githubOauthConfigFile ? loadOAuthConfig(flags.githubOauthConfigFile) : undefined;
       const cookieSecret = flags.cookieSecretFile ? readFileSync(flags.cookieSecretFile) : undefined;
       const github = flags.githubTokenPath

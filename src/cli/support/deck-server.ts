@@ -67,9 +67,9 @@ export function pluginHelpSource(plugins: () => PluginsConfig | undefined): () =
 }
 
 /**
- * The buckets deck reads for /view/gs/…, /view/s3/… and /job-history/…. Today: file:// buckets only, so
- * gs:// and s3:// views answer 501 naming the missing access; the gs and s3 stores plug in here (with
- * upstream's --gcs-credentials-file and --s3-credentials-file) as `remote`.
+ * The buckets `prow up`'s deck reads for /view/…, /job-history/…: file:// buckets only (embedded jobs upload
+ * to the local artifact directory), so gs:// and s3:// views answer 501 naming the missing access.
+ * `prow deck` opens gs:// and s3:// too, from its credentials flags (support/buckets.ts).
  */
 export function deckBucketOpener(): BucketOpener {
   return createBucketOpener();
