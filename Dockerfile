@@ -47,8 +47,10 @@ COPY --from=build /src/dist ./dist
 COPY bin/ ./bin/
 COPY examples/ ./examples/
 RUN ln -s /app/bin/prow /usr/local/bin/prow
-# The node user of the official image (uid 1000), numeric so that runAsNonRoot can check it.
+# The node user of the official image (uid 1000), numeric so that runAsNonRoot can check it. Its home is the
+# working directory, so a relative --data-dir (`.prow`, the default) is writable: `docker run <image> up`.
 USER 1000:1000
+WORKDIR /home/node
 # tini forwards SIGTERM to prow and reaps the children it spawns (git, job processes); a bare `node` as
 # PID 1 would ignore SIGTERM.
 ENTRYPOINT ["/usr/bin/tini", "--", "prow"]
