@@ -3,11 +3,20 @@
 // its entrypoint, and that every file it copies from the build context exists and is not ignored.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs a command; resolves with its stdout, rejects with its stderr. */
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+  });
+}
 
 interface Instruction {
   keyword: string;
@@ -127,6 +136,42 @@ describe('Dockerfile', () => {
     assert.equal(entrypoints.length, 1);
     assert.deepEqual(JSON.parse(entrypoints[0]!.args) as string[], ['/usr/bin/tini', '--', 'prow'], 'exec form: tini is PID 1 and forwards signals to prow');
     assert.ok(runs(runtime).some((r) => /ln -s \/app\/bin\/prow \/usr\/local\/bin\/prow/.test(r)), 'prow is on PATH');
+  });
+
+  it("the runtime stage's files are enough: prow runs from exactly what it copies, without src/", async (t) => {
+    // The built bundle, as the build stage makes it (bin/prow rebuilds dist/ here when the sources changed).
+    await run(process.execPath, [join(ROOT, 'bin', 'prow'), '--version']);
+    const app = mkdtempSync(join(tmpdir(), 'image-app-'));
+    t.after(() => rmSync(app, { recursive: true, force: true }));
+    for (const c of copies(runtime)) {
+      for (const s of c.sources) {
+        if (c.from === undefined) cpSync(join(ROOT, s), join(app, c.dest, s.endsWith('/') ? '' : basename(s)), { recursive: true });
+        else if (s === '/src/dist') cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
+        else if (/node_modules$/.test(s)) symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'));
+        else assert.fail(`COPY --from=${c.from} ${s}: the test does not know how to stand in for it`);
+      }
+    }
+    assert.ok(!existsSync(join(app, 'src')));
+    const version = await run(process.execPath, [join(app, 'bin', 'prow'), '--version']);
+    assert.equal(version.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    const ex = join(app, 'examples');
+    const checked = await run(process.execPath, [join(app, 'bin', 'prow'), 'checkconfig', '--config-path', join(ex, 'config.yaml'), '--job-config-path', join(ex, 'jobs'), '--plugin-config', join(ex, 'plugins.yaml')]);
+    assert.match(checked, /presubmits, \d+ postsubmits, \d+ periodics in \d+ repos/);
+    // What `npm ci --omit=dev` leaves out must not be needed: every package the bundle imports is one the
+    // lockfile does not mark dev-only (a dependency, or one of theirs).
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const bundle = readFileSync(join(app, 'dist', 'prow.js'), 'utf8');
+    const imported = new Set<string>();
+    for (const m of bundle.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([@a-z0-9][\w.@/-]*)["']/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith('node:')) continue;
+      imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+    }
+    assert.ok(imported.size > 5, `${imported.size} packages imported`);
+    for (const name of imported) {
+      const entry = lock.packages[`node_modules/${name}`];
+      assert.ok(entry !== undefined && entry.dev !== true, `dist/prow.js imports ${name}, which npm ci --omit=dev does not install`);
+    }
   });
 
   it('every file copied from the build context exists and is not excluded by .dockerignore', () => {
