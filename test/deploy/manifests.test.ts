@@ -190,6 +190,44 @@ describe('deploy/ manifests', () => {
     }
   });
 
+  it('traffic reaches the components: selectors match pod labels, Services target named container ports, the Ingress sends /hook to hook and the rest to deck', () => {
+    type ServiceSpec = { selector: Record<string, string>; ports: { port: number; targetPort: string | number }[] };
+    const podsOf = (selector: Record<string, string>): Deployment[] => deployments.filter((d) => {
+      const labels = d.spec.template.metadata?.labels ?? {};
+      return Object.entries(selector).every(([k, v]) => labels[k] === v);
+    });
+    for (const d of deployments) {
+      const selector = d.spec.selector.matchLabels;
+      assert.deepEqual(podsOf(selector).map((x) => x.metadata.name), [d.metadata.name], `${objectName(d)}: its selector matches its own pods only`);
+    }
+    const services = objects.filter((o) => o.kind === 'Service');
+    for (const s of services) {
+      const spec = s.spec as ServiceSpec;
+      const [target] = podsOf(spec.selector);
+      assert.ok(target, `${objectName(s)} selects no Deployment's pods`);
+      const c = target.spec.template.spec.containers[0]!;
+      for (const p of spec.ports) {
+        const port = typeof p.targetPort === 'number' ? p.targetPort : c.ports?.find((x) => x.name === p.targetPort)?.containerPort;
+        assert.ok(port !== undefined && c.ports?.some((x) => x.containerPort === port), `${objectName(s)} port ${p.port} → ${p.targetPort}: not a port of ${objectName(target)}`);
+        const served = ['--port', '--health-port', '--metrics-port'].map((f) => Number(flagValue(c.args ?? [], f)));
+        assert.ok(served.includes(port), `${objectName(s)}: ${objectName(target)} serves nothing on ${port}`);
+      }
+    }
+    const ingress = find(objects, 'Ingress', 'prow', 'prow')!;
+    type Backend = { service: { name: string; port: { number: number } } };
+    const rules = (ingress.spec as { rules: { http: { paths: { path: string; backend: Backend }[] } }[] }).rules;
+    const routes = Object.fromEntries(rules[0]!.http.paths.map((p) => [p.path, p.backend.service]));
+    assert.deepEqual(Object.keys(routes).sort(), ['/', '/hook']);
+    for (const [path, backend] of Object.entries(routes)) {
+      const svc = find(objects, 'Service', backend.name, 'prow');
+      assert.ok(svc && (svc.spec as ServiceSpec).ports.some((p) => p.port === backend.port.number), `Ingress ${path} → ${backend.name}:${backend.port.number}: no such Service port`);
+    }
+    assert.equal(routes['/hook']!.name, 'hook');
+    assert.equal(routes['/']!.name, 'deck');
+    const hookArgs = deployments.find((d) => d.metadata.name === 'hook')!.spec.template.spec.containers[0]!.args ?? [];
+    assert.equal(flagValue(hookArgs, '--webhook-path') ?? '/hook', '/hook', "the Ingress path is hook's webhook path");
+  });
+
   it('hook keeps its delivery queue on the claim: one replica, recreated rather than rolled', () => {
     const hook = deployments.find((d) => d.metadata.name === 'hook')!;
     const pod = hook.spec.template.spec;

@@ -49,7 +49,9 @@ export interface Deployment extends Manifest {
   spec: {
     replicas?: number;
     strategy?: { type?: string };
+    selector: { matchLabels: Record<string, string> };
     template: {
+      metadata?: { labels?: Record<string, string> };
       spec: {
         serviceAccountName?: string;
         securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
