@@ -2,7 +2,7 @@
 # horologium, tide, deck, …) and `prow clonerefs|initupload|entrypoint|sidecar`. The Deployments in deploy/
 # pass the subcommand as the first argument. docs/deploy.md describes building and publishing it.
 #
-#   docker build -t registry.example.com/prow-ts:0.1.0 .
+#   docker build -t registry.example.com/prow:0.1.0 .
 #
 # NODE_IMAGE must be a Debian-based Node 24 image (the runtime installs git and tini with apt-get).
 ARG NODE_IMAGE=node:24-bookworm-slim

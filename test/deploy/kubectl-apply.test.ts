@@ -99,7 +99,7 @@ describe('kubectl apply -k deploy/ against the API fake', () => {
     const deployments = (await ok(['get', 'deployments', '-n', 'prow', '-o', 'wide'])).trim().split('\n');
     assert.match(deployments[0]!, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
     // No controller runs Deployments here: nothing is ready, as on a cluster whose pods have not started.
-    assert.match(deployments.find((l) => l.startsWith('hook '))!, /^hook\s+0\/1\s+0\s+0\s+\S+\s+hook\s+registry\.example\.com\/prow-ts:0\.1\.0\s+app=hook$/);
+    assert.match(deployments.find((l) => l.startsWith('hook '))!, /^hook\s+0\/1\s+0\s+0\s+\S+\s+hook\s+registry\.example\.com\/prow:0\.1\.0\s+app=hook$/);
     // The Lease prow controller takes when it leads (src/kube/leader/lease-lock.ts writes the same fields).
     const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'prow-controller-manager-leader-lock', namespace: 'prow' }, spec: { holderIdentity: 'prow-controller-manager-7d9f_1b2c', leaseDurationSeconds: 15 } };
     await ok(['create', '-f', '-'], JSON.stringify(lease));
