@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeApiFake, type KubeApiFake } from '../../src/kube/fake/server.js';
-import { DEPLOY_DIR, kustomize, type Manifest } from './support/manifests.js';
+import { DEPLOY_DIR, deploymentsOf, kustomize, type Manifest } from './support/manifests.js';
 
 interface Run {
   code: number;
@@ -63,6 +63,12 @@ describe('kubectl apply -k deploy/ against the API fake', () => {
     }
     assert.equal((await ok(['get', 'deployments', '-n', 'prow', '-o', 'name'])).trim(), '');
     assert.equal((await ok(['get', 'crd', '-o', 'name'])).trim(), '');
+    // The same command refuses a manifest a real server refuses, naming the field.
+    const hook = structuredClone(deploymentsOf(objects).find((d) => d.metadata.name === 'hook')!);
+    (hook.spec.template.spec as Record<string, unknown>).serviceAcountName = 'hook';
+    const refused = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], JSON.stringify(hook));
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /unknown field "spec\.template\.spec\.serviceAcountName"/);
   });
 
   it("client-side apply is refused for upstream's CRD alone (its last-applied annotation exceeds 256 KiB), as a real server refuses it", async () => {
