@@ -91,7 +91,7 @@ describe('kubernetes store', () => {
     const kc = kubeConfigFromString(fake.kubeconfig());
     const store = openKubernetesStore({ kubeconfig: kc, namespace: 'default', log });
     try {
-      await assert.rejects(store.listProwJobs(), /list prowjobs: 404 NotFound: .*is the ProwJob CRD prowjobs\.prow\.k8s\.io installed\?/);
+      await assert.rejects(store.listProwJobs(), /list prowjobs: 404 NotFound: .*is the ProwJob CRD prowjobs\.prow\.k8s\.io installed\? kubectl apply --server-side -f deploy\/prowjob-crd\.yaml\)/);
     } finally {
       await store.close();
       await fake.close();

@@ -1,6 +1,6 @@
 // Server-side printing (meta.k8s.io/v1 Table), which `kubectl get` asks for: a CRD's
 // additionalPrinterColumns evaluated by JSONPath, and upstream's columns for the built-in kinds
-// kubectl users look at most (pods, namespaces, CRDs); other kinds get Name and Age.
+// kubectl users look at most (pods, namespaces, nodes, deployments, leases, CRDs); other kinds get Name and Age.
 import { isObject, type JsonObject, type JsonValue } from './json.js';
 import type { PrinterColumn, ResourceType } from './resources.js';
 
@@ -85,6 +85,44 @@ function podColumns(): Column[] {
   ];
 }
 
+/** upstream's printDeployment (pkg/printers/internalversion/printers.go); an unset spec.replicas is the default, 1. */
+function deploymentColumns(): Column[] {
+  const spec = (o: JsonObject): JsonObject => (isObject(o.spec) ? o.spec : {});
+  const status = (o: JsonObject): JsonObject => (isObject(o.status) ? o.status : {});
+  const count = (v: JsonValue | undefined): number => (typeof v === 'number' ? v : 0);
+  const containers = (o: JsonObject): JsonObject[] => {
+    const template = isObject(spec(o).template) ? (spec(o).template as JsonObject) : {};
+    const podSpec = isObject(template.spec) ? template.spec : {};
+    return Array.isArray(podSpec.containers) ? (podSpec.containers as JsonObject[]) : [];
+  };
+  return [
+    nameColumn,
+    { name: 'Ready', type: 'string', format: '', priority: 0, description: 'Number of the pod with ready state', cell: (o) => `${count(status(o).readyReplicas)}/${typeof spec(o).replicas === 'number' ? spec(o).replicas as number : 1}` },
+    { name: 'Up-to-date', type: 'string', format: '', priority: 0, description: 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', cell: (o) => count(status(o).updatedReplicas) },
+    { name: 'Available', type: 'string', format: '', priority: 0, description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', cell: (o) => count(status(o).availableReplicas) },
+    ageColumn(),
+    { name: 'Containers', type: 'string', format: '', priority: 1, description: 'Names of each container in the template.', cell: (o) => containers(o).map((c) => String(c.name)).join(',') },
+    { name: 'Images', type: 'string', format: '', priority: 1, description: 'Images referenced by each container in the template.', cell: (o) => containers(o).map((c) => String(c.image)).join(',') },
+    { name: 'Selector', type: 'string', format: '', priority: 1, description: 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template\'s labels.', cell: (o) => formatLabelSelector(spec(o).selector) },
+  ];
+}
+
+/** metav1.FormatLabelSelector: `k=v` pairs, then `key op (values)` expressions, sorted; `<none>` when empty. */
+function formatLabelSelector(selector: JsonValue | undefined): string {
+  if (!isObject(selector)) return '<none>';
+  const parts: string[] = [];
+  if (isObject(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) parts.push(`${k}=${String(v)}`);
+  for (const e of Array.isArray(selector.matchExpressions) ? (selector.matchExpressions as JsonObject[]) : []) {
+    const values = Array.isArray(e.values) ? (e.values as JsonValue[]).map(String).sort() : [];
+    const op = String(e.operator);
+    if (op === 'In' || op === 'NotIn') parts.push(`${String(e.key)} ${op === 'In' ? 'in' : 'notin'} (${values.join(',')})`);
+    else if (op === 'Exists') parts.push(String(e.key));
+    else if (op === 'DoesNotExist') parts.push(`!${String(e.key)}`);
+  }
+  parts.sort();
+  return parts.length === 0 ? '<none>' : parts.join(',');
+}
+
 /** What `kubectl get pods` shows in STATUS (pkg/printers/internalversion printPod, simplified). */
 function podStatusReason(pod: JsonObject): string {
   const status = isObject(pod.status) ? pod.status : {};
@@ -149,6 +187,14 @@ function columnsFor(type: ResourceType, version: string): Column[] {
       { name: 'Roles', type: 'string', format: '', priority: 0, description: 'The roles of the node', cell: () => '<none>' },
       ageColumn(),
       { name: 'Version', type: 'string', format: '', priority: 0, description: 'Kubelet Version reported by the node.', cell: (o) => (isObject(o.status) && isObject(o.status.nodeInfo) ? String(o.status.nodeInfo.kubeletVersion ?? '') : '') },
+    ];
+  }
+  if (type.group === 'apps' && type.kind === 'Deployment') return deploymentColumns();
+  if (type.group === 'coordination.k8s.io' && type.kind === 'Lease') {
+    return [
+      nameColumn,
+      { name: 'Holder', type: 'string', format: '', priority: 0, description: 'holderIdentity contains the identity of the holder of a current lease.', cell: (o) => (isObject(o.spec) && typeof o.spec.holderIdentity === 'string' ? o.spec.holderIdentity : '') },
+      ageColumn(),
     ];
   }
   if (type.kind === 'CustomResourceDefinition') {

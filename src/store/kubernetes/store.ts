@@ -287,7 +287,7 @@ export class KubernetesProwJobStore implements ProwJobStore {
     if (status.code === 404) {
       return new KubeApiError(call, {
         ...status,
-        message: `${status.message} (is the ProwJob CRD ${PROWJOB_PLURAL}.${PROWJOB_GROUP} installed? kubectl apply -f deploy/prowjob-crd.yaml)`,
+        message: `${status.message} (is the ProwJob CRD ${PROWJOB_PLURAL}.${PROWJOB_GROUP} installed? kubectl apply --server-side -f deploy/prowjob-crd.yaml)`,
       });
     }
     return new KubeApiError(call, status);
