@@ -7,7 +7,7 @@
 // handler ran (as if the process died before recording it), so the dispatcher claims the delivery again
 // (attempts 2, PluginContext.redelivery) with a new client (empty ETag cache); only that second
 // handling is counted, against a world the first handling already wrote to.
-// Run: node --import tsx bench/plugin-calls.ts [--markdown-only]
+// Run: node --import tsx bench/plugin-calls.ts [--markdown-only] [--only plugin,plugin]
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,11 @@ const rows: Row[] = [
     pluginConfig: { milestone_applier: { 'org/repo': { master: 'v1' } } } as Partial<PluginsConfig>, delivery: pr('opened'),
   },
   { plugin: 'golint', event: '/lint on a PR without go files', spec: { calls: 2, path: 'getPR, prFiles' }, delivery: comment('collab1', '/lint') },
+  {
+    plugin: 'cherry-pick-approved', event: 'review approved by a cherry-pick approver', spec: { calls: 3, path: 'combinedStatus, issueLabels, addLabel (+removeLabel)' },
+    seed: { labels: ['lgtm', 'approved'] }, pluginConfig: { cherry_pick_approved: [{ org: 'org', repo: 'repo', branchregexp: '.*', approvers: ['alice'] }] } as Partial<PluginsConfig>,
+    delivery: (id) => reviewDelivery(gh, id, 'alice', 'approved'),
+  },
 ];
 
 function seedFor(r: Row): FakeSeed {
@@ -268,7 +273,10 @@ interface Result {
 const results: Result[] = [];
 const started = performance.now();
 let seq = 0;
-for (const r of rows) {
+// --only a,b: just those plugins' rows
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : new Set((process.argv[onlyAt + 1] ?? '').split(','));
+for (const r of rows.filter((x) => only === undefined || only.has(x.plugin))) {
   snapshot = {
     config: r.config ?? configWith({ presubmits: { 'org/repo': SCENARIO_PRESUBMITS } }),
     pluginConfig: { ...defaults, ...pluginConfigWith({ plugins: { org: { plugins: [r.plugin] } }, ...r.pluginConfig }) },

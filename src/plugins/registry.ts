@@ -9,6 +9,7 @@ import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { blockadePlugin } from './blockade/blockade.js';
 import { catPlugin } from './cat/cat.js';
+import { cherryPickApprovedPlugin } from './cherry-pick-approved/cherry-pick-approved.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
@@ -51,6 +52,7 @@ export const builtinPlugins: Plugin[] = [
   assignPlugin,
   blockadePlugin,
   catPlugin,
+  cherryPickApprovedPlugin,
   cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,
