@@ -49,6 +49,8 @@ interface Row {
   seed?: Parameters<typeof scenarioSeed>[0] & { title?: string };
   pluginConfig?: Partial<PluginsConfig>;
   config?: Config;
+  /** More repositories (`org/name`) in the seed. */
+  repos?: string[];
   /** Builds the delivery (may read the fake; those reads are not counted). */
   delivery: (id: string) => Promise<Delivery>;
 }
@@ -149,6 +151,18 @@ const rows: Row[] = [
     seed: { labels: ['lgtm', 'approved'] }, pluginConfig: { cherry_pick_approved: [{ org: 'org', repo: 'repo', branchregexp: '.*', approvers: ['alice'] }] } as Partial<PluginsConfig>,
     delivery: (id) => reviewDelivery(gh, id, 'alice', 'approved'),
   },
+  {
+    plugin: 'issue-management', event: '/transfer test-infra on an issue by a member', spec: { calls: 3, path: 'getRepo, isMember, GraphQL transferIssue' },
+    seed: trusted, repos: ['org/test-infra'], delivery: comment('trusted-member', '/transfer test-infra', ISSUE),
+  },
+  {
+    plugin: 'issue-management', event: `/link-issue ${ISSUE} on a PR by a member`, spec: { calls: 5, path: 'isMember, getIssue, getPR, updatePR, comment' },
+    seed: trusted, delivery: comment('trusted-member', `/link-issue ${ISSUE}`),
+  },
+  {
+    plugin: 'issue-management', event: '/pin-issue by a root approver', spec: { calls: 5, path: 'OWNERS (getRef, listCollaborators, as repoowners), getIssue, GraphQL pinIssue, comment' },
+    seed: { repoFiles: OWNERS, collaborators: COLLABS }, delivery: comment('alice', '/pin-issue', ISSUE),
+  },
 ];
 
 function seedFor(r: Row): FakeSeed {
@@ -156,6 +170,7 @@ function seedFor(r: Row): FakeSeed {
   s.repos![0]!.labels = REPO_LABELS;
   if (r.seed?.title) s.pulls![0]!.title = r.seed.title;
   s.issues = [{ repo: 'org/repo', number: ISSUE, author: 'author', title: 'An issue', body: 'issue body', labels: [] }];
+  for (const repo of r.repos ?? []) s.repos!.push({ repo, defaultBranch: 'master' });
   return s;
 }
 

@@ -19,6 +19,7 @@ import { goosePlugin } from './goose/goose.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
 import { holdPlugin } from './hold/hold.js';
+import { issueManagementPlugin } from './issue-management/issue-management.js';
 import { invalidCommitMsgPlugin } from './invalidcommitmsg/invalidcommitmsg.js';
 import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
@@ -63,6 +64,7 @@ export const builtinPlugins: Plugin[] = [
   helpPlugin,
   holdPlugin,
   invalidCommitMsgPlugin,
+  issueManagementPlugin,
   labelPlugin,
   lgtmPlugin,
   lifecyclePlugin,
