@@ -151,6 +151,11 @@ const rows: Row[] = [
     seed: { labels: ['lgtm', 'approved'] }, pluginConfig: { cherry_pick_approved: [{ org: 'org', repo: 'repo', branchregexp: '.*', approvers: ['alice'] }] } as Partial<PluginsConfig>,
     delivery: (id) => reviewDelivery(gh, id, 'alice', 'approved'),
   },
+  { plugin: 'buildifier', event: '/buildify on a PR without Bazel files', spec: { calls: 3, path: 'getPR, prFiles, getFile .generated_files' }, delivery: comment('collab1', '/buildify') },
+  {
+    plugin: 'buildifier', event: '/buildify on a PR changing a BUILD file', spec: { calls: 5, path: 'getPR, prFiles, getFile .generated_files, a clone of the PR (ours: getFile per Bazel file), createReview' },
+    seed: { files: { BUILD: 'foo(name="x")\n' } }, delivery: comment('collab1', '/buildify'),
+  },
   {
     plugin: 'issue-management', event: '/transfer test-infra on an issue by a member', spec: { calls: 3, path: 'getRepo, isMember, GraphQL transferIssue' },
     seed: trusted, repos: ['org/test-infra'], delivery: comment('trusted-member', '/transfer test-infra', ISSUE),

@@ -8,6 +8,7 @@ import type { Plugin } from './types.js';
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { blockadePlugin } from './blockade/blockade.js';
+import { buildifierPlugin } from './buildifier/buildifier.js';
 import { catPlugin } from './cat/cat.js';
 import { cherryPickApprovedPlugin } from './cherry-pick-approved/cherry-pick-approved.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
@@ -52,6 +53,7 @@ export const builtinPlugins: Plugin[] = [
   approvePlugin,
   assignPlugin,
   blockadePlugin,
+  buildifierPlugin,
   catPlugin,
   cherryPickApprovedPlugin,
   cherryPickUnapprovedPlugin,
