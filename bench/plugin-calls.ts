@@ -8,7 +8,7 @@
 // (attempts 2, PluginContext.redelivery) with a new client (empty ETag cache); only that second
 // handling is counted, against a world the first handling already wrote to.
 // Run: node --import tsx bench/plugin-calls.ts [--markdown-only] [--only plugin,plugin]
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,10 +20,12 @@ import { staticSecretSource } from '../src/hook/secrets.js';
 import { startHookServer } from '../src/hook/server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../src/owners/client.js';
+import { createJiraClient } from '../src/plugins/jira/jira-client.js';
 import { builtinPlugins } from '../src/plugins/registry.js';
 import { openSqliteStore } from '../src/store/sqlite/store.js';
 import type { Store } from '../src/store/types.js';
 import { webhookHeaders } from '../test/hook/support/helpers.js';
+import { startFakeJira } from '../test/support/fake-jira.js';
 import { pluginConfig } from '../test/plugins/shared/fixtures.js';
 import {
   configWith, issueCommentDelivery, pluginConfigWith, postsubmit, pullRequestDelivery, pushDelivery, reviewDelivery, SCENARIO_PRESUBMITS,
@@ -156,6 +158,8 @@ const rows: Row[] = [
     plugin: 'buildifier', event: '/buildify on a PR changing a BUILD file', spec: { calls: 5, path: 'getPR, prFiles, getFile .generated_files, a clone of the PR (ours: getFile per Bazel file), createReview' },
     seed: { files: { BUILD: 'foo(name="x")\n' } }, delivery: comment('collab1', '/buildify'),
   },
+  { plugin: 'jira', event: 'comment mentioning ABC-123', spec: { calls: 1, path: 'editComment (+ Jira: projects once, getIssue, remote links)' }, delivery: comment('collab1', 'see ABC-123') },
+  { plugin: 'jira', event: 'comment without issue keys', spec: { calls: 0, path: 'none' }, delivery: comment('collab1', 'hello') },
   {
     plugin: 'issue-management', event: '/transfer test-infra on an issue by a member', spec: { calls: 3, path: 'getRepo, isMember, GraphQL transferIssue' },
     seed: trusted, repos: ['org/test-infra'], delivery: comment('trusted-member', '/transfer test-infra', ISSUE),
@@ -229,8 +233,13 @@ const crashingStore = new Proxy(store, {
     return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
   },
 }) as Store;
+// The jira rows talk to a fake Jira (its calls are not GitHub calls and are not counted).
+const jiraFake = await startFakeJira();
+jiraFake.reset({ projects: ['ABC'], issues: ['ABC-123'] });
+writeFileSync(join(dir, 'jira-token'), jiraFake.token);
+const jira = createJiraClient({ endpoint: jiraFake.url, bearerTokenFile: join(dir, 'jira-token'), log: createLogger({ level: 'warn', destination: process.stderr }) });
 const server = await startHookServer({
-  port: 0, hostname: '127.0.0.1', store: crashingStore, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
+  port: 0, hostname: '127.0.0.1', store: crashingStore, jira, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
   log: createLogger({ level: 'warn', destination: process.stderr }), secrets: staticSecretSource(SECRET), owners: forward(() => owners), pollIntervalMs: 5, retryBaseMs: 10,
 });
 
@@ -313,6 +322,7 @@ for (const r of rows.filter((x) => only === undefined || only.has(x.plugin))) {
 }
 const seconds = (performance.now() - started) / 1000;
 await server.close();
+await jiraFake.close();
 await store.close();
 await gh.close();
 rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,7 @@ import { helpPlugin } from './help/help.js';
 import { holdPlugin } from './hold/hold.js';
 import { issueManagementPlugin } from './issue-management/issue-management.js';
 import { invalidCommitMsgPlugin } from './invalidcommitmsg/invalidcommitmsg.js';
+import { jiraPlugin } from './jira/jira.js';
 import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
@@ -67,6 +68,7 @@ export const builtinPlugins: Plugin[] = [
   holdPlugin,
   invalidCommitMsgPlugin,
   issueManagementPlugin,
+  jiraPlugin,
   labelPlugin,
   lgtmPlugin,
   lifecyclePlugin,
