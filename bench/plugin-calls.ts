@@ -160,6 +160,7 @@ const rows: Row[] = [
   },
   { plugin: 'jira', event: 'comment mentioning ABC-123', spec: { calls: 1, path: 'editComment (+ Jira: projects once, getIssue, remote links)' }, delivery: comment('collab1', 'see ABC-123') },
   { plugin: 'jira', event: 'comment without issue keys', spec: { calls: 0, path: 'none' }, delivery: comment('collab1', 'hello') },
+  { plugin: 'project', event: '/project 0.5.0 by a member', spec: { calls: 5, path: 'teamHasMember, repoProjects, listRepos, orgProjects, comment (at least; Projects classic is gone: ours only replies)' }, delivery: comment('trusted-member', '/project 0.5.0') },
   {
     plugin: 'issue-management', event: '/transfer test-infra on an issue by a member', spec: { calls: 3, path: 'getRepo, isMember, GraphQL transferIssue' },
     seed: trusted, repos: ['org/test-infra'], delivery: comment('trusted-member', '/transfer test-infra', ISSUE),

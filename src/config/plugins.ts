@@ -166,7 +166,6 @@ function renameMergedPlugins(path: string, rawPlugins: Record<string, unknown>, 
 
 /** Upstream plugins that cannot work against GitHub any more, with the reason the refusal gives. */
 const UNIMPLEMENTABLE_PLUGINS: Record<string, string> = {
-  project: "it uses GitHub's Projects (classic) REST API, which GitHub removed on 2025-04-01 (docs/plugins-more.md)",
   'project-manager': "it uses GitHub's Projects (classic) REST API, which GitHub removed on 2025-04-01 (docs/plugins-more.md)",
 };
 

@@ -33,6 +33,7 @@ import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
 import { ownersLabelPlugin } from './owners-label/owners-label.js';
 import { ponyPlugin } from './pony/pony.js';
+import { projectPlugin } from './project/project.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
 import { retitlePlugin } from './retitle/retitle.js';
@@ -79,6 +80,7 @@ export const builtinPlugins: Plugin[] = [
   milestoneStatusPlugin,
   ownersLabelPlugin,
   ponyPlugin,
+  projectPlugin,
   releaseNotePlugin,
   requireMatchingLabelPlugin,
   retitlePlugin,

@@ -1,6 +1,6 @@
-// project and project-manager (upstream pkg/plugins/project, pkg/plugins/projectmanager) call GitHub's
-// Projects (classic) REST API, which GitHub removed on 2025-04-01: plugins.yaml enabling them is refused
-// with that reason (file:line), by checkconfig, hook and `prow up` alike (they share the loader).
+// project-manager (upstream pkg/plugins/projectmanager) calls GitHub's Projects (classic) REST API, which
+// GitHub removed on 2025-04-01: plugins.yaml enabling it is refused with that reason (file:line), by
+// checkconfig, hook and `prow up` alike (they share the loader). `project` loads (test/plugins/project).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IssueList, formatIssue } from '../../src/config/errors.js';
@@ -8,7 +8,7 @@ import { parsePluginsConfig } from '../../src/config/plugins.js';
 import { builtinPluginNames, builtinPluginSections } from '../../src/plugins/registry.js';
 
 describe('plugins GitHub no longer supports', () => {
-  for (const name of ['project', 'project-manager']) {
+  for (const name of ['project-manager']) {
     it(`${name} is refused with the reason`, () => {
       const issues = new IssueList(false);
       parsePluginsConfig('plugins.yaml', `plugins:\n  org:\n    plugins:\n    - hold\n    - ${name}\n`, issues, {
