@@ -20,7 +20,7 @@ import type { DeliveryQueue } from '../store/types.js';
 import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
 import { configMapDirs } from './support/config-maps.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
-import { addTrackerFlags, trackerClients, type TrackerFlags } from './support/tracker-flags.js';
+import { addTrackerFlags, trackerClients, warnMissingTrackers, type TrackerFlags } from './support/tracker-flags.js';
 
 interface HookFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags, TrackerFlags {
   configPath: string;
@@ -150,6 +150,7 @@ export function createCommand(): Command {
         ]);
         slack = createSlackClient({ tokenFile: f.slackTokenFile, apiUrl: f.slackApiUrl, webhookUrl: f.slackWebhookUrl, log: log.child({ client: 'slack' }) });
         trackers = trackerClients(f, log);
+        warnMissingTrackers(agent.current().plugins, trackers, log);
       } catch (err) {
         await fake?.close();
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);

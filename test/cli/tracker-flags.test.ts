@@ -1,5 +1,5 @@
 // prow hook's Jira flags (upstream pkg/flagutil/jira.go): bad combinations and unreadable secret files stop
-// hook before it serves, with upstream's wording.
+// hook before it serves, with upstream's wording; jira enabled without --jira-endpoint is said at start-up.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,4 +36,12 @@ describe('prow hook --jira-*', () => {
       assert.doesNotMatch(cli.output(), /hook serving/);
     });
   }
+
+  it('says at start-up that jira is enabled without --jira-endpoint', async () => {
+    const cli = hook();
+    after(() => cli.kill());
+    const rec = await cli.waitForLog('the jira plugin is enabled but there is no --jira-endpoint: its events will fail', 60_000);
+    assert.deepEqual(rec.enabled_for, ['org']);
+    await cli.stop();
+  });
 });

@@ -2,6 +2,7 @@
 // --jira-endpoint with --jira-bearer-token-file or --jira-username/--jira-password-file. No endpoint, no
 // client: a plugin that needs one fails its events saying which flag is missing.
 import type { Command } from 'commander';
+import type { PluginsConfig } from '../../config/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { createJiraClient } from '../../plugins/jira/jira-client.js';
 import type { JiraClient } from '../../plugins/types.js';
@@ -31,4 +32,12 @@ export function trackerClients(f: TrackerFlags & { dryRun?: boolean }, log: Logg
     });
   }
   return out;
+}
+
+/** Says at start-up (and on each call) when plugins.yaml enables jira but hook has no Jira client. */
+export function warnMissingTrackers(pc: PluginsConfig, clients: { jira?: JiraClient }, log: Logger): void {
+  const enabled = Object.entries(pc.plugins).filter(([, op]) => op.plugins.includes('jira')).map(([key]) => key);
+  if (enabled.length > 0 && clients.jira === undefined) {
+    log.warn({ plugin: 'jira', enabled_for: enabled }, 'the jira plugin is enabled but there is no --jira-endpoint: its events will fail');
+  }
 }
