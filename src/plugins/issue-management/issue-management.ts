@@ -82,7 +82,7 @@ export async function handleIssueManagement(
   if (e.isPR) return reply('The `/transfer-issue` command is only supported on issues, not pull requests.');
   if (e.action !== 'created') return;
   const dst = transfers.length === 1 ? (transfers[0]![1] ?? '').trim() : '';
-  if (dst === '' || (transfers[0]![1] ?? '') === '') return reply('`/transfer-issue` must only be used once and with a single destination repo.');
+  if (dst === '') return reply('`/transfer-issue` must only be used once and with a single destination repo.');
   return handleTransferIssue(gh, log, e, dst, reply);
 }
 

@@ -49,9 +49,7 @@ export function extractCandidatesFromText(t: string): string[] {
   issueNameRe.lastIndex = 0;
   const out: string[] = [];
   for (let m = issueNameRe.exec(t); m !== null; m = issueNameRe.exec(t)) {
-    out.push(m[1]!);
-    // the trailing delimiter may start the next key's \b: step back over it (Go's FindAll does not overlap either)
-    if (m[0] === '') issueNameRe.lastIndex++;
+    out.push(m[1]!); // matches do not overlap, as Go's FindAllStringSubmatch
   }
   return out;
 }
