@@ -44,4 +44,13 @@ describe('prow hook --jira-*', () => {
     assert.deepEqual(rec.enabled_for, ['org']);
     await cli.stop();
   });
+
+  it('prow up takes the same flags and stops on a bad one', async () => {
+    const cli = spawnCli(process.execPath, commandArgs('up',
+      '--data-dir', join(dir, 'up-data'), '--plugin-config', join(dir, 'plugins.yaml'), '--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0',
+      '--jira-endpoint', 'not a url'), { name: 'up' });
+    after(() => cli.kill());
+    assert.equal(await cli.exited(60_000), 1);
+    assert.match(cli.stderr(), /--jira-endpoint "not a url" is invalid/);
+  });
 });
