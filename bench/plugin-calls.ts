@@ -7,8 +7,8 @@
 // handler ran (as if the process died before recording it), so the dispatcher claims the delivery again
 // (attempts 2, PluginContext.redelivery) with a new client (empty ETag cache); only that second
 // handling is counted, against a world the first handling already wrote to.
-// Run: node --import tsx bench/plugin-calls.ts [--markdown-only]
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+// Run: node --import tsx bench/plugin-calls.ts [--markdown-only] [--only plugin,plugin]
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,10 +20,12 @@ import { staticSecretSource } from '../src/hook/secrets.js';
 import { startHookServer } from '../src/hook/server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../src/owners/client.js';
+import { createJiraClient } from '../src/plugins/jira/jira-client.js';
 import { builtinPlugins } from '../src/plugins/registry.js';
 import { openSqliteStore } from '../src/store/sqlite/store.js';
 import type { Store } from '../src/store/types.js';
 import { webhookHeaders } from '../test/hook/support/helpers.js';
+import { startFakeJira } from '../test/support/fake-jira.js';
 import { pluginConfig } from '../test/plugins/shared/fixtures.js';
 import {
   configWith, issueCommentDelivery, pluginConfigWith, postsubmit, pullRequestDelivery, pushDelivery, reviewDelivery, SCENARIO_PRESUBMITS,
@@ -49,6 +51,8 @@ interface Row {
   seed?: Parameters<typeof scenarioSeed>[0] & { title?: string };
   pluginConfig?: Partial<PluginsConfig>;
   config?: Config;
+  /** More repositories (`org/name`) in the seed. */
+  repos?: string[];
   /** Builds the delivery (may read the fake; those reads are not counted). */
   delivery: (id: string) => Promise<Delivery>;
 }
@@ -144,6 +148,31 @@ const rows: Row[] = [
     pluginConfig: { milestone_applier: { 'org/repo': { master: 'v1' } } } as Partial<PluginsConfig>, delivery: pr('opened'),
   },
   { plugin: 'golint', event: '/lint on a PR without go files', spec: { calls: 2, path: 'getPR, prFiles' }, delivery: comment('collab1', '/lint') },
+  {
+    plugin: 'cherry-pick-approved', event: 'review approved by a cherry-pick approver', spec: { calls: 3, path: 'combinedStatus, issueLabels, addLabel (+removeLabel)' },
+    seed: { labels: ['lgtm', 'approved'] }, pluginConfig: { cherry_pick_approved: [{ org: 'org', repo: 'repo', branchregexp: '.*', approvers: ['alice'] }] } as Partial<PluginsConfig>,
+    delivery: (id) => reviewDelivery(gh, id, 'alice', 'approved'),
+  },
+  { plugin: 'buildifier', event: '/buildify on a PR without Bazel files', spec: { calls: 3, path: 'getPR, prFiles, getFile .generated_files' }, delivery: comment('collab1', '/buildify') },
+  {
+    plugin: 'buildifier', event: '/buildify on a PR changing a BUILD file', spec: { calls: 5, path: 'getPR, prFiles, getFile .generated_files, a clone of the PR (ours: getFile per Bazel file), createReview' },
+    seed: { files: { BUILD: 'foo(name="x")\n' } }, delivery: comment('collab1', '/buildify'),
+  },
+  { plugin: 'jira', event: 'comment mentioning ABC-123', spec: { calls: 1, path: 'editComment (+ Jira: projects once, getIssue, remote links)' }, delivery: comment('collab1', 'see ABC-123') },
+  { plugin: 'jira', event: 'comment without issue keys', spec: { calls: 0, path: 'none' }, delivery: comment('collab1', 'hello') },
+  { plugin: 'project', event: '/project 0.5.0 by a member', spec: { calls: 5, path: 'teamHasMember, repoProjects, listRepos, orgProjects, comment (at least; Projects classic is gone: ours only replies)' }, delivery: comment('trusted-member', '/project 0.5.0') },
+  {
+    plugin: 'issue-management', event: '/transfer test-infra on an issue by a member', spec: { calls: 3, path: 'getRepo, isMember, GraphQL transferIssue' },
+    seed: trusted, repos: ['org/test-infra'], delivery: comment('trusted-member', '/transfer test-infra', ISSUE),
+  },
+  {
+    plugin: 'issue-management', event: `/link-issue ${ISSUE} on a PR by a member`, spec: { calls: 5, path: 'isMember, getIssue, getPR, updatePR, comment' },
+    seed: trusted, delivery: comment('trusted-member', `/link-issue ${ISSUE}`),
+  },
+  {
+    plugin: 'issue-management', event: '/pin-issue by a root approver', spec: { calls: 5, path: 'OWNERS (getRef, listCollaborators, as repoowners), getIssue, GraphQL pinIssue, comment' },
+    seed: { repoFiles: OWNERS, collaborators: COLLABS }, delivery: comment('alice', '/pin-issue', ISSUE),
+  },
 ];
 
 function seedFor(r: Row): FakeSeed {
@@ -151,6 +180,7 @@ function seedFor(r: Row): FakeSeed {
   s.repos![0]!.labels = REPO_LABELS;
   if (r.seed?.title) s.pulls![0]!.title = r.seed.title;
   s.issues = [{ repo: 'org/repo', number: ISSUE, author: 'author', title: 'An issue', body: 'issue body', labels: [] }];
+  for (const repo of r.repos ?? []) s.repos!.push({ repo, defaultBranch: 'master' });
   return s;
 }
 
@@ -204,8 +234,13 @@ const crashingStore = new Proxy(store, {
     return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
   },
 }) as Store;
+// The jira rows talk to a fake Jira (its calls are not GitHub calls and are not counted).
+const jiraFake = await startFakeJira();
+jiraFake.reset({ projects: ['ABC'], issues: ['ABC-123'] });
+writeFileSync(join(dir, 'jira-token'), jiraFake.token);
+const jira = createJiraClient({ endpoint: jiraFake.url, bearerTokenFile: join(dir, 'jira-token'), log: createLogger({ level: 'warn', destination: process.stderr }) });
 const server = await startHookServer({
-  port: 0, hostname: '127.0.0.1', store: crashingStore, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
+  port: 0, hostname: '127.0.0.1', store: crashingStore, jira, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
   log: createLogger({ level: 'warn', destination: process.stderr }), secrets: staticSecretSource(SECRET), owners: forward(() => owners), pollIntervalMs: 5, retryBaseMs: 10,
 });
 
@@ -268,7 +303,10 @@ interface Result {
 const results: Result[] = [];
 const started = performance.now();
 let seq = 0;
-for (const r of rows) {
+// --only a,b: just those plugins' rows
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : new Set((process.argv[onlyAt + 1] ?? '').split(','));
+for (const r of rows.filter((x) => only === undefined || only.has(x.plugin))) {
   snapshot = {
     config: r.config ?? configWith({ presubmits: { 'org/repo': SCENARIO_PRESUBMITS } }),
     pluginConfig: { ...defaults, ...pluginConfigWith({ plugins: { org: { plugins: [r.plugin] } }, ...r.pluginConfig }) },
@@ -285,6 +323,7 @@ for (const r of rows) {
 }
 const seconds = (performance.now() - started) / 1000;
 await server.close();
+await jiraFake.close();
 await store.close();
 await gh.close();
 rmSync(dir, { recursive: true, force: true });

@@ -20,8 +20,9 @@ import type { DeliveryQueue } from '../store/types.js';
 import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
 import { configMapDirs } from './support/config-maps.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
+import { addTrackerFlags, trackerClients, warnMissingTrackers, type TrackerFlags } from './support/tracker-flags.js';
 
-interface HookFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags {
+interface HookFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags, TrackerFlags {
   configPath: string;
   jobConfigPath?: string;
   pluginConfig?: string;
@@ -109,6 +110,7 @@ export function createCommand(): Command {
     .option('--slack-webhook-url <url>', 'post slackevents messages to this incoming webhook instead of the Web API')
     .addOption(logFormatOption());
   addStoreOptions(command);
+  addTrackerFlags(command);
   return command
     .action(async (f: HookFlags) => {
       const { root, log } = createCommandLogger('hook', f);
@@ -116,6 +118,7 @@ export function createCommand(): Command {
       let github: ReturnType<typeof createGitHubClient>;
       let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
       let slack: ReturnType<typeof createSlackClient>;
+      let trackers: ReturnType<typeof trackerClients>;
       let fake: FakeGitHub | undefined;
       let reposRoot = '';
       try {
@@ -146,6 +149,8 @@ export function createCommand(): Command {
           { flag: '--metrics-port', port: parsePort('metrics-port', f.metricsPort ?? (f.local ? '0' : '9090')) },
         ]);
         slack = createSlackClient({ tokenFile: f.slackTokenFile, apiUrl: f.slackApiUrl, webhookUrl: f.slackWebhookUrl, log: log.child({ client: 'slack' }) });
+        trackers = trackerClients(f, log);
+        warnMissingTrackers(agent.current().plugins, trackers, log);
       } catch (err) {
         await fake?.close();
         process.stderr.write(`prow hook: ${(err as Error).message}\n`);
@@ -192,6 +197,7 @@ export function createCommand(): Command {
           log: log.child({ plugin: 'config-updater' }),
         }),
         ...(slack ? { slack } : {}),
+        ...trackers,
         plugins: builtinPlugins,
         log,
         secrets,

@@ -12,8 +12,9 @@ import { parseGoBool, parsePort } from './support/flags.js';
 import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
 import { addStoreOptions, type StoreFlags } from './support/store.js';
 import { DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
+import { addTrackerFlags, type TrackerFlags } from './support/tracker-flags.js';
 
-interface UpFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags {
+interface UpFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags, TrackerFlags {
   dataDir: string;
   configPath?: string;
   jobConfigPath?: string;
@@ -98,6 +99,7 @@ export function createCommand(): Command {
       .choices(['local', 'kubernetes']).default('local'))
     .addOption(logFormatOption());
   addStoreOptions(command);
+  addTrackerFlags(command);
   return command
     .action(async (f: UpFlags) => {
       const { log } = createCommandLogger(undefined, f);
@@ -162,6 +164,7 @@ export function createCommand(): Command {
           slackTokenFile: f.slackTokenFile,
           slackApiUrl: f.slackApiUrl,
           slackWebhookUrl: f.slackWebhookUrl,
+          trackers: f,
           executor: f.executor,
           log,
         });

@@ -164,6 +164,11 @@ function renameMergedPlugins(path: string, rawPlugins: Record<string, unknown>, 
   }
 }
 
+/** Upstream plugins that cannot work against GitHub any more, with the reason the refusal gives. */
+const UNIMPLEMENTABLE_PLUGINS: Record<string, string> = {
+  'project-manager': "it uses GitHub's Projects (classic) REST API, which GitHub removed on 2025-04-01 (docs/plugins-more.md)",
+};
+
 function validatePlugins(path: string, raw: Record<string, unknown>, cfg: PluginsConfig, issues: IssueList, opts: LoadPluginsOptions): void {
   const rawPlugins = (raw.plugins ?? {}) as Record<string, unknown>;
   const known = new Set([...KNOWN_PLUGIN_NAMES, ...(opts.extraPluginNames ?? [])]);
@@ -176,7 +181,8 @@ function validatePlugins(path: string, raw: Record<string, unknown>, cfg: Plugin
       if ((opts.checkUnknownPlugins ?? true) && !known.has(name)) {
         issues.error(path, line, `plugins[${JSON.stringify(key)}].plugins[${i}]`, `unknown plugin ${JSON.stringify(name)}`);
       } else if (implemented !== undefined && !implemented.has(name)) {
-        issues.error(path, line, `plugins[${JSON.stringify(key)}].plugins[${i}]`, `plugin ${JSON.stringify(name)} is an upstream plugin this Prow does not implement yet (docs/commands.md lists the implemented ones)`);
+        const why = UNIMPLEMENTABLE_PLUGINS[name];
+        issues.error(path, line, `plugins[${JSON.stringify(key)}].plugins[${i}]`, `plugin ${JSON.stringify(name)} is an upstream plugin this Prow does not implement yet${why === undefined ? ' (docs/commands.md lists the implemented ones)' : `: ${why}`}`);
       }
     });
     if (key.includes('/')) {

@@ -164,7 +164,7 @@ export interface GenericCommentEvent extends EventBase {
   user: string;
   /** Id of the comment for issue_comment and pull_request_review_comment; undefined otherwise. */
   commentId?: number;
-  /** Id / node id of the comment, review or issue/PR carrying the body. */
+  /** Id / node id of the issue or PR (issues, issue_comment, pull_request), the review, or the review comment, as upstream. */
   id: number;
   nodeId: string;
   number: number;

@@ -144,7 +144,8 @@ export function demuxEvent(eventType: string, deliveryId: string, payload: Obj, 
         generic: {
           ...base, kind: 'genericComment', org, repo, action: ga, isPR,
           body: s(comment.body), htmlURL: s(comment.html_url), user: login(comment.user),
-          commentId: n(comment.id), id: n(comment.id), nodeId: s(comment.node_id), number: n(issue.number),
+          // upstream GenericCommentEvent (pkg/github/helpers.go): ID and NodeID are the issue's for issue_comment
+          commentId: n(comment.id), id: n(issue.id), nodeId: s(issue.node_id), number: n(issue.number),
           ...issueFields(issue), defaultBranch,
         },
       };

@@ -35,7 +35,7 @@ export function toRepoRef(v: unknown): RepoRef {
 }
 
 export function toRepo(v: unknown): Repo {
-  return { ...toRepoRef(v), archived: bool(obj(v).archived) };
+  return { ...toRepoRef(v), archived: bool(obj(v).archived), nodeId: str(obj(v).node_id) };
 }
 
 export function toLabel(v: unknown): Label {
@@ -65,7 +65,7 @@ export function toIssue(v: unknown): Issue {
   return {
     number: num(o.number), title: str(o.title), body: str(o.body), state: o.state === 'closed' ? 'closed' : 'open',
     user: toUserRef(o.user), labels: labelNames(o.labels), assignees: logins(o.assignees), milestone: toMilestone(o.milestone),
-    isPullRequest: o.pull_request !== undefined && o.pull_request !== null, locked: bool(o.locked),
+    isPullRequest: o.pull_request !== undefined && o.pull_request !== null, locked: bool(o.locked), nodeId: str(o.node_id),
     authorAssociation: str(o.author_association, 'NONE'), htmlUrl: str(o.html_url),
     createdAt: str(o.created_at), updatedAt: str(o.updated_at), closedAt: strOrNull(o.closed_at),
     repo: repoFromUrl(str(o.repository_url) || str(o.url)),

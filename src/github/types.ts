@@ -29,6 +29,8 @@ export interface RepoRef {
 
 export interface Repo extends RepoRef {
   archived: boolean;
+  /** GraphQL node id (`node_id`), e.g. for transferIssue's destination. */
+  nodeId: string;
 }
 
 export interface Label {
@@ -57,6 +59,8 @@ export interface Issue {
   milestone: Milestone | null;
   isPullRequest: boolean;
   locked: boolean;
+  /** GraphQL node id (`node_id`), e.g. for pinIssue. */
+  nodeId: string;
   authorAssociation: string;
   htmlUrl: string;
   createdAt: string;

@@ -14,7 +14,7 @@ import type { DeliveryQueue, ProwJobStore, StoredDelivery } from '../store/types
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
 import { createPluginGitHubView } from '../plugins/github-view.js';
-import type { ConfigMapTarget, SlackClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
+import type { ConfigMapTarget, SlackClient, JiraClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
@@ -38,6 +38,8 @@ export interface DispatcherDeps {
   git?: GitClient;
   configMaps?: ConfigMapTarget;
   slack?: SlackClient;
+  /** Where the jira plugin reads issues and writes remote links. */
+  jira?: JiraClient;
   /** What plugins use for HTTP outside GitHub (default: the global fetch). */
   http?: typeof fetch;
   clock?: Clock;
@@ -298,6 +300,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       git: deps.git,
       configMaps: deps.configMaps,
       slack: deps.slack,
+      jira: deps.jira,
       http: deps.http ?? fetch,
       log: plog,
       deliveryId: d.id,

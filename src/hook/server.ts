@@ -9,7 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { DeliveryQueue, ProwJobStore } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from './external-plugins.js';
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
-import type { ConfigMapTarget, Plugin, SlackClient } from '../plugins/types.js';
+import type { ConfigMapTarget, Plugin, SlackClient, JiraClient } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
@@ -44,6 +44,8 @@ export interface HookServerDeps {
   configMaps?: ConfigMapTarget;
   /** Where slackevents posts. */
   slack?: SlackClient;
+  /** Where the jira plugin reads issues and writes remote links. */
+  jira?: JiraClient;
   clock?: Clock;
   metrics?: HookMetrics;
   allowSha1?: boolean;
@@ -93,6 +95,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     git: deps.git,
     configMaps: deps.configMaps,
     slack: deps.slack,
+    jira: deps.jira,
     clock: deps.clock,
     repoEnabled,
     concurrency: deps.concurrency,

@@ -8,7 +8,9 @@ import type { Plugin } from './types.js';
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { blockadePlugin } from './blockade/blockade.js';
+import { buildifierPlugin } from './buildifier/buildifier.js';
 import { catPlugin } from './cat/cat.js';
+import { cherryPickApprovedPlugin } from './cherry-pick-approved/cherry-pick-approved.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
@@ -18,7 +20,9 @@ import { goosePlugin } from './goose/goose.js';
 import { heartPlugin } from './heart/heart.js';
 import { helpPlugin } from './help/help.js';
 import { holdPlugin } from './hold/hold.js';
+import { issueManagementPlugin } from './issue-management/issue-management.js';
 import { invalidCommitMsgPlugin } from './invalidcommitmsg/invalidcommitmsg.js';
+import { jiraPlugin } from './jira/jira.js';
 import { labelPlugin } from './label/label.js';
 import { lgtmPlugin } from './lgtm/lgtm.js';
 import { lifecyclePlugin } from './lifecycle/lifecycle.js';
@@ -29,6 +33,7 @@ import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
 import { ownersLabelPlugin } from './owners-label/owners-label.js';
 import { ponyPlugin } from './pony/pony.js';
+import { projectPlugin } from './project/project.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
 import { retitlePlugin } from './retitle/retitle.js';
@@ -50,7 +55,9 @@ export const builtinPlugins: Plugin[] = [
   approvePlugin,
   assignPlugin,
   blockadePlugin,
+  buildifierPlugin,
   catPlugin,
+  cherryPickApprovedPlugin,
   cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,
@@ -61,6 +68,8 @@ export const builtinPlugins: Plugin[] = [
   helpPlugin,
   holdPlugin,
   invalidCommitMsgPlugin,
+  issueManagementPlugin,
+  jiraPlugin,
   labelPlugin,
   lgtmPlugin,
   lifecyclePlugin,
@@ -71,6 +80,7 @@ export const builtinPlugins: Plugin[] = [
   milestoneStatusPlugin,
   ownersLabelPlugin,
   ponyPlugin,
+  projectPlugin,
   releaseNotePlugin,
   requireMatchingLabelPlugin,
   retitlePlugin,

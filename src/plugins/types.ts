@@ -49,6 +49,25 @@ export interface SlackClient {
   writeMessage(text: string, channel: string): Promise<void>;
 }
 
+/** A Jira remote link (REST v2 `/issue/{id}/remotelink`), as upstream's go-jira RemoteLink. */
+export interface JiraRemoteLink {
+  id?: number;
+  object: { url: string; title: string; icon?: { url16x16?: string; title?: string } };
+}
+
+/** The Jira calls the jira plugin makes (upstream pkg/jira Client); src/plugins/jira/jira-client.ts over REST v2. */
+export interface JiraClient {
+  /** The instance's base URL (links in comments go to `<url>/browse/<KEY-1>`). */
+  readonly url: string;
+  /** Project keys, as Jira spells them. */
+  listProjects(): Promise<string[]>;
+  /** The issue's key, or undefined when Jira answers 404. */
+  getIssue(key: string): Promise<{ key: string } | undefined>;
+  getRemoteLinks(key: string): Promise<JiraRemoteLink[]>;
+  addRemoteLink(key: string, link: JiraRemoteLink): Promise<void>;
+  updateRemoteLink(key: string, link: JiraRemoteLink & { id: number }): Promise<void>;
+}
+
 export interface PluginContext {
   /** GitHub client scoped to this plugin (logs carry `plugin`); writes are logged instead in --dry-run. */
   github: GitHubClient;
@@ -69,6 +88,8 @@ export interface PluginContext {
   http?: typeof fetch;
   /** Slack, when the process was given a token or webhook (`--slack-token-file`, `--slack-webhook-url`). */
   slack?: SlackClient;
+  /** Jira, when the process was given `--jira-endpoint`. */
+  jira?: JiraClient;
   /** Child logger with component, plugin, delivery, event, org, repo, pr. */
   log: Logger;
   deliveryId: string;

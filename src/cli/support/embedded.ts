@@ -29,6 +29,7 @@ import { createGitMirrorSource, createOwnersClient } from '../../owners/client.j
 import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
 import { configMapDirs } from './config-maps.js';
 import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
+import { trackerClients, warnMissingTrackers, type TrackerFlags } from './tracker-flags.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
 import { createSinker } from '../../sinker/sinker.js';
@@ -81,6 +82,8 @@ export interface EmbeddedOptions {
   slackTokenFile?: string;
   slackApiUrl?: string;
   slackWebhookUrl?: string;
+  /** The jira plugin's Jira (`--jira-endpoint` and its auth flags). */
+  trackers?: TrackerFlags;
   /**
    * `kubernetes`-agent jobs as local processes (default) or as pods in the build clusters of the store
    * flags' kubeconfig. Pods of decorated jobs need the pod utilities' images (docs/pods.md).
@@ -265,6 +268,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
     const hmacSecretFile = ensureHmacFile(dataDir, o.hmacSecretFile);
     const slack = createSlackClient({ tokenFile: o.slackTokenFile, apiUrl: o.slackApiUrl, webhookUrl: o.slackWebhookUrl, log: log.child({ component: 'hook', client: 'slack' }) });
+    const trackers = trackerClients({ ...o.trackers, dryRun: o.dryRun }, log.child({ component: 'hook' }));
+    warnMissingTrackers(agent.current().plugins, trackers, log.child({ component: 'hook' }));
     const hook = await startHookServer({
       port: o.hookPort,
       hostname: host,
@@ -276,6 +281,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       github,
       plugins: builtinPlugins,
       ...(slack ? { slack } : {}),
+      ...trackers,
       metrics: createHookMetrics({ registry }),
       owners,
       configMaps: createFileConfigMapTarget({

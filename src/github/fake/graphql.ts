@@ -1,6 +1,7 @@
 // GraphQL for the fake GitHub. There is no GraphQL engine here (graphql is a dev dependency and
 // demo mode runs without it): each handler recognises a query shape and answers with a superset
 // of the fields callers select. Add a handler with fake.registerGraphQL for new query shapes.
+import { issueMutationHandlers } from './graphql-issues.js';
 import { reviewDecision } from './search.js';
 import type { FakeIssue, FakeRepo, FakeStatus, FakeWorld } from './state.js';
 
@@ -105,4 +106,4 @@ function repoNode(repo: FakeRepo): Record<string, unknown> {
   return { name: repo.name, nameWithOwner: repo.fullName, owner: { login: repo.owner }, url: `https://github.com/${repo.fullName}`, isArchived: repo.archived, defaultBranchRef: { name: repo.defaultBranch } };
 }
 
-export const builtinGraphQLHandlers: GraphQLHandler[] = [searchHandler, viewerHandler];
+export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, searchHandler, viewerHandler];

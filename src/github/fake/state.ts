@@ -241,6 +241,8 @@ export interface FakeIssue {
   events: FakeIssueEvent[];
   reactions: { user: string; content: string }[];
   pull?: FakePull;
+  /** Pinned to its repository (GraphQL pinIssue); at most three per repository. */
+  pinned?: boolean;
 }
 
 export interface FakeStatus {

@@ -184,8 +184,11 @@ export interface GeneratedMatcher {
   warnings: string[];
 }
 
-/** Reads `.generated_files` (and its `paths-from-repo` files) and `.gitattributes` at `sha`. */
-export async function loadGeneratedMatcher(gh: GeneratedFilesGitHub, org: string, repo: string, sha: string): Promise<GeneratedMatcher> {
+/**
+ * Reads `.generated_files` (and its `paths-from-repo` files) and `.gitattributes` at `sha`. `linguist: false`
+ * skips `.gitattributes`, for callers that follow upstream genfiles alone (buildifier).
+ */
+export async function loadGeneratedMatcher(gh: GeneratedFilesGitHub, org: string, repo: string, sha: string, o: { linguist?: boolean } = {}): Promise<GeneratedMatcher> {
   const warnings: string[] = [];
   const gen = new GeneratedFiles();
   const config = await gh.getFile(org, repo, GENERATED_FILES_CONFIG, sha);
@@ -204,7 +207,7 @@ export async function loadGeneratedMatcher(gh: GeneratedFilesGitHub, org: string
     }
   }
   const linguist = new LinguistGenerated();
-  const attrs = await gh.getFile(org, repo, GITATTRIBUTES, sha);
+  const attrs = o.linguist === false ? undefined : await gh.getFile(org, repo, GITATTRIBUTES, sha);
   if (attrs !== undefined) {
     try {
       linguist.load(attrs);

@@ -1,6 +1,7 @@
 // Issue search (REST, with Link headers) and GraphQL (handlers by query shape, graphql.ts).
 import { Hono } from 'hono';
 import { body, HttpError, type Env } from '../http.js';
+import { FakeGraphQLError } from '../graphql-error.js';
 import type { FakeModel } from '../model.js';
 import { latestStatuses } from '../state.js';
 import { hasShaTerm, tokenizeQuery } from '../search.js';
@@ -33,13 +34,19 @@ export function searchRoutes(model: FakeModel): Hono<Env> {
     const variables = (typeof b.variables === 'object' && b.variables !== null ? b.variables : {}) as Record<string, unknown>;
     const handler = model.graphqlHandlers.find((h) => h.matches(query));
     if (!handler) return c.json({ errors: [{ type: 'FAKE_UNSUPPORTED', message: `fake github: no GraphQL handler for query: ${query.slice(0, 120)}` }] });
-    const data = await handler.resolve({
-      query, variables, actor: c.get('actor').login,
-      search: (q) => model.search(q, undefined, undefined),
-      renderPull: (repo, issue) => model.renderPull(repo, issue),
-      world: model.world,
-      statuses: (repo, sha) => latestStatuses(repo.statuses.get(sha) ?? []),
-    });
+    let data: unknown;
+    try {
+      data = await handler.resolve({
+        query, variables, actor: c.get('actor').login,
+        search: (q) => model.search(q, undefined, undefined),
+        renderPull: (repo, issue) => model.renderPull(repo, issue),
+        world: model.world,
+        statuses: (repo, sha) => latestStatuses(repo.statuses.get(sha) ?? []),
+      });
+    } catch (err) {
+      if (!(err instanceof FakeGraphQLError)) throw err;
+      return c.json({ data: null, errors: [{ type: err.type, message: err.message }] });
+    }
     return c.json({ data });
   });
   return app;
