@@ -2,6 +2,7 @@
 // sends rerun/abort with the CSRF token. Without JavaScript the page still reads and the forms still post.
 import { AnsiToHtml } from '../ansi.js';
 import { renderLines } from '../log-lines.js';
+import { fetchThisPage, refreshWhileRunning, tickDurations } from './live.js';
 
 const logEl = document.getElementById('build-log') as HTMLPreElement | null;
 const stateEl = document.getElementById('job-state');
@@ -17,9 +18,8 @@ function setState(state: string, description?: string): void {
 
 /** Once the job is done: swap in the final metadata, test summary and artifacts from a fresh render of the page. */
 async function refreshFinished(): Promise<void> {
-  const res = await fetch(window.location.href, { headers: { accept: 'text/html' } });
-  if (!res.ok) return;
-  const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+  const fresh = await fetchThisPage();
+  if (!fresh) return;
   for (const selector of ['table.meta', '#artifacts']) {
     const next = fresh.querySelector(selector);
     if (next) document.querySelector(selector)?.replaceWith(next);
@@ -96,6 +96,9 @@ if (logEl && logEl.dataset['live'] === '1') {
     void refreshFinished();
   });
   source.addEventListener('gone', () => source.close());
+  // While it runs: the duration counts up, and new artifacts and times appear without a reload.
+  tickDurations();
+  refreshWhileRunning(['table.meta', '#artifacts'], () => logEl.dataset['live'] === '1');
 }
 
 /** Opens at the end, with the last error line in view; a #L<n> permalink opens at its line instead. */
