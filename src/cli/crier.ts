@@ -14,6 +14,7 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags, GitHubRateFlags {
   configPath: string;
@@ -51,6 +52,7 @@ export function createCommand(): Command {
   return command
     .action(async (f: CrierFlags) => {
       const { root, log } = createCommandLogger('crier', f);
+      await checkPortsFree([{ flag: '--health-port', port: f.healthPort }, { flag: '--metrics-port', port: f.metricsPort }]);
       if (f.githubWorkers === 0) {
         process.stderr.write('prow crier: no reporter enabled (--github-workers is 0)\n');
         process.exitCode = 1;
