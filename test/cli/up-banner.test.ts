@@ -1,0 +1,66 @@
+// `prow up` tells a person where things are and what to do next: on a terminal (text logs) as one plain,
+// framed block that no log line splits; with JSON logs as a single info record, every stdout line JSON.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { formatBanner } from '../../src/cli/support/banner.js';
+import { spawnProw, type CliProcess } from '../support/spawn-cli.js';
+
+const UP_FLAGS = ['--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0'];
+
+describe('prow up banner', () => {
+  const dirs: string[] = [];
+  const children: CliProcess[] = [];
+  after(async () => {
+    for (const c of children) await c.stop().catch(() => undefined);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const up = (format: string): CliProcess => {
+    const dir = mkdtempSync(join(tmpdir(), 'prow-banner-'));
+    dirs.push(dir);
+    const child = spawnProw(['up', '--log-format', format, '--data-dir', join(dir, 'data'), ...UP_FLAGS]);
+    children.push(child);
+    return child;
+  };
+
+  it('formats a framed block: title rule, aligned places, next steps, closing rule', () => {
+    const text = formatBanner({
+      mode: 'demo mode', places: [{ key: 'hook', label: 'hook', value: 'http://h/hook' }, { key: 'fake_github', label: 'fake GitHub', value: 'http://g' }], next: ['Try it:', '  prow phony'],
+    });
+    const lines = text.split('\n');
+    assert.match(lines[1]!, /^── prow up: demo mode ─+$/);
+    assert.deepEqual(lines.slice(2, 7), ['  hook         http://h/hook', '  fake GitHub  http://g', '', 'Try it:', '  prow phony']);
+    assert.equal(lines[7], '─'.repeat(lines[1]!.length));
+  });
+
+  it('with text logs: one plain block on stdout, not split by log lines', { timeout: 120_000 }, async () => {
+    const p = up('text');
+    const m = await p.waitFor(/── prow up: demo mode \(built-in fake GitHub\) ─+\n([\s\S]*?)\n─{20,}\n/, 'the banner', 90_000);
+    const body = m[1]!.split('\n');
+    assert.match(body[0]!, /^ {2}hook {9}http:\/\/127\.0\.0\.1:\d+\/hook$/);
+    assert.match(body[1]!, /^ {2}deck {9}http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.match(body[2]!, /^ {2}fake GitHub {2}http:\/\/127\.0\.0\.1:\d+ {2}\(what Prow wrote: /);
+    assert.equal(body[3], '');
+    assert.match(body[4]!, /^Try it: run the demo presubmit on demo\/hello#1:$/);
+    assert.match(body[5]!, /^ {2}node bin\/prow phony --address http:\/\/127\.0\.0\.1:\d+\/hook --hmac-secret-file \S+ --event issue_comment --payload examples\/payloads\/issue_comment-test-all\.json$/);
+    assert.ok(body.every((l) => !/INFO|"level"/.test(l)), `no log line inside the banner:\n${m[0]}`);
+    assert.equal(await p.stop(), 0);
+  });
+
+  it('with JSON logs: a single "prow is up" info record, and every stdout line is JSON', { timeout: 120_000 }, async () => {
+    const p = up('json');
+    const rec = await p.waitForLog('prow is up', 90_000);
+    assert.equal(rec['level'], 'info');
+    assert.equal(rec['mode'], 'demo mode (built-in fake GitHub)');
+    assert.match(String(rec['hook']), /^http:\/\/127\.0\.0\.1:\d+\/hook$/);
+    assert.match(String(rec['deck']), /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.match(String(rec['next']), /phony --address http:\/\/127\.0\.0\.1:\d+\/hook/);
+    assert.equal(await p.stop(), 0);
+    const lines = p.stdout().split('\n').filter(Boolean);
+    const notJson = lines.filter((l) => { try { JSON.parse(l); return false; } catch { return true; } });
+    assert.deepEqual(notJson, []);
+    assert.equal(lines.filter((l) => l.includes('"prow is up"')).length, 1);
+  });
+});
