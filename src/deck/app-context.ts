@@ -11,6 +11,7 @@ import { SESSION_COOKIE, type Session, type SessionCodec } from './auth.js';
 import type { DeckDeps, DeckEnv } from './deck-deps.js';
 import { page, type SafeHtml } from './html.js';
 import { HttpError } from '../observability/http.js';
+import { withGitHubLinks } from './pages/common.js';
 
 export interface DeckContext {
   deps: DeckDeps;
@@ -46,7 +47,7 @@ export function createDeckContext(deps: DeckDeps, codec: SessionCodec): DeckCont
       const s = c.get('session');
       return c.html(
         page({
-          title, body, csrf: codec.csrfToken(s), user: s.login, path: c.req.path + (new URL(c.req.url).search || ''),
+          title, body: withGitHubLinks(body, deps.config().github?.link_url), csrf: codec.csrfToken(s), user: s.login, path: c.req.path + (new URL(c.req.url).search || ''),
           headerColor: deckConfig()?.branding?.header_color, ...(script ? { script } : {}),
         }),
         status,

@@ -14,6 +14,8 @@ export interface DeckConfigView {
   deck?: Partial<Deck>;
   /** For /tide's query list. */
   tide?: { queries?: TideQuery[] };
+  /** Where links to GitHub go (default https://github.com). */
+  github?: { link_url?: string };
 }
 
 export interface DeckDeps {

@@ -6,7 +6,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { demoSeed } from '../../src/cli/support/demo.js';
 import type { HelpData } from '../../src/deck/pages/help.js';
+import { FAKE_WEB_PREFIX } from '../../src/github/fake/routes/web.js';
+import { startFakeGitHub } from '../../src/github/fake/server.js';
 import { listen, type ListeningServer } from '../../src/observability/http.js';
 import { job, makeWorld, type World } from '../deck/support/world.js';
 
@@ -160,5 +163,36 @@ describe('deck pages in Chromium', () => {
     await page.waitForSelector('#commands');
     assert.equal(await sideways(page), 0, 'command help fits');
     await shot(page, 'phone-command-help');
+  });
+
+  it("with github.link_url set (demo mode: the fake GitHub's pages), PR, author and commit links go there", async () => {
+    const fake = await startFakeGitHub({ seed: demoSeed() });
+    try {
+      await fake.ready();
+      const head = (await (await fetch(`${fake.url}/repos/demo/hello/pulls/1`, { headers: { authorization: 'token demo-token' } })).json() as { head: { sha: string } }).head.sha;
+      w.config = { github: { link_url: `${fake.url}${FAKE_WEB_PREFIX}` } };
+      // Refs as trigger builds them from a webhook payload: links to github.com.
+      const pj = job({ job: 'pull-hello-test', pull: 1, author: 'bob', sha: head, buildId: '77' });
+      pj.spec.refs!.repo_link = 'https://github.com/demo/hello';
+      pj.spec.refs!.pulls![0] = { ...pj.spec.refs!.pulls![0]!, link: 'https://github.com/demo/hello/pull/1', author_link: 'https://github.com/bob', commit_link: `https://github.com/demo/hello/pull/1/commits/${head}` };
+      await w.store.createProwJob(pj);
+      const page = await open(`/job/${pj.metadata.name}`);
+      const hrefs = await page.locator('table.meta a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+      assert.deepEqual(hrefs.filter((h) => h.includes('github.com')), [], 'no link left to github.com');
+      assert.ok(hrefs.includes(`${fake.url}${FAKE_WEB_PREFIX}/bob`), hrefs.join(' '));
+      await page.locator('table.meta .pull > a').first().click();
+      await page.waitForSelector('h1 >> text=Greet the world in French');
+      assert.match((await page.locator('main').textContent()) ?? '', /bob wants to merge french into main/);
+      await shot(page, 'demo-link-fake-pr');
+      await page.goBack();
+      await page.locator('table.meta a.sha').click();
+      await page.waitForSelector(`h2 >> text=${head.slice(0, 12)}`);
+      const list = await open('/?job=pull-hello-test');
+      const listHrefs = await list.locator('#jobs a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+      assert.deepEqual(listHrefs.filter((h) => h.includes('github.com')), []);
+    } finally {
+      w.config = {};
+      await fake.close();
+    }
   });
 });

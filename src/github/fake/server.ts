@@ -15,6 +15,7 @@ import {
 import { FakeModel } from './model.js';
 import { FakeLimiter, type FakeLimits } from './limits.js';
 import { appRoutes } from './routes/app.js';
+import { fakeWebRoutes } from './routes/web.js';
 import { fakeControlRoutes } from './routes/fake.js';
 import { issuesRoutes } from './routes/issues.js';
 import { labelsRoutes } from './routes/labels.js';
@@ -125,6 +126,7 @@ export function fakeGitHubRoutes(): string[] {
 function buildFakeApp(model: FakeModel, traffic: Traffic, limiter: FakeLimiter): Hono<Env> {
   const app = new Hono<Env>({ strict: false });
   app.route('/', fakeControlRoutes(model, traffic));
+  app.route('/', fakeWebRoutes(model));
   app.use('*', recordCalls({ traffic, now: model.now }));
   app.use('*', rateLimitHeaders({ model }));
   app.use('*', conditionalGet());
