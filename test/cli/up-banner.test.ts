@@ -5,9 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { formatBanner } from '../../src/cli/support/banner.js';
+import { waitFor } from '../support/wait.js';
 import { spawnProw, type CliProcess } from '../support/spawn-cli.js';
 
+const exec = promisify(execFile);
 const UP_FLAGS = ['--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0'];
 
 describe('prow up banner', () => {
@@ -46,6 +50,24 @@ describe('prow up banner', () => {
     assert.match(body[4]!, /^Try it: run the demo presubmit on demo\/hello#1:$/);
     assert.match(body[5]!, /^ {2}node bin\/prow phony --address http:\/\/127\.0\.0\.1:\d+\/hook --hmac-secret-file \S+ --event issue_comment --payload examples\/payloads\/issue_comment-test-all\.json$/);
     assert.ok(body.every((l) => !/INFO|"level"/.test(l)), `no log line inside the banner:\n${m[0]}`);
+
+    // The next step works as printed, and deck's links for the job it starts open the fake GitHub's pages.
+    const [, ...phony] = body[5]!.trim().split(/\s+/);
+    const sent = await exec(process.execPath, phony, { timeout: 60_000 });
+    assert.match(sent.stdout + sent.stderr, /200/);
+    const deck = /deck {9}(http:\/\/\S+?)\/$/.exec(body[1]!)![1]!;
+    const fakeUrl = /fake GitHub {2}(http:\/\/\S+)/.exec(body[2]!)![1]!;
+    const name = await waitFor(async () => {
+      const { items } = (await (await fetch(`${deck}/prowjobs.js?type=presubmit`)).json()) as { items: { metadata: { name: string } }[] };
+      return items[0]?.metadata.name;
+    }, { timeoutMs: 60_000, message: 'a presubmit from the demo comment' });
+    const jobPage = await (await fetch(`${deck}/job/${name}`)).text();
+    const prLink = new RegExp(`href="(${fakeUrl}/_fake/web/demo/hello/pull/1)"`).exec(jobPage)?.[1];
+    assert.ok(prLink, 'the PR link goes to the fake GitHub');
+    assert.doesNotMatch(jobPage, /href="https:\/\/github\.com/);
+    const pr = await fetch(prLink);
+    assert.equal(pr.status, 200);
+    assert.match(await pr.text(), /Greet the world in French/);
     assert.equal(await p.stop(), 0);
   });
 
