@@ -1,5 +1,7 @@
 // `prow up` tells a person where things are and what to do next: on a terminal (text logs) as one plain,
 // framed block that no log line splits; with JSON logs as a single info record, every stdout line JSON.
+// The printed next step works, deck links the demo PR to the fake GitHub's page, and the demo test's
+// log can be followed while it runs.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +41,7 @@ describe('prow up banner', () => {
     assert.equal(lines[7], '─'.repeat(lines[1]!.length));
   });
 
-  it('with text logs: one plain block on stdout, not split by log lines', { timeout: 120_000 }, async () => {
+  it('with text logs: one plain block on stdout, not split by log lines; its next step starts a job whose links and live log work', { timeout: 120_000 }, async () => {
     const p = up('text');
     const m = await p.waitFor(/── prow up: demo mode \(built-in fake GitHub\) ─+\n([\s\S]*?)\n─{20,}\n/, 'the banner', 90_000);
     const body = m[1]!.split('\n');
@@ -68,6 +70,14 @@ describe('prow up banner', () => {
     const pr = await fetch(prLink);
     assert.equal(pr.status, 200);
     assert.match(await pr.text(), /Greet the world in French/);
+
+    // The demo test prints for about 15 s: its log can be followed while the job still runs.
+    await waitFor(async () => {
+      const res = await fetch(`${deck}/log/${name}`);
+      return res.ok && /step 3 of 15/.test(await res.text()) ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 200, message: 'the demo test to print its third step' });
+    const { items } = (await (await fetch(`${deck}/prowjobs.js?type=presubmit`)).json()) as { items: { metadata: { name: string }; status: { state: string } }[] };
+    assert.equal(items.find((i) => i.metadata.name === name)?.status.state, 'pending', 'still running while its log shows');
     assert.equal(await p.stop(), 0);
   });
 
