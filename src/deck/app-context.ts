@@ -25,6 +25,8 @@ export interface DeckContext {
   saveSession(c: Context<DeckEnv>, s: Session): void;
   /** A full page: layout, CSRF token, signed-in user, branding. */
   render(c: Context<DeckEnv>, title: string, body: SafeHtml, script?: string, status?: 200 | 400 | 403 | 404 | 409 | 413 | 500): Response;
+  /** A page about jobs or pull requests with its GitHub links pointed at config.yaml github.link_url. */
+  githubLinks(body: SafeHtml): SafeHtml;
   /** The named ProwJob, or an HttpError (400 without a name, 404 when there is none). */
   mustGet(name: string | undefined): Promise<ProwJob>;
 }
@@ -47,12 +49,13 @@ export function createDeckContext(deps: DeckDeps, codec: SessionCodec): DeckCont
       const s = c.get('session');
       return c.html(
         page({
-          title, body: withGitHubLinks(body, deps.config().github?.link_url), csrf: codec.csrfToken(s), user: s.login, path: c.req.path + (new URL(c.req.url).search || ''),
+          title, body, csrf: codec.csrfToken(s), user: s.login, path: c.req.path + (new URL(c.req.url).search || ''),
           headerColor: deckConfig()?.branding?.header_color, ...(script ? { script } : {}),
         }),
         status,
       );
     },
+    githubLinks: (body) => withGitHubLinks(body, deps.config().github?.link_url),
     async mustGet(name) {
       if (!name) throw new HttpError(400, '400 Bad Request: the prowjob parameter is required');
       const pj = await deps.store.getProwJob(name);

@@ -22,7 +22,7 @@ const help: HelpData = {
   RepoPlugins: { 'demo/hello': ['lgtm', 'shady'] },
   PluginHelp: {
     lgtm: {
-      Description: 'The lgtm plugin manages the <code>lgtm</code> label. See <a href="https://git.k8s.io/community/contributors/guide">the guide</a>.',
+      Description: 'The lgtm plugin manages the <code>lgtm</code> label. See <a href="https://git.k8s.io/community/contributors/guide">the guide</a> and <a href="https://github.com/kubernetes/community">the community repo</a>.',
       Commands: [{ Usage: '/lgtm [cancel]', Featured: true, Description: 'Adds or removes the <strong>lgtm</strong> label.', Examples: ['/lgtm'], WhoCanUse: 'Collaborators on the repository.<br>Not the PR author.' }],
     },
     shady: {
@@ -71,7 +71,7 @@ describe('deck pages in Chromium', () => {
   it('command help renders the allowed HTML, escapes the rest and wraps long text', async () => {
     const page = await open('/command-help', 1000);
     await page.waitForSelector('#plugin-lgtm');
-    assert.equal(await page.locator('#plugin-lgtm a').getAttribute('href'), 'https://git.k8s.io/community/contributors/guide');
+    assert.equal(await page.locator('#plugin-lgtm a').first().getAttribute('href'), 'https://git.k8s.io/community/contributors/guide');
     assert.equal(await page.locator('#plugin-lgtm code').textContent(), 'lgtm');
     assert.equal(await page.locator('#commands strong').first().textContent(), 'lgtm');
     assert.equal(await page.locator('#commands ul li').count(), 2);
@@ -190,6 +190,9 @@ describe('deck pages in Chromium', () => {
       const list = await open('/?job=pull-hello-test');
       const listHrefs = await list.locator('#jobs a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
       assert.deepEqual(listHrefs.filter((h) => h.includes('github.com')), []);
+      // Plugins' help links to GitHub's real pages (docs, community repos) are left as they are.
+      const help = await open('/command-help');
+      assert.equal(await help.locator('#plugin-lgtm a[href="https://github.com/kubernetes/community"]').count(), 1);
     } finally {
       w.config = {};
       await fake.close();
