@@ -4,7 +4,7 @@
 // GitHub (in its own process). A payload the plugins cannot use must produce no event; one they can use
 // is handled. Prints deliveries, answers, events refused by validation, plugin errors (must be 0) and the
 // hook process's RSS before and after. Exits 1 when any plugin errored.
-//   node --import tsx bench/fuzz-deliveries.ts [--mutations 10000] [--seed 1] [--concurrency 8]
+//   node --expose-gc --import tsx bench/fuzz-deliveries.ts [--mutations 10000] [--seed 1] [--concurrency 8] [--sample-every 1000]
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +27,8 @@ function arg(name: string, def: number): number {
 }
 const MUTATIONS = arg('mutations', 10_000);
 const CONCURRENCY = arg('concurrency', 8);
+/** Every this many deliveries, one line of memory figures (0: none), to tell a leak (keeps rising) from a high-water mark (levels off). */
+const SAMPLE_EVERY = arg('sample-every', 0);
 const SECRET = 'fuzz-secret';
 
 // A small seeded PRNG (mulberry32) so a run can be repeated.
@@ -135,16 +137,28 @@ async function main(): Promise<void> {
   const warmErrors = records.length;
   statuses.clear();
   global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  const memBefore = process.memoryUsage();
+  const rssBefore = memBefore.rss;
   const t0 = performance.now();
   let next = 0;
+  const sample = (n: number): void => {
+    global.gc?.();
+    const m = process.memoryUsage();
+    const f = (b: number) => (b / 1024 / 1024).toFixed(1).padStart(6);
+    process.stdout.write(`  after ${String(n).padStart(6)}: rss ${f(m.rss)} MB, heap used ${f(m.heapUsed)} MB of ${f(m.heapTotal)} MB, external ${f(m.external)} MB\n`);
+  };
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < MUTATIONS) await post(next++);
+    while (next < MUTATIONS) {
+      const i = next++;
+      await post(i);
+      if (SAMPLE_EVERY > 0 && (i + 1) % SAMPLE_EVERY === 0) sample(i + 1);
+    }
   }));
   await server.dispatcher.idle();
   const seconds = (performance.now() - t0) / 1000;
   global.gc?.();
-  const rssAfter = process.memoryUsage().rss;
+  const memAfter = process.memoryUsage();
+  const rssAfter = memAfter.rss;
   const errors = (await server.metrics.pluginHandleErrors.get()).values.reduce((a, v) => a + v.value, 0);
   const byKind = new Map<string, number>();
   for (const r of records) {
@@ -158,7 +172,8 @@ async function main(): Promise<void> {
   out(`refused events:   ${refused} (a field plugins read had the wrong type: no event)`);
   out(`plugin errors:    ${errors}${warmErrors ? ` (${warmErrors} of them on the unmutated examples)` : ''}`);
   for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1]).slice(0, 20)) out(`  ${n}× ${k}`);
-  out(`hook RSS:         ${mb(rssBefore)} before, ${mb(rssAfter)} after (${(rssAfter / rssBefore).toFixed(2)}×)`);
+  out(`hook RSS:         ${mb(rssBefore)} before, ${mb(rssAfter)} after (${(rssAfter / rssBefore).toFixed(2)}×)${global.gc ? '' : ' (run with --expose-gc to collect garbage before each reading)'}`);
+  out(`JS heap used:     ${mb(memBefore.heapUsed)} before, ${mb(memAfter.heapUsed)} after; external ${mb(memBefore.external)} → ${mb(memAfter.external)}`);
   agent.destroy();
   await server.close();
   await store.close();

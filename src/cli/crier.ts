@@ -19,6 +19,7 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseCount, parseGoBool, parsePort } from './support/flags.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface CrierFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags, GitHubRateFlags, BucketFlags {
   configPath: string;
@@ -61,6 +62,7 @@ export function createCommand(): Command {
   return command
     .action(async (f: CrierFlags) => {
       const { root, log } = createCommandLogger('crier', f);
+      await checkPortsFree([{ flag: '--health-port', port: f.healthPort }, { flag: '--metrics-port', port: f.metricsPort }]);
       if (f.kubernetesBlobStorageWorkers > 0) {
         process.stderr.write('prow crier: --kubernetes-blob-storage-workers is not supported yet (the podinfo.json reporter); set it to 0\n');
         process.exitCode = 1;

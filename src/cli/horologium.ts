@@ -7,6 +7,7 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseGoBool, parsePort } from './support/flags.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface HorologiumFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
   configPath: string;
@@ -32,6 +33,7 @@ export function createCommand(): Command {
   return command
     .action(async (flags: HorologiumFlags) => {
       const { root, log } = createCommandLogger('horologium', flags);
+      await checkPortsFree([{ flag: '--health-port', port: flags.healthPort }, { flag: '--metrics-port', port: flags.metricsPort }]);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, log,
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),

@@ -21,6 +21,7 @@ import { startJenkinsLogServer } from '../executor/jenkins/log-server.js';
 import { createJenkinsClient, createJenkinsOperator, operatorConfigView, operatorEntry, type JenkinsFlags } from './support/jenkins-operator.js';
 import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { closeOnSignal, type CloseStep } from './support/shutdown.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface OperatorFlags extends JenkinsFlags, LogFormatFlags {
   configPath: string;
@@ -70,6 +71,7 @@ export function createCommand(): Command {
     .option('--metrics-port <port>', 'serve /metrics here (upstream 9090)', parsePort)
     .addOption(logFormatOption())
     .action(async (f: OperatorFlags) => {
+      await checkPortsFree([{ flag: '--log-port', port: f.logPort }, { flag: '--health-port', port: f.healthPort }, { flag: '--metrics-port', port: f.metricsPort }]);
       const { root, log } = createCommandLogger('jenkins-operator', f);
       let agent: Awaited<ReturnType<typeof loadConfigAgent>>;
       let client: Awaited<ReturnType<typeof createJenkinsClient>>;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { parsePort } from './support/flags.js';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
+import { checkPortsFree } from './support/preflight.js';
 import { closeOnSignal } from './support/shutdown.js';
 
 interface KubeFakeFlags extends LogFormatFlags {
@@ -29,6 +30,7 @@ export function createCommand(): Command {
     .addOption(logFormatOption())
     .action(async (flags: KubeFakeFlags) => {
       const { log } = createCommandLogger('kube-fake', flags);
+      await checkPortsFree([{ flag: '--port', port: flags.port, host: flags.hostname }]);
       // Loaded here, not at the top: bin/prow imports every subcommand module to list them, and the
       // fake's validators (@kubernetes/client-node, kubernetes-models) would slow every `prow` start.
       const { startKubeApiFake } = await import('../kube/fake/server.js');

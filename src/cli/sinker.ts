@@ -10,6 +10,7 @@ import { createProwJobInformer } from '../store/informer.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
 import { parseGoBool, parsePort } from './support/flags.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface SinkerFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
   configPath: string;
@@ -37,6 +38,7 @@ export function createCommand(): Command {
   return command
     .action(async (flags: SinkerFlags) => {
       const { root, log } = createCommandLogger('sinker', flags);
+      if (!flags.runOnce) await checkPortsFree([{ flag: '--health-port', port: flags.healthPort }, { flag: '--metrics-port', port: flags.metricsPort }]);
       const agent = await loadConfigAgent({
         configPath: flags.configPath, log, watch: !flags.runOnce,
         ...(flags.jobConfigPath ? { jobConfigPath: flags.jobConfigPath } : {}),

@@ -16,6 +16,7 @@ import { createCommandLogger, followConfigLogLevel, logFormatOption, type LogFor
 import { closeOnSignal } from './support/shutdown.js';
 import { addStoreOptions, openProwJobBackend, type StoreFlags } from './support/store.js';
 import { addLeaderElectionOptions, leadOrWait, LEASE_NAMES, type LeaderElectionFlags } from './support/store-leader.js';
+import { checkPortsFree } from './support/preflight.js';
 
 interface TideFlags extends LogFormatFlags, StoreFlags, LeaderElectionFlags {
   configPath: string;
@@ -73,6 +74,7 @@ export function createCommand(): Command {
   return command
     .action(async (f: TideFlags) => {
       const { root, log } = createCommandLogger('tide', f);
+      await checkPortsFree([{ flag: '--port', port: f.port }, { flag: '--health-port', port: f.healthPort }, { flag: '--metrics-port', port: f.metricsPort }]);
       for (const uri of [f.historyUri, f.statusPath]) {
         if (uri && /^(gs|s3):\/\//.test(uri)) throw new Error(`${uri}: only local files are supported for --history-uri and --status-path`);
       }

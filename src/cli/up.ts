@@ -7,6 +7,7 @@ import { packagedExamplesDir } from './support/package-info.js';
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { DEMO_ORG, DEMO_PULL, DEMO_REPO } from './support/demo.js';
+import { printBanner, type UpBanner } from './support/banner.js';
 import { startEmbedded } from './support/embedded.js';
 import { parseGoBool, parsePort } from './support/flags.js';
 import { checkFilesReadable, checkPortsFree, StartupError } from './support/preflight.js';
@@ -102,7 +103,7 @@ export function createCommand(): Command {
   addTrackerFlags(command);
   return command
     .action(async (f: UpFlags) => {
-      const { log } = createCommandLogger(undefined, f);
+      const { log, format } = createCommandLogger(undefined, f);
       // The examples ship in the package: `prow up` works from any directory, not only the checkout.
       const examples = packagedExamplesDir();
       const exampleConfig = examples ? join(examples, 'config.yaml') : undefined;
@@ -174,20 +175,23 @@ export function createCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      const lines = [
-        `prow up: ${system.demo ? 'demo mode (built-in fake GitHub)' : 'talking to GitHub'}`,
-        `  hook  ${system.hookUrl}/hook`,
-        `  deck  ${system.deckUrl}/`,
-      ];
-      if (f.store === 'kubernetes') lines.push('  prowjobs  the prow.k8s.io ProwJob CRD (--store kubernetes); webhook queue and build numbers in the data directory');
-      if (f.jenkinsUrl) lines.push(`  jenkins-operator → ${f.jenkinsUrl}`);
+      const launcher = existsSync('bin/prow') ? 'node bin/prow' : 'prow';
+      const banner: UpBanner = {
+        mode: system.demo ? 'demo mode (built-in fake GitHub)' : 'talking to GitHub',
+        places: [{ key: 'hook', label: 'hook', value: `${system.hookUrl}/hook` }, { key: 'deck', label: 'deck', value: `${system.deckUrl}/` }],
+        next: [],
+      };
+      if (f.store === 'kubernetes') banner.places.push({ key: 'prowjobs', label: 'prowjobs', value: 'the prow.k8s.io ProwJob CRD (--store kubernetes); webhook queue and build numbers in the data directory' });
+      if (f.jenkinsUrl) banner.places.push({ key: 'jenkins', label: 'jenkins-operator', value: f.jenkinsUrl });
       if (system.fakeGitHubUrl) {
-        lines.push(
-          `  fake GitHub  ${system.fakeGitHubUrl}  (what Prow wrote: ${system.fakeGitHubUrl}/_fake/calls)`,
+        banner.places.push({ key: 'fake_github', label: 'fake GitHub', value: `${system.fakeGitHubUrl}  (what Prow wrote: ${system.fakeGitHubUrl}/_fake/calls)` });
+        banner.next.push(
           `Try it: run the demo presubmit on ${DEMO_ORG}/${DEMO_REPO}#${DEMO_PULL}:`,
-          `  ${existsSync('bin/prow') ? 'node bin/prow' : 'prow'} phony --address ${system.hookUrl}/hook --hmac-secret-file ${system.hmacSecretFile} --event issue_comment --payload ${relativeIfInside(join(examples ?? 'examples', 'payloads', 'issue_comment-test-all.json'))}`,
+          `  ${launcher} phony --address ${system.hookUrl}/hook --hmac-secret-file ${system.hmacSecretFile} --event issue_comment --payload ${relativeIfInside(join(examples ?? 'examples', 'payloads', 'issue_comment-test-all.json'))}`,
           `then let tide merge it: send issue_comment-lgtm.json and issue_comment-approve.json the same way and watch ${system.deckUrl}/tide`,
         );
+      } else {
+        banner.next.push(`Next: point your repositories' webhook (content type application/json) at ${system.hookUrl}/hook with the secret in ${system.hmacSecretFile}.`);
       }
       let stopping = false;
       const stop = (signal: string): void => {
@@ -199,6 +203,6 @@ export function createCommand(): Command {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
       // Printed once the handlers are in place: whoever reads the URLs may signal at once.
-      process.stdout.write(`${lines.join('\n')}\n`);
+      printBanner(banner, format, log);
     });
 }

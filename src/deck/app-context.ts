@@ -11,6 +11,7 @@ import { SESSION_COOKIE, type Session, type SessionCodec } from './auth.js';
 import type { DeckDeps, DeckEnv } from './deck-deps.js';
 import { page, type SafeHtml } from './html.js';
 import { HttpError } from '../observability/http.js';
+import { withGitHubLinks } from './pages/common.js';
 
 export interface DeckContext {
   deps: DeckDeps;
@@ -24,6 +25,8 @@ export interface DeckContext {
   saveSession(c: Context<DeckEnv>, s: Session): void;
   /** A full page: layout, CSRF token, signed-in user, branding. */
   render(c: Context<DeckEnv>, title: string, body: SafeHtml, script?: string, status?: 200 | 400 | 403 | 404 | 409 | 413 | 500 | 501 | 502): Response;
+  /** A page about jobs or pull requests with its GitHub links pointed at config.yaml github.link_url. */
+  githubLinks(body: SafeHtml): SafeHtml;
   /** The named ProwJob, or an HttpError (400 without a name, 404 when there is none). */
   mustGet(name: string | undefined): Promise<ProwJob>;
 }
@@ -52,6 +55,7 @@ export function createDeckContext(deps: DeckDeps, codec: SessionCodec): DeckCont
         status,
       );
     },
+    githubLinks: (body) => withGitHubLinks(body, deps.config().github?.link_url),
     async mustGet(name) {
       if (!name) throw new HttpError(400, '400 Bad Request: the prowjob parameter is required');
       const pj = await deps.store.getProwJob(name);

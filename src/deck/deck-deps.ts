@@ -20,6 +20,8 @@ export interface DeckConfigView {
   presubmits?: Record<string, Presubmit[]>;
   postsubmits?: Record<string, Postsubmit[]>;
   periodics?: Periodic[];
+  /** Where links to GitHub go (default https://github.com). */
+  github?: { link_url?: string };
 }
 
 export interface DeckDeps {

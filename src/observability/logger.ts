@@ -32,10 +32,15 @@ export function resolveLogLevel(level: string | undefined, env: NodeJS.ProcessEn
 
 const isTerminal = (stream: NodeJS.WritableStream): boolean => (stream as { isTTY?: boolean }).isTTY === true;
 
+/** The format asked for, else text on a terminal and JSON anywhere else. */
+export function resolveLogFormat(format: LogFormat | undefined, out: NodeJS.WritableStream = process.stdout): LogFormat {
+  return format ?? (isTerminal(out) ? 'text' : 'json');
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = resolveLogLevel(options.level);
   const out = options.destination ?? process.stdout;
-  const format = options.format ?? (isTerminal(out) ? 'text' : 'json');
+  const format = resolveLogFormat(options.format, out);
   const common = {
     level,
     base: undefined,

@@ -96,6 +96,18 @@ describe('deck build log in Chromium', () => {
     await page.screenshot({ path: join(shots, 'log-permalink.png'), fullPage: true });
   });
 
+  it('a #L permalink above the loaded tail loads earlier lines until it is shown', async () => {
+    const page = await open('#L120');
+    await page.waitForSelector('#build-log[data-opened="L120"]', { timeout: 60_000 });
+    assert.ok(await visible(page, 'L120'), 'the line is in view');
+    const bg = await page.locator('#L120').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(bg, 'rgb(58, 50, 18)', 'and highlighted');
+    const { first, bad } = await numbering(page);
+    assert.deepEqual(bad, []);
+    assert.ok(first <= 120);
+    await page.screenshot({ path: join(shots, 'log-permalink-earlier.png'), fullPage: true });
+  });
+
   it('search counts matching lines and Enter moves to each', async () => {
     const page = await open();
     await page.fill('#log-search', 'NEEDLE');

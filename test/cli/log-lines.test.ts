@@ -162,7 +162,7 @@ describe('log lines of every component', { concurrency: true, timeout: 240_000 }
   it('prow up (demo mode)', async () => {
     const dir = join(root, 'up');
     const cli = run(['up', '--data-dir', dir, '--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0']);
-    await cli.waitFor(/deck\s+http:\/\/\S+/, 'prow up started', WAIT_MS);
+    await cli.waitForLog('prow is up', WAIT_MS); // the banner, as one JSON record
     await stop(cli);
     const lines = checkLines(cli, undefined);
     const components = new Set(lines.map((l) => l.component));

@@ -46,7 +46,7 @@ describe('the npm package', () => {
   it('prow up from another directory runs the packaged examples', { timeout: 120_000 }, async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'prow-elsewhere-'));
     dirs.push(cwd);
-    const up = spawnProw(['up', '--data-dir', join(cwd, 'data'), '--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0'], { cwd });
+    const up = spawnProw(['up', '--log-format', 'text', '--data-dir', join(cwd, 'data'), '--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0'], { cwd });
     children.push(up);
     await up.waitFor(/Try it:.*\n.*phony/, 'the banner', 90_000);
     assert.match(up.stdout(), /prow up: demo mode/);

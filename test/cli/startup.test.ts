@@ -82,6 +82,22 @@ describe('prow command line', () => {
     }
   });
 
+  it('crier, sinker, horologium, tide, jenkins-operator, kube-fake: a busy port is one line naming the flag, exit 1, nothing opened', async () => {
+    const cfg = ['--config-path', 'examples/config.yaml'];
+    const cases: [string, string, string[]][] = [
+      ['crier', '--metrics-port', cfg], ['sinker', '--health-port', cfg], ['horologium', '--metrics-port', cfg],
+      ['tide', '--port', cfg], ['jenkins-operator', '--log-port', cfg], ['kube-fake', '--port', ['--hostname', '127.0.0.1']],
+    ];
+    for (const [sub, flag, rest] of cases) {
+      const data = join(dir, `busy-${sub}`);
+      const r = await prow(sub, ...rest, ...(sub === 'kube-fake' ? [] : ['--data-dir', data]), flag, String(busyPort));
+      assert.equal(r.code, 1, `${sub}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^prow ${sub}: ${flag} ${busyPort}: .*:${busyPort} is already in use \\(another prow running\\?\\); pick a free port with ${flag}\\n$`));
+      assert.equal(r.stdout, '', `${sub} started nothing`);
+      assert.throws(() => readFileSync(storePath(data)), /ENOENT/, `${sub}: no store was opened`);
+    }
+  });
+
   it('prow phony: a missing payload file and an unreachable address are one line each, exit 1', async () => {
     const missing = await prow('phony', '--payload', join(dir, 'none.json'));
     assert.equal(missing.code, 1);

@@ -48,7 +48,7 @@ describe('prow up --store kubernetes', { timeout: 240_000 }, () => {
 
   it('runs /test all with the ProwJobs as custom resources, and kubectl shows them', async () => {
     const child = spawn(process.execPath, [
-      'bin/prow', 'up', '--data-dir', env.dataDir, '--hook-port', '0', '--deck-port', '0',
+      'bin/prow', 'up', '--log-format', 'text', '--data-dir', env.dataDir, '--hook-port', '0', '--deck-port', '0',
       '--github-endpoint', fake.url, '--github-token-path', env.tokenFile, '--hmac-secret-file', env.hmacFile,
       '--clone-url-rewrite', `https://github.com/=file://${env.reposRoot}/`,
       '--store', 'kubernetes', '--kubeconfig', kubeconfig,

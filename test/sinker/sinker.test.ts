@@ -7,7 +7,8 @@ import type { ProwJob, ProwJobType } from '../../src/api/prowjob.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { Registry } from 'prom-client';
-import { createSilentLogger } from '../../src/observability/logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, createSilentLogger } from '../../src/observability/logger.js';
 import { createSinker, type SinkerCleanup, type SinkerRun } from '../../src/sinker/sinker.js';
 import { createProwJobInformer, type ProwJobInformer } from '../../src/store/informer.js';
 import { openSqliteStore, storePath, type SqliteStore } from '../../src/store/sqlite/store.js';
@@ -85,6 +86,21 @@ describe('sinker', () => {
 
   const names = async () => ((await store.listProwJobs()).items).map((pj) => pj.metadata.name).sort();
   const clock = { now: () => NOW };
+
+  it('an idle pass logs at debug; a pass that deleted something at info', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
+    const captured = createLogger({ format: 'json', level: 'debug', destination });
+    const passes = () => lines.map((l) => JSON.parse(l) as { msg: string; level: string; deleted?: number }).filter((r) => r.msg === 'sinker pass complete');
+    await store.createProwJob(job('young-done', { start: 1, done: 0.5 }));
+    const idle = createSinker({ store, informer: await synced(), config: constant(config({ max_prowjob_age: '48h' })), clock, log: captured });
+    await idle.syncOnce();
+    assert.deepEqual(passes().map((r) => [r.level, r.deleted]), [['debug', 0]]);
+    await store.createProwJob(job('old-done', { start: 50, done: 49 }));
+    const busy = createSinker({ store, informer: await synced(), config: constant(config({ max_prowjob_age: '48h' })), clock, log: captured });
+    await busy.syncOnce();
+    assert.deepEqual(passes().map((r) => [r.level, r.deleted]), [['debug', 0], ['info', 1]]);
+  });
 
   it('deletes complete jobs older than max_prowjob_age, counted from startTime', async () => {
     await store.createProwJob(job('old-done', { start: 50, done: 49 }));

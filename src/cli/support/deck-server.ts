@@ -44,6 +44,8 @@ export interface DeckServerDeps {
   dataDir?: string;
   /** Tide's pools and history, for /tide and /tide-history. */
   tide?: TideDataSource;
+  /** Deck's GitHub links go here instead of config.yaml github.link_url (demo mode: the fake GitHub's pages). */
+  githubLinkUrl?: string;
 }
 
 /** The session key file in the data directory, created with 32 random bytes the first time. */
@@ -94,7 +96,10 @@ export async function startDeckServer(deps: DeckServerDeps): Promise<DeckServer>
     openBucket,
     ...(deps.liveLogs ? { logs: deckLogSource(deps.liveLogs, deps.artifacts, openBucket) } : {}),
     log: deps.log,
-    config: () => (snapshot ? snapshot().config : {}),
+    config: () => {
+      const config = snapshot ? snapshot().config : {};
+      return deps.githubLinkUrl ? { ...config, github: { link_url: deps.githubLinkUrl } } : config;
+    },
     ...(snapshot ? { pluginHelp: pluginHelpSource(() => snapshot().plugins) } : {}),
     ...(deps.github ? { github: membershipChecker(deps.github) } : {}),
     ...(deps.demoUsers ? { demoUsers: deps.demoUsers } : {}),

@@ -21,6 +21,7 @@ import { loadOAuthConfig } from '../../deck/oauth.js';
 import { createGitHubClient } from '../../github/client.js';
 import { createMetricsRegistry } from '../../observability/instrumentation.js';
 import { startFakeGitHub, type FakeGitHub } from '../../github/fake/server.js';
+import { FAKE_WEB_PREFIX } from '../../github/fake/routes/web.js';
 import { fileSecretSource } from '../../hook/secrets.js';
 import { createHookMetrics } from '../../hook/metrics.js';
 import { startHookServer } from '../../hook/server.js';
@@ -298,6 +299,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       port: o.deckPort, hostname: host, store, artifacts, liveLogs, log: log.child({ component: 'deck' }),
       snapshot: current, github, dataDir, registry, tide: { pools: async () => tide.pools(), history: async () => tideHistory.all() }, ...(demo ? { demoUsers: [DEMO_MAINTAINER, DEMO_CONTRIBUTOR] } : {}),
       ...(oauth ? { oauth, secureCookies: (deckUrl ?? '').startsWith('https:') } : {}),
+      ...(fake ? { githubLinkUrl: `${fake.url}${FAKE_WEB_PREFIX}` } : {}),
     });
     closers.push(() => deck.close());
     deckUrl ??= deck.url;

@@ -2,7 +2,7 @@
 // `--log-format` asks for, at LOG_LEVEL or else config.yaml's log_level (followed on reload, as
 // upstream's config agent sets logrus's level: pkg/config/agent.go).
 import { Option } from 'commander';
-import { createLogger, LOG_FORMATS, setLogLevel, type LogFormat, type Logger } from '../../observability/logger.js';
+import { createLogger, LOG_FORMATS, resolveLogFormat, setLogLevel, type LogFormat, type Logger } from '../../observability/logger.js';
 
 export interface LogFormatFlags {
   logFormat?: LogFormat;
@@ -19,12 +19,15 @@ interface CommandLogger {
   root: Logger;
   /** The root, named for the component; what the component's parts receive. */
   log: Logger;
+  /** The format the lines are written in (the flag's, else by whether stdout is a terminal). */
+  format: LogFormat;
 }
 
 /** Throws a LogLevelError (naming LOG_LEVEL) when the environment asks for a level that does not exist. */
 export function createCommandLogger(component: string | undefined, flags: LogFormatFlags): CommandLogger {
-  const root = createLogger(flags.logFormat ? { format: flags.logFormat } : {});
-  return { root, log: component ? root.child({ component }) : root };
+  const format = resolveLogFormat(flags.logFormat);
+  const root = createLogger({ format });
+  return { root, log: component ? root.child({ component }) : root, format };
 }
 
 /** What followConfigLogLevel needs of a ConfigAgent. */

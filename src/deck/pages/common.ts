@@ -1,6 +1,7 @@
 // Pieces shared by deck's pages: state badges, refs with GitHub links, times.
 import type { ProwJob, Refs } from '../../api/prowjob.js';
-import { html, type SafeHtml } from '../html.js';
+import { escapeHtml, html, raw, type SafeHtml } from '../html.js';
+import { durationMs, formatDuration } from '../jobs.js';
 
 export function stateBadge(state: string): SafeHtml {
   return html`<span class="state state-${state}" data-state="${state}">${state}</span>`;
@@ -51,4 +52,24 @@ export function refsCell(refs: Refs | undefined, { withSha = false } = {}): Safe
 
 export function jobLink(pj: ProwJob): string {
   return `/job/${encodeURIComponent(pj.metadata.name)}`;
+}
+
+/** How long the job ran; a running job's carries its start, so the page script counts it up (src/deck/web/live.ts). */
+export function duration(pj: ProwJob, now = Date.now()): SafeHtml {
+  const text = formatDuration(durationMs(pj, now));
+  return pj.status.completionTime ? html`${text}` : html`<span class="duration" data-since="${pj.status.startTime}">${text}</span>`;
+}
+
+const GITHUB_HREF = 'href="https://github.com/';
+
+/**
+ * Pages link pull requests, commits and authors to https://github.com (or the links the refs carry,
+ * which GitHub's payloads also point there). With config.yaml `github.link_url` set elsewhere (GitHub
+ * Enterprise, or demo mode's fake GitHub) those links go there instead, as upstream's deck uses LinkURL.
+ */
+export function withGitHubLinks(body: SafeHtml, linkUrl: string | undefined): SafeHtml {
+  if (!linkUrl || !/^https?:\/\/[^/]/.test(linkUrl)) return body;
+  const base = linkUrl.replace(/\/+$/, '');
+  if (base === 'https://github.com') return body;
+  return raw(body.value.replaceAll(GITHUB_HREF, `href="${escapeHtml(base)}/`));
 }

@@ -1,4 +1,5 @@
-// Command help: every command of every plugin (usage, who can use it, examples) and where each plugin is enabled.
+// Command help (plugins' descriptions are HTML, shown through src/deck/help-html.ts): every command of every plugin (usage, who can use it, examples) and where each plugin is enabled.
+import { sanitizeHelpHtml } from '../help-html.js';
 import { html, type SafeHtml } from '../html.js';
 
 /** Upstream's /plugin-help JSON (pluginhelp.Help), as hook serves it. */
@@ -45,9 +46,9 @@ export function helpPage(data: HelpData, repoFilter: string | undefined): SafeHt
   )}</select></label> <button type="submit">Show</button></form>
 <p class="muted">Commands go at the start of a line in a comment on an issue or pull request.</p>
 <table class="commands" id="commands"><thead><tr><th>Command</th><th>Plugin</th><th>Who can use</th><th>Description</th><th>Examples</th></tr></thead><tbody>
-${rows.length ? rows.map(({ plugin, c }) => html`<tr><td><code>${c.Usage}</code>${c.Featured ? ' ★' : ''}</td><td><a href="#plugin-${plugin}">${plugin}</a></td><td>${c.WhoCanUse}</td><td>${c.Description}</td><td>${(c.Examples ?? []).map((e) => html`<code>${e}</code><br>`)}</td></tr>`) : html`<tr><td colspan="5" class="empty">No commands.</td></tr>`}
+${rows.length ? rows.map(({ plugin, c }) => html`<tr><td><code>${c.Usage}</code>${c.Featured ? ' ★' : ''}</td><td><a href="#plugin-${plugin}">${plugin}</a></td><td class="help-text">${sanitizeHelpHtml(c.WhoCanUse)}</td><td class="help-text">${sanitizeHelpHtml(c.Description)}</td><td>${(c.Examples ?? []).map((e) => html`<code>${e}</code><br>`)}</td></tr>`) : html`<tr><td colspan="5" class="empty">No commands.</td></tr>`}
 </tbody></table>
 <h2>Plugins</h2>
-${names.map((n) => html`<section class="plugin" id="plugin-${n}"><h3>${n}</h3><p>${all[n]?.Description ?? ''}</p>
+${names.map((n) => html`<section class="plugin" id="plugin-${n}"><h3>${n}</h3><div class="help-text">${sanitizeHelpHtml(all[n]?.Description ?? '')}</div>
 <p class="muted">Enabled for: ${(enabledIn.get(n) ?? []).join(', ') || 'no repository'}</p></section>`)}`;
 }

@@ -5,10 +5,9 @@ import { isComplete } from '../../api/prowjob.js';
 import type { ArtifactEntry } from '../../artifacts/types.js';
 import { isErrorLine, renderLines } from '../log-lines.js';
 import { html, raw, type SafeHtml } from '../html.js';
-import { durationMs, formatDuration } from '../jobs.js';
 import type { JUnitSummary } from '../junit.js';
 import type { LogTail } from '../logs.js';
-import { refsCell, stateBadge, time } from './common.js';
+import { duration, refsCell, stateBadge, time } from './common.js';
 
 export interface JobPageData {
   pj: ProwJob;
@@ -80,7 +79,7 @@ ${pj.spec.refs || pj.spec.extra_refs?.length ? html`<tr><th>Refs</th><td>${refsC
 <tr><th>Started</th><td>${time(s.startTime)}</td></tr>
 ${s.pendingTime ? html`<tr><th>Running since</th><td>${time(s.pendingTime)}</td></tr>` : ''}
 ${s.completionTime ? html`<tr><th>Finished</th><td>${time(s.completionTime)}</td></tr>` : ''}
-<tr><th>Duration</th><td>${formatDuration(durationMs(pj, now))}${live ? ' (running)' : ''}</td></tr>
+<tr><th>Duration</th><td>${duration(pj, now)}${live ? ' (running)' : ''}</td></tr>
 ${s.build_id ? html`<tr><th>Build ID</th><td>${s.build_id}</td></tr>` : ''}
 <tr><th>ProwJob</th><td><a href="/prowjob?prowjob=${encodeURIComponent(name)}">${name}</a></td></tr>
 <tr><th>Ran on</th><td>${where}</td></tr>

@@ -2,18 +2,18 @@
 import type { ProwJob } from '../../api/prowjob.js';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '../../api/prowjob.js';
 import { html, type SafeHtml } from '../html.js';
-import { durationMs, filterParams, formatDuration, type JobPage, type JobQuery } from '../jobs.js';
-import { jobLink, refsCell, stateBadge, time } from './common.js';
+import { filterParams, type JobPage, type JobQuery } from '../jobs.js';
+import { duration, jobLink, refsCell, stateBadge, time } from './common.js';
+import { jobHistogram } from './histogram.js';
 
 function row(pj: ProwJob, now: number): SafeHtml {
-  const running = !pj.status.completionTime;
   return html`<tr data-name="${pj.metadata.name}">
-<td>${stateBadge(pj.status.state)}</td>
+<td class="c-state">${stateBadge(pj.status.state)}</td>
 <td class="job"><a href="${jobLink(pj)}">${pj.spec.job}</a>${pj.status.url ? html` <a class="ext" href="${pj.status.url}" title="job URL">↗</a>` : ''}</td>
-<td>${pj.spec.type}</td>
-<td>${refsCell(pj.spec.refs)}</td>
-<td>${time(pj.status.startTime)}</td>
-<td class="${running ? 'running' : ''}">${formatDuration(durationMs(pj, now))}</td>
+<td class="c-type">${pj.spec.type}</td>
+<td class="c-refs">${refsCell(pj.spec.refs)}</td>
+<td class="c-started">${time(pj.status.startTime)}</td>
+<td class="c-duration${pj.status.completionTime ? '' : ' running'}">${duration(pj, now)}</td>
 </tr>`;
 }
 
@@ -43,11 +43,14 @@ ${input('author', 'Author', q.author, 'login')}
 ${input('pull', 'PR', q.pull, 'number')}
 <button type="submit">Filter</button>${filtered ? html` <a href="/">clear</a>` : ''}
 </form>
+<div id="job-list-live"${result.prowjobs.some((pj) => !pj.status.completionTime) ? html` data-running="1"` : ''}>
+${jobHistogram(result.prowjobs, now)}
 <p class="count">${result.prowjobs.length} job${result.prowjobs.length === 1 ? '' : 's'} on this page${q.before ? html` · <a href="/?${filterParams(q).toString()}">newest</a>` : ''}</p>
 <table class="jobs" id="jobs">
 <thead><tr><th>State</th><th>Job</th><th>Type</th><th>Repository / PR</th><th>Started</th><th>Duration</th></tr></thead>
 <tbody>
 ${result.prowjobs.length ? result.prowjobs.map((pj) => row(pj, now)) : html`<tr><td colspan="6" class="empty">No jobs match.</td></tr>`}
 </tbody></table>
+</div>
 ${result.next ? html`<p class="pager"><a rel="next" href="/?${nextParams.toString()}">Older jobs →</a></p>` : ''}`;
 }

@@ -17,7 +17,7 @@ export function jobListRoutes(deck: DeckContext): Hono<DeckEnv> {
   app.get('/', async (c) => {
     const q = parseFilters(new URL(c.req.url).searchParams);
     const result = await queryJobs(store, q, deck.deckConfig()?.hidden_repos);
-    return deck.render(c, 'Jobs', listPage(q, result), 'list');
+    return deck.render(c, 'Jobs', deck.githubLinks(listPage(q, result)), 'list');
   });
 
   app.get('/prowjobs.js', async (c) => {
@@ -57,7 +57,7 @@ export function jobListRoutes(deck: DeckContext): Hono<DeckEnv> {
       throw new FilterError('org, repo and pr (a number) are required');
     }
     const result = await queryJobs(store, { repo: `${org}/${repo}`, pull: Number(pr), limit: PR_PAGE_LIMIT }, deck.deckConfig()?.hidden_repos);
-    return deck.render(c, `${org}/${repo}#${pr}`, prPage(org, repo, Number(pr), result.prowjobs.filter((pj) => pj.spec.type === 'presubmit'), !!result.next));
+    return deck.render(c, `${org}/${repo}#${pr}`, deck.githubLinks(prPage(org, repo, Number(pr), result.prowjobs.filter((pj) => pj.spec.type === 'presubmit'), !!result.next)));
   });
 
   return app;

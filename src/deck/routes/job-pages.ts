@@ -51,7 +51,7 @@ export function jobPageRoutes(deck: DeckContext): Hono<DeckEnv> {
     const anonymous = c.get('session').login === undefined && !(await authorize('rerun', deck.deckConfig(), pj, undefined, undefined)).allowed;
     const here = c.req.path + (new URL(c.req.url).search || '');
     const signInTo = anonymous ? `/login?dest=${encodeURIComponent(here)}` : undefined;
-    return deck.render(c, pj.spec.job, jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo, bucketView: bucketViewOf(pj, dir, deps.openBucket) }), 'job');
+    return deck.render(c, pj.spec.job, deck.githubLinks(jobPage({ pj, dir, log: tail, artifacts: entries, junit, csrf: deck.codec.csrfToken(c.get('session')), signInTo, bucketView: bucketViewOf(pj, dir, deps.openBucket) })), 'job');
   }
 
   app.get('/job/:name', async (c) => renderJob(c, await deck.mustGet(c.req.param('name'))));

@@ -66,11 +66,11 @@ export function tideRoutes(deck: DeckContext): Hono<DeckEnv> {
   app.get('/tide-history.js', async (c) => c.json({ History: await history() }));
   app.get('/tide', async (c) => {
     if (!tide) return deck.render(c, 'Tide', html`<h1>Tide</h1><p>Tide is not configured: start deck with <code>--tide-url</code>.</p>`);
-    return deck.render(c, 'Tide', tidePage(queries().strings, await pools()));
+    return deck.render(c, 'Tide', deck.githubLinks(tidePage(queries().strings, await pools())));
   });
   app.get('/tide-history', async (c) => {
     if (!tide) return deck.render(c, 'Tide history', html`<h1>Tide history</h1><p>Tide is not configured: start deck with <code>--tide-url</code>.</p>`);
-    return deck.render(c, 'Tide history', tideHistoryPage(await history()));
+    return deck.render(c, 'Tide history', deck.githubLinks(tideHistoryPage(await history())));
   });
   return app;
 }

@@ -2,6 +2,7 @@
 // sends rerun/abort with the CSRF token. Without JavaScript the page still reads and the forms still post.
 import { AnsiToHtml } from '../ansi.js';
 import { renderLines } from '../log-lines.js';
+import { fetchThisPage, refreshWhileRunning, tickDurations } from './live.js';
 
 const logEl = document.getElementById('build-log') as HTMLPreElement | null;
 const stateEl = document.getElementById('job-state');
@@ -17,9 +18,8 @@ function setState(state: string, description?: string): void {
 
 /** Once the job is done: swap in the final metadata, test summary and artifacts from a fresh render of the page. */
 async function refreshFinished(): Promise<void> {
-  const res = await fetch(window.location.href, { headers: { accept: 'text/html' } });
-  if (!res.ok) return;
-  const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+  const fresh = await fetchThisPage();
+  if (!fresh) return;
   for (const selector of ['table.meta', '#artifacts']) {
     const next = fresh.querySelector(selector);
     if (next) document.querySelector(selector)?.replaceWith(next);
@@ -96,17 +96,60 @@ if (logEl && logEl.dataset['live'] === '1') {
     void refreshFinished();
   });
   source.addEventListener('gone', () => source.close());
+  // While it runs: the duration counts up, and new artifacts and times appear without a reload.
+  tickDurations();
+  refreshWhileRunning(['table.meta', '#artifacts'], () => logEl.dataset['live'] === '1');
 }
 
-/** Opens at the end, with the last error line in view; a #L<n> permalink opens at its line instead. */
-function openLog(box: HTMLElement): void {
+const earlier = document.querySelector<HTMLAnchorElement>('#earlier a');
+
+/** Adds the whole lines before the first loaded one (one window); false when there is nothing more to load. */
+async function loadEarlier(): Promise<boolean> {
+  if (!earlier || !logEl || !document.getElementById('earlier')) return false;
+  const res = await fetch(earlier.href);
+  if (!res.ok) return false;
+  const text = await res.text();
+  const start = Number(res.headers.get('x-log-start') ?? '0');
+  const first = Number(logEl.dataset['firstLine'] ?? '1');
+  const count = text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
+  const height = logEl.scrollHeight;
+  logEl.insertAdjacentHTML('afterbegin', renderLines(text, first - count).html);
+  logEl.scrollTop += logEl.scrollHeight - height; // keep the lines you were reading where they were
+  logEl.dataset['firstLine'] = String(first - count);
+  if (start > 0 && count > 0) {
+    const next = new URL(earlier.href); // /log/<name> or a bucket's /spyglass/log/<path>
+    next.searchParams.set('before', String(start));
+    earlier.href = next.href;
+    const left = first - count - 1;
+    earlier.textContent = `${left.toLocaleString('en-US')} earlier line${left === 1 ? '' : 's'}`;
+  } else {
+    document.getElementById('earlier')?.remove();
+  }
+  runSearch();
+  return true;
+}
+
+/**
+ * Opens at the end, with the last error line in view; a #L<n> permalink opens at its line instead,
+ * loading earlier parts of the log first when the line is above the loaded tail.
+ */
+async function openLog(box: HTMLElement): Promise<void> {
   // The log's end is on screen: the page scrolls just enough to show the bottom of the log box.
   const bottom = box.getBoundingClientRect().bottom;
   if (bottom > window.innerHeight) window.scrollBy(0, bottom - window.innerHeight + 12);
-  const target = /^#L\d+$/.test(window.location.hash) ? document.getElementById(window.location.hash.slice(1)) : null;
-  if (target) {
-    box.scrollTop = target.offsetTop - box.clientHeight / 3;
-    return;
+  const wanted = /^#L(\d+)$/.exec(window.location.hash);
+  if (wanted) {
+    const id = `L${wanted[1]}`;
+    while (!document.getElementById(id) && Number(wanted[1]) < Number(box.dataset['firstLine'] ?? '1') && (await loadEarlier()));
+    const target = document.getElementById(id);
+    if (target) {
+      // :target was matched before the row existed; mark it so it is highlighted all the same.
+      for (const row of box.querySelectorAll('.row.current')) row.classList.remove('current');
+      target.classList.add('current');
+      box.scrollTop = target.offsetTop - box.clientHeight / 3;
+      box.dataset['opened'] = id;
+      return;
+    }
   }
   box.scrollTop = box.scrollHeight;
   const errors = box.querySelectorAll<HTMLElement>('.row.log-error');
@@ -114,34 +157,13 @@ function openLog(box: HTMLElement): void {
   if (last && last.offsetTop < box.scrollTop) box.scrollTop = last.offsetTop - box.clientHeight / 3;
 }
 if (logEl) {
-  openLog(logEl);
-  window.addEventListener('hashchange', () => openLog(logEl));
+  void openLog(logEl);
+  window.addEventListener('hashchange', () => void openLog(logEl));
 }
 
-const earlier = document.querySelector<HTMLAnchorElement>('#earlier a');
 earlier?.addEventListener('click', (e) => {
   e.preventDefault();
-  void fetch(earlier.href).then(async (res) => {
-    if (!res.ok || !logEl) return;
-    const text = await res.text();
-    const start = Number(res.headers.get('x-log-start') ?? '0');
-    const first = Number(logEl.dataset['firstLine'] ?? '1');
-    const count = text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
-    const height = logEl.scrollHeight;
-    logEl.insertAdjacentHTML('afterbegin', renderLines(text, first - count).html);
-    logEl.scrollTop += logEl.scrollHeight - height; // keep the lines you were reading where they were
-    logEl.dataset['firstLine'] = String(first - count);
-    if (start > 0) {
-      const next = new URL(earlier.href); // /log/<name> or a bucket's /spyglass/log/<path>
-      next.searchParams.set('before', String(start));
-      earlier.href = next.href;
-      const left = first - count - 1;
-      earlier.textContent = `${left.toLocaleString('en-US')} earlier line${left === 1 ? '' : 's'}`;
-    } else {
-      document.getElementById('earlier')?.remove();
-    }
-    runSearch();
-  });
+  void loadEarlier();
 });
 
 // Search: every loaded line containing the text (any case) is marked; Enter moves to the next one.

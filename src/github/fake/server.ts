@@ -15,6 +15,7 @@ import {
 import { FakeModel } from './model.js';
 import { FakeLimiter, type FakeLimits } from './limits.js';
 import { appRoutes } from './routes/app.js';
+import { fakeWebRoutes } from './routes/web.js';
 import { fakeControlRoutes } from './routes/fake.js';
 import { gitHttpRoutes } from './routes/git-http.js';
 import { issuesRoutes } from './routes/issues.js';
@@ -128,6 +129,7 @@ function buildFakeApp(model: FakeModel, traffic: Traffic, limiter: FakeLimiter):
   app.route('/', fakeControlRoutes(model, traffic));
   // Git over HTTP is not the REST API: no API middleware, no call record, no rate limit.
   app.route('/', gitHttpRoutes(model));
+  app.route('/', fakeWebRoutes(model));
   app.use('*', recordCalls({ traffic, now: model.now }));
   app.use('*', rateLimitHeaders({ model }));
   app.use('*', conditionalGet());

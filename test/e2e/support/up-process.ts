@@ -41,7 +41,7 @@ export async function startUp(env: UpEnv, fake: FakeGitHub, timeoutMs = 60_000, 
   const child = spawn(
     process.execPath,
     [
-      'bin/prow', 'up', '--data-dir', env.dataDir, '--hook-port', '0', '--deck-port', '0',
+      'bin/prow', 'up', '--log-format', 'text', '--data-dir', env.dataDir, '--hook-port', '0', '--deck-port', '0',
       '--github-endpoint', fake.url, '--github-token-path', env.tokenFile, '--hmac-secret-file', env.hmacFile,
       '--clone-url-rewrite', `https://github.com/=file://${env.reposRoot}/`,
       ...extraArgs,
