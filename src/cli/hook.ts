@@ -19,6 +19,7 @@ import { LOCAL_HMAC_SECRET, LOCAL_TOKEN, learningDeliveryQueue, startLocalGitHub
 import type { DeliveryQueue } from '../store/types.js';
 import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
 import { configMapDirs } from './support/config-maps.js';
+import { openExternalPluginQueue } from './support/external-queue.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 
 interface HookFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags {
@@ -164,6 +165,7 @@ export function createCommand(): Command {
         return;
       }
       const sqlite = backend.sqlite();
+      const externalQueue = openExternalPluginQueue(f.dataDir, log);
       const store: DeliveryQueue = fake ? learningDeliveryQueue(sqlite, fake, log) : sqlite;
       const owners = createOwnersClient({
         github,
@@ -182,6 +184,7 @@ export function createCommand(): Command {
         healthPort: parsePort('health-port', f.healthPort ?? (f.local ? '0' : '8081')),
         metricsPort: parsePort('metrics-port', f.metricsPort ?? (f.local ? '0' : '9090')),
         store,
+        externalQueue,
         jobs: backend.prowjobs,
         snapshot: () => agent.current(),
         github,
@@ -211,6 +214,7 @@ export function createCommand(): Command {
           .close()
           .then(async () => {
             agent.close();
+            await externalQueue.close();
             await backend.close();
             await fake?.close();
           })

@@ -8,6 +8,7 @@ import { startInstrumentation } from '../observability/instrumentation.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryQueue, ProwJobStore } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from './external-plugins.js';
+import { createExternalForwarder, type ExternalForwarder, type ExternalForwarderDeps } from './external-forwarder.js';
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
 import type { ConfigMapTarget, Plugin, SlackClient } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
@@ -18,7 +19,7 @@ import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import type { ConfigSnapshot } from '../config/types.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
 import type { SecretSource } from './secrets.js';
-import { payloadScope } from './verify.js';
+import { payloadScope, type VerifiedDelivery } from './verify.js';
 
 export interface HookServerDeps {
   /** Webhook port (upstream --port, 8888); 0 picks a free one. */
@@ -61,6 +62,13 @@ export interface HookServerDeps {
   pollIntervalMs?: number;
   retryBaseMs?: number;
   external?: ExternalDispatchOptions;
+  /**
+   * The durable queue for external-plugin forwards (src/cli opens `<data-dir>/external-plugins.db`). Without
+   * it hook forwards in memory as upstream does: retried briefly, lost on a restart.
+   */
+  externalQueue?: DeliveryQueue;
+  /** Tuning for the durable forwarder (tests). */
+  externalForwarder?: Pick<ExternalForwarderDeps, 'pollIntervalMs' | 'retryBaseMs' | 'retryMaxMs' | 'timeoutMs' | 'fetch'>;
 }
 
 export interface HookServer {
@@ -70,6 +78,8 @@ export interface HookServer {
   url: string;
   metrics: HookMetrics;
   dispatcher: Dispatcher;
+  /** Present when HookServerDeps.externalQueue is. */
+  externalForwarder?: ExternalForwarder;
   close(): Promise<void>;
 }
 
@@ -101,6 +111,14 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
   const forwards = new Set<Promise<void>>();
   let ready = false;
+  const externalForwarder = deps.externalQueue === undefined ? undefined : createExternalForwarder({
+    queue: deps.externalQueue,
+    externalPlugins: () => externalPluginsOf(deps.snapshot().plugins),
+    secrets: deps.secrets,
+    log: log.child({ component: 'external-forwarder' }),
+    counter: metrics.externalForwards,
+    ...deps.externalForwarder,
+  });
 
   const app = createHookApp({
     store: deps.store,
@@ -109,6 +127,14 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     metrics,
     allowSha1: deps.allowSha1,
     webhookPath: deps.webhookPath,
+    ...(externalForwarder === undefined ? {} : {
+      beforeStore: async (delivery: VerifiedDelivery) => {
+        const fullName = payloadScope(delivery.body);
+        const [org = '', repo = ''] = fullName.split('/');
+        if (!fullName.includes('/') || !repoEnabled(org, repo)) return;
+        await externalForwarder.enqueue(delivery, fullName);
+      },
+    }),
     pluginHelp: () =>
       generatePluginHelp(deps.plugins, deps.snapshot().plugins, {
         onExternalError: (plugin, err) => log.warn({ err, external_plugin: plugin }, 'external plugin help failed'),
@@ -116,6 +142,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     onAccepted: (delivery, headers) => {
       lastIntakeAt = performance.now();
       dispatcher.wake();
+      if (externalForwarder !== undefined) return; // queued before the delivery was stored
       // External plugins get the original bytes and headers (they re-check the HMAC), as upstream does:
       // in memory, right after the answer. Durable handling is for in-process plugins.
       const fullName = payloadScope(delivery.body);
@@ -130,6 +157,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
 
   await dispatcher.start();
+  await externalForwarder?.start();
   const main = await listen(app, { port: deps.port, host: deps.hostname, log, name: 'hook' });
 
   const instrumentation = await startInstrumentation({
@@ -152,11 +180,12 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     url: main.url,
     metrics,
     dispatcher,
+    ...(externalForwarder ? { externalForwarder } : {}),
     close() {
       closing ??= (async () => {
         ready = false;
         await main.close();
-        const drained = Promise.all([dispatcher.close(), Promise.allSettled([...forwards])]);
+        const drained = Promise.all([dispatcher.close(), Promise.allSettled([...forwards]), externalForwarder?.close()]);
         const grace = deps.gracePeriodMs ?? 180_000;
         let timer: NodeJS.Timeout | undefined;
         const timedOut = await Promise.race([

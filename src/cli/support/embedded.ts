@@ -28,6 +28,7 @@ import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
 import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
 import { configMapDirs } from './config-maps.js';
+import { openExternalPluginQueue } from './external-queue.js';
 import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
@@ -265,12 +266,15 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
 
     const hmacSecretFile = ensureHmacFile(dataDir, o.hmacSecretFile);
     const slack = createSlackClient({ tokenFile: o.slackTokenFile, apiUrl: o.slackApiUrl, webhookUrl: o.slackWebhookUrl, log: log.child({ component: 'hook', client: 'slack' }) });
+    const externalQueue = openExternalPluginQueue(dataDir, log.child({ component: 'hook' }));
+    closers.push(() => externalQueue.close());
     const hook = await startHookServer({
       port: o.hookPort,
       hostname: host,
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store: sqlite,
+      externalQueue,
       jobs: store,
       snapshot: current,
       github,
