@@ -1,12 +1,10 @@
 // `prow needs-rebase`: upstream's needs-rebase external plugin server (cmd/external-plugins/needs-rebase/main.go).
 import { Command } from 'commander';
 import { parseDuration } from '../go/duration.js';
-import { startExternalPluginServer } from '../hook/external-plugin-server.js';
-import {
-  handleAll, handleIssueCommentEvent, handlePullRequestEvent, MergeabilityCache, needsRebaseHelp, NEEDS_REBASE_PLUGIN,
-} from '../plugins/needs-rebase/needs-rebase.js';
+import { NEEDS_REBASE_PLUGIN } from '../plugins/needs-rebase/needs-rebase.js';
 import { addExternalPluginFlags, describeStartError, externalPluginBasics, type ExternalPluginFlags } from './support/external-plugin.js';
 import { parseCount } from './support/flags.js';
+import { runNeedsRebase } from './support/needs-rebase-runner.js';
 import { checkPortsFree } from './support/preflight.js';
 import { closeOnSignal } from './support/shutdown.js';
 
@@ -16,7 +14,7 @@ interface NeedsRebaseFlags extends ExternalPluginFlags {
 }
 
 export function createCommand(): Command {
-  return addExternalPluginFlags(new Command(NEEDS_REBASE_PLUGIN))
+  return addExternalPluginFlags(new Command(NEEDS_REBASE_PLUGIN), 360)
     .description('the needs-rebase external plugin: label PRs GitHub reports as unmergeable, on events and periodically')
     .option('--update-period <duration>', 'period of the scan of all open PRs (Go duration)', '24h')
     .option('--cache-valid-time <seconds>', 'do not re-check PR mergeability for comment events within this time', parseCount, 0)
@@ -33,39 +31,12 @@ export function createCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      const { log, github, secrets } = basics;
-      const gh = github.forPlugin(NEEDS_REBASE_PLUGIN);
-      const cache = new MergeabilityCache(f.cacheValidTime * 1000);
-      const server = await startExternalPluginServer({
-        name: NEEDS_REBASE_PLUGIN,
-        port: f.port,
-        healthPort: f.healthPort,
-        metricsPort: f.metricsPort,
-        secrets,
-        log,
-        help: () => ({ Description: needsRebaseHelp.description, Config: null, Events: null, Commands: null }),
-        handle: async (d) => {
-          const l = log.child({ 'event-type': d.event, event_GUID: d.id });
-          if (d.event === 'pull_request') await handlePullRequestEvent(gh, l, d.body);
-          else if (d.event === 'issue_comment') await handleIssueCommentEvent(gh, l, d.body, cache);
-          else l.debug(`received an event of type ${JSON.stringify(d.event)} but didn't ask for it`);
-        },
+      const running = await runNeedsRebase({
+        port: f.port, healthPort: f.healthPort, metricsPort: f.metricsPort,
+        github: basics.github, secrets: basics.secrets, log: basics.log,
+        plugins: basics.plugins, beforeScan: basics.reload,
+        updatePeriodMs: period, cacheValidMs: f.cacheValidTime * 1000, usesAppsAuth: f.githubAppId !== undefined,
       });
-      let scanning: Promise<void> = Promise.resolve();
-      const scan = () => {
-        scanning = (async () => {
-          const start = Date.now();
-          basics.reload();
-          try {
-            await handleAll(gh, log, basics.plugins(), f.githubAppId !== undefined, cache);
-          } catch (err) {
-            log.error({ err }, 'Error during periodic update of all PRs.');
-          }
-          log.info({ duration: `${(Date.now() - start) / 1000}s` }, 'Periodic update complete.');
-        })();
-      };
-      scan();
-      const timer = setInterval(() => void scanning.then(scan), period);
-      closeOnSignal([() => clearInterval(timer), () => scanning, () => server.close()], { log });
+      closeOnSignal([() => running.close()], { log: basics.log });
     });
 }

@@ -29,6 +29,7 @@ import { createGitMirrorSource, createOwnersClient } from '../../owners/client.j
 import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
 import { configMapDirs } from './config-maps.js';
 import { openExternalPluginQueue } from './external-queue.js';
+import { startLocalExternalPlugins } from './local-external-plugins.js';
 import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
@@ -291,6 +292,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       secrets: fileSecretSource(hmacSecretFile),
     });
     closers.push(() => hook.close());
+    for (const ext of await startLocalExternalPlugins({
+      plugins: () => current().plugins, github, secrets: fileSecretSource(hmacSecretFile), log, usesAppsAuth: Boolean(o.githubAppId),
+    })) closers.push(() => ext.close());
 
     const deck: DeckServer = await startDeckServer({
       port: o.deckPort, hostname: host, store, artifacts, liveLogs, log: log.child({ component: 'deck' }),

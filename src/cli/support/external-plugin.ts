@@ -28,8 +28,11 @@ export interface ExternalPluginFlags extends LogFormatFlags, GitHubRateFlags {
   metricsPort: number;
 }
 
-export function addExternalPluginFlags(cmd: Command): Command {
-  return addGitHubRateFlags(cmd)
+/** `hourlyTokens`: upstream's per-plugin throttler default (ThrottlerDefaults(n, n)): tokens per hour and burst. */
+export function addExternalPluginFlags(cmd: Command, hourlyTokens: number): Command {
+  addGitHubRateFlags(cmd);
+  for (const o of cmd.options) if (o.long === '--github-hourly-tokens' || o.long === '--github-allowed-burst') o.default(hourlyTokens);
+  return cmd
     .option('--port <port>', 'port to listen on for webhooks from hook', parsePort, 8888)
     .addOption(new Option('--dry-run [bool]', 'log GitHub writes instead of making them (upstream default: true)').default(true).argParser(parseGoBool))
     .option('--hmac-secret-file <file>', 'the GitHub webhook HMAC secret (hook\'s file: one token or the per-org/repo YAML map)', '/etc/webhook/hmac')
