@@ -20,6 +20,7 @@ import type { DeliveryQueue } from '../store/types.js';
 import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
 import { configMapDirs } from './support/config-maps.js';
 import { openExternalPluginQueue } from './support/external-queue.js';
+import { createMergedTreeReader } from '../git/merged-tree.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 
 interface HookFlags extends LogFormatFlags, StoreFlags, GitHubRateFlags {
@@ -177,6 +178,8 @@ export function createCommand(): Command {
         config: () => agent.current().config,
         log,
       });
+      const remoteFor = fake ? (org: string, repo: string) => `file://${reposRoot}/${org}/${repo}.git` : gitRemoteFor(f.githubEndpoint[0]);
+      const mergedTrees = createMergedTreeReader({ cacheDir: join(f.dataDir, 'inrepoconfig-mirrors'), remoteFor });
       if (f.dryRun || f.local) log.warn('--dry-run is on (the default, as upstream): GitHub writes are logged, not made');
       const server = await startHookServer({
         port: parsePort('port', f.port),
@@ -185,6 +188,7 @@ export function createCommand(): Command {
         metricsPort: parsePort('metrics-port', f.metricsPort ?? (f.local ? '0' : '9090')),
         store,
         externalQueue,
+        mergedTrees,
         jobs: backend.prowjobs,
         snapshot: () => agent.current(),
         github,

@@ -12,7 +12,7 @@ import { createExternalForwarder, type ExternalForwarder, type ExternalForwarder
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
 import type { ConfigMapTarget, Plugin, SlackClient } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
-import type { GitClient } from '../git/types.js';
+import type { GitClient, MergedTreeReader } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
 import { createHookApp } from './app.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
@@ -41,6 +41,8 @@ export interface HookServerDeps {
   secrets: SecretSource;
   owners?: OwnersClient;
   git?: GitClient;
+  /** For in-repo config (`.prow.yaml`): src/cli hands a reader over git mirrors in the data directory. */
+  mergedTrees?: MergedTreeReader;
   /** Where config-updater writes ConfigMaps (files in embedded mode). */
   configMaps?: ConfigMapTarget;
   /** Where slackevents posts. */
@@ -101,6 +103,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     metrics,
     owners: deps.owners,
     git: deps.git,
+    ...(deps.mergedTrees ? { mergedTrees: deps.mergedTrees } : {}),
     configMaps: deps.configMaps,
     slack: deps.slack,
     clock: deps.clock,

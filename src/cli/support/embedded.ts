@@ -30,6 +30,7 @@ import { createFileConfigMapTarget } from '../../plugins/config-updater/files-ta
 import { configMapDirs } from './config-maps.js';
 import { openExternalPluginQueue } from './external-queue.js';
 import { startLocalExternalPlugins } from './local-external-plugins.js';
+import { createMergedTreeReader } from '../../git/merged-tree.js';
 import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
 import { sinkerCleanupFromExecutor } from '../../sinker/executor-cleanup.js';
@@ -276,6 +277,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store: sqlite,
       externalQueue,
+      mergedTrees: createMergedTreeReader({ cacheDir: join(dataDir, 'inrepoconfig'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
       jobs: store,
       snapshot: current,
       github,
