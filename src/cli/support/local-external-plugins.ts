@@ -15,6 +15,9 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** The external plugins `prow up` can run itself. */
 export const RUNNABLE_EXTERNAL_PLUGINS: readonly string[] = [NEEDS_REBASE_PLUGIN];
 
+/** Upstream's other shipped external plugins: not in this build yet, so a local endpoint for one gets a warning. */
+const NOT_SHIPPED_EXTERNAL_PLUGINS: readonly string[] = ['cherrypicker', 'cherrypick'];
+
 export interface LocalExternalPluginsOptions {
   plugins: () => PluginsConfig;
   github: GitHubClient;
@@ -28,6 +31,10 @@ export function localExternalPlugins(config: PluginsConfig, log?: Logger): Map<s
   const out = new Map<string, number>();
   for (const [key, list] of Object.entries(config.external_plugins ?? {})) {
     for (const p of list ?? []) {
+      if (p && NOT_SHIPPED_EXTERNAL_PLUGINS.includes(p.name)) {
+        log?.warn({ external_plugin: p.name, key, endpoint: p.endpoint }, `external plugin ${p.name} is not part of this build yet: prow up does not start it, and hook's forwards to ${p.endpoint || `http://${p.name}`} are retried until something answers there (run upstream's image)`);
+        continue;
+      }
       if (!p || !RUNNABLE_EXTERNAL_PLUGINS.includes(p.name)) continue;
       if (!p.endpoint) {
         log?.info({ external_plugin: p.name, key }, `external plugin ${p.name} has no endpoint (so http://${p.name}): not started here; give it endpoint: http://127.0.0.1:<port> for prow up to run it`);
