@@ -118,7 +118,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     queue: deps.externalQueue,
     externalPlugins: () => externalPluginsOf(deps.snapshot().plugins),
     secrets: deps.secrets,
-    log: log.child({ component: 'external-forwarder' }),
+    log,
     counter: metrics.externalForwards,
     ...deps.externalForwarder,
   });
