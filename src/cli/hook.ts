@@ -187,7 +187,7 @@ export function createCommand(): Command {
         healthPort: parsePort('health-port', f.healthPort ?? (f.local ? '0' : '8081')),
         metricsPort: parsePort('metrics-port', f.metricsPort ?? (f.local ? '0' : '9090')),
         store,
-        externalQueue,
+        externalQueue: externalQueue.queue,
         mergedTrees,
         jobs: backend.prowjobs,
         snapshot: () => agent.current(),

@@ -276,7 +276,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store: sqlite,
-      externalQueue,
+      externalQueue: externalQueue.queue,
       mergedTrees: createMergedTreeReader({ cacheDir: join(dataDir, 'inrepoconfig'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
       jobs: store,
       snapshot: current,
