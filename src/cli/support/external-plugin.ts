@@ -68,7 +68,12 @@ function describe(err: unknown): string {
 export function externalPluginBasics(name: string, f: ExternalPluginFlags): ExternalPluginBasics {
   const { root, log } = createCommandLogger(name, f);
   setLogLevel(root, f.logLevel, '--log-level');
-  const secrets = fileSecretSource(f.hmacSecretFile);
+  let secrets: SecretSource;
+  try {
+    secrets = fileSecretSource(f.hmacSecretFile);
+  } catch (err) {
+    throw new Error(`--hmac-secret-file: ${(err as Error).message}`, { cause: err });
+  }
   let current = loadPlugins(f.pluginConfig);
   const github = createGitHubClient({
     baseUrl: f.githubEndpoint[0],

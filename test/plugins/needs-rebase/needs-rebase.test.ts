@@ -139,6 +139,17 @@ describe('prow needs-rebase', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses to start on a missing secret file or a zero --update-period, naming the flag', async () => {
+    for (const [flags, want] of [
+      [['--hmac-secret-file', join(dir, 'missing')], /prow needs-rebase: --hmac-secret-file: ENOENT/],
+      [['--update-period', '0s'], /prow needs-rebase: --update-period: "0s" must be more than 0/],
+    ] as const) {
+      const cli = spawnCli(process.execPath, commandArgs('needs-rebase', '--port', '0', ...flags), { name: 'needs-rebase' });
+      assert.equal(await cli.exited(60_000), 1);
+      assert.match(cli.stderr(), want);
+    }
+  });
+
   it('serves signed webhooks and /help, labels a conflicting PR, and refuses a bad signature', async (t) => {
     await seedConflict(w, { conflict: true });
     writeFileSync(join(dir, 'hmac'), 'needs-rebase-secret\n');
