@@ -126,6 +126,29 @@ describe('trigger with in-repo config', () => {
     assert.match(note?.body ?? '', /\.prow\.yaml:\d+: invalid YAML/);
   });
 
+  it('a PR whose .prow.yaml does not merge with the base runs the static jobs and says so', async () => {
+    await reset({ '.prow.yaml': PROW_YAML }, { '.prow.yaml': 'presubmits: []\n' });
+    await w.gh.pushToBranch('org/repo', 'master', { '.prow.yaml': 'postsubmits: []\n' });
+    await deliver(await pullRequestDelivery(w.gh, 'pr-7', 'opened'), configFrom(IN_REPO, STATIC_JOBS));
+    assert.deepEqual(await jobNames(), ['static-unit']);
+    const note = w.gh.comments('org/repo', 5).find((c) => c.body.includes('in-repo configuration'));
+    assert.match(note?.body ?? '', /merging [0-9a-f]{40} into [0-9a-f]{40} of org\/repo: conflicts/);
+  });
+
+  it('reads the files once per base and head SHAs', async () => {
+    await reset({ '.prow.yaml': PROW_YAML });
+    const real = trees;
+    let reads = 0;
+    trees = { readMergedFiles: (...args) => { reads++; return real.readMergedFiles(...args); } };
+    const cfg = configFrom(IN_REPO, STATIC_JOBS);
+    await deliver(await pullRequestDelivery(w.gh, 'pr-8', 'opened'), cfg);
+    await deliver(await issueCommentDelivery(w.gh, 'c-8', 'trusted-member', '/test inrepo-manual'), cfg);
+    assert.equal(reads, 1);
+    await w.gh.pushToPull('org/repo', 5, { 'MORE': 'x\n' });
+    await deliver(await pullRequestDelivery(w.gh, 'pr-9', 'synchronize'), cfg);
+    assert.equal(reads, 2);
+  });
+
   it('a push runs the in-repo postsubmits of the pushed commit', async () => {
     await reset({ '.prow.yaml': PROW_YAML });
     const sha = await w.gh.pushToBranch('org/repo', 'master', { 'NEW': 'x\n' });
