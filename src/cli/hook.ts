@@ -19,6 +19,8 @@ import { LOCAL_HMAC_SECRET, LOCAL_TOKEN, learningDeliveryQueue, startLocalGitHub
 import type { DeliveryQueue } from '../store/types.js';
 import { createFileConfigMapTarget } from '../plugins/config-updater/files-target.js';
 import { configMapDirs } from './support/config-maps.js';
+import { openExternalPluginQueue } from './support/external-queue.js';
+import { createMergedTreeReader } from '../git/merged-tree.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from '../plugins/slackevents/slack-client.js';
 import { addTrackerFlags, trackerClients, warnMissingTrackers, type TrackerFlags } from './support/tracker-flags.js';
 
@@ -169,6 +171,7 @@ export function createCommand(): Command {
         return;
       }
       const sqlite = backend.sqlite();
+      const externalQueue = openExternalPluginQueue(f.dataDir, log);
       const store: DeliveryQueue = fake ? learningDeliveryQueue(sqlite, fake, log) : sqlite;
       const owners = createOwnersClient({
         github,
@@ -180,6 +183,8 @@ export function createCommand(): Command {
         config: () => agent.current().config,
         log,
       });
+      const remoteFor = fake ? (org: string, repo: string) => `file://${reposRoot}/${org}/${repo}.git` : gitRemoteFor(f.githubEndpoint[0]);
+      const mergedTrees = createMergedTreeReader({ cacheDir: join(f.dataDir, 'inrepoconfig-mirrors'), remoteFor });
       if (f.dryRun || f.local) log.warn('--dry-run is on (the default, as upstream): GitHub writes are logged, not made');
       const server = await startHookServer({
         port: parsePort('port', f.port),
@@ -187,6 +192,8 @@ export function createCommand(): Command {
         healthPort: parsePort('health-port', f.healthPort ?? (f.local ? '0' : '8081')),
         metricsPort: parsePort('metrics-port', f.metricsPort ?? (f.local ? '0' : '9090')),
         store,
+        externalQueue: externalQueue.queue,
+        mergedTrees,
         jobs: backend.prowjobs,
         snapshot: () => agent.current(),
         github,
@@ -217,6 +224,7 @@ export function createCommand(): Command {
           .close()
           .then(async () => {
             agent.close();
+            await externalQueue.close();
             await backend.close();
             await fake?.close();
           })

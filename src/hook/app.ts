@@ -27,12 +27,17 @@ export interface HookAppDeps {
    * dispatcher, forward to external plugins. Must not throw or block.
    */
   onAccepted?: (delivery: VerifiedDelivery, headers: Record<string, string>) => void;
+  /**
+   * Runs before the delivery is stored, for every valid delivery (redeliveries too): durable side queues
+   * (external-plugin forwards) that must be written before GitHub hears 200. A throw answers 500.
+   */
+  beforeStore?: (delivery: VerifiedDelivery) => Promise<void>;
   /** Serves GET /plugin-help when given. */
   pluginHelp?: () => Promise<HelpJSON>;
 }
 
 export function createHookApp(deps: HookAppDeps): Hono {
-  const { store, secrets, log, metrics, allowSha1 = false, maxBodyBytes, webhookPath = '/hook', onAccepted, pluginHelp } = deps;
+  const { store, secrets, log, metrics, allowSha1 = false, maxBodyBytes, webhookPath = '/hook', onAccepted, beforeStore, pluginHelp } = deps;
   const app = new Hono();
 
   app.all(webhookPath, async (c) => {
@@ -40,6 +45,7 @@ export function createHookApp(deps: HookAppDeps): Hono {
     try {
       const delivery = await verifyWebhook(c.req.raw, { secrets, allowSha1, maxBodyBytes });
       metrics.webhookCounter.inc({ event_type: delivery.event });
+      await beforeStore?.(delivery);
       const isNew = await store.enqueueDelivery({
         id: delivery.id,
         event: delivery.event,

@@ -16,7 +16,7 @@ import { pluginsFor } from '../plugins/select.js';
 import { createPluginGitHubView } from '../plugins/github-view.js';
 import type { ConfigMapTarget, SlackClient, JiraClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
-import type { GitClient } from '../git/types.js';
+import type { GitClient, MergedTreeReader } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
 import type { PluginEvent } from '../github/event-types.js';
 import type { HookMetrics } from './metrics.js';
@@ -36,6 +36,7 @@ export interface DispatcherDeps {
   metrics: HookMetrics;
   owners?: OwnersClient;
   git?: GitClient;
+  mergedTrees?: MergedTreeReader;
   configMaps?: ConfigMapTarget;
   slack?: SlackClient;
   /** Where the jira plugin reads issues and writes remote links. */
@@ -298,6 +299,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       jobs: trackJobs(deps.jobs, mark),
       owners: deps.owners,
       git: deps.git,
+      ...(deps.mergedTrees ? { mergedTrees: deps.mergedTrees } : {}),
       configMaps: deps.configMaps,
       slack: deps.slack,
       jira: deps.jira,

@@ -10,6 +10,8 @@ export interface HookMetrics {
   pluginHandleErrors: Counter<'event_type' | 'action' | 'plugin' | 'took_action'>;
   /** Ours: deliveries put back for a later attempt after a transient error. */
   deliveryRetries: Counter<'event_type'>;
+  /** Ours: durable external-plugin forwards by plugin and result (delivered, retried, dropped). */
+  externalForwards: Counter<'plugin' | 'result'>;
 }
 
 export function createHookMetrics(options: { registry?: Registry; defaultMetrics?: boolean } = {}): HookMetrics {
@@ -46,6 +48,12 @@ export function createHookMetrics(options: { registry?: Registry; defaultMetrics
       name: 'prow_hook_delivery_retries',
       help: 'Deliveries put back for a later attempt after a transient error, by event type.',
       labelNames: ['event_type'],
+      registers: [registry],
+    }),
+    externalForwards: new Counter({
+      name: 'prow_hook_external_plugin_forwards',
+      help: 'Webhook forwards to external plugins by plugin and result (delivered, retried, dropped).',
+      labelNames: ['plugin', 'result'],
       registers: [registry],
     }),
   };

@@ -8,17 +8,18 @@ import { startInstrumentation } from '../observability/instrumentation.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryQueue, ProwJobStore } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from './external-plugins.js';
+import { createExternalForwarder, type ExternalForwarder, type ExternalForwarderDeps } from './external-forwarder.js';
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
 import type { ConfigMapTarget, Plugin, SlackClient, JiraClient } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
-import type { GitClient } from '../git/types.js';
+import type { GitClient, MergedTreeReader } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
 import { createHookApp } from './app.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import type { ConfigSnapshot } from '../config/types.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
 import type { SecretSource } from './secrets.js';
-import { payloadScope } from './verify.js';
+import { payloadScope, type VerifiedDelivery } from './verify.js';
 
 export interface HookServerDeps {
   /** Webhook port (upstream --port, 8888); 0 picks a free one. */
@@ -40,6 +41,8 @@ export interface HookServerDeps {
   secrets: SecretSource;
   owners?: OwnersClient;
   git?: GitClient;
+  /** For in-repo config (`.prow.yaml`): src/cli hands a reader over git mirrors in the data directory. */
+  mergedTrees?: MergedTreeReader;
   /** Where config-updater writes ConfigMaps (files in embedded mode). */
   configMaps?: ConfigMapTarget;
   /** Where slackevents posts. */
@@ -63,6 +66,13 @@ export interface HookServerDeps {
   pollIntervalMs?: number;
   retryBaseMs?: number;
   external?: ExternalDispatchOptions;
+  /**
+   * The durable queue for external-plugin forwards (src/cli opens `<data-dir>/external-plugins.db`). Without
+   * it hook forwards in memory as upstream does: retried briefly, lost on a restart.
+   */
+  externalQueue?: DeliveryQueue;
+  /** Tuning for the durable forwarder (tests). */
+  externalForwarder?: Pick<ExternalForwarderDeps, 'pollIntervalMs' | 'retryBaseMs' | 'retryMaxMs' | 'timeoutMs' | 'fetch'>;
 }
 
 export interface HookServer {
@@ -72,6 +82,8 @@ export interface HookServer {
   url: string;
   metrics: HookMetrics;
   dispatcher: Dispatcher;
+  /** Present when HookServerDeps.externalQueue is. */
+  externalForwarder?: ExternalForwarder;
   close(): Promise<void>;
 }
 
@@ -93,6 +105,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     metrics,
     owners: deps.owners,
     git: deps.git,
+    ...(deps.mergedTrees ? { mergedTrees: deps.mergedTrees } : {}),
     configMaps: deps.configMaps,
     slack: deps.slack,
     jira: deps.jira,
@@ -104,6 +117,14 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
   const forwards = new Set<Promise<void>>();
   let ready = false;
+  const externalForwarder = deps.externalQueue === undefined ? undefined : createExternalForwarder({
+    queue: deps.externalQueue,
+    externalPlugins: () => externalPluginsOf(deps.snapshot().plugins),
+    secrets: deps.secrets,
+    log,
+    counter: metrics.externalForwards,
+    ...deps.externalForwarder,
+  });
 
   const app = createHookApp({
     store: deps.store,
@@ -112,6 +133,14 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     metrics,
     allowSha1: deps.allowSha1,
     webhookPath: deps.webhookPath,
+    ...(externalForwarder === undefined ? {} : {
+      beforeStore: async (delivery: VerifiedDelivery) => {
+        const fullName = payloadScope(delivery.body);
+        const [org = '', repo = ''] = fullName.split('/');
+        if (!fullName.includes('/') || !repoEnabled(org, repo)) return;
+        await externalForwarder.enqueue(delivery, fullName);
+      },
+    }),
     pluginHelp: () =>
       generatePluginHelp(deps.plugins, deps.snapshot().plugins, {
         onExternalError: (plugin, err) => log.warn({ err, external_plugin: plugin }, 'external plugin help failed'),
@@ -119,6 +148,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     onAccepted: (delivery, headers) => {
       lastIntakeAt = performance.now();
       dispatcher.wake();
+      if (externalForwarder !== undefined) return; // queued before the delivery was stored
       // External plugins get the original bytes and headers (they re-check the HMAC), as upstream does:
       // in memory, right after the answer. Durable handling is for in-process plugins.
       const fullName = payloadScope(delivery.body);
@@ -133,6 +163,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
   });
 
   await dispatcher.start();
+  await externalForwarder?.start();
   const main = await listen(app, { port: deps.port, host: deps.hostname, log, name: 'hook' });
 
   const instrumentation = await startInstrumentation({
@@ -155,11 +186,12 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     url: main.url,
     metrics,
     dispatcher,
+    ...(externalForwarder ? { externalForwarder } : {}),
     close() {
       closing ??= (async () => {
         ready = false;
         await main.close();
-        const drained = Promise.all([dispatcher.close(), Promise.allSettled([...forwards])]);
+        const drained = Promise.all([dispatcher.close(), Promise.allSettled([...forwards]), externalForwarder?.close()]);
         const grace = deps.gracePeriodMs ?? 180_000;
         let timer: NodeJS.Timeout | undefined;
         const timedOut = await Promise.race([

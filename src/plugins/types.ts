@@ -9,7 +9,7 @@ import type { GitHubClient } from '../github/types.js';
 import type { ConfigSnapshot, PluginsConfig } from '../config/types.js';
 import type { GenericCommentEvent, IssueCommentEvent, IssueEvent, PullRequestEvent, PushEvent, ReviewCommentEvent, ReviewEvent, StatusEvent } from '../github/event-types.js';
 import type { OwnersClient } from '../owners/types.js';
-import type { GitClient } from '../git/types.js';
+import type { GitClient, MergedTreeReader } from '../git/types.js';
 import type { Clock } from '../api/clock.js';
 import type { PluginConfigSection } from '../config/plugin-sections.js';
 
@@ -79,6 +79,8 @@ export interface PluginContext {
   jobs: JobCreator;
   owners?: OwnersClient;
   git?: GitClient;
+  /** Reads `.prow.yaml` / `.prow/` at the merge of a PR's refs (in-repo config); absent: in-repo config cannot be read. */
+  mergedTrees?: MergedTreeReader;
   /** Where config-updater writes ConfigMaps; absent when the process has no target. */
   configMaps?: ConfigMapTarget;
   /**

@@ -29,6 +29,9 @@ import { createHorologium } from '../../horologium/horologium.js';
 import { createGitMirrorSource, createOwnersClient } from '../../owners/client.js';
 import { createFileConfigMapTarget } from '../../plugins/config-updater/files-target.js';
 import { configMapDirs } from './config-maps.js';
+import { openExternalPluginQueue } from './external-queue.js';
+import { startLocalExternalPlugins } from './local-external-plugins.js';
+import { createMergedTreeReader } from '../../git/merged-tree.js';
 import { createSlackClient } from '../../plugins/slackevents/slack-client.js';
 import { trackerClients, warnMissingTrackers, type TrackerFlags } from './tracker-flags.js';
 import { builtinPluginNames, builtinPluginSections, builtinPlugins } from '../../plugins/registry.js';
@@ -271,12 +274,16 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     const slack = createSlackClient({ tokenFile: o.slackTokenFile, apiUrl: o.slackApiUrl, webhookUrl: o.slackWebhookUrl, log: log.child({ component: 'hook', client: 'slack' }) });
     const trackers = trackerClients({ ...o.trackers, dryRun: o.dryRun }, log.child({ component: 'hook' }));
     warnMissingTrackers(agent.current().plugins, trackers, log.child({ component: 'hook' }));
+    const externalQueue = openExternalPluginQueue(dataDir, log.child({ component: 'hook' }));
+    closers.push(() => externalQueue.close());
     const hook = await startHookServer({
       port: o.hookPort,
       hostname: host,
       ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store: sqlite,
+      externalQueue: externalQueue.queue,
+      mergedTrees: createMergedTreeReader({ cacheDir: join(dataDir, 'inrepoconfig'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
       jobs: store,
       snapshot: current,
       github,
@@ -294,6 +301,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       secrets: fileSecretSource(hmacSecretFile),
     });
     closers.push(() => hook.close());
+    for (const ext of await startLocalExternalPlugins({
+      plugins: () => current().plugins, github, secrets: fileSecretSource(hmacSecretFile), log, usesAppsAuth: Boolean(o.githubAppId),
+    })) closers.push(() => ext.close());
 
     const deck: DeckServer = await startDeckServer({
       port: o.deckPort, hostname: host, store, artifacts, liveLogs, log: log.child({ component: 'deck' }),

@@ -7,7 +7,7 @@ import { newPresubmit, newProwJob, postsubmitSpec, type NewProwJobOptions, type 
 import type { ProwJob } from '../../api/prowjob.js';
 import { postsubmitShouldRun } from '../../config/match.js';
 import { triggerFor } from '../../config/plugins.js';
-import type { Config, Presubmit, TriggerConfig } from '../../config/types.js';
+import type { Config, Postsubmit, Presubmit, TriggerConfig } from '../../config/types.js';
 import type { GitHubClient, PullRequest } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { prowJobFields } from '../../observability/prowjob-fields.js';
@@ -25,6 +25,9 @@ import { trustedPullRequest, trustedUser } from './trust.js';
 import { commentOnce, hasBotComment, pruneBotComments } from '../shared/comments.js';
 import { isBot } from '../../github/login.js';
 import { triggerConfigSection } from './trigger-config.js';
+import { inRepoConfigEnabled } from '../../config/inrepo.js';
+import type { MergedTreeReader } from '../../git/types.js';
+import { getPostsubmits, getPresubmits, InRepoConfigError } from '../shared/inrepo-jobs.js';
 
 export type TriggerGitHub = Pick<
   GitHubClient,
@@ -44,6 +47,8 @@ export interface TriggerDeps {
    * true (always look); a first delivery cannot have replied yet.
    */
   redelivery?: boolean;
+  /** Reads `.prow.yaml` at the merge of the PR's refs, for repos in_repo_config enables. */
+  trees?: MergedTreeReader;
 }
 
 export const ABORTED_DESCRIPTION = 'Aborted by trigger plugin.';
@@ -267,11 +272,29 @@ async function welcome(d: TriggerDeps, pr: PRInfo): Promise<void> {
   if (!existing) await d.github.createComment(org, repo, number, comment);
 }
 
+/**
+ * The PR's presubmits: static ones, plus `.prow.yaml`'s at the merge of the base and the PR head when
+ * in_repo_config enables the repo (upstream trigger getPresubmits). When the in-repo config cannot be read
+ * or is invalid, upstream falls back to the static jobs (so that a presubmit checking .prow.yaml can still
+ * run); we do that too and tell the PR why, once per distinct error.
+ */
+async function prPresubmits(d: TriggerDeps, pr: Pick<PRInfo, 'org' | 'repo' | 'number' | 'headSha'>, baseSHA: () => Promise<string>): Promise<Presubmit[]> {
+  try {
+    return await getPresubmits(d.config, d.trees, pr.org, pr.repo, baseSHA, async () => [pr.headSha]);
+  } catch (err) {
+    if (!(err instanceof InRepoConfigError)) throw err;
+    d.log.warn({ err: err.message, head_sha: pr.headSha }, 'in-repo config failed: only static presubmits are considered');
+    const body = `The in-repo configuration (\`.prow.yaml\` or \`.prow/\`) of this pull request could not be loaded, so only the centrally configured jobs are considered:\n\n${err.problems.map((p) => `- ${p.replace(/\n/g, ' ')}`).join('\n')}\n\n<details>\n\n${ABOUT_WITHOUT_COMMANDS}\n</details>`;
+    await commentOnce(d.github, pr.org, pr.repo, pr.number, body);
+    return presubmitsFor(d.config, pr.org, pr.repo);
+  }
+}
+
 /** Upstream handlePR. */
 export async function handleTriggerPR(d: TriggerDeps, e: Pick<PullRequestEvent, 'action' | 'pullRequest' | 'label' | 'sender' | 'deliveryId' | 'payload'>): Promise<void> {
   const pr = prInfoFromPayload(e.pullRequest);
-  const presubmits = presubmitsFor(d.config, pr.org, pr.repo);
-  if (presubmits.length === 0) return;
+  const inRepo = inRepoConfigEnabled(d.config, pr.org, pr.repo);
+  if (!inRepo && presubmitsFor(d.config, pr.org, pr.repo).length === 0) return;
   const handled = ['opened', 'reopened', 'edited', 'synchronize', 'labeled', 'closed', 'ready_for_review', 'converted_to_draft'];
   if (!handled.includes(e.action)) return;
   if (e.action === 'closed' || e.action === 'converted_to_draft') {
@@ -284,6 +307,8 @@ export async function handleTriggerPR(d: TriggerDeps, e: Pick<PullRequestEvent, 
   }
   if (e.action === 'labeled' && e.label !== LGTM && e.label !== OK_TO_TEST) return;
   const baseSHA = await d.github.getRef(pr.org, pr.repo, `heads/${pr.baseRef}`);
+  const presubmits = await prPresubmits(d, pr, async () => baseSHA);
+  if (presubmits.length === 0) return;
   switch (e.action) {
     case 'opened': {
       const t = await trustedUser(d.github, d.trigger, pr.author, pr.org, pr.repo);
@@ -328,8 +353,18 @@ export async function handleTriggerComment(d: TriggerDeps, e: GenericCommentEven
   const { org, repo, number } = e;
   if (e.action !== 'created' || !e.isPR || e.issueState !== 'open') return;
   if (await isBot(d.github, e.user)) return;
-  const presubmits = presubmitsFor(d.config, org, repo);
   const text = dropCodeBlocks(e.body);
+  let presubmits = presubmitsFor(d.config, org, repo);
+  // With in-repo config the jobs (and their trigger regexes) depend on the PR's head: read it first, as upstream
+  // does, but only for a comment with a command line (every trigger, /test, /retest and /ok-to-test starts with
+  // "/"): other comments cost no GitHub call and no git merge.
+  let fetched: { pr: PRInfo; baseSHA: string } | undefined;
+  if (inRepoConfigEnabled(d.config, org, repo) && /^\s*\//m.test(text)) {
+    const pr = prInfoFromClient(await d.github.getPullRequest(org, repo, number));
+    const baseSHA = await d.github.getRef(org, repo, `heads/${pr.baseRef}`);
+    fetched = { pr, baseSHA };
+    presubmits = await prPresubmits(d, pr, async () => baseSHA);
+  }
   if (!commentMatchesTrigger(text, presubmits)) return;
 
   const commenter = await trustedUser(d.github, d.trigger, e.user, org, repo);
@@ -362,8 +397,8 @@ export async function handleTriggerComment(d: TriggerDeps, e: GenericCommentEven
     return;
   }
 
-  const pr = prInfoFromClient(await d.github.getPullRequest(org, repo, number));
-  const baseSHA = await d.github.getRef(org, repo, `heads/${pr.baseRef}`);
+  const pr = fetched?.pr ?? prInfoFromClient(await d.github.getPullRequest(org, repo, number));
+  const baseSHA = fetched?.baseSHA ?? await d.github.getRef(org, repo, `heads/${pr.baseRef}`);
   const contexts = async (): Promise<{ failed: Set<string>; all: Set<string> }> => {
     const combined = await d.github.getCombinedStatus(org, repo, pr.headSha);
     const failed = new Set<string>();
@@ -398,10 +433,18 @@ async function replyOnce(d: TriggerDeps, e: GenericCommentEvent, reply: string):
 }
 
 /** Upstream handlePE: postsubmits for a push; branch deletions are ignored. */
-export async function handleTriggerPush(d: Pick<TriggerDeps, 'jobs' | 'config' | 'log' | 'now'>, e: PushEvent): Promise<number> {
+export async function handleTriggerPush(d: Pick<TriggerDeps, 'jobs' | 'config' | 'log' | 'now' | 'trees'>, e: PushEvent): Promise<number> {
   if (e.deleted || e.after === ZERO_SHA) return 0;
   const repoPayload = (e.payload as { repository?: { name?: string; html_url?: string; owner?: { name?: string | null; login?: string } } }).repository;
-  const postsubmits = d.config.postsubmits?.[`${e.org}/${e.repo}`] ?? [];
+  let postsubmits: Postsubmit[];
+  try {
+    postsubmits = await getPostsubmits(d.config, d.trees, e.org, e.repo, e.after);
+  } catch (err) {
+    if (!(err instanceof InRepoConfigError)) throw err;
+    // As upstream getPostsubmits: log it and run the static postsubmits.
+    d.log.error({ err: err.message, sha: e.after }, 'Failed to get postsubmits');
+    postsubmits = d.config.postsubmits?.[`${e.org}/${e.repo}`] ?? [];
+  }
   const branch = e.ref.replace(/^refs\/(heads|tags)\//, '');
   let created = 0;
   for (const job of postsubmits) {
@@ -425,7 +468,7 @@ export async function handleTriggerPush(d: Pick<TriggerDeps, 'jobs' | 'config' |
 function deps(ctx: PluginContext, org: string, repo: string): TriggerDeps {
   return {
     github: ctx.github, jobs: ctx.jobs, config: ctx.snapshot.config, trigger: triggerFor(ctx.snapshot.plugins, org, repo), log: ctx.log,
-    now: () => ctx.clock.now(), redelivery: ctx.redelivery,
+    now: () => ctx.clock.now(), redelivery: ctx.redelivery, ...(ctx.mergedTrees ? { trees: ctx.mergedTrees } : {}),
   };
 }
 
