@@ -8,10 +8,12 @@ import type { Plugin } from './types.js';
 import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { blockadePlugin } from './blockade/blockade.js';
+import { blunderbussPlugin } from './blunderbuss/blunderbuss.js';
 import { catPlugin } from './cat/cat.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
+import { dcoPlugin } from './dco/dco.js';
 import { dogPlugin } from './dog/dog.js';
 import { golintPlugin } from './golint/golint.js';
 import { goosePlugin } from './goose/goose.js';
@@ -50,10 +52,12 @@ export const builtinPlugins: Plugin[] = [
   approvePlugin,
   assignPlugin,
   blockadePlugin,
+  blunderbussPlugin,
   catPlugin,
   cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,
+  dcoPlugin,
   dogPlugin,
   golintPlugin,
   goosePlugin,
