@@ -29,6 +29,7 @@ import { mergeCommitBlockerPlugin } from './mergecommitblocker/mergecommitblocke
 import { milestonePlugin } from './milestone/milestone.js';
 import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
+import { overridePlugin } from './override/override.js';
 import { ownersLabelPlugin } from './owners-label/owners-label.js';
 import { ponyPlugin } from './pony/pony.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
@@ -73,6 +74,7 @@ export const builtinPlugins: Plugin[] = [
   mergeCommitBlockerPlugin,
   milestoneApplierPlugin,
   milestoneStatusPlugin,
+  overridePlugin,
   ownersLabelPlugin,
   ponyPlugin,
   releaseNotePlugin,
