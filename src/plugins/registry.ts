@@ -42,6 +42,7 @@ import { stagePlugin } from './stage/stage.js';
 import { sigmentionPlugin } from './sigmention/sigmention.js';
 import { sizePlugin } from './size/size.js';
 import { triggerPlugin } from './trigger/trigger.js';
+import { verifyOwnersPlugin } from './verify-owners/verify-owners.js';
 import { welcomePlugin } from './welcome/welcome.js';
 import { wipPlugin } from './wip/wip.js';
 import { yuksPlugin } from './yuks/yuks.js';
@@ -87,6 +88,7 @@ export const builtinPlugins: Plugin[] = [
   stagePlugin,
   slackeventsPlugin,
   triggerPlugin,
+  verifyOwnersPlugin,
   welcomePlugin,
   wipPlugin,
   yuksPlugin,
