@@ -447,7 +447,6 @@ export const pluginsConfigCoreFields: Record<string, Schema> = {
   repo_milestone: S.map(S.obj('Milestone', { maintainers_id: S.int, maintainers_team: S.str, maintainers_friendly_name: S.str })),
   sigmention: S.obj('SigMention', { regexp: S.str }),
   invalid_commit_msg: listOfRepos('InvalidCommitMsg', { checks: S.list(S.map(S.any)) }),
-  branch_cleaner: S.obj('BranchCleaner', { preserved_branches: S.map(strList) }),
   project_config: S.any,
   project_manager: S.any,
   bugzilla: S.any,

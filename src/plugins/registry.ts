@@ -9,6 +9,7 @@ import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { blockadePlugin } from './blockade/blockade.js';
 import { blunderbussPlugin } from './blunderbuss/blunderbuss.js';
+import { branchCleanerPlugin } from './branchcleaner/branchcleaner.js';
 import { catPlugin } from './cat/cat.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
@@ -55,6 +56,7 @@ export const builtinPlugins: Plugin[] = [
   assignPlugin,
   blockadePlugin,
   blunderbussPlugin,
+  branchCleanerPlugin,
   catPlugin,
   cherryPickUnapprovedPlugin,
   claPlugin,
