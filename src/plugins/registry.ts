@@ -36,6 +36,7 @@ import { ponyPlugin } from './pony/pony.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
 import { retitlePlugin } from './retitle/retitle.js';
+import { rewardOwnersPlugin } from './reward-owners/reward-owners.js';
 import { shrugPlugin } from './shrug/shrug.js';
 import { skipPlugin } from './skip/skip.js';
 import { slackeventsPlugin } from './slackevents/slackevents.js';
@@ -83,6 +84,7 @@ export const builtinPlugins: Plugin[] = [
   releaseNotePlugin,
   requireMatchingLabelPlugin,
   retitlePlugin,
+  rewardOwnersPlugin,
   shrugPlugin,
   sigmentionPlugin,
   sizePlugin,
