@@ -43,6 +43,7 @@ import { slackeventsPlugin } from './slackevents/slackevents.js';
 import { stagePlugin } from './stage/stage.js';
 import { sigmentionPlugin } from './sigmention/sigmention.js';
 import { sizePlugin } from './size/size.js';
+import { testFreezePlugin } from './testfreeze/testfreeze.js';
 import { trickOrTreatPlugin } from './trick-or-treat/trick-or-treat.js';
 import { triggerPlugin } from './trigger/trigger.js';
 import { verifyOwnersPlugin } from './verify-owners/verify-owners.js';
@@ -92,6 +93,7 @@ export const builtinPlugins: Plugin[] = [
   skipPlugin,
   stagePlugin,
   slackeventsPlugin,
+  testFreezePlugin,
   trickOrTreatPlugin,
   triggerPlugin,
   verifyOwnersPlugin,
