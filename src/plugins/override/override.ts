@@ -173,6 +173,7 @@ async function isAuthorized(d: OverrideDeps, org: string, repo: string, user: st
       d.log.warn({ err, org }, 'cannot list teams');
     }
   }
+  if (d.options.allow_top_level_owners === true && d.owners === undefined) d.log.warn('override.allow_top_level_owners is set but this process has no OWNERS client');
   if (d.options.allow_top_level_owners === true && d.owners !== undefined) {
     try {
       return (await d.owners.loadRepoOwners(org, repo, pr.base.ref)).topLevelApprovers().has(user.toLowerCase());

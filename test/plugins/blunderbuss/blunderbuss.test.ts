@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { blunderbussPlugin } from '../../../src/plugins/blunderbuss/blunderbuss.js';
-import { snapshotFrom } from '../../support/config.js';
+import { pluginsConfigFrom, snapshotFrom } from '../../support/config.js';
 import { pluginContextFor } from '../../support/plugin-context.js';
 import { pluginCases } from '../../support/plugin-cases.js';
 import { deliverTo, restJson, type Delivery } from '../support/fixtures.js';
@@ -138,5 +138,11 @@ describe('blunderbuss', () => {
   it('/plugin-help states the request count', () => {
     const help = blunderbussPlugin.configHelp!(snapshotFrom({ plugins: 'blunderbuss:\n  request_count: 3\n' }).plugins, ['org/repo']);
     assert.deepEqual(help, { '': 'blunderbuss is currently configured to request reviews from 3 reviewers.' });
+  });
+});
+
+describe('blunderbuss config', () => {
+  it('checkconfig names a wait_for_status description that does not compile', () => {
+    assert.throws(() => pluginsConfigFrom('blunderbuss:\n  wait_for_status:\n    description: "(unclosed"\n'), /plugins\.yaml:3: blunderbuss\.wait_for_status\.description/);
   });
 });
