@@ -85,14 +85,6 @@ describe('blunderbuss', () => {
   let w: World;
   before(async () => {
     w = await startWorld();
-    w.gh.registerGraphQL({
-      name: 'user-status',
-      matches: (q) => /\buser\s*\(\s*login:/.test(q),
-      resolve: async (ctx) => {
-        const login = String(ctx.variables.user);
-        return { user: { login, status: login === 'busy-user' ? { indicatesLimitedAvailability: true } : null } };
-      },
-    });
   });
   after(() => w.close());
   let delivery: Delivery;
@@ -106,6 +98,7 @@ describe('blunderbuss', () => {
         orgs: { org: { members: ['trusted-member', ...PEOPLE] } },
       });
       s.repos![0]!.collaborators = ['author', ...PEOPLE];
+      s.users = [...s.users!.filter((u) => u !== 'busy-user'), { login: 'busy-user', limitedAvailability: true }];
       await w.gh.reset(s);
       pass = 0;
       if (c.status !== undefined) {
