@@ -221,7 +221,7 @@ export function parseOwnersStrict(text: string, change: PullRequestFile, banned:
     const err = doc.errors[0]!;
     const at = err.linePos?.[0]?.line;
     const line = at !== undefined && added.has(at) ? at : firstAdded;
-    return { problem: { line, message: `Cannot parse file: ${err.message.split('\n')[0]!}.` } };
+    return { problem: { line, message: `Cannot parse file: ${err.message.split('\n')[0]!.replace(/[:.]$/, '')}.` } };
   }
   const value: unknown = doc.toJS() ?? {};
   const rec = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

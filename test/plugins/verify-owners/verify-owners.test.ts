@@ -2,8 +2,8 @@
 // TestNonCollaborators, TestHandleGenericComment, TestOwnersRemoval, TestHandleEmptyAliases) against PRs in the
 // fake GitHub: real commits change OWNERS files, so the patches the plugin reads are git's.
 import assert from 'node:assert/strict';
-import { after, before, describe } from 'node:test';
-import { INVALID_OWNERS_LABEL, verifyOwnersPlugin } from '../../../src/plugins/verify-owners/verify-owners.js';
+import { after, before, describe, it } from 'node:test';
+import { INVALID_OWNERS_LABEL, parseOwnersStrict, verifyOwnersPlugin } from '../../../src/plugins/verify-owners/verify-owners.js';
 import { snapshotFrom } from '../../support/config.js';
 import { pluginContextFor } from '../../support/plugin-context.js';
 import { pluginCases } from '../../support/plugin-cases.js';
@@ -98,5 +98,16 @@ describe('verify-owners', () => {
       assert.equal(comments.length, (c.comments ?? []).length, comments.join('\n---\n'));
       (c.comments ?? []).forEach((want, i) => assert.ok(comments[i]!.includes(want), `comment ${i} lacks ${want}:\n${comments[i]!}`));
     },
+  });
+
+  it('binds a parse error to the line it names when the patch adds that line, else to the first added line', () => {
+    const text = 'approvers:\n- collab1\nreviewers: [collab2\nlabels:\n- x\n';
+    const added = parseOwnersStrict(text, { filename: 'a/OWNERS', patch: '@@ -0,0 +1,5 @@\n+approvers:\n+- collab1\n+reviewers: [collab2\n+labels:\n+- x', status: 'added', sha: '', additions: 5, deletions: 0, changes: 5 }, [], 'OWNERS');
+    assert.ok('problem' in added);
+    assert.equal(added.problem.line, 4);
+    assert.match(added.problem.message, /^Cannot parse file: .*[^:]\.$/);
+    const edited = parseOwnersStrict(text, { filename: 'a/OWNERS', patch: '@@ -1,2 +1,2 @@\n-approvers: []\n+approvers:\n - collab1', status: 'modified', sha: '', additions: 1, deletions: 1, changes: 2 }, [], 'OWNERS');
+    assert.ok('problem' in edited);
+    assert.equal(edited.problem.line, 1);
   });
 });
