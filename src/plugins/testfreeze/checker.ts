@@ -52,7 +52,8 @@ function compare(a: Version, b: Version): number {
 }
 
 async function gitLsRemote(url: string): Promise<string[]> {
-  const { stdout } = await run('git', ['ls-remote', '--heads', '--tags', url], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  // `--` keeps a URL from being read as an option; the ext:: transport (runs commands) stays off.
+  const { stdout } = await run('git', ['-c', 'protocol.ext.allow=never', 'ls-remote', '--heads', '--tags', '--', url], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   return stdout.split('\n').map((l) => l.split('\t')[1] ?? '').filter((r) => r !== '');
 }
 
