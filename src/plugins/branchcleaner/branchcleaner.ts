@@ -4,7 +4,6 @@
 import { S } from '../../config/decode.js';
 import { compileRegex } from '../../go/regex.js';
 import { strList, type PluginConfigSection } from '../../config/plugin-sections.js';
-import { validateRegexField } from '../../config/plugins.js';
 import type { PluginsConfig } from '../../config/types.js';
 import type { PullRequestEvent } from '../../github/event-types.js';
 import { GitHubError } from '../../github/errors.js';
@@ -21,12 +20,6 @@ export const branchCleanerConfigSection: PluginConfigSection<BranchCleanerConfig
   section: 'branch_cleaner',
   schema: S.obj('BranchCleaner', { preserved_branches: S.map(strList) }),
   defaults: (raw) => (raw as BranchCleanerConfig | undefined) ?? {},
-  // Upstream ignores a pattern that does not compile (it then never matches); checkconfig names it instead.
-  validate: (value, _raw, report) => {
-    for (const [key, list] of Object.entries(value.preserved_branches ?? {})) {
-      (list ?? []).forEach((pattern, i) => validateRegexField(list, String(i), `branch_cleaner.preserved_branches[${JSON.stringify(key)}][${i}]`, pattern, report));
-    }
-  },
 };
 
 function configOf(pc: PluginsConfig): BranchCleanerConfig {
@@ -44,7 +37,7 @@ export function isPreservedBranch(cfg: BranchCleanerConfig, org: string, repo: s
     try {
       return compileRegex(pb).test(branch);
     } catch {
-      return false; // upstream ignores a pattern that does not compile; checkconfig reports it
+      return false; // as upstream: an entry that is no valid pattern still matches by its exact name
     }
   }));
 }

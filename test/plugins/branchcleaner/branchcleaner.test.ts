@@ -78,7 +78,9 @@ describe('branchcleaner', () => {
     assert.equal(isPreservedBranch(cfg.branch_cleaner!, 'other', 'repo', 'keep-me'), false);
   });
 
-  it('checkconfig names a preserved branch pattern that does not compile', () => {
-    assert.throws(() => pluginsConfigFrom('branch_cleaner:\n  preserved_branches:\n    org: ["(unclosed"]\n'), /branch_cleaner\.preserved_branches\["org"\]\[0\]/);
+  it('an entry that is no valid pattern still preserves its exact branch name, as upstream', () => {
+    const cfg = pluginsConfigFrom('branch_cleaner:\n  preserved_branches:\n    org: ["feature/[x"]\n') as { branch_cleaner?: Parameters<typeof isPreservedBranch>[0] };
+    assert.equal(isPreservedBranch(cfg.branch_cleaner!, 'org', 'repo', 'feature/[x'), true);
+    assert.equal(isPreservedBranch(cfg.branch_cleaner!, 'org', 'repo', 'feature/x'), false);
   });
 });
