@@ -2,6 +2,7 @@
 // onto the fake GitHub: real commits in the fake's git repository, statuses and labels over HTTP, each
 // delivery handled twice (the second handling must write nothing).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { DCO_NO_LABEL, DCO_YES_LABEL, dcoPlugin } from '../../../src/plugins/dco/dco.js';
 import { snapshotFrom } from '../../support/config.js';
@@ -143,5 +144,26 @@ describe('dco', () => {
         for (const part of c.wantComment) assert.ok(dcoComments[0]!.includes(part), `comment lacks ${part}:\n${dcoComments[0]!}`);
       }
     },
+  });
+
+  it('a merge commit needs no sign-off (upstream skips commits with more than one parent)', async () => {
+    const s = seed({ isPR: true, repoLabels: [DCO_YES_LABEL, DCO_NO_LABEL] });
+    s.pulls![0]!.commits = [{ message: SIGNED, files: { 'a.txt': 'a\n' } }];
+    await w.gh.reset(s);
+    // A merge of a signed side commit into the PR branch, made with git in the fake's repository.
+    const dir = await w.gh.repoDir(REPO);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'author', GIT_AUTHOR_EMAIL: 'author@example.com', GIT_COMMITTER_NAME: 'author', GIT_COMMITTER_EMAIL: 'author@example.com' } }).toString().trim();
+    const head = git('rev-parse', 'refs/heads/pr-1');
+    const base = git('rev-parse', 'refs/heads/master');
+    const side = git('commit-tree', `${base}^{tree}`, '-p', base, '-m', SIGNED);
+    const merge = git('commit-tree', `${head}^{tree}`, '-p', head, '-p', side, '-m', 'Merge branch side');
+    git('update-ref', 'refs/heads/pr-1', merge);
+    git('update-ref', 'refs/pull/1/head', merge);
+    const commits = await w.client.listPullRequestCommits('org', 'repo', 1);
+    assert.ok(commits.some((c) => c.parents.length === 2 && !/signed-off-by/i.test(c.message)), 'the PR has an unsigned merge commit');
+    const d = await pullRequestDelivery(w.gh, 'synchronize', { id: 'dco-merge' });
+    await deliverTo(dcoPlugin, d, pluginContextFor(w, { plugin: 'dco', withOwners: false }));
+    assert.deepEqual(w.gh.labels(REPO, 1), [DCO_YES_LABEL]);
+    assert.equal(w.gh.statuses(REPO, merge).at(-1)?.state, 'success');
   });
 });
