@@ -24,6 +24,8 @@ interface Case {
   review?: Record<string, string>;
   /** substrings of bot comments, one entry per comment */
   comments?: string[];
+  /** the OWNERS file name the review names (default OWNERS) */
+  ownersName?: string;
 }
 
 const cases: Case[] = [
@@ -57,6 +59,10 @@ const cases: Case[] = [
   { name: 'the label goes once the files are fixed', files: { 'a/OWNERS': 'approvers:\n- collab1\n' }, labels: [INVALID_OWNERS_LABEL], wantLabel: false },
   { name: 'a labelled PR touching no OWNERS file is checked again and cleared', files: { 'main.go': 'package main // y\n' }, labels: [INVALID_OWNERS_LABEL], wantLabel: false },
   { name: 'empty aliases get a cleanup comment', files: { OWNERS_ALIASES: 'aliases:\n  team:\n  - collab1\n  empty: []\n' }, wantLabel: false, comments: ['There are empty aliases in OWNER_ALIASES, cleanup is advised.'] },
+  {
+    name: 'owners.filenames: the repo\'s own OWNERS name is the one checked', files: { 'a/MAINTAINERS': 'approvers: [collab1\n', 'b/OWNERS': 'approvers: [collab1\n' },
+    plugins: 'owners:\n  filenames:\n    org/repo:\n      owners: MAINTAINERS\n', wantLabel: true, review: { 'a/MAINTAINERS': 'Cannot parse file:' }, ownersName: 'MAINTAINERS',
+  },
   { name: '/verify-owners checks an invalid file', comment: '/verify-owners', files: { 'a/OWNERS': 'approvers: [collab1\n' }, wantLabel: true, review: { 'a/OWNERS': 'Cannot parse file:' } },
   { name: 'an unrelated comment does nothing', comment: 'hello', files: { 'a/OWNERS': 'approvers: [collab1\n' }, wantLabel: false },
 ];
@@ -88,7 +94,7 @@ describe('verify-owners', () => {
       else {
         assert.equal(reviews.length, 1);
         const n = Object.keys(c.review).length;
-        assert.match(reviews[0]!.body, new RegExp(`${n} invalid OWNERS file${n === 1 ? '' : 's'}`));
+        assert.match(reviews[0]!.body, new RegExp(`${n} invalid ${c.ownersName ?? 'OWNERS'} file${n === 1 ? '' : 's'}`));
         const lineComments = w.gh.calls({ method: 'POST' }).flatMap((call) => ((call.body as { comments?: { path: string; body: string }[] } | undefined)?.comments ?? []));
         for (const [path, text] of Object.entries(c.review)) {
           assert.ok(lineComments.some((x) => x.path === path && x.body.includes(text)), `no review comment on ${path} with ${text}: ${JSON.stringify(lineComments)}`);
