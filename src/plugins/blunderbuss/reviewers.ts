@@ -73,10 +73,12 @@ export interface ReviewerSource {
  */
 function layered(path: string, all: Set<string>, leafAt: (p: string) => Set<string>): LayeredSet {
   const out = new LayeredSet();
-  const dirs = path.split('/').slice(0, -1);
+  const parts = path.split('/');
+  const base = parts.pop()!;
   let layer = 0;
-  for (let i = dirs.length; i >= 0 && out.size < all.size; i--) {
-    const probe = [...dirs.slice(0, i), 'x'].join('/');
+  // The same file name one directory up at a time: the leaf set there is the next level's owners.
+  for (let i = parts.length; i >= 0 && out.size < all.size; i--) {
+    const probe = [...parts.slice(0, i), base].join('/');
     const names = [...leafAt(probe)].filter((x) => all.has(x)).sort();
     if (names.some((x) => !out.has(x))) out.insert(layer++, ...names);
   }
