@@ -1,5 +1,5 @@
 // The fake GitHub's GraphQL `user(login:) { status { indicatesLimitedAvailability } }` (blunderbuss's
-// use_status_availability) and its REST `DELETE git/refs` (branchcleaner), through the real client.
+// use_status_availability), its REST `DELETE git/refs` (branchcleaner) and PRs whose branch is gone, through the real client.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createGitHubClient } from '../../src/github/client.js';
@@ -18,6 +18,7 @@ describe('fake GitHub: user status and ref deletion', () => {
       seed: {
         users: ['alice', { login: 'Busy-User', limitedAvailability: true }],
         repos: [{ repo: 'org/repo', defaultBranch: 'main', branches: { topic: { 'a.txt': 'a\n' } } }],
+        pulls: [{ repo: 'org/repo', number: 1, author: 'alice', title: 'A change', files: { 'b.txt': 'b\n' } }],
       },
     });
     client = createGitHubClient({ baseUrl: gh.url, token: 't', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
@@ -36,5 +37,13 @@ describe('fake GitHub: user status and ref deletion', () => {
     assert.equal(await gh.branchSha('org/repo', 'topic'), undefined);
     assert.deepEqual(gh.calls({ write: true }).map((c) => [c.route, c.status]), [['DELETE /repos/{owner}/{repo}/git/refs/{ref}', 204]]);
     await assert.rejects(client.deleteRef('org', 'repo', 'heads/topic'), (e: unknown) => e instanceof GitHubError && e.status === 422 && /Reference does not exist/.test(e.message));
+  });
+
+  it("a PR still answers, files and all, after its head branch is deleted (GitHub keeps refs/pull/<n>/head)", async () => {
+    const head = await gh.headSha('org/repo', 1);
+    await client.deleteRef('org', 'repo', 'heads/pr-1');
+    assert.equal(await gh.branchSha('org/repo', 'pr-1'), undefined);
+    assert.equal((await client.getPullRequest('org', 'repo', 1)).head.sha, head);
+    assert.deepEqual((await client.listPullRequestFiles('org', 'repo', 1)).map((f) => f.filename), ['b.txt']);
   });
 });
