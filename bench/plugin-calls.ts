@@ -26,6 +26,7 @@ import { openSqliteStore } from '../src/store/sqlite/store.js';
 import type { Store } from '../src/store/types.js';
 import { webhookHeaders } from '../test/hook/support/helpers.js';
 import { startFakeJira } from '../test/support/fake-jira.js';
+import { startFakeImages } from '../test/support/fake-images.js';
 import { pluginConfig } from '../test/plugins/shared/fixtures.js';
 import {
   configWith, issueCommentDelivery, pluginConfigWith, postsubmit, pullRequestDelivery, pushDelivery, reviewDelivery, SCENARIO_PRESUBMITS,
@@ -53,15 +54,26 @@ interface Row {
   config?: Config;
   /** More repositories (`org/name`) in the seed. */
   repos?: string[];
+  /** Commit statuses on the PR head before the event: context → state. */
+  statuses?: Record<string, 'failure' | 'error' | 'pending' | 'success'>;
   /** Builds the delivery (may read the fake; those reads are not counted). */
   delivery: (id: string) => Promise<Delivery>;
 }
 
 const u = (): { author: string } => ({ author: 'u' });
+/** A pull_request closed delivery for the PR, merged (from a branch of org/repo, as the fake's PRs are). */
+const merged = () => async (id: string) => {
+  const d = await pullRequestDelivery(gh, id, 'closed');
+  d.payload.pull_request.merged = true;
+  return d;
+};
 const trusted = { author: 'trusted-member' };
 // The comment exists on the fake (as it would on GitHub) before its webhook arrives.
 const comment = (user: string, body: string, n = 5) => (id: string) => issueCommentDelivery(gh, id, user, body, { number: n, commentId: gh.addComment('org/repo', n, user, body) });
 const pr = (action: string, opts: Parameters<typeof pullRequestDelivery>[3] = {}) => (id: string) => pullRequestDelivery(gh, id, action, opts);
+
+// The candy images trick-or-treat size-checks, served locally so the row needs no internet.
+const images = await startFakeImages();
 
 const rows: Row[] = [
   { plugin: 'trigger', event: 'PR opened by a member', spec: { calls: 3, path: 'getRef, isMember, +prFiles' }, seed: trusted, delivery: pr('opened') },
@@ -173,6 +185,36 @@ const rows: Row[] = [
     plugin: 'issue-management', event: '/pin-issue by a root approver', spec: { calls: 5, path: 'OWNERS (getRef, listCollaborators, as repoowners), getIssue, GraphQL pinIssue, comment' },
     seed: { repoFiles: OWNERS, collaborators: COLLABS }, delivery: comment('alice', '/pin-issue', ISSUE),
   },
+  // issue 13, item 2 (plugins-a); upstream paths read from pkg/plugins/<name>/<name>.go
+  {
+    plugin: 'dco', event: 'PR opened, commit not signed off', spec: { calls: 7, path: 'prCommits, combinedStatus, issueLabels, addLabel, createStatus, listComments (pruner), comment' },
+    delivery: pr('opened'),
+  },
+  { plugin: 'dco', event: '/check-dco, commit not signed off', spec: { calls: 8, path: 'getPR, then as PR opened' }, delivery: comment('collab1', '/check-dco') },
+  {
+    plugin: 'blunderbuss', event: 'PR opened', spec: { calls: 4, path: 'getRef + listCollabs (loadRepoOwners), prChanges, reqReview' },
+    seed: { repoFiles: OWNERS, collaborators: COLLABS }, delivery: pr('opened'),
+  },
+  { plugin: 'blunderbuss', event: '/auto-cc', spec: { calls: 5, path: 'getPR, then as PR opened' }, seed: { repoFiles: OWNERS, collaborators: COLLABS }, delivery: comment('collab2', '/auto-cc') },
+  {
+    plugin: 'override', event: '/override of a failed context by an org admin', spec: { calls: 7, path: 'getPR, hasPermission, listStatuses, branchProt, getRef, createStatus, comment (+ presubmits, check runs with App auth)' },
+    seed: { orgs: { org: { members: ['trusted-member', 'alice'], admins: ['alice'] } } }, statuses: { 'ci/other': 'failure' }, delivery: comment('alice', '/override ci/other'),
+  },
+  {
+    plugin: 'verify-owners', event: 'PR opened rewriting OWNERS (3 logins on added lines)', spec: { calls: 12, path: 'prChanges, issueLabels, getRef + listCollabs (loadRepoOwners; files from a clone), (isMember, isCollab) ×3, removeLabel, listComments (pruner)' },
+    seed: { repoFiles: OWNERS, collaborators: COLLABS, files: { OWNERS: 'approvers:\n- alice\n- collab2\nreviewers:\n- collab1\n' } }, delivery: pr('opened'),
+  },
+  { plugin: 'verify-owners', event: 'PR opened without OWNERS changes', spec: { calls: 2, path: 'prChanges, issueLabels' }, delivery: pr('opened') },
+  { plugin: 'branchcleaner', event: 'PR merged from a branch of the repo', spec: { calls: 1, path: 'deleteRef' }, delivery: merged() },
+  {
+    plugin: 'reward-owners', event: 'PR merged adding an approver', spec: { calls: 4, path: 'prChanges, listCollabs ×2 (owners at base and head), comment' },
+    seed: { repoFiles: OWNERS, collaborators: COLLABS, files: { OWNERS: 'approvers: [alice, collab2]\nreviewers: [collab1]\n' } }, delivery: merged(),
+  },
+  { plugin: 'testfreeze', event: 'PR opened outside kubernetes/kubernetes', spec: { calls: 0, path: 'none' }, delivery: pr('opened') },
+  {
+    plugin: 'trick-or-treat', event: '/trick-or-treat', spec: { calls: 1, path: 'comment (+ a HEAD to the image host)' },
+    pluginConfig: { trick_or_treat: { images: [`${images.url}/img/candy.jpg`] } } as Partial<PluginsConfig>, delivery: comment('collab1', '/trick-or-treat'),
+  },
 ];
 
 function seedFor(r: Row): FakeSeed {
@@ -254,6 +296,11 @@ async function given(r: Row): Promise<void> {
     const setup = createGitHubClient({ baseUrl: gh.url, token: 'setup', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
     await setup.createStatus('org', 'repo', head, { context: 'pull-job', state: 'failure' });
   }
+  if (r.statuses !== undefined) {
+    const head = await gh.headSha('org/repo', 5);
+    const setup = createGitHubClient({ baseUrl: gh.url, token: 'setup', throttle: false, retry: { enabled: false }, etagCacheSize: 0 });
+    for (const [context, state] of Object.entries(r.statuses)) await setup.createStatus('org', 'repo', head, { context, state });
+  }
   if (r.event.includes('synchronize')) await gh.pushToPull('org/repo', 5, { CHANGED: 'pushed\n' });
 }
 
@@ -324,6 +371,7 @@ for (const r of rows.filter((x) => only === undefined || only.has(x.plugin))) {
 const seconds = (performance.now() - started) / 1000;
 await server.close();
 await jiraFake.close();
+await images.close();
 await store.close();
 await gh.close();
 rmSync(dir, { recursive: true, force: true });

@@ -238,6 +238,8 @@ function validatePlugins(path: string, raw: Record<string, unknown>, cfg: Plugin
       issues.error(path, lineOf(obj, key), field, err.message);
     }
   };
+  // upstream compiles blunderbuss.wait_for_status.description when the file loads (pkg/plugins/config.go)
+  checkRe(cfg.blunderbuss.wait_for_status, 'description', 'blunderbuss.wait_for_status.description', cfg.blunderbuss.wait_for_status?.description);
   cfg.require_matching_label.forEach((r, i) => {
     if (!r) return;
     const p = `require_matching_label[${i}]`;

@@ -343,6 +343,8 @@ export interface GitHubClient {
    * or a bare branch name (taken as `heads/<name>`).
    */
   getRef(org: string, repo: string, ref: string): Promise<string>;
+  /** DELETE /repos/{o}/{r}/git/refs/{ref} (`heads/<branch>`): 204; GitHub answers 422 for a ref that does not exist. */
+  deleteRef(org: string, repo: string, ref: string): Promise<void>;
   /** GET /repos/{o}/{r}/commits/{sha} (sha may be a ref name). */
   getCommit(org: string, repo: string, sha: string): Promise<Commit>;
   /** GET /repos/{o}/{r}/contents/{path}?ref=: the file as UTF-8 text; undefined on 404. */

@@ -26,4 +26,6 @@ export interface RepoOwners {
 export interface OwnersClient {
   /** Loads (or returns the cached) OWNERS of `org/repo` at the tip of `baseRef`, filtered to collaborators. */
   loadRepoOwners(org: string, repo: string, baseRef: string): Promise<RepoOwners>;
+  /** The same at a given commit of `baseRef` (upstream LoadRepoOwnersSha), e.g. a PR's base and head SHAs. */
+  loadRepoOwnersSha(org: string, repo: string, baseRef: string, sha: string): Promise<RepoOwners>;
 }

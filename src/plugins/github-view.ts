@@ -26,6 +26,7 @@ export const GITHUB_CALL_KINDS = {
   getPermission: 'read',
   getRepo: 'read',
   getRef: 'read',
+  deleteRef: 'write',
   getCommit: 'read',
   getFile: 'read',
   getBranchProtection: 'read',

@@ -9,11 +9,14 @@ import { approvePlugin } from './approve/approve.js';
 import { assignPlugin } from './assign/assign.js';
 import { blockadePlugin } from './blockade/blockade.js';
 import { buildifierPlugin } from './buildifier/buildifier.js';
+import { blunderbussPlugin } from './blunderbuss/blunderbuss.js';
+import { branchCleanerPlugin } from './branchcleaner/branchcleaner.js';
 import { catPlugin } from './cat/cat.js';
 import { cherryPickApprovedPlugin } from './cherry-pick-approved/cherry-pick-approved.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
 import { claPlugin } from './cla/cla.js';
 import { configUpdaterPlugin } from './config-updater/config-updater.js';
+import { dcoPlugin } from './dco/dco.js';
 import { dogPlugin } from './dog/dog.js';
 import { golintPlugin } from './golint/golint.js';
 import { goosePlugin } from './goose/goose.js';
@@ -31,19 +34,24 @@ import { mergeCommitBlockerPlugin } from './mergecommitblocker/mergecommitblocke
 import { milestonePlugin } from './milestone/milestone.js';
 import { milestoneApplierPlugin } from './milestoneapplier/milestoneapplier.js';
 import { milestoneStatusPlugin } from './milestonestatus/milestonestatus.js';
+import { overridePlugin } from './override/override.js';
 import { ownersLabelPlugin } from './owners-label/owners-label.js';
 import { ponyPlugin } from './pony/pony.js';
 import { projectPlugin } from './project/project.js';
 import { releaseNotePlugin } from './release-note/release-note.js';
 import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
 import { retitlePlugin } from './retitle/retitle.js';
+import { rewardOwnersPlugin } from './reward-owners/reward-owners.js';
 import { shrugPlugin } from './shrug/shrug.js';
 import { skipPlugin } from './skip/skip.js';
 import { slackeventsPlugin } from './slackevents/slackevents.js';
 import { stagePlugin } from './stage/stage.js';
 import { sigmentionPlugin } from './sigmention/sigmention.js';
 import { sizePlugin } from './size/size.js';
+import { testFreezePlugin } from './testfreeze/testfreeze.js';
+import { trickOrTreatPlugin } from './trick-or-treat/trick-or-treat.js';
 import { triggerPlugin } from './trigger/trigger.js';
+import { verifyOwnersPlugin } from './verify-owners/verify-owners.js';
 import { welcomePlugin } from './welcome/welcome.js';
 import { wipPlugin } from './wip/wip.js';
 import { yuksPlugin } from './yuks/yuks.js';
@@ -56,11 +64,14 @@ export const builtinPlugins: Plugin[] = [
   assignPlugin,
   blockadePlugin,
   buildifierPlugin,
+  blunderbussPlugin,
+  branchCleanerPlugin,
   catPlugin,
   cherryPickApprovedPlugin,
   cherryPickUnapprovedPlugin,
   claPlugin,
   configUpdaterPlugin,
+  dcoPlugin,
   dogPlugin,
   golintPlugin,
   goosePlugin,
@@ -78,19 +89,24 @@ export const builtinPlugins: Plugin[] = [
   mergeCommitBlockerPlugin,
   milestoneApplierPlugin,
   milestoneStatusPlugin,
+  overridePlugin,
   ownersLabelPlugin,
   ponyPlugin,
   projectPlugin,
   releaseNotePlugin,
   requireMatchingLabelPlugin,
   retitlePlugin,
+  rewardOwnersPlugin,
   shrugPlugin,
   sigmentionPlugin,
   sizePlugin,
   skipPlugin,
   stagePlugin,
   slackeventsPlugin,
+  testFreezePlugin,
+  trickOrTreatPlugin,
   triggerPlugin,
+  verifyOwnersPlugin,
   welcomePlugin,
   wipPlugin,
   yuksPlugin,

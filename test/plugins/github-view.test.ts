@@ -23,6 +23,7 @@ const sample: { [M in GitHubMethod]: (gh: GitHubClient) => Promise<unknown> } = 
   getPermission: (gh) => gh.getPermission(org, repo, 'collab1'),
   getRepo: (gh) => gh.getRepo(org, repo),
   getRef: (gh) => gh.getRef(org, repo, 'heads/master'),
+  deleteRef: (gh) => gh.deleteRef(org, repo, 'heads/no-such-branch'),
   getCommit: (gh) => gh.getCommit(org, repo, sha),
   getFile: (gh) => gh.getFile(org, repo, 'README.md'),
   getBranchProtection: (gh) => gh.getBranchProtection(org, repo, 'master'),

@@ -106,4 +106,20 @@ function repoNode(repo: FakeRepo): Record<string, unknown> {
   return { name: repo.name, nameWithOwner: repo.fullName, owner: { login: repo.owner }, url: `https://github.com/${repo.fullName}`, isArchived: repo.archived, defaultBranchRef: { name: repo.defaultBranch } };
 }
 
-export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, searchHandler, viewerHandler];
+/**
+ * `user(login: $login) { login status { indicatesLimitedAvailability } }`: a user's status (blunderbuss's
+ * availability check). A user without a status has `status: null`; an unknown login resolves to null.
+ */
+const userStatusHandler: GraphQLHandler = {
+  name: 'user',
+  matches: (q) => /\buser\s*\(\s*login\s*:/.test(q) && !/\bsearch\s*\(/.test(q),
+  resolve: async (ctx) => {
+    const loginVar = /user\s*\(\s*login\s*:\s*\$(\w+)/.exec(ctx.query)?.[1];
+    const login = loginVar ? String(ctx.variables[loginVar] ?? '') : (/user\s*\(\s*login\s*:\s*"([^"]*)"/.exec(ctx.query)?.[1] ?? '');
+    const u = ctx.world.users.get(login.toLowerCase());
+    if (u === undefined) return { user: null };
+    return { user: { login: u.login, status: u.limitedAvailability === true ? { indicatesLimitedAvailability: true } : null } };
+  },
+};
+
+export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, searchHandler, viewerHandler, userStatusHandler];

@@ -18,6 +18,7 @@ export function seedWorld(model: FakeModel, seed: FakeSeed): Promise<void> {
     const user = model.ensureUser(s.login, s.type);
     if (s.name !== undefined) user.name = s.name;
     if (s.email !== undefined) user.email = s.email;
+    if (s.limitedAvailability !== undefined) user.limitedAvailability = s.limitedAvailability;
   }
   for (const [login, o] of Object.entries(seed.orgs ?? {})) {
     const org = model.ensureOrg(login);

@@ -10,6 +10,8 @@ export interface SeedUser {
   name?: string;
   email?: string;
   type?: 'User' | 'Bot' | 'Organization';
+  /** The user's GitHub status says "busy" (GraphQL `user.status.indicatesLimitedAvailability`). */
+  limitedAvailability?: boolean;
 }
 
 export interface SeedTeam {
@@ -139,6 +141,7 @@ export interface FakeUser {
   type: string;
   name: string | null;
   email: string | null;
+  limitedAvailability?: boolean;
 }
 
 export interface FakeTeam {

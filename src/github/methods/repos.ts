@@ -6,7 +6,7 @@ import { NO_OCTOKIT_RETRY, writeOnce } from '../idempotent-writes.js';
 import { toBranchProtection, toCommit, toRepo, toStatus } from '../map.js';
 import type { BranchProtection, CombinedStatus, Commit, GitHubClient, Repo, Status, StatusInput } from '../types.js';
 
-type RepoMethods = Pick<GitHubClient, 'getRepo' | 'getRef' | 'getCommit' | 'getFile' | 'getBranchProtection' | 'getCombinedStatus' | 'listStatuses' | 'createStatus'>;
+type RepoMethods = Pick<GitHubClient, 'getRepo' | 'getRef' | 'deleteRef' | 'getCommit' | 'getFile' | 'getBranchProtection' | 'getCombinedStatus' | 'listStatuses' | 'createStatus'>;
 
 function normalizeRef(ref: string): string {
   const r = ref.replace(/^refs\//, '');
@@ -24,6 +24,10 @@ export function repoMethods(call: GitHubCall): RepoMethods {
       const sha = data.object?.sha;
       if (!sha) throw new GitHubError(200, 'GET', `/repos/${org}/${repo}/git/ref/${normalizeRef(ref)}`, 'response has no object.sha');
       return sha;
+    },
+
+    async deleteRef(org: string, repo: string, ref: string): Promise<void> {
+      await call.request(org, 'DELETE /repos/{owner}/{repo}/git/refs/{ref}', { owner: org, repo, ref: normalizeRef(ref) });
     },
 
     async getCommit(org: string, repo: string, sha: string): Promise<Commit> {

@@ -47,6 +47,14 @@ export function reposRoutes(model: FakeModel): Hono<Env> {
     if (!sha || !/^(heads|tags)\//.test(ref)) throw notFound();
     return c.json({ ref: `refs/${ref}`, node_id: `REF_${sha}`, url: `${model.url}/repos/${repo.fullName}/git/refs/${ref}`, object: { sha, type: 'commit', url: `${model.url}/repos/${repo.fullName}/git/commits/${sha}` } });
   });
+  app.delete('/repos/:owner/:repo/git/refs/:ref{.+}', async (c) => {
+    const repo = repoOf(c);
+    const ref = c.req.param('ref');
+    // GitHub: 422 "Reference does not exist" for a missing ref (branch cleaners race each other).
+    if (!/^(heads|tags)\//.test(ref) || !(await repo.git.resolve(`refs/${ref}`))) throw new HttpError(422, 'Reference does not exist');
+    await repo.git.git(['update-ref', '-d', `refs/${ref}`]);
+    return c.body(null, 204);
+  });
   app.get('/repos/:owner/:repo/commits/:ref', async (c) => {
     const repo = repoOf(c);
     const info = await repo.git.commitInfo(c.req.param('ref'));

@@ -1,0 +1,156 @@
+// blunderbuss (upstream pkg/plugins/blunderbuss/blunderbuss.go): when a PR opens (or on `/auto-cc`), request
+// reviews from reviewers picked at random from the OWNERS files of the changed files. With
+// `wait_for_status`, it waits instead for tide's "needs review" status on the PR's head.
+import RE2 from 're2';
+import type { BlunderbussConfig, PluginsConfig } from '../../config/types.js';
+import type { GenericCommentEvent, PullRequestEvent, StatusEvent } from '../../github/event-types.js';
+import type { GitHubClient, PullRequest } from '../../github/types.js';
+import type { Logger } from '../../observability/logger.js';
+import type { OwnersClient } from '../../owners/types.js';
+import type { Plugin } from '../types.js';
+import { approversOf, getReviewers, reviewersOf, type LayeredSet } from './reviewers.js';
+
+/** upstream assign.CCRegexp: a PR body that already asks for reviewers is left alone. */
+const ccRe = new RE2('(?mi)^/(un)?cc(( +@?[-/\\w]+?)*)\\s*$');
+/** upstream reviewer.AutoCCMatch */
+const autoCcRe = new RE2('(?mi)^/auto-cc\\s*$');
+/** upstream's default wait_for_status description (pkg/plugins/config.go setDefaults). */
+export const DEFAULT_WAIT_FOR_STATUS_DESCRIPTION = 'Not mergeable. (PullRequest is missing sufficient approving GitHub review\\(s\\)|Needs (lgtm|approved|approved, lgtm) labels?)\\.?';
+
+export type BlunderbussGitHub = Pick<GitHubClient, 'getPullRequest' | 'listPullRequestFiles' | 'requestReview' | 'searchIssues' | 'graphql'>;
+
+export interface BlunderbussDeps {
+  gh: BlunderbussGitHub;
+  owners: OwnersClient;
+  log: Logger;
+  config: BlunderbussConfig;
+  /** A delivery seen before: skip PRs that already have requested reviewers, so a redelivery requests none. */
+  redelivery: boolean;
+  random?: () => number;
+}
+
+interface WaitForStatus {
+  context: string;
+  state: string;
+  descriptionRe: RE2;
+}
+
+/** `wait_for_status` with upstream's defaults filled in; undefined when not set. */
+export function waitForStatusOf(cfg: BlunderbussConfig): WaitForStatus | undefined {
+  const w = cfg.wait_for_status;
+  if (w === undefined || w === null) return undefined;
+  return { context: w.context || 'tide', state: w.state || 'pending', descriptionRe: new RE2(w.description || DEFAULT_WAIT_FOR_STATUS_DESCRIPTION) };
+}
+
+/** Upstream reviewer.ConfigString. */
+export function reviewerConfigString(plugin: string, count: number): string {
+  return `${plugin} is currently configured to request reviews from ${count} reviewer${count > 1 ? 's' : ''}.`;
+}
+
+function depsOf(ctx: Parameters<NonNullable<Plugin['handlers']['pullRequest']>>[1]): BlunderbussDeps {
+  if (ctx.owners === undefined) throw new Error('blunderbuss: this process has no OWNERS client');
+  return { gh: ctx.github, owners: ctx.owners, log: ctx.log, config: ctx.snapshot.plugins.blunderbuss, redelivery: ctx.redelivery };
+}
+
+export const blunderbussPlugin: Plugin = {
+  name: 'blunderbuss',
+  help: {
+    description: 'The blunderbuss plugin automatically requests reviews from reviewers when a new PR is created. The reviewers are selected randomly from the OWNERS files that apply to the files modified by the PR.',
+    snippet: 'blunderbuss:\n  # ReviewerCount is the minimum number of reviewers to request\n  request_count: 2\n  # MaxReviewerCount is the maximum number of reviewers to request (0: no limit)\n  max_request_count: 0\n  exclude_approvers: false\n  use_status_availability: false\n  ignore_drafts: false\n  ignore_authors: []\n',
+    commands: [{
+      usage: '/auto-cc', featured: false, whoCanUse: 'Anyone', examples: ['/auto-cc'],
+      description: 'Manually request reviews from reviewers for a PR. Useful if OWNERS file were updated since the PR was opened.',
+    }],
+  },
+  configHelp: (pc: PluginsConfig) => ({ '': reviewerConfigString('blunderbuss', pc.blunderbuss.request_count ?? 2) }),
+  handlers: {
+    pullRequest: (e, ctx) => handleBlunderbussPullRequest(depsOf(ctx), e),
+    genericComment: (e, ctx) => handleBlunderbussComment(depsOf(ctx), e),
+    status: (e, ctx) => handleBlunderbussStatus(depsOf(ctx), e),
+  },
+};
+
+export async function handleBlunderbussPullRequest(d: BlunderbussDeps, e: PullRequestEvent): Promise<void> {
+  if (e.action !== 'opened' && e.action !== 'ready_for_review') return;
+  const body = (e.pullRequest as { body?: string | null }).body ?? '';
+  if (ccRe.test(body) || waitForStatusOf(d.config) !== undefined) return;
+  if ((e.pullRequest as { draft?: boolean }).draft === true && d.config.ignore_drafts === true) return;
+  const author = (e.pullRequest as { user?: { login?: string } }).user?.login ?? '';
+  if ((d.config.ignore_authors ?? []).includes(author)) return;
+  let pr: Pick<PullRequest, 'number' | 'base' | 'user'> & { requestedReviewers?: string[] } = { number: e.number, base: { ref: e.baseRef } as PullRequest['base'], user: { login: author } as PullRequest['user'] };
+  if (d.redelivery) pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
+  if ((pr.requestedReviewers ?? []).length > 0) return;
+  await requestReviewers(d, e.org, e.repo, pr);
+}
+
+export async function handleBlunderbussComment(d: BlunderbussDeps, e: GenericCommentEvent): Promise<void> {
+  if (e.action !== 'created' || !e.isPR || e.issueState === 'closed' || !autoCcRe.test(e.body)) return;
+  const pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
+  if (d.redelivery && pr.requestedReviewers.length > 0) return;
+  await requestReviewers(d, e.org, e.repo, pr);
+}
+
+export async function handleBlunderbussStatus(d: BlunderbussDeps, e: StatusEvent): Promise<void> {
+  const wait = waitForStatusOf(d.config);
+  if (wait === undefined) return;
+  if (e.state === '' || e.context === '' || e.description === '') throw new Error('invalid status event delivered with empty state/context/description');
+  if (e.context !== wait.context || e.state !== wait.state || !wait.descriptionRe.test(e.description)) return;
+  const issues = await d.gh.searchIssues(`${e.sha} repo:${e.org}/${e.repo} type:pr state:open`);
+  d.log.info({ prs: issues.length }, 'found PRs matching the commit');
+  const errors: unknown[] = [];
+  for (const issue of issues) {
+    const pr = await d.gh.getPullRequest(e.org, e.repo, issue.number).catch((err: unknown) => {
+      d.log.warn({ err, pr: issue.number }, 'unable to fetch pull request');
+      return undefined;
+    });
+    if (pr === undefined || pr.head.sha !== e.sha) continue;
+    if (pr.draft && d.config.ignore_drafts === true) continue;
+    if ((d.config.ignore_authors ?? []).includes(pr.user.login)) continue;
+    if (pr.requestedReviewers.length > 0) continue;
+    await requestReviewers(d, e.org, e.repo, pr).catch((err: unknown) => errors.push(err));
+  }
+  if (errors.length > 0) throw new AggregateError(errors, `blunderbuss: ${errors.length} PR(s) failed`);
+}
+
+const userStatusQuery = 'query($user: String!) { user(login: $user) { login status { indicatesLimitedAvailability } } }';
+
+async function requestReviewers(d: BlunderbussDeps, org: string, repo: string, pr: Pick<PullRequest, 'number' | 'base' | 'user'>): Promise<void> {
+  const random = d.random ?? Math.random;
+  const owners = await d.owners.loadRepoOwners(org, repo, pr.base.ref);
+  const files = (await d.gh.listPullRequestFiles(org, repo, pr.number)).map((f) => f.filename);
+  const busy = new Set<string>();
+  // Upstream reviewer.FindReviewer: with use_status_availability, skip users whose GitHub status says busy.
+  const select = async (candidates: LayeredSet): Promise<string> => {
+    if (d.config.use_status_availability !== true) return candidates.popRandom(random);
+    while (candidates.size > 0) {
+      const c = candidates.popRandom(random);
+      if (busy.has(c)) continue;
+      const res = await d.gh.graphql<{ user?: { status?: { indicatesLimitedAvailability?: boolean } | null } | null }>(userStatusQuery, { user: c }, org)
+        .catch((err: unknown) => {
+          d.log.error({ err, user: c }, 'error checking user availability');
+          return undefined;
+        });
+      if (res?.user?.status?.indicatesLimitedAvailability !== true) return c;
+      busy.add(c);
+    }
+    return '';
+  };
+  const count = d.config.request_count ?? 2;
+  const picked = await getReviewers(reviewersOf(owners), select, pr.user.login, files, count);
+  let reviewers = picked.reviewers;
+  if (count - reviewers.length > 0 && d.config.exclude_approvers !== true) {
+    const approvers = await getReviewers(approversOf(owners), select, pr.user.login, files, count);
+    const have = new Set(reviewers);
+    for (const a of approvers.reviewers) {
+      if (have.has(a)) continue;
+      reviewers.push(a);
+      have.add(a);
+    }
+  }
+  const max = d.config.max_request_count ?? 0;
+  if (max > 0 && reviewers.length > max) reviewers = reviewers.slice(0, max);
+  reviewers = [...reviewers, ...picked.required];
+  if (reviewers.length === 0) return;
+  d.log.info({ reviewers }, 'requesting reviews');
+  await d.gh.requestReview(org, repo, pr.number, reviewers);
+}
