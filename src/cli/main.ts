@@ -28,6 +28,7 @@ export async function buildProgram(modules?: readonly Partial<SubcommandModule>[
     .description('Prow in TypeScript: CI and merge automation for GitHub')
     .version(packageVersion(), '--version', 'print the version and exit')
     .showHelpAfterError()
+    .enablePositionalOptions() // lets `prow entrypoint [flags] command --its-flags` pass the command's flags through
     .exitOverride();
   let mods = modules;
   if (mods === undefined) {

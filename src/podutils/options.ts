@@ -89,7 +89,7 @@ export interface Decoded<T> {
   unknownFields: string[];
 }
 
-type Kind = 'string' | 'bool' | 'int' | 'strings' | 'object' | 'stringMap';
+type Kind = 'string' | 'bool' | 'int' | 'strings' | 'object' | 'list' | 'stringMap';
 
 class Reader {
   readonly unknown: string[] = [];
@@ -137,6 +137,9 @@ class Reader {
       }
       case 'object':
         return this.object(value, at);
+      case 'list':
+        if (!Array.isArray(value)) throw this.fail(at, 'want a list');
+        return value;
     }
   }
 
@@ -165,7 +168,7 @@ const WRAPPER_FIELDS: Record<string, Kind> = {
 };
 const REFS_FIELDS: Record<string, Kind> = {
   org: 'string', repo: 'string', repo_link: 'string', base_ref: 'string', base_sha: 'string', base_link: 'string',
-  pulls: 'object', path_alias: 'string', workdir: 'bool', auxiliary: 'bool', clone_uri: 'string', skip_submodules: 'bool',
+  pulls: 'list', path_alias: 'string', workdir: 'bool', auxiliary: 'bool', clone_uri: 'string', skip_submodules: 'bool',
   clone_depth: 'int', skip_fetch_head: 'bool', blobless_fetch: 'bool', sparse_checkout_files: 'strings',
 };
 const PULL_FIELDS: Record<string, Kind> = {
@@ -212,7 +215,7 @@ function readRefs(r: Reader, value: unknown, at: string): Refs {
 export function decodeCloneRefsOptions(raw: string, source = '$CLONEREFS_OPTIONS'): Decoded<CloneRefsOptions> {
   const r = new Reader(source);
   const o = r.pick(r.object(parseJson(raw, source), ''), '', {
-    src_root: 'string', log: 'string', git_user_name: 'string', git_user_email: 'string', refs: 'object', key_files: 'strings',
+    src_root: 'string', log: 'string', git_user_name: 'string', git_user_email: 'string', refs: 'list', key_files: 'strings',
     oauth_token_file: 'string', host_fingerprints: 'strings', max_parallel_workers: 'int', fail: 'bool', cookie_path: 'string',
     github_api_endpoints: 'strings', github_app_id: 'string', github_app_private_key_file: 'string',
   });
@@ -285,7 +288,7 @@ function checkEntrypoint(r: Reader, o: EntrypointOptions): void {
 export function decodeSidecarOptions(raw: string, source = '$SIDECAR_OPTIONS'): Decoded<SidecarOptions> {
   const r = new Reader(source);
   const o = r.pick(r.object(parseJson(raw, source), ''), '', {
-    gcs_options: 'object', wrapper_options: 'object', entries: 'object', entry_error: 'bool', ignore_interrupts: 'bool',
+    gcs_options: 'object', wrapper_options: 'object', entries: 'list', entry_error: 'bool', ignore_interrupts: 'bool',
     write_memory_profile: 'bool', censoring_options: 'object',
   });
   if (o.gcs_options === undefined) throw r.fail('gcs_options', 'no GCS options specified');
