@@ -247,16 +247,17 @@ export function decodeInitUploadOptions(raw: string, source = '$INITUPLOAD_OPTIO
   return { options, unknownFields: r.unknown };
 }
 
-/** gcsupload Options.Validate: somewhere to upload to. */
+/** gcsupload Options.Validate and GCSConfiguration.Validate: somewhere to upload to, and a way to lay it out. */
 function validateUpload(r: Reader, o: UploadOptions, at: string): void {
-  if (o.local_output_dir || o.dry_run) return;
-  if (!o.gcs?.bucket) throw r.fail(at ? `${at}.bucket` : 'bucket', 'GCS upload was requested but no bucket was specified');
-  if (!o.gcs.path_strategy) return;
-  if (!['legacy', 'single', 'explicit'].includes(o.gcs.path_strategy)) {
-    throw r.fail(at ? `${at}.path_strategy` : 'path_strategy', `GCS path strategy must be one of "legacy", "single" or "explicit", not ${JSON.stringify(o.gcs.path_strategy)}`);
+  const where = (field: string): string => (at ? `${at}.${field}` : field);
+  if (o.local_output_dir) return;
+  if (!o.dry_run && !o.gcs?.bucket) throw r.fail(where('bucket'), 'GCS upload was requested no GCS bucket was provided');
+  const strategy = o.gcs?.path_strategy ?? '';
+  if (!['legacy', 'single', 'explicit'].includes(strategy)) {
+    throw r.fail(where('path_strategy'), `gcs_path_strategy must be one of "legacy", "single" or "explicit", not ${JSON.stringify(strategy)}`);
   }
-  if (o.gcs.path_strategy !== 'explicit' && (!o.gcs.default_org || !o.gcs.default_repo)) {
-    throw r.fail(at ? `${at}.default_org` : 'default_org', `default org and repo must be provided for GCS strategy ${JSON.stringify(o.gcs.path_strategy)}`);
+  if (strategy !== 'explicit' && (!o.gcs?.default_org || !o.gcs.default_repo)) {
+    throw r.fail(where('default_org'), `default org and repo must be provided for GCS strategy ${JSON.stringify(strategy)}`);
   }
 }
 
