@@ -20,6 +20,8 @@ export const ABORTED_ERROR_CODE = 130;
 export const PREVIOUS_ERROR_CODE = 1130;
 const DEFAULT_TIMEOUT_NS = 120n * 60n * 1_000_000_000n;
 const DEFAULT_GRACE_NS = 15n * 1_000_000_000n;
+/** After the command exits, how long its output pipes may stay open (a background child holding them). */
+const DRAIN_MS = 2000;
 
 export interface EntrypointIo {
   /** Where the command's output also goes (the container's stdout). */
@@ -56,7 +58,9 @@ async function executeProcess(o: EntrypointOptions, io: EntrypointIo): Promise<{
   } catch (err) {
     return { code: INTERNAL_ERROR_CODE, error: `could not create process logfile(${o.wrapper.process_log}): ${(err as Error).message}` };
   }
+  let logOpen = true;
   const out = (data: string | Buffer): void => {
+    if (!logOpen) return;
     io.stdout.write(data);
     logFile.write(data);
   };
@@ -95,6 +99,7 @@ async function executeProcess(o: EntrypointOptions, io: EntrypointIo): Promise<{
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
+    const drained = new Promise<void>((resolve) => child.once('close', () => resolve()));
     const timeoutNs = o.timeout > 0 ? BigInt(o.timeout) : DEFAULT_TIMEOUT_NS;
     const graceNs = o.grace_period > 0 ? BigInt(o.grace_period) : DEFAULT_GRACE_NS;
     const kill = (signal: NodeJS.Signals): void => {
@@ -141,6 +146,12 @@ async function executeProcess(o: EntrypointOptions, io: EntrypointIo): Promise<{
       }
       end = await exited;
     }
+    // Output still in the pipes is copied; a background process that keeps them open is not waited for long.
+    let drainTimer: NodeJS.Timeout | undefined;
+    await Promise.race([drained, new Promise<void>((resolve) => { drainTimer = setTimeout(resolve, DRAIN_MS); })]);
+    clearTimeout(drainTimer);
+    child.stdout!.destroy();
+    child.stderr!.destroy();
     // A signalled process has no exit status: Go's ExitCode() is -1.
     const status = end.code ?? -1;
     if (cancelled === 'abort') return { code: o.propagate_error_code ? status : ABORTED_ERROR_CODE, error: 'process aborted' };
@@ -148,6 +159,7 @@ async function executeProcess(o: EntrypointOptions, io: EntrypointIo): Promise<{
     return status === 0 ? { code: 0 } : { code: status, error: `wrapped process failed: ${end.signal ? `signal: ${signalText(end.signal)}` : `exit status ${status}`}` };
   } finally {
     unsubscribe();
+    logOpen = false;
     await new Promise<void>((resolve) => logFile.end(() => resolve()));
   }
 }

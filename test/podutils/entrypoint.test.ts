@@ -149,6 +149,20 @@ describe('entrypoint', () => {
     }
   });
 
+  it('a background child that keeps the output pipe open does not hold the wrapper; all output before the exit is kept', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entrypoint-'));
+    try {
+      const code = await runEntrypoint({
+        timeout: 60 * SECOND, grace_period: SECOND,
+        wrapper: { args: ['sh', '-c', 'sleep 30 & for i in 1 2 3; do echo line $i; done'], process_log: join(dir, 'log'), marker_file: join(dir, 'marker'), metadata_file: '' },
+      }, { stdout: new PassThrough(), onInterrupt: () => () => undefined });
+      assert.equal(code, 0);
+      assert.equal(readFileSync(join(dir, 'log'), 'utf8'), 'line 1\nline 2\nline 3\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('copy mode places a launcher that runs `prow entrypoint` with its arguments', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'entrypoint-'));
     try {
