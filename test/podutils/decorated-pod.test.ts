@@ -75,6 +75,7 @@ describe('a decorated pod under the kubelet simulation', () => {
   let dir: string;
   let bucketDir: string;
   let origin: { dir: string; base: string; pr: string };
+  let conflict: string;
   let store: SqliteStore;
   let fake: KubeApiFake;
   let executor: Executor;
@@ -92,8 +93,11 @@ describe('a decorated pod under the kubelet simulation', () => {
     const base = commit(originDir, 'answer.txt', 'base answer\n');
     git(originDir, 'checkout', '-q', '-b', 'pr');
     const pr = commit(originDir, 'feature.txt', 'from the pull request\n');
+    git(originDir, 'checkout', '-q', '-b', 'conflict', base);
+    conflict = commit(originDir, 'answer.txt', 'a conflicting answer\n');
     git(originDir, 'checkout', '-q', 'main');
-    origin = { dir: originDir, base, pr };
+    commit(originDir, 'answer.txt', 'main moved on\n');
+    origin = { dir: originDir, base: git(originDir, 'rev-parse', 'HEAD'), pr };
 
     store = openSqliteStore(join(dir, 'prow.db'), { pollIntervalMs: 20 });
     fake = await startKubeApiFake({ kubelet: { rootDir: join(dir, 'kubelet'), backoffMs: 100, imageCommands: { prow: [process.execPath, join(repoRoot, 'bin', 'prow')] } } });
@@ -139,8 +143,8 @@ describe('a decorated pod under the kubelet simulation', () => {
     assert.match(read(`${buildDir}/clone-log.txt`), /# Cloning o\/r at main/);
 
     const buildLog = read(`${buildDir}/build-log.txt`);
-    assert.match(buildLog, /test sees: from the pull request and base answer/);
-    assert.match(buildLog, /^4$/m, 'two base commits, the PR commit and the merge commit');
+    assert.match(buildLog, /test sees: from the pull request and main moved on/);
+    assert.match(buildLog, /^5$/m, 'three base commits, the PR commit and the merge commit');
     assert.equal(read(`${buildDir}/artifacts/out.txt`), 'artifact\n');
     const finished = JSON.parse(read(`${buildDir}/finished.json`)) as Record<string, unknown>;
     assert.equal(finished['passed'], true);
@@ -168,5 +172,18 @@ describe('a decorated pod under the kubelet simulation', () => {
     assert.equal(finished['passed'], false);
     assert.equal(finished['result'], 'FAILURE');
     assert.ok(existsSync(join(bucketDir, buildDir, 'started.json')));
+  });
+
+  it('a PR that does not merge: initupload uploads the clone log as the build log and fails the pod before the test', async () => {
+    const pj = decoratedJob({ bucket: `file://${bucketDir}`, origin: { ...origin, pr: conflict }, timeout: '2m', grace: '5s', script: 'echo the test must not run' });
+    await store.createProwJob(pj);
+    const done = await completed(pj.metadata.name);
+    assert.equal(done.status.state, 'failure', done.status.description);
+    const buildDir = `pr-logs/pull/o_r/7/${pj.spec.job}/${done.status.build_id}`;
+    const buildLog = read(`${buildDir}/build-log.txt`);
+    assert.match(buildLog, /# FAILED/);
+    assert.match(buildLog, /CONFLICT/);
+    assert.doesNotMatch(buildLog, /the test must not run/);
+    assert.equal((JSON.parse(read(`${buildDir}/finished.json`)) as { result: string }).result, 'FAILURE');
   });
 });
