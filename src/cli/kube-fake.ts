@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { parseImageCommand } from '../kube/kubelet/images.js';
 import { parsePort } from './support/flags.js';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
@@ -18,7 +18,11 @@ interface KubeFakeFlags extends LogFormatFlags {
 }
 
 function collectImageCommand(value: string, previous: [string, string[]][]): [string, string[]][] {
-  return [...previous, parseImageCommand(value)];
+  try {
+    return [...previous, parseImageCommand(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 export function createCommand(): Command {

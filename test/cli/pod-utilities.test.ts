@@ -131,6 +131,12 @@ describe('pod utility commands', () => {
     assert.equal(readFileSync(join(logs, 'marker-file.txt'), 'utf8'), '3');
   });
 
+  it('prow kube-fake refuses an --image-command without a command', async () => {
+    const run = await prow(['kube-fake', '--port', '0', '--image-command', 'alpine'], {});
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /--image-command "alpine": want IMAGE=COMMAND/);
+  });
+
   it('entrypoint with upstream flags and the command after them', async () => {
     const logs = join(dir, 'flag-logs');
     mkdirSync(logs);
