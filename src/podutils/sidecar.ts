@@ -76,6 +76,7 @@ export async function runSidecar(o: SidecarOptions, spec: JobSpec, store: Artifa
   }
 
   try {
+    log('info', `Waiting for the marker files of ${o.entries.length} container(s)`);
     const results = await waitForMarkers(o.entries.map((e) => e.marker_file));
     abort.abort();
     let passed = true;

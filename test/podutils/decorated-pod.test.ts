@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { requestAbort } from '../../src/api/abort.js';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import type { Plank } from '../../src/config/types.js';
 import { createStoreBuildIdSource } from '../../src/controller/build-id.js';
@@ -20,6 +21,7 @@ import type { Executor } from '../../src/executor/types.js';
 import { kubeConfigFromString } from '../../src/kube/client/kubeconfig.js';
 import { startKubeApiFake, type KubeApiFake } from '../../src/kube/fake/server.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
+import { retryOnConflict } from '../../src/store/retry-on-conflict.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { waitFor } from '../support/wait.js';
 
@@ -185,5 +187,31 @@ describe('a decorated pod under the kubelet simulation', () => {
     assert.match(buildLog, /CONFLICT/);
     assert.doesNotMatch(buildLog, /the test must not run/);
     assert.equal((JSON.parse(read(`${buildDir}/finished.json`)) as { result: string }).result, 'FAILURE');
+  });
+
+  it('an aborted job: the pod is deleted, entrypoint passes the signal on, the sidecar still uploads an ABORTED result', async () => {
+    const pj = decoratedJob({ bucket: `file://${bucketDir}`, origin, timeout: '10m', grace: '8s', script: 'echo waiting to be aborted; sleep 600' });
+    await store.createProwJob(pj);
+    const name = pj.metadata.name;
+    const running = await waitFor(async () => {
+      const p = await store.getProwJob(name);
+      return p?.status.state === 'pending' && (await executor.status(p)).phase === 'running' ? p : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 100, message: `${name} running` });
+    const buildDir = `pr-logs/pull/o_r/7/${pj.spec.job}/${running.status.build_id}`;
+    // Abort once the test runs and the sidecar waits (a process killed before it set up its signal handlers
+    // cannot upload anything, in a real pod as here).
+    const podLog = (container: string): string => {
+      const podDir = fake.kubelet!.podDir('default', name);
+      return podDir && existsSync(join(podDir, 'logs', `${container}.log`)) ? readFileSync(join(podDir, 'logs', `${container}.log`), 'utf8') : '';
+    };
+    await waitFor(() => podLog('test').includes('waiting to be aborted') && podLog('sidecar').includes('Waiting for the marker files'), { timeoutMs: 60_000, intervalMs: 100, message: 'the test and the sidecar running' });
+    await retryOnConflict(store, name, (p) => requestAbort(p, {}));
+    assert.equal((await completed(name)).status.state, 'aborted');
+    const finished = await waitFor(() => {
+      const path = join(bucketDir, buildDir, 'finished.json');
+      return existsSync(path) && (JSON.parse(readFileSync(path, 'utf8')) as { result: string; passed: boolean });
+    }, { timeoutMs: 60_000, intervalMs: 100, message: 'finished.json' });
+    assert.equal(finished.result, 'ABORTED');
+    assert.equal(finished.passed, false);
   });
 });
