@@ -111,6 +111,33 @@ describe('pod utility commands', () => {
     assert.match(bad.stderr, /\$CLONEREFS_OPTIONS: refs\[0\]\.clone_depth: want an integer/);
   });
 
+  it('credentials: ssh keys and fingerprints are set up in record 0; GitHub App auth and a missing token file fail record 0 and clone nothing', async () => {
+    const work = join(dir, 'creds');
+    mkdirSync(join(work, 'keys'), { recursive: true });
+    writeFileSync(join(work, 'keys', 'id_a'), 'key a');
+    writeFileSync(join(work, 'keys', 'id_b'), 'key b');
+    const base = { src_root: join(work, 'go'), log: join(work, 'clone.json'), refs: [refsFor(origin.pr)] };
+    const withKeys = await prow(['clonerefs'], { TMPDIR: work, CLONEREFS_OPTIONS: JSON.stringify({ ...base, key_files: [join(work, 'keys')], host_fingerprints: ['github.com ssh-ed25519 AAAA'] }) });
+    assert.equal(withKeys.code, 0, withKeys.stderr);
+    let records = JSON.parse(readFileSync(join(work, 'clone.json'), 'utf8')) as { failed?: boolean; final_sha?: string; commands?: { command: string; error?: string }[] }[];
+    assert.equal(records[0]!.commands![0]!.command, `add ssh keys from ${join(work, 'keys')}`);
+    assert.match(records[0]!.commands![1]!.command, /^golang: append ".*clonerefs-known_hosts-\d+"$/);
+    assert.ok(records[1]!.final_sha);
+
+    for (const [name, extra, why] of [
+      ['app', { github_app_id: '12', github_app_private_key_file: '/k', github_api_endpoints: ['https://api.github.com'] }, /does not support GitHub App authentication/],
+      ['token', { oauth_token_file: join(work, 'no-such-token') }, /ENOENT/],
+    ] as const) {
+      const run = await prow(['clonerefs'], { CLONEREFS_OPTIONS: JSON.stringify({ ...base, src_root: join(work, name), ...extra }) });
+      assert.equal(run.code, 0, run.stderr);
+      records = JSON.parse(readFileSync(join(work, 'clone.json'), 'utf8')) as typeof records;
+      assert.equal(records.length, 1, name);
+      assert.equal(records[0]!.failed, true);
+      assert.match(records[0]!.commands!.at(-1)!.error!, why);
+      assert.equal(existsSync(join(work, name, 'src')), false, 'nothing cloned');
+    }
+  });
+
   it('entrypoint copy mode places the launcher under the kubelet mount of /tools; the launcher runs entrypoint', async () => {
     const tools = join(dir, 'tools-volume');
     mkdirSync(tools);
