@@ -11,7 +11,8 @@ import type { Refs } from '../../src/api/prowjob.js';
 import { podUtilityArgv } from '../../src/cli/main.js';
 import { remoteWithToken } from '../../src/git/clonerefs.js';
 import { defaultCommandOf, parseImageCommand } from '../../src/kube/kubelet/images.js';
-import { PROW_BIN } from '../support/spawn-cli.js';
+import { PROW_BIN, spawnProw } from '../support/spawn-cli.js';
+import { waitFor } from '../support/wait.js';
 
 const gitEnv = {
   ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
@@ -162,6 +163,39 @@ describe('pod utility commands', () => {
     const run = await prow(['kube-fake', '--port', '0', '--image-command', 'alpine'], {});
     assert.equal(run.code, 1);
     assert.match(run.stderr, /--image-command "alpine": want IMAGE=COMMAND/);
+  });
+
+  it('prow mkpod | kubectl create against prow kube-fake: the decorated pod runs with this prow as its utilities', { timeout: 180_000 }, async () => {
+    const work = join(dir, 'kubectl');
+    mkdirSync(work);
+    const bucket = join(work, 'bucket');
+    writeFileSync(join(work, 'pj.json'), JSON.stringify({
+      apiVersion: 'prow.k8s.io/v1', kind: 'ProwJob', metadata: { name: 'decorated-1' },
+      spec: {
+        type: 'periodic', job: 'ci-decorated', agent: 'kubernetes',
+        extra_refs: [{ org: 'o', repo: 'r', base_ref: 'main', base_sha: origin.base, clone_uri: `file://${origin.dir}` }],
+        decoration_config: {
+          timeout: '1m', grace_period: '5s', gcs_configuration: { bucket: `file://${bucket}`, path_strategy: 'explicit' },
+          utility_images: { clonerefs: 'gcr.io/k8s-prow/clonerefs:v1', initupload: 'gcr.io/k8s-prow/initupload:v1', entrypoint: 'gcr.io/k8s-prow/entrypoint:v1', sidecar: 'gcr.io/k8s-prow/sidecar:v1' },
+        },
+        pod_spec: { containers: [{ image: 'alpine', command: ['sh', '-c', 'cat shared.txt'] }] },
+      },
+      status: { state: 'triggered', startTime: '2026-01-01T00:00:00Z', build_id: '1' },
+    }));
+    const pod = await prow(['mkpod', '--prow-job', join(work, 'pj.json')], {});
+    assert.equal(pod.code, 0, pod.stderr);
+    writeFileSync(join(work, 'pod.yaml'), pod.stdout);
+    const kf = spawnProw(['kube-fake', '--port', '0', '--kubeconfig-out', join(work, 'kc.yaml')]);
+    try {
+      await kf.waitFor(/^http:\/\/127\.0\.0\.1:\d+$/m, 'the kube-fake URL', 60_000);
+      execFileSync('kubectl', ['create', '-f', join(work, 'pod.yaml')], { env: { ...process.env, KUBECONFIG: join(work, 'kc.yaml') } });
+      const finished = join(bucket, 'logs/ci-decorated/1/finished.json');
+      await waitFor(() => existsSync(finished), { timeoutMs: 120_000, intervalMs: 200, message: 'finished.json in the bucket' });
+      assert.equal((JSON.parse(readFileSync(finished, 'utf8')) as { passed: boolean }).passed, true);
+      assert.equal(readFileSync(join(bucket, 'logs/ci-decorated/1/build-log.txt'), 'utf8'), 'main moved on\n');
+    } finally {
+      await kf.stop();
+    }
   });
 
   it('entrypoint with upstream flags and the command after them', async () => {
