@@ -44,10 +44,10 @@ export async function runSidecar(o: SidecarOptions, spec: JobSpec, store: Artifa
     io.stderr.write(line);
     if (ownLog.length + line.length <= MAX_OWN_LOG) ownLog += line;
   };
-  const abort = new AbortController();
+  let markersIn = false;
   let bestEffort: Promise<void> | undefined;
   const unsubscribe = io.onInterrupt((signal) => {
-    if (abort.signal.aborted) return; // the markers are in: nothing stops the final upload
+    if (markersIn) return; // the markers are in: nothing stops the final upload
     if (o.ignore_interrupts) {
       log('warning', `Received an interrupt: ${signal}, ignoring...`);
       return;
@@ -78,7 +78,7 @@ export async function runSidecar(o: SidecarOptions, spec: JobSpec, store: Artifa
   try {
     log('info', `Waiting for the marker files of ${o.entries.length} container(s)`);
     const results = await waitForMarkers(o.entries.map((e) => e.marker_file));
-    abort.abort();
+    markersIn = true;
     let passed = true;
     let aborted = false;
     let failures = 0;
