@@ -47,7 +47,7 @@ export function createCommand(): Command {
         ? [preparation]
         : await cloneRefs({
           srcRoot: o.src_root, refs: o.refs, gitUserName: o.git_user_name || DEFAULT_GIT_USER_NAME, gitUserEmail: o.git_user_email || DEFAULT_GIT_USER_EMAIL,
-          env, parallel: o.max_parallel_workers !== 1, ...token,
+          env, ...(o.max_parallel_workers ? { maxParallel: o.max_parallel_workers } : {}), ...token,
         }, preparation);
       try {
         await writeFile(o.log, marshalCloneRecords(records), { mode: 0o755 });

@@ -19,6 +19,8 @@ export interface CloneRefsOptions {
   fetchRetryDelaysMs?: readonly number[];
   /** Clone refs in parallel (upstream: one worker per ref). Default true. */
   parallel?: boolean;
+  /** At most this many refs at once (clonerefs' max_parallel_workers); 0 or unset: no limit. */
+  maxParallel?: number;
   signal?: AbortSignal;
   /** An OAuth token for https remotes (clonerefs' oauth_token_file); never written to the records. */
   token?: string;
@@ -62,12 +64,16 @@ export function remoteWithToken(remote: string, token: string | undefined): stri
 export async function cloneRefs(options: CloneRefsOptions, preparation: CloneRecord = { refs: { org: '', repo: '' } }): Promise<CloneRecord[]> {
   const work = options.refs.map((refs) => () => cloneOne(refs, options));
   let records: CloneRecord[];
-  if (options.parallel === false) {
-    records = [];
-    for (const run of work) records.push(await run());
-  } else {
-    records = await Promise.all(work.map((run) => run()));
-  }
+  const limit = options.parallel === false ? 1 : options.maxParallel && options.maxParallel > 0 ? options.maxParallel : work.length;
+  records = new Array<CloneRecord>(work.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < work.length) {
+      const i = next++;
+      records[i] = await work[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, work.length) }, worker));
   return [preparation, ...records];
 }
 
