@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { resolveSpecFromEnv } from '../podutils/downwardapi.js';
 import { runInitUpload } from '../podutils/initupload.js';
 import { decodeInitUploadOptions, type InitUploadOptions } from '../podutils/options.js';
-import { bucketOpenerFromOptions, fatal, info, optionsFromEnv, warn } from './support/pod-utility.js';
+import { bucketOpenerFromOptions, fatal, info, optionsFromEnv, warn, warnUnappliedUploadOptions } from './support/pod-utility.js';
 
 export function createCommand(): Command {
   return new Command('initupload')
@@ -20,6 +20,7 @@ export function createCommand(): Command {
       } catch (err) {
         fatal(`Could not resolve options: ${(err as Error).message}`);
       }
+      warnUnappliedUploadOptions(o.upload);
       try {
         const spec = resolveSpecFromEnv();
         const result = await runInitUpload(o, spec, bucketOpenerFromOptions(o.upload));

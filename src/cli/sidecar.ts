@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { resolveSpecFromEnv } from '../podutils/downwardapi.js';
 import { decodeSidecarOptions, type SidecarOptions } from '../podutils/options.js';
 import { runSidecar } from '../podutils/sidecar.js';
-import { bucketOpenerFromOptions, fatal, onInterrupt, optionsFromEnv } from './support/pod-utility.js';
+import { bucketOpenerFromOptions, fatal, onInterrupt, optionsFromEnv, warn, warnUnappliedUploadOptions } from './support/pod-utility.js';
 
 export function createCommand(): Command {
   return new Command('sidecar')
@@ -19,6 +19,8 @@ export function createCommand(): Command {
       } catch (err) {
         fatal(`Could not resolve options: ${(err as Error).message}`);
       }
+      warnUnappliedUploadOptions(o.gcs_options);
+      if (o.write_memory_profile) warn('write_memory_profile is not supported: no memory profiles are written');
       let result;
       try {
         result = await runSidecar(o, resolveSpecFromEnv(), bucketOpenerFromOptions(o.gcs_options), { stderr: process.stderr, onInterrupt });

@@ -77,6 +77,8 @@ export interface SidecarOptions {
   entry_error?: boolean;
   ignore_interrupts?: boolean;
   censoring_options?: SidecarCensoring;
+  /** Upstream's pprof switch; not supported here (the command warns). */
+  write_memory_profile?: boolean;
 }
 
 export class OptionsError extends Error {
@@ -304,6 +306,7 @@ export function decodeSidecarOptions(raw: string, source = '$SIDECAR_OPTIONS'): 
   const options: SidecarOptions = { gcs_options: upload, entries };
   if (o.entry_error !== undefined) options.entry_error = o.entry_error as boolean;
   if (o.ignore_interrupts !== undefined) options.ignore_interrupts = o.ignore_interrupts as boolean;
+  if (o.write_memory_profile === true) options.write_memory_profile = true;
   if (o.censoring_options !== undefined) {
     options.censoring_options = r.pick(o.censoring_options as Record<string, unknown>, 'censoring_options', {
       secret_directories: 'strings', censoring_concurrency: 'int', censoring_buffer_size: 'int', include_directories: 'strings',

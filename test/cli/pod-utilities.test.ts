@@ -101,6 +101,18 @@ describe('pod utility commands', () => {
     assert.ok(existsSync(join(buildDir, 'started.json')));
   });
 
+  it('initupload says which upload settings it cannot apply', async () => {
+    const out = join(dir, 'warn-out');
+    const run = await prow(['initupload'], {
+      JOB_SPEC: marshalJobSpec({ type: 'periodic', job: 'ci-x', buildid: '1', prowjobid: 'x' }),
+      INITUPLOAD_OPTIONS: JSON.stringify({ local_output_dir: out, compress_file_types: ['txt'], mediaTypes: { log: 'text/plain' } }),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /compress_file_types is not applied/);
+    assert.match(run.stderr, /mediaTypes is not applied/);
+    assert.ok(existsSync(join(out, 'started.json')));
+  });
+
   it('--fail makes a failed clone exit non-zero; bad options exit 1 naming the field', async () => {
     const work = join(dir, 'fail');
     mkdirSync(work);

@@ -28,6 +28,12 @@ export function fatal(msg: string): never {
   process.exit(1);
 }
 
+/** Upload settings the artifact stores cannot apply yet: said at run time rather than silently dropped. */
+export function warnUnappliedUploadOptions(o: UploadOptions): void {
+  if (o.gcs?.compress_file_types?.length) warn('gcs_configuration.compress_file_types is not applied: files are uploaded uncompressed');
+  if (o.gcs?.mediaTypes && Object.keys(o.gcs.mediaTypes).length > 0) warn('gcs_configuration.mediaTypes is not applied: the artifact stores set no content types');
+}
+
 let opener: BucketOpener | undefined;
 
 /**
