@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseImageCommand } from '../kube/kubelet/images.js';
 import { parsePort } from './support/flags.js';
 import { createCommandLogger, logFormatOption, type LogFormatFlags } from './support/logging.js';
 import { checkPortsFree } from './support/preflight.js';
@@ -14,6 +15,15 @@ interface KubeFakeFlags extends LogFormatFlags {
   kubelet: boolean;
   rootDir?: string;
   token?: string;
+  imageCommand: [string, string[]][];
+}
+
+function collectImageCommand(value: string, previous: [string, string[]][]): [string, string[]][] {
+  try {
+    return [...previous, parseImageCommand(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 export function createCommand(): Command {
@@ -27,6 +37,7 @@ export function createCommand(): Command {
     .option('--no-kubelet', 'store pods without scheduling or running them')
     .option('--root-dir <dir>', 'where the kubelet keeps pod directories (default: a temp dir removed on exit)')
     .option('--token <token>', 'require this bearer token (default: any token is accepted)')
+    .option('--image-command <image=command>', "the default command of an image for containers without a command (repeatable; the pod utilities' images and ours run this prow)", collectImageCommand, [])
     .addOption(logFormatOption())
     .action(async (flags: KubeFakeFlags) => {
       const { log } = createCommandLogger('kube-fake', flags);
@@ -38,7 +49,11 @@ export function createCommand(): Command {
         port: flags.port,
         hostname: flags.hostname,
         log,
-        kubelet: flags.kubelet ? (flags.rootDir === undefined ? {} : { rootDir: resolve(flags.rootDir) }) : false,
+        kubelet: flags.kubelet ? {
+          ...(flags.rootDir === undefined ? {} : { rootDir: resolve(flags.rootDir) }),
+          // This same prow runs the pod utilities of decorated pods (docs/kube-fake.md "Images").
+          imageCommands: { prow: [process.execPath, process.argv[1]!], overrides: Object.fromEntries(flags.imageCommand) },
+        } : false,
         ...(flags.token === undefined ? {} : { token: flags.token }),
       });
       const kubeconfigOpts = { context: flags.context, ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) };

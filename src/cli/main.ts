@@ -28,6 +28,7 @@ export async function buildProgram(modules?: readonly Partial<SubcommandModule>[
     .description('Prow in TypeScript: CI and merge automation for GitHub')
     .version(packageVersion(), '--version', 'print the version and exit')
     .showHelpAfterError()
+    .enablePositionalOptions() // lets `prow entrypoint [flags] command --its-flags` pass the command's flags through
     .exitOverride();
   let mods = modules;
   if (mods === undefined) {
@@ -45,11 +46,29 @@ export async function buildProgram(modules?: readonly Partial<SubcommandModule>[
   return program;
 }
 
+/**
+ * Our one image runs every pod utility: a decorated pod starts the utility containers without a command
+ * (upstream's images each have their own entrypoint), so with no subcommand the options variable present
+ * picks one (docs/pod-utilities.md).
+ */
+export function podUtilityArgv(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
+  const rest = argv.slice(2);
+  if (rest.length > 0 && !rest[0]!.startsWith('-')) return [...argv];
+  if (rest.includes('--help') || rest.includes('-h') || rest.includes('--version')) return [...argv];
+  let utility: string | undefined;
+  if (rest.includes('--copy-mode-only')) utility = 'entrypoint';
+  else if (env['CLONEREFS_OPTIONS'] !== undefined) utility = 'clonerefs';
+  else if (env['INITUPLOAD_OPTIONS'] !== undefined) utility = 'initupload';
+  else if (env['SIDECAR_OPTIONS'] !== undefined) utility = 'sidecar';
+  else if (env['ENTRYPOINT_OPTIONS'] !== undefined) utility = 'entrypoint';
+  return utility === undefined ? [...argv] : [...argv.slice(0, 2), utility, ...rest];
+}
+
 /** Runs `prow`; `modules` are the subcommands when the caller already has them (the built bundle). */
 export async function main(argv: string[], modules?: readonly Partial<SubcommandModule>[]): Promise<void> {
   const program = await buildProgram(modules);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(podUtilityArgv(argv, process.env));
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;

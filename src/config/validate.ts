@@ -262,7 +262,8 @@ export function decorationProblem(dc: Record<string, unknown>): string | undefin
   if (strategy !== 'legacy' && strategy !== 'single' && strategy !== 'explicit') return `gcs_configuration.path_strategy must be one of legacy, single or explicit, got ${JSON.stringify(strategy ?? '')}`;
   if (strategy !== 'explicit' && (!gcs.default_org || !gcs.default_repo)) return `default org and repo must be provided for GCS strategy ${JSON.stringify(strategy)}`;
   const bucket = String(gcs.bucket ?? '');
-  if (/^[a-z0-9]+:\/\//.test(bucket) && !/^(gs|s3):\/\/[^/]+/.test(bucket)) return `bucket ${JSON.stringify(bucket)} has an unsupported storage provider`;
+  // file:///dir is upstream's local provider (pkg/io/providers): the pod utilities and deck on one machine.
+  if (/^[a-z0-9]+:\/\//.test(bucket) && !/^(gs|s3):\/\/[^/]+/.test(bucket) && !/^file:\/\/\//.test(bucket)) return `bucket ${JSON.stringify(bucket)} has an unsupported storage provider`;
   for (const [ext, mt] of Object.entries((gcs.mediaTypes as Record<string, string> | undefined) ?? {})) {
     if (!/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(mt)) return `invalid media type ${JSON.stringify(mt)} for extension ${JSON.stringify(ext)}`;
   }

@@ -19,7 +19,11 @@ export interface CloneRefsOptions {
   fetchRetryDelaysMs?: readonly number[];
   /** Clone refs in parallel (upstream: one worker per ref). Default true. */
   parallel?: boolean;
+  /** At most this many refs at once (clonerefs' max_parallel_workers); 0 or unset: no limit. */
+  maxParallel?: number;
   signal?: AbortSignal;
+  /** An OAuth token for https remotes (clonerefs' oauth_token_file); never written to the records. */
+  token?: string;
 }
 
 export const DEFAULT_GIT_USER_NAME = 'ci-robot';
@@ -42,16 +46,34 @@ export function remoteForRefs(refs: Refs): string {
   return `https://github.com/${refs.org}/${refs.repo}.git`;
 }
 
-export async function cloneRefs(options: CloneRefsOptions): Promise<CloneRecord[]> {
-  const preparation: CloneRecord = { refs: { org: '', repo: '' } };
+/** With a token, an http(s) remote carries it as upstream's gitCtxForRefs puts it: `https://<token>:x-oauth-basic@host/…`. */
+export function remoteWithToken(remote: string, token: string | undefined): string {
+  if (!token) return remote;
+  let url: URL;
+  try {
+    url = new URL(remote);
+  } catch {
+    return remote; // not a URL (git@host:org/repo): left as is, as upstream does
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return remote;
+  url.username = encodeURIComponent(token);
+  url.password = 'x-oauth-basic';
+  return url.toString();
+}
+
+export async function cloneRefs(options: CloneRefsOptions, preparation: CloneRecord = { refs: { org: '', repo: '' } }): Promise<CloneRecord[]> {
   const work = options.refs.map((refs) => () => cloneOne(refs, options));
   let records: CloneRecord[];
-  if (options.parallel === false) {
-    records = [];
-    for (const run of work) records.push(await run());
-  } else {
-    records = await Promise.all(work.map((run) => run()));
-  }
+  const limit = options.parallel === false ? 1 : options.maxParallel && options.maxParallel > 0 ? options.maxParallel : work.length;
+  records = new Array<CloneRecord>(work.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < work.length) {
+      const i = next++;
+      records[i] = await work[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, work.length) }, worker));
   return [preparation, ...records];
 }
 
@@ -98,7 +120,7 @@ async function cloneOne(refs: Refs, options: CloneRefsOptions): Promise<CloneRec
     return record;
   }
   const dir = pathForRefs(options.srcRoot, refs);
-  const remote = remoteForRefs(refs);
+  const remote = remoteWithToken(remoteForRefs(refs), options.token);
   const git = (...args: string[]): Step => ({ dir, command: 'git', args, env: [] });
   const fetch = (...args: string[]): Step => ({ ...git('fetch', ...args), retry: true });
 
@@ -111,9 +133,10 @@ async function cloneOne(refs: Refs, options: CloneRefsOptions): Promise<CloneRec
         await sleep(delay, options.signal);
         result = await runStep(step, options);
       }
-      const entry: CloneCommandRecord = { command: formatStep(step), duration: Number(process.hrtime.bigint() - t0) };
-      if (result.output) entry.output = result.output;
-      if (result.error !== undefined) entry.error = result.error;
+      const hide = (text: string): string => (options.token ? text.replaceAll(options.token, 'CENSORED').replaceAll(encodeURIComponent(options.token), 'CENSORED') : text);
+      const entry: CloneCommandRecord = { command: hide(formatStep(step)), duration: Number(process.hrtime.bigint() - t0) };
+      if (result.output) entry.output = hide(result.output);
+      if (result.error !== undefined) entry.error = hide(result.error);
       record.commands!.push(entry);
       if (result.error !== undefined) {
         record.failed = true;

@@ -1,8 +1,8 @@
 // Where a build's files go in the artifact store (upstream pkg/pod-utils/gcs/target.go and the file
 // names of pkg/apis/prowjobs/v1/types.go; docs/prowjob.md).
-import { newJobSpec } from '../api/jobspec.js';
+import { newJobSpec, type JobSpec } from '../api/jobspec.js';
 import type { GCSConfiguration, ProwJob } from '../api/prowjob.js';
-import { aliasForSpec, latestBuildForSpec, parseBucket, pathsForJob } from '../api/storage-path.js';
+import { aliasForSpec, goPathJoin, latestBuildForSpec, pathsForJob } from '../api/storage-path.js';
 
 export const STARTED_FILE = 'started.json';
 export const FINISHED_FILE = 'finished.json';
@@ -40,16 +40,24 @@ export function buildDirOf(pj: ProwJob): string | undefined {
  * id) and, for presubmits, the pr-logs/directory alias (content: the build dir's full bucket URL).
  */
 export function indexFilesFor(pj: ProwJob, buildId: string): Map<string, string> {
-  const gcs = uploadLayout(pj);
-  const spec = newJobSpec(pj.spec, buildId, pj.metadata.name);
+  return indexFilesForSpec(uploadLayout(pj), newJobSpec(pj.spec, buildId, pj.metadata.name));
+}
+
+/** The same files for a JobSpec and the gcs_configuration the pod utilities were given. */
+export function indexFilesForSpec(gcs: GCSConfiguration, spec: JobSpec): Map<string, string> {
   const { builder, jobBasePath } = pathsForJob(gcs, spec);
   const out = new Map<string, string>();
-  for (const latest of latestBuildForSpec(spec, builder)) out.set(latest, buildId);
+  for (const latest of latestBuildForSpec(spec, builder)) out.set(latest, spec.buildid);
   const alias = aliasForSpec(spec);
   if (alias) {
     const buildDir = jobBasePath.replace(/^\/+/, '');
-    const bucket = gcs.bucket ? parseBucket(gcs.bucket) : undefined;
-    out.set(alias, bucket ? `${bucket.provider}://${bucket.fullPath}/${buildDir}` : buildDir);
+    out.set(alias, gcs.bucket ? bucketUrlOf(gcs.bucket, buildDir) : buildDir);
   }
   return out;
+}
+
+/** Upstream's alias content: gs://<bucket>/<dir> for a bare bucket name, else <bucket URL>/<dir>. */
+function bucketUrlOf(bucket: string, buildDir: string): string {
+  if (!bucket.includes('://')) return `gs://${goPathJoin(bucket, buildDir)}`;
+  return `${bucket.replace(/\/+$/, '')}/${buildDir}`;
 }

@@ -155,4 +155,11 @@ describe('clonerefs', () => {
     assert.equal(records[1]!.commands!.filter((c) => c.command.includes(' fetch ')).length, 1);
     assert.ok(!records[1]!.commands!.some((c) => c.command.includes('--tags')));
   });
+
+  it('maxParallel (max_parallel_workers): every refs is cloned through the limited workers, records in refs order', async () => {
+    const refs = ['a', 'b', 'c'].map((alias) => ({ org: 'o', repo: 'r', base_ref: 'main', clone_uri: origin.dir, path_alias: `example.com/${alias}` }));
+    const records = await cloneRefs({ srcRoot: join(root, 'limited'), refs, fetchRetryDelaysMs: [], maxParallel: 1 });
+    assert.equal(cloneFailed(records), false, formatCloneRecords(records));
+    assert.deepEqual(records.slice(1).map((r) => r.refs.path_alias), ['example.com/a', 'example.com/b', 'example.com/c']);
+  });
 });

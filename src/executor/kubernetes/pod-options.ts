@@ -1,70 +1,13 @@
 // The `*_OPTIONS` environment values the pod utilities read, as Go's encoding/json writes upstream's
 // option structs: clonerefs.Options (pkg/clonerefs/options.go), gcsupload.Options with its embedded
 // GCSConfiguration and StorageClientOptions (pkg/gcsupload/options.go, pkg/flagutil/storage.go),
-// initupload.Options, entrypoint.Options with its embedded wrapper.Options, and sidecar.Options.
-import type { GCSConfiguration, Refs } from '../../api/prowjob.js';
+// initupload.Options, entrypoint.Options with its embedded wrapper.Options, and sidecar.Options. The option
+// types and their decoders are src/podutils/options.ts, which the pod utility commands read with.
 import { REFS_SPEC } from '../../api/prowjob-json.js';
 import { field, goJsonMarshal, goOrder, MAP, sliceOf, struct, type FieldSpec } from '../../go/json.js';
+import type { CloneRefsOptions, EntrypointOptions, SidecarOptions, UploadOptions } from '../../podutils/options.js';
 
-/** gcsupload.Options as the decoration builds it: the job's gcs_configuration plus where credentials are mounted. */
-export interface UploadOptions {
-  items?: string[];
-  gcs?: GCSConfiguration;
-  gcs_credentials_file?: string;
-  s3_credentials_file?: string;
-  local_output_dir?: string;
-}
-
-export interface WrapperOptions {
-  args?: string[];
-  container_name?: string;
-  process_log: string;
-  marker_file: string;
-  metadata_file: string;
-}
-
-export interface CloneRefsOptions {
-  src_root: string;
-  log: string;
-  git_user_name?: string;
-  git_user_email?: string;
-  refs: Refs[];
-  key_files?: string[];
-  oauth_token_file?: string;
-  host_fingerprints?: string[];
-  cookie_path?: string;
-  github_api_endpoints?: string[];
-  github_app_id?: string;
-  github_app_private_key_file?: string;
-}
-
-export interface EntrypointOptions {
-  /** Nanoseconds, as Go's time.Duration marshals. */
-  timeout: number;
-  grace_period: number;
-  artifact_dir?: string;
-  previous_marker?: string;
-  always_zero?: boolean;
-  propagate_error_code?: boolean;
-  wrapper: WrapperOptions;
-}
-
-export interface SidecarCensoring {
-  secret_directories?: string[];
-  censoring_concurrency?: number;
-  censoring_buffer_size?: number;
-  include_directories?: string[];
-  exclude_directories?: string[];
-  minimum_secret_length?: number;
-}
-
-export interface SidecarOptions {
-  gcs_options: UploadOptions;
-  entries: WrapperOptions[];
-  entry_error?: boolean;
-  ignore_interrupts?: boolean;
-  censoring_options: SidecarCensoring;
-}
+export type { UploadOptions, WrapperOptions } from '../../podutils/options.js';
 
 const GCS_FIELDS: FieldSpec[] = [
   field('bucket'), field('path_prefix'), field('path_strategy'), field('default_org'), field('default_repo'),

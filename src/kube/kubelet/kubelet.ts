@@ -15,6 +15,7 @@ import type { KubeletAttachment, PodLogOptions } from '../fake/server.js';
 import { badRequest, KubeError } from '../fake/status.js';
 import type { StoreEvent } from '../fake/store.js';
 import type { ObjectLookup } from './env.js';
+import type { ImageCommands } from './images.js';
 import { PodRun } from './pod-run.js';
 
 export interface KubeletOptions {
@@ -26,6 +27,8 @@ export interface KubeletOptions {
   unschedulable?: boolean;
   /** Base of the container restart back-off (default 10 s as upstream's kubelet). */
   backoffMs?: number;
+  /** Default commands of images, for containers without `command` (the pod utilities; images.ts). */
+  imageCommands?: ImageCommands;
 }
 
 /** What tests and `prow kube-fake` can do to the simulated node. */
@@ -142,6 +145,7 @@ export async function startKubelet(api: KubeApi, options: KubeletOptions, log: L
     const run = new PodRun(pod, {
       api, log: klog, lookup, podDir: podDirOf(pod), nodeName, hostIP: HOST_IP,
       backoffMs: options.backoffMs ?? 10_000, now: () => new Date(),
+      ...(options.imageCommands === undefined ? {} : { imageCommands: options.imageCommands }),
     });
     runs.set(uid, run);
     void run.run();

@@ -12,6 +12,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { KubeApi } from '../fake/api.js';
 import { clone, isObject, type JsonObject } from '../fake/json.js';
 import { ConfigError, containerEnv, expand, type ObjectLookup } from './env.js';
+import { defaultCommandOf, type ImageCommands } from './images.js';
 import { ContainerLog } from './logs.js';
 import { containerMounts, containerRoot, linkMountView, prepareVolumes, rewritePaths, workingDirFor, type Mount } from './volumes.js';
 
@@ -25,6 +26,7 @@ export interface PodRunDeps {
   /** Base of the restart back-off (upstream's kubelet: 10 s, doubling to 5 min). */
   backoffMs: number;
   now: () => Date;
+  imageCommands?: ImageCommands;
 }
 
 type ContainerState =
@@ -206,7 +208,9 @@ export class PodRun {
     const rewrite = (s: string): string => rewritePaths(s, mounts);
     const command = (Array.isArray(c.spec.command) ? c.spec.command : []).map(String);
     const args = (Array.isArray(c.spec.args) ? c.spec.args : []).map(String);
-    const argv = (command.length > 0 ? [...command, ...args] : args).map((a) => rewrite(expand(a, env)));
+    // The image's default command is this host's (not the container's paths): it is not rewritten.
+    const imageCommand = command.length > 0 ? [] : defaultCommandOf(str(c.spec.image), this.deps.imageCommands) ?? [];
+    const argv = [...imageCommand, ...(command.length > 0 ? [...command, ...args] : args).map((a) => rewrite(expand(a, env)))];
     const startedAt = rfc3339(this.deps.now());
     const containerID = `kube-fake://${this.uid.slice(0, 8)}-${c.name}-${++this.seq}`;
     c.log = new ContainerLog(join(this.deps.podDir, 'logs', `${c.name}.log`));

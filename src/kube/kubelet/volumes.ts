@@ -129,15 +129,18 @@ export function containerMounts(container: JsonObject, volumes: Map<string, stri
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Replaces each mountPath where it starts a path in `s` (at the start or after a space, `=`, quote, `:` or `,`). */
+/**
+ * Replaces each mountPath where it starts a path in `s` (at the start or after a space, `=`, quote, `:` or
+ * `,`). One pass over all mounts, longest first: a host path put in by one mount (under /tmp, say) is
+ * never rewritten again by another mount (a container's /tmp).
+ */
 export function rewritePaths(s: string, mounts: Mount[]): string {
-  let out = s;
-  for (const m of mounts) {
-    if (m.mountPath === '' || m.mountPath === '/') continue;
-    const re = new RegExp(`(^|[\\s="':,;])${escapeRe(m.mountPath)}(?=$|[/\\s"':,;])`, 'g');
-    out = out.replace(re, (_all, lead: string) => `${lead}${m.hostPath}`);
-  }
-  return out;
+  const usable = mounts.filter((m) => m.mountPath !== '' && m.mountPath !== '/');
+  if (usable.length === 0) return s;
+  const byPath = new Map(usable.map((m) => [m.mountPath, m.hostPath]));
+  const alternatives = [...byPath.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  const re = new RegExp(`(^|[\\s="':,;])(${alternatives})(?=$|[/\\s"':,;])`, 'g');
+  return s.replace(re, (_all, lead: string, mountPath: string) => `${lead}${byPath.get(mountPath)!}`);
 }
 
 /** The container's stand-in root: its workingDir and any unmounted path it needs live under it. */
