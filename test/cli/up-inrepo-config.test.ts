@@ -58,7 +58,7 @@ describe('prow up with in-repo config', { timeout: 180_000 }, () => {
       '--github-token-path', join(dir, 'token'), '--github-endpoint', fake.url,
       '--clone-url-rewrite', `https://github.com/=file://${reposRoot}/`), { name: 'up' });
     t.after(() => up.kill());
-    await up.waitFor(/hook\s+http/, 'prow up serving', 120_000);
+    await up.waitFor(/"msg":"prow is up"|hook\s+http/, 'prow up serving', 120_000);
 
     const pr = await (await fetch(`${fake.url}/repos/${REPO}/pulls/1`, { headers: { authorization: 'token token' } })).json() as Record<string, unknown>;
     const body = JSON.stringify({ action: 'opened', number: 1, pull_request: pr, repository: (pr.base as { repo: unknown }).repo, sender: { login: 'alice' } });
