@@ -197,6 +197,10 @@ const rows: Row[] = [
   },
   { plugin: 'blunderbuss', event: '/auto-cc', spec: { calls: 5, path: 'getPR, then as PR opened' }, seed: { repoFiles: OWNERS, collaborators: COLLABS }, delivery: comment('collab2', '/auto-cc') },
   {
+    plugin: 'rifle', event: 'PR opened changing one file', spec: { calls: 6, path: 'getRef + listCollabs (loadRepoOwners), prChanges, compare (merge base), blame (GraphQL, per file), reqReview' },
+    seed: { repoFiles: OWNERS, collaborators: COLLABS, files: { 'README.md': 'hello\nworld\n' } }, delivery: pr('opened'),
+  },
+  {
     plugin: 'override', event: '/override of a failed context by an org admin', spec: { calls: 7, path: 'getPR, hasPermission, listStatuses, branchProt, getRef, createStatus, comment (+ presubmits, check runs with App auth)' },
     seed: { orgs: { org: { members: ['trusted-member', 'alice'], admins: ['alice'] } } }, statuses: { 'ci/other': 'failure' }, delivery: comment('alice', '/override ci/other'),
   },

@@ -347,6 +347,8 @@ export interface GitHubClient {
   deleteRef(org: string, repo: string, ref: string): Promise<void>;
   /** GET /repos/{o}/{r}/commits/{sha} (sha may be a ref name). */
   getCommit(org: string, repo: string, sha: string): Promise<Commit>;
+  /** The merge base of `base` and `head` (GitHub's compare API, upstream GetMergeBase). */
+  getMergeBase(org: string, repo: string, base: string, head: string): Promise<string>;
   /** GET /repos/{o}/{r}/contents/{path}?ref=: the file as UTF-8 text; undefined on 404. */
   getFile(org: string, repo: string, path: string, ref?: string): Promise<string | undefined>;
   /** GET /repos/{o}/{r}/branches/{b}/protection; undefined when the branch is not protected (404). */

@@ -28,6 +28,7 @@ export const GITHUB_CALL_KINDS = {
   getRef: 'read',
   deleteRef: 'write',
   getCommit: 'read',
+  getMergeBase: 'read',
   getFile: 'read',
   getBranchProtection: 'read',
   getIssue: 'read',

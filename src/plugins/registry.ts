@@ -42,6 +42,7 @@ import { releaseNotePlugin } from './release-note/release-note.js';
 import { requireMatchingLabelPlugin } from './require-matching-label/require-matching-label.js';
 import { retitlePlugin } from './retitle/retitle.js';
 import { rewardOwnersPlugin } from './reward-owners/reward-owners.js';
+import { riflePlugin } from './rifle/rifle.js';
 import { shrugPlugin } from './shrug/shrug.js';
 import { skipPlugin } from './skip/skip.js';
 import { slackeventsPlugin } from './slackevents/slackevents.js';
@@ -97,6 +98,7 @@ export const builtinPlugins: Plugin[] = [
   requireMatchingLabelPlugin,
   retitlePlugin,
   rewardOwnersPlugin,
+  riflePlugin,
   shrugPlugin,
   sigmentionPlugin,
   sizePlugin,

@@ -25,6 +25,7 @@ const sample: { [M in GitHubMethod]: (gh: GitHubClient) => Promise<unknown> } = 
   getRef: (gh) => gh.getRef(org, repo, 'heads/master'),
   deleteRef: (gh) => gh.deleteRef(org, repo, 'heads/no-such-branch'),
   getCommit: (gh) => gh.getCommit(org, repo, sha),
+  getMergeBase: (gh) => gh.getMergeBase(org, repo, 'master', sha),
   getFile: (gh) => gh.getFile(org, repo, 'README.md'),
   getBranchProtection: (gh) => gh.getBranchProtection(org, repo, 'master'),
   getIssue: (gh) => gh.getIssue(org, repo, 1),

@@ -1,6 +1,7 @@
 // GraphQL for the fake GitHub. There is no GraphQL engine here (graphql is a dev dependency and
 // demo mode runs without it): each handler recognises a query shape and answers with a superset
 // of the fields callers select. Add a handler with fake.registerGraphQL for new query shapes.
+import { blameHandler } from './graphql-blame.js';
 import { issueMutationHandlers } from './graphql-issues.js';
 import { reviewDecision } from './search.js';
 import type { FakeIssue, FakeRepo, FakeStatus, FakeWorld } from './state.js';
@@ -122,4 +123,4 @@ const userStatusHandler: GraphQLHandler = {
   },
 };
 
-export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, searchHandler, viewerHandler, userStatusHandler];
+export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, searchHandler, viewerHandler, userStatusHandler, blameHandler];

@@ -6,7 +6,7 @@ import { NO_OCTOKIT_RETRY, writeOnce } from '../idempotent-writes.js';
 import { toBranchProtection, toCommit, toRepo, toStatus } from '../map.js';
 import type { BranchProtection, CombinedStatus, Commit, GitHubClient, Repo, Status, StatusInput } from '../types.js';
 
-type RepoMethods = Pick<GitHubClient, 'getRepo' | 'getRef' | 'deleteRef' | 'getCommit' | 'getFile' | 'getBranchProtection' | 'getCombinedStatus' | 'listStatuses' | 'createStatus'>;
+type RepoMethods = Pick<GitHubClient, 'getRepo' | 'getRef' | 'deleteRef' | 'getCommit' | 'getMergeBase' | 'getFile' | 'getBranchProtection' | 'getCombinedStatus' | 'listStatuses' | 'createStatus'>;
 
 function normalizeRef(ref: string): string {
   const r = ref.replace(/^refs\//, '');
@@ -32,6 +32,14 @@ export function repoMethods(call: GitHubCall): RepoMethods {
 
     async getCommit(org: string, repo: string, sha: string): Promise<Commit> {
       return toCommit((await call.request(org, 'GET /repos/{owner}/{repo}/commits/{ref}', { owner: org, repo, ref: sha })).data);
+    },
+
+    // upstream pkg/github/client.go GetMergeBase: GET compare/base...head, an error when no merge base is named
+    async getMergeBase(org: string, repo: string, base: string, head: string): Promise<string> {
+      const data = (await call.request(org, 'GET /repos/{owner}/{repo}/compare/{basehead}', { owner: org, repo, basehead: `${base}...${head}` })).data as { merge_base_commit?: { sha?: string } };
+      const sha = data.merge_base_commit?.sha ?? '';
+      if (sha === '') throw new Error(`no merge base found for ${base}...${head}`);
+      return sha;
     },
 
     async getFile(org: string, repo: string, path: string, ref?: string): Promise<string | undefined> {

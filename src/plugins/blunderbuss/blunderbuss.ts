@@ -1,21 +1,14 @@
 // blunderbuss (upstream pkg/plugins/blunderbuss/blunderbuss.go): when a PR opens (or on `/auto-cc`), request
 // reviews from reviewers picked at random from the OWNERS files of the changed files. With
 // `wait_for_status`, it waits instead for tide's "needs review" status on the PR's head.
-import RE2 from 're2';
 import type { BlunderbussConfig, PluginsConfig } from '../../config/types.js';
 import type { GenericCommentEvent, PullRequestEvent, StatusEvent } from '../../github/event-types.js';
 import type { GitHubClient, PullRequest } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OwnersClient } from '../../owners/types.js';
 import type { Plugin } from '../types.js';
-import { approversOf, getReviewers, reviewersOf, type LayeredSet } from './reviewers.js';
-
-/** upstream assign.CCRegexp: a PR body that already asks for reviewers is left alone. */
-const ccRe = new RE2('(?mi)^/(un)?cc(( +@?[-/\\w]+?)*)\\s*$');
-/** upstream reviewer.AutoCCMatch */
-const autoCcRe = new RE2('(?mi)^/auto-cc\\s*$');
-/** upstream's default wait_for_status description (pkg/plugins/config.go setDefaults). */
-export const DEFAULT_WAIT_FOR_STATUS_DESCRIPTION = 'Not mergeable. (PullRequest is missing sufficient approving GitHub review\\(s\\)|Needs (lgtm|approved|approved, lgtm) labels?)\\.?';
+import { approversOf, getReviewers, reviewersOf } from '../shared/reviewers.js';
+import { autoCcRe, ccRe, randomReviewerSelector, reviewerConfigString, waitForStatusOf } from '../shared/review-requests.js';
 
 export type BlunderbussGitHub = Pick<GitHubClient, 'getPullRequest' | 'listPullRequestFiles' | 'requestReview' | 'searchIssues' | 'graphql'>;
 
@@ -27,24 +20,6 @@ export interface BlunderbussDeps {
   /** A delivery seen before: skip PRs that already have requested reviewers, so a redelivery requests none. */
   redelivery: boolean;
   random?: () => number;
-}
-
-interface WaitForStatus {
-  context: string;
-  state: string;
-  descriptionRe: RE2;
-}
-
-/** `wait_for_status` with upstream's defaults filled in; undefined when not set. */
-export function waitForStatusOf(cfg: BlunderbussConfig): WaitForStatus | undefined {
-  const w = cfg.wait_for_status;
-  if (w === undefined || w === null) return undefined;
-  return { context: w.context || 'tide', state: w.state || 'pending', descriptionRe: new RE2(w.description || DEFAULT_WAIT_FOR_STATUS_DESCRIPTION) };
-}
-
-/** Upstream reviewer.ConfigString. */
-export function reviewerConfigString(plugin: string, count: number): string {
-  return `${plugin} is currently configured to request reviews from ${count} reviewer${count > 1 ? 's' : ''}.`;
 }
 
 function depsOf(ctx: Parameters<NonNullable<Plugin['handlers']['pullRequest']>>[1]): BlunderbussDeps {
@@ -112,29 +87,11 @@ export async function handleBlunderbussStatus(d: BlunderbussDeps, e: StatusEvent
   if (errors.length > 0) throw new AggregateError(errors, `blunderbuss: ${errors.length} PR(s) failed`);
 }
 
-const userStatusQuery = 'query($user: String!) { user(login: $user) { login status { indicatesLimitedAvailability } } }';
-
 async function requestReviewers(d: BlunderbussDeps, org: string, repo: string, pr: Pick<PullRequest, 'number' | 'base' | 'user'>): Promise<void> {
   const random = d.random ?? Math.random;
   const owners = await d.owners.loadRepoOwners(org, repo, pr.base.ref);
   const files = (await d.gh.listPullRequestFiles(org, repo, pr.number)).map((f) => f.filename);
-  const busy = new Set<string>();
-  // Upstream reviewer.FindReviewer: with use_status_availability, skip users whose GitHub status says busy.
-  const select = async (candidates: LayeredSet): Promise<string> => {
-    if (d.config.use_status_availability !== true) return candidates.popRandom(random);
-    while (candidates.size > 0) {
-      const c = candidates.popRandom(random);
-      if (busy.has(c)) continue;
-      const res = await d.gh.graphql<{ user?: { status?: { indicatesLimitedAvailability?: boolean } | null } | null }>(userStatusQuery, { user: c }, org)
-        .catch((err: unknown) => {
-          d.log.error({ err, user: c }, 'error checking user availability');
-          return undefined;
-        });
-      if (res?.user?.status?.indicatesLimitedAvailability !== true) return c;
-      busy.add(c);
-    }
-    return '';
-  };
+  const select = randomReviewerSelector(d.gh, d.log, org, d.config.use_status_availability === true, new Set(), random);
   const count = d.config.request_count ?? 2;
   const picked = await getReviewers(reviewersOf(owners), select, pr.user.login, files, count);
   let reviewers = picked.reviewers;

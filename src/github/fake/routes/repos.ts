@@ -61,6 +61,32 @@ export function reposRoutes(model: FakeModel): Hono<Env> {
     if (!info) throw new HttpError(422, `No commit found for SHA: ${c.req.param('ref')}`);
     return c.json(commitJson(R, repo, info, model.world.users.values()));
   });
+  // GitHub's compare (`base...head`): the merge base, how far head is ahead and behind, the commits and files.
+  app.get('/repos/:owner/:repo/compare/:basehead{.+}', async (c) => {
+    const repo = repoOf(c);
+    const [base = '', head = ''] = c.req.param('basehead').split('...');
+    const resolve = (ref: string): Promise<string | undefined> => (ref === '' || ref.startsWith('-') ? Promise.resolve(undefined) : repo.git.resolve(ref));
+    const [baseSha, headSha] = [await resolve(base), await resolve(head)];
+    if (!baseSha || !headSha) throw notFound();
+    const mergeBase = await repo.git.mergeBase(baseSha, headSha);
+    if (!mergeBase) throw new HttpError(404, `No common ancestor between ${base} and ${head}.`);
+    const users = [...model.world.users.values()];
+    const ahead = await repo.git.commitsBetween(baseSha, headSha);
+    const behind = await repo.git.commitsBetween(headSha, baseSha);
+    const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const files = await repo.git.changedFiles(baseSha, headSha);
+    return c.json({
+      url: `${model.url}/repos/${repo.fullName}/compare/${base}...${head}`,
+      base_commit: commitJson(R, repo, (await repo.git.commitInfo(baseSha))!, users),
+      merge_base_commit: commitJson(R, repo, (await repo.git.commitInfo(mergeBase))!, users),
+      status, ahead_by: ahead.length, behind_by: behind.length, total_commits: ahead.length,
+      commits: ahead.map((info) => commitJson(R, repo, info, users)),
+      files: files.map((f) => ({
+        sha: f.blobSha, filename: f.filename, status: f.status, additions: f.additions, deletions: f.deletions, changes: f.additions + f.deletions,
+        ...(f.patch !== undefined ? { patch: f.patch } : {}), ...(f.previousFilename !== undefined ? { previous_filename: f.previousFilename } : {}),
+      })),
+    });
+  });
   app.get('/repos/:owner/:repo/contents/:path{.+}', async (c) => {
     const repo = repoOf(c);
     const path = c.req.param('path').replace(/\/+$/, '');

@@ -1,4 +1,4 @@
-// Reviewer selection from OWNERS (upstream pkg/reviewer/reviewer.go GetReviewers, and pkg/layeredsets for
+// Reviewer selection from OWNERS, shared by blunderbuss and rifle (upstream pkg/reviewer/reviewer.go GetReviewers, and pkg/layeredsets for
 // the layered candidate sets): one random leaf reviewer per distinct OWNERS file, then more leaf reviewers,
 // then reviewers from any level, until `minReviewers` are chosen.
 import type { RepoOwners } from '../../owners/types.js';
@@ -45,13 +45,22 @@ export class LayeredSet {
     return out;
   }
 
+  /** Every item, in no layer order (upstream layeredsets Set()). */
+  items(): Set<string> {
+    return new Set(this.layers.flatMap((l) => [...l]));
+  }
+
+  delete(item: string): void {
+    for (const l of this.layers) l.delete(item);
+  }
+
   /** Removes and returns a random item of the lowest non-empty layer ("" when empty). */
   popRandom(random: () => number): string {
     for (const layer of this.layers) {
       if (layer.size === 0) continue;
       const sorted = [...layer].sort();
       const pick = sorted[Math.floor(random() * sorted.length)]!;
-      for (const l of this.layers) l.delete(pick);
+      this.delete(pick);
       return pick;
     }
     return '';
