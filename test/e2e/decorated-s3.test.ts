@@ -28,16 +28,11 @@ import { examplePayload, prepareUpEnv, waitFor, type UpEnv } from './support/up-
 
 const REPO = `${DEMO_ORG}/${DEMO_REPO}`;
 const BUCKET = 'prow-logs';
-const ELECTION = ['--leader-elect-lease-duration', '3s', '--leader-elect-renew-deadline', '2s', '--leader-elect-retry-period', '250ms'];
+// Upstream's default lease timings: a first lease is taken at once, and a loaded machine's pauses do not
+// make a component lose it (and exit) mid-test.
+const ELECTION = ['--leader-elect-lease-duration', '15s', '--leader-elect-renew-deadline', '10s', '--leader-elect-retry-period', '2s'];
 const WAIT_MS = 90_000;
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-// Upstream's image names: the kubelet simulation runs them as `prow <utility>`.
-const UTILITY_IMAGES = {
-  clonerefs: 'us-docker.pkg.dev/k8s-infra-prow/images/clonerefs:v20240802-66b115076',
-  initupload: 'us-docker.pkg.dev/k8s-infra-prow/images/initupload:v20240802-66b115076',
-  entrypoint: 'us-docker.pkg.dev/k8s-infra-prow/images/entrypoint:v20240802-66b115076',
-  sidecar: 'us-docker.pkg.dev/k8s-infra-prow/images/sidecar:v20240802-66b115076',
-};
 const JUNIT = [
   '<?xml version="1.0" encoding="UTF-8"?>',
   '<testsuite name="greeting" tests="2" failures="1">',
@@ -93,24 +88,17 @@ describe('decorated jobs in cluster mode with an S3 bucket: hook, controller, cr
     });
     const deckPort = await freePort();
     deckUrl = `http://127.0.0.1:${deckPort}`;
-    writeFileSync(join(root, 'config.yaml'), [
-      `prowjob_namespace: ${namespace}`,
-      `pod_namespace: ${podNamespace}`,
-      'plank:',
-      '  job_url_prefix_config:',
-      `    "*": ${deckUrl}/view/`,
-      '  default_decoration_config_entries:',
-      '  - config:',
-      '      timeout: 2m',
-      '      grace_period: 10s',
-      '      utility_images:',
-      ...Object.entries(UTILITY_IMAGES).map(([k, v]) => `        ${k}: ${v}`),
-      '      gcs_configuration:',
-      `        bucket: s3://${BUCKET}`,
-      '        path_strategy: explicit',
-      '      s3_credentials_secret: s3-credentials',
-      '',
-    ].join('\n'));
+    // The operator's example, with this run's namespaces and deck.
+    const example = readFileSync(join(repoRoot, 'examples', 'cluster-s3', 'config.yaml'), 'utf8');
+    const config = example
+      .replace(/^prowjob_namespace: prow$/m, `prowjob_namespace: ${namespace}`)
+      .replace(/^pod_namespace: test-pods$/m, `pod_namespace: ${podNamespace}`)
+      .replaceAll('https://prow.example.com/view/', `${deckUrl}/view/`)
+      .replace('timeout: 2h', 'timeout: 2m');
+    for (const want of [namespace, podNamespace, `${deckUrl}/view/`, `bucket: s3://${BUCKET}`, 's3_credentials_secret: s3-credentials', 'timeout: 2m']) {
+      assert.ok(config.includes(want), `examples/cluster-s3/config.yaml adapted: ${want}`);
+    }
+    writeFileSync(join(root, 'config.yaml'), config);
     const job = (name: string, script: string, extra: string[] = []): string[] => [
       `  - name: ${name}`,
       '    always_run: true',
