@@ -252,6 +252,10 @@ describe('decorated jobs in cluster mode with an S3 bucket: hook, controller, cr
       assert.match(body, /1 of 2 tests failed/, 'the build log, read from S3');
       assert.match(body, /pr-only: added by the pull request/);
       assert.match(body, /TestGreetingHasVersion/, 'the failing test in the JUnit summary');
+      const history = await fetch(`${deckUrl}/job-history/s3/${BUCKET}/pr-logs/directory/pull-hello-unit`);
+      const historyBody = await history.text();
+      assert.equal(history.status, 200, historyBody.slice(0, 2000));
+      assert.ok(historyBody.includes(unit.status.build_id!), 'the run in the job history read from S3');
 
       const lintDir = `pr-logs/pull/${DEMO_ORG}_${DEMO_REPO}/${DEMO_PULL}/pull-hello-lint/${lint.status.build_id}`;
       assert.match((await readObject(client, `${lintDir}/build-log.txt`)) ?? '', /lint: 1\.0\.1/, 'the PR head’s VERSION');
