@@ -113,6 +113,33 @@ describe('pod utility commands', () => {
     assert.ok(existsSync(join(out, 'started.json')));
   });
 
+  it('a bad s3_credentials_file or gcs_credentials_file: one line naming the field and the file, exit 1, no secret shown', async () => {
+    const work = join(dir, 'bad-creds');
+    mkdirSync(work);
+    const spec = marshalJobSpec({ type: 'periodic', job: 'ci-x', buildid: '1', prowjobid: 'x' });
+    const s3File = join(work, 's3.json');
+    writeFileSync(s3File, '{"access_key": "AKIA-not-shown", "secret_key": "hunter2-not-shown"');
+    const s3 = await prow(['initupload'], {
+      JOB_SPEC: spec, INITUPLOAD_OPTIONS: JSON.stringify({ bucket: 's3://prow-logs', path_strategy: 'explicit', s3_credentials_file: s3File }),
+    });
+    assert.equal(s3.code, 1, s3.stderr);
+    assert.equal(s3.stderr.trim().split('\n').length, 1, s3.stderr);
+    assert.match(s3.stderr, new RegExp(`s3_credentials_file ${s3File}: not valid JSON`));
+    assert.doesNotMatch(s3.stderr, /not-shown/);
+
+    const gcsFile = join(work, 'missing-service-account.json');
+    const gcs = await prow(['sidecar'], {
+      JOB_SPEC: spec,
+      SIDECAR_OPTIONS: JSON.stringify({
+        gcs_options: { bucket: 'gs://prow-logs', path_strategy: 'explicit', gcs_credentials_file: gcsFile },
+        entries: [{ process_log: join(work, 'process-log.txt'), marker_file: join(work, 'marker-file.txt'), metadata_file: join(work, 'metadata.json') }],
+      }),
+    });
+    assert.equal(gcs.code, 1, gcs.stderr);
+    assert.equal(gcs.stderr.trim().split('\n').length, 1, gcs.stderr);
+    assert.match(gcs.stderr, new RegExp(`gcs_credentials_file ${gcsFile}: cannot read: ENOENT`));
+  });
+
   it('--fail makes a failed clone exit non-zero; bad options exit 1 naming the field', async () => {
     const work = join(dir, 'fail');
     mkdirSync(work);

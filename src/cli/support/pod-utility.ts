@@ -2,6 +2,7 @@
 // absent, as upstream's pkg/pod-utils/options/load.go), opening the upload destination, signals, and exit.
 import type { ArtifactStore } from '../../artifacts/types.js';
 import { bucketRefOf, createBucketOpener, type BucketOpener } from '../../artifacts/buckets.js';
+import { BucketFlagError, openBucketsFromFlags } from './buckets.js';
 import { logrusLine } from '../../podutils/log-line.js';
 import type { Decoded, UploadOptions } from '../../podutils/options.js';
 
@@ -38,14 +39,28 @@ let opener: BucketOpener | undefined;
 
 /**
  * The one place the pod utilities open their upload destination: `local_output_dir` as a directory, else
- * gcs_configuration.bucket through the BucketOpener. Only file:// buckets open today; the gs:// and s3://
- * stores (with gcs_credentials_file / s3_credentials_file) plug in here.
+ * gcs_configuration.bucket (gs://, s3://, file://) with the mounted gcs_credentials_file /
+ * s3_credentials_file, as upstream's pkg/pod-utils/gcs/upload.go opens it. A bad credentials file throws
+ * one line naming the option field and the file.
  */
 export function bucketOpenerFromOptions(o: UploadOptions): ArtifactStore {
-  opener ??= createBucketOpener();
-  if (o.local_output_dir) return opener({ provider: 'file', bucket: o.local_output_dir });
+  if (o.local_output_dir) return createBucketOpener()({ provider: 'file', bucket: o.local_output_dir });
   if (!o.gcs?.bucket) throw new Error('no bucket to upload to: gcs_configuration.bucket is empty and local_output_dir is unset');
+  opener ??= openerWithCredentials(o);
   return opener(bucketRefOf(o.gcs.bucket));
+}
+
+function openerWithCredentials(o: UploadOptions): BucketOpener {
+  try {
+    return openBucketsFromFlags({
+      ...(o.gcs_credentials_file ? { gcsCredentialsFile: o.gcs_credentials_file } : {}),
+      ...(o.s3_credentials_file ? { s3CredentialsFile: o.s3_credentials_file } : {}),
+    });
+  } catch (err) {
+    // The pod utilities take these files from their options JSON, not flags: name the field.
+    if (err instanceof BucketFlagError) throw new Error(err.message.replace(/^--(gcs|s3)-credentials-file /, '$1_credentials_file '), { cause: err });
+    throw err;
+  }
 }
 
 /** SIGINT/SIGTERM as a subscription: while one is subscribed, the default exit on those signals is off. */

@@ -84,6 +84,9 @@ function runHttpBackend(r: BackendRequest): Promise<Response> {
       }
       resolve(new Response(all.subarray(split + 4), { status, headers }));
     });
+    // git may exit before it reads the whole request (a refused or failed one): that is its answer, not
+    // an error of this server, and an unhandled EPIPE on the pipe would take the whole process down.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(r.body);
   });
 }
