@@ -88,4 +88,15 @@ describe('deck with in-repo jobs', () => {
     const js = (await (await w.app.request('/prowjobs.js?job=inrepo-lint')).json()) as { items: ProwJob[] };
     assert.deepEqual(js.items.map((pj) => pj.metadata.name).sort(), [ran.metadata.name, rerun.metadata.name].sort());
   });
+
+  it('refuses upstream\'s mode=latest, which could not rebuild an in-repo job, with a 400 that says so', async () => {
+    const before = (await w.store.listProwJobs()).items.length;
+    const res = await w.app.request(`/rerun?prowjob=${ran.metadata.name}&mode=latest`);
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /mode=latest is not supported: a rerun copies the ProwJob's spec/);
+    const alice = new Client(w);
+    await alice.signIn('alice');
+    assert.equal((await alice.post(`/rerun?prowjob=${ran.metadata.name}&mode=latest`, await alice.csrf())).status, 400);
+    assert.equal((await w.store.listProwJobs()).items.length, before);
+  });
 });
