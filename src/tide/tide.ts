@@ -463,8 +463,8 @@ export function createTide(deps: TideDeps): TideController {
           // cannot be loaded leaves the pool (its status says why).
           all = await getPresubmits(cfg, deps.trees, org, repo, async () => baseSha, async () => [pr.headSha]);
         } catch (err) {
-          if (!(err instanceof InRepoConfigError)) throw err;
-          log.info({ org, repo, pr: pr.number, problems: err.problems }, 'in-repo config failed: not in the pool');
+          if (err instanceof InRepoConfigError) log.info({ org, repo, pr: pr.number, problems: err.problems }, 'in-repo config failed: not in the pool');
+          else log.error({ err, org, repo, pr: pr.number }, 'reading the presubmits failed: leaving the PR out this sync');
           continue;
         }
         const prCC = sp.inRepo ? createContextChecker(cfg, org, repo, branch, all) : cc;
