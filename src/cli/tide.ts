@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfigAgent } from '../config/agent.js';
+import { createMergedTreeReader } from '../git/merged-tree.js';
 import { createGitHubClient } from '../github/client.js';
 import { listen } from '../observability/http.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
@@ -98,6 +99,8 @@ export function createCommand(): Command {
       const tide = createTide({
         store, informer, github, config: () => agent.current().config, log, history, metrics: createTideMetrics(registry), dryRun: f.dryRun,
         batchMerger: createGitBatchMerger({ cacheDir: join(f.dataDir, 'tide-git'), remoteFor: gitRemoteFor(f.githubEndpoint[0]) }),
+        // .prow.yaml for repos in_repo_config enables, read as hook's trigger reads it (its own mirrors: hook may share --data-dir).
+        trees: createMergedTreeReader({ cacheDir: join(f.dataDir, 'tide-inrepoconfig'), remoteFor: gitRemoteFor(f.githubEndpoint[0]) }),
       });
       if (f.runOnce) {
         await tide.syncOnce();

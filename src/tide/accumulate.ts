@@ -84,8 +84,11 @@ export interface BatchState {
   state: SimpleState;
 }
 
+/** `required` answers undefined when the batch's presubmits are unknown (its in-repo config failed): such a batch is left out. */
+export type BatchPresubmits = (prs: TidePR[]) => readonly Presubmit[] | undefined;
+
 /** Batch ProwJobs grouped by their pulls; only batches whose every pull is still in `prs` at the same head. */
-export function batchStates(prs: readonly TidePR[], pjs: readonly ProwJob[], required: (prs: TidePR[]) => readonly Presubmit[]): BatchState[] {
+export function batchStates(prs: readonly TidePR[], pjs: readonly ProwJob[], required: BatchPresubmits): BatchState[] {
   const byNumber = new Map(prs.map((p) => [p.number, p]));
   const groups = new Map<string, { prs: TidePR[]; valid: boolean; jobStates: Map<string, SimpleState> }>();
   for (const pj of pjs) {
@@ -114,8 +117,10 @@ export function batchStates(prs: readonly TidePR[], pjs: readonly ProwJob[], req
   const out: BatchState[] = [];
   for (const g of groups.values()) {
     if (!g.valid) continue;
+    const presubmits = required(g.prs);
+    if (presubmits === undefined) continue;
     let state: SimpleState = 'success';
-    for (const ps of required(g.prs)) {
+    for (const ps of presubmits) {
       const s = g.jobStates.get(ps.context);
       if (s === undefined || s === 'failure') {
         state = 'failure';
@@ -129,7 +134,7 @@ export function batchStates(prs: readonly TidePR[], pjs: readonly ProwJob[], req
 }
 
 /** Upstream accumulateBatch: at most one successful and one pending batch. */
-export function accumulateBatch(prs: readonly TidePR[], pjs: readonly ProwJob[], required: (prs: TidePR[]) => readonly Presubmit[]): { successBatch: TidePR[]; pendingBatch: TidePR[] } {
+export function accumulateBatch(prs: readonly TidePR[], pjs: readonly ProwJob[], required: BatchPresubmits): { successBatch: TidePR[]; pendingBatch: TidePR[] } {
   let successBatch: TidePR[] = [];
   let pendingBatch: TidePR[] = [];
   for (const b of batchStates(prs, pjs, required)) {

@@ -91,13 +91,19 @@ export function presubmitsFor(config: Pick<Config, 'presubmits'>, org: string, r
   return config.presubmits?.[`${org}/${repo}`] ?? [];
 }
 
-export function createContextChecker(config: Pick<Config, 'tide' | 'presubmits' | 'branch-protection'>, org: string, repo: string, branch: string): ContextChecker {
+/**
+ * `presubmits`: the repo's jobs to derive contexts from; the static ones when absent. With in-repo config
+ * they are those at the merge of the base and the PR head(s), as upstream GetTideContextPolicy reads them.
+ */
+export function createContextChecker(
+  config: Pick<Config, 'tide' | 'presubmits' | 'branch-protection'>, org: string, repo: string, branch: string, presubmits?: readonly Presubmit[],
+): ContextChecker {
   const options = contextOptionsFor(config, org, repo, branch);
   const required = new Set(options['required-contexts'] ?? []);
   const requiredIfPresent = new Set(options['required-if-present-contexts'] ?? []);
   const optional = new Set(options['optional-contexts'] ?? []);
   if (options['from-branch-protection']) for (const c of branchProtectionContexts(config, org, repo, branch)) required.add(c);
-  const reqs = branchRequirements(branch, presubmitsFor(config, org, repo));
+  const reqs = branchRequirements(branch, presubmits ?? presubmitsFor(config, org, repo));
   for (const c of reqs.required) required.add(c);
   for (const c of reqs.requiredIfPresent) requiredIfPresent.add(c);
   for (const c of reqs.optional) optional.add(c);

@@ -4,7 +4,7 @@
 // a reason code (docs/tide.md "Reason codes").
 import type { ProwJob } from '../api/prowjob.js';
 import type { Presubmit } from '../config/types.js';
-import { batchStates } from './accumulate.js';
+import { batchStates, type BatchPresubmits } from './accumulate.js';
 import type { ContextChecker } from './context-policy.js';
 import type { TideAction, TideContext, TidePR } from './types.js';
 
@@ -111,13 +111,18 @@ export interface DecideInput {
   /** Whether the pool has any required presubmits at all. */
   hasPresubmits: boolean;
   cc: ContextChecker;
+  /** A PR's own context checker where it differs from the pool's (in-repo config: its `.prow.yaml` jobs). */
+  prCC?: ReadonlyMap<number, ContextChecker>;
   priorities: readonly { labels?: string[] }[];
   batchSizeLimit: number;
   prioritizeExistingBatches: boolean;
   /** Tide-created presubmit jobs of the pool's PRs (for retest eligibility). */
   tidePresubmits: readonly ProwJob[];
-  /** Required presubmits of a batch of these PRs. */
-  presubmitsForBatch(prs: readonly TidePR[]): readonly Presubmit[];
+  /**
+   * Required presubmits of a batch of these PRs; undefined when unknown yet (in-repo config: the caller
+   * resolves a new batch's jobs at the merge of all its heads before triggering them).
+   */
+  presubmitsForBatch(prs: readonly TidePR[]): readonly Presubmit[] | undefined;
   /** Test-merge the candidates in order onto the base; those that merge cleanly, up to the limit. */
   newBatch(candidates: readonly TidePR[], limit: number): Promise<TidePR[]>;
   /** Ours: batch jobs of this branch at any base SHA, for bisection (absent: bisection off). */
@@ -134,7 +139,7 @@ function decision(action: TideAction, targets: TidePR[], reason: ReasonCode, tri
  * Ours: the smallest failed batch whose every PR is still a candidate at the same head, split in two
  * halves. Upstream retries the whole set (a new batch of every candidate) instead.
  */
-export function bisectionHalves(candidates: readonly TidePR[], batchJobs: readonly ProwJob[], required: (prs: TidePR[]) => readonly Presubmit[]): [TidePR[], TidePR[]] | undefined {
+export function bisectionHalves(candidates: readonly TidePR[], batchJobs: readonly ProwJob[], required: BatchPresubmits): [TidePR[], TidePR[]] | undefined {
   const failed = batchStates(candidates, batchJobs, required).filter((b) => b.state === 'failure' && b.prs.length >= 2 && [...b.jobStates.values()].every((s) => s !== 'pending'));
   if (failed.length === 0) return undefined;
   failed.sort((a, b) => a.prs.length - b.prs.length);
@@ -154,7 +159,8 @@ export function prefixSizes(n: number, count: number): number[] {
 }
 
 export async function decide(input: DecideInput): Promise<Decision> {
-  const { cc } = input;
+  const ccOf = (pr: TidePR): ContextChecker => input.prCC?.get(pr.number) ?? input.cc;
+  const forBatch = (prs: readonly TidePR[]): readonly Presubmit[] => input.presubmitsForBatch(prs) ?? [];
   if ((input.speculative ?? 0) >= 2) {
     // Ours: wait until no longer prefix is still running, then merge the longest that passed.
     const states = batchStates(input.prs, input.pjs, (prs) => input.presubmitsForBatch(prs));
@@ -169,17 +175,17 @@ export async function decide(input: DecideInput): Promise<Decision> {
   }
   if (input.batchMerges.length > 0) return decision('MERGE_BATCH', [...input.batchMerges], 'batch-passed');
   if (input.successes.length > 0 && input.batchPending.length === 0) {
-    const pr = pickHighestPriorityPR(input.successes, (p) => isPassingTests(p, cc), input.priorities);
+    const pr = pickHighestPriorityPR(input.successes, (p) => isPassingTests(p, ccOf(p)), input.priorities);
     if (pr) return decision('MERGE', [pr], 'all-jobs-passed');
   }
   if (!input.hasPresubmits) return decision('WAIT', [], 'no-required-jobs');
   if (input.prs.length > 1 && input.batchPending.length === 0 && input.batchSizeLimit >= 0) {
-    const candidates = [...input.prs].sort((a, b) => a.number - b.number).filter((p) => isRetestEligible(p, cc, input.tidePresubmits));
+    const candidates = [...input.prs].sort((a, b) => a.number - b.number).filter((p) => isRetestEligible(p, ccOf(p), input.tidePresubmits));
     if (candidates.length > 0) {
       if (input.bisectFrom) {
         const halves = bisectionHalves(candidates, input.bisectFrom, (prs) => input.presubmitsForBatch(prs));
         if (halves) {
-          const triggers = halves.map((half) => ({ prs: half, presubmits: half.length === 1 ? (input.missingTests.get(half[0]!.number) ?? input.presubmitsForBatch(half)) : input.presubmitsForBatch(half) }));
+          const triggers = halves.map((half) => ({ prs: half, presubmits: half.length === 1 ? (input.missingTests.get(half[0]!.number) ?? forBatch(half)) : forBatch(half) }));
           return decision('TRIGGER_BATCH', [...halves[0], ...halves[1]], 'bisect-failed-batch', triggers);
         }
       }
@@ -187,14 +193,14 @@ export async function decide(input: DecideInput): Promise<Decision> {
       if (batch.length === 0) batch = await input.newBatch(candidates, input.batchSizeLimit);
       if (batch.length > 1 && (input.speculative ?? 0) >= 2) {
         const sorted = [...batch].sort((a, b) => a.number - b.number);
-        const triggers = prefixSizes(sorted.length, input.speculative ?? 0).map((n) => ({ prs: sorted.slice(0, n), presubmits: input.presubmitsForBatch(sorted.slice(0, n)) }));
+        const triggers = prefixSizes(sorted.length, input.speculative ?? 0).map((n) => ({ prs: sorted.slice(0, n), presubmits: forBatch(sorted.slice(0, n)) }));
         return decision('TRIGGER_BATCH', sorted, 'new-batch', triggers);
       }
-      if (batch.length > 1) return decision('TRIGGER_BATCH', batch, 'new-batch', [{ prs: batch, presubmits: input.presubmitsForBatch(batch) }]);
+      if (batch.length > 1) return decision('TRIGGER_BATCH', batch, 'new-batch', [{ prs: batch, presubmits: forBatch(batch) }]);
     }
   }
   if (input.missings.length > 0 && input.pendings.length === 0 && input.successes.length === 0) {
-    const pr = pickHighestPriorityPR(input.missings, (p) => isRetestEligible(p, cc, input.tidePresubmits), input.priorities);
+    const pr = pickHighestPriorityPR(input.missings, (p) => isRetestEligible(p, ccOf(p), input.tidePresubmits), input.priorities);
     if (pr) return decision('TRIGGER', [pr], 'missing-jobs', [{ prs: [pr], presubmits: input.missingTests.get(pr.number) ?? [] }]);
   }
   if (input.batchPending.length > 0) return decision('WAIT', [], (input.speculative ?? 0) >= 2 ? 'speculation-pending' : 'batch-pending');

@@ -3,6 +3,7 @@
 import type { Clock } from '../api/clock.js';
 import type { ProwJob } from '../api/prowjob.js';
 import { orgScopes, queryCoversRepo } from '../config/tide-query.js';
+import { InRepoConfigError } from '../config/inrepo-jobs.js';
 import type { Config } from '../config/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -23,6 +24,11 @@ export interface StatusUpdateDeps {
   dryRun: boolean;
   clock: Clock;
   metrics?: TideMetrics;
+  /**
+   * The context checker of a PR outside every pool, with its in-repo jobs (upstream GetTideContextPolicy at
+   * the base and head). Throws InRepoConfigError when its in-repo config cannot be loaded. Absent: static jobs.
+   */
+  contextCheckerFor?(pr: TidePR): Promise<ContextChecker>;
 }
 
 /** What the status update needs of a pool. */
@@ -31,6 +37,8 @@ export interface StatusPool {
   prs: TidePR[];
   pjs: ProwJob[];
   cc: ContextChecker;
+  /** A PR's own checker where it differs from the pool's (its in-repo jobs). */
+  prCC?: ReadonlyMap<number, ContextChecker>;
 }
 
 /** Returns how many statuses it wrote. */
@@ -62,7 +70,22 @@ export async function updateStatuses(
     const queries = cfg.tide.queries.filter((q) => queryCoversRepo(q, pr.org, pr.repo));
     if (queries.length === 0) continue;
     const sp = inPool.get(prKey(pr));
-    const cc = sp?.cc ?? createContextChecker(cfg, pr.org, pr.repo, pr.baseRef);
+    let cc: ContextChecker;
+    let inRepoConfigProblem = '';
+    if (sp) cc = sp.prCC?.get(pr.number) ?? sp.cc;
+    else if (!d.contextCheckerFor) cc = createContextChecker(cfg, pr.org, pr.repo, pr.baseRef);
+    else {
+      try {
+        cc = await d.contextCheckerFor(pr);
+      } catch (err) {
+        if (!(err instanceof InRepoConfigError)) {
+          d.log.warn({ err, org: pr.org, repo: pr.repo, pr: pr.number }, 'reading the required contexts failed: status left as it is');
+          continue;
+        }
+        inRepoConfigProblem = err.problems.join('; ');
+        cc = createContextChecker(cfg, pr.org, pr.repo, pr.baseRef);
+      }
+    }
     const blocksPolicy = mergeBlocksPolicy(cfg.tide, pr.org, pr.repo);
     const ev = evicted.get(prKey(pr));
     const want = expectedStatus({
@@ -70,6 +93,7 @@ export async function updateStatuses(
       blockers: applicableBlockers(blockers, pr.org, pr.repo, pr.baseRef),
       notMergeable: notMergeableReason(cfg.tide, pr, blocksPolicy),
       ...(ev && ev.headSha === pr.headSha && improvements.evictUnmergeable ? { evicted: ev.reason } : {}),
+      ...(inRepoConfigProblem ? { inRepoConfigProblem } : {}),
       unpassedRequired: () => {
         if (!sp) return cc.required;
         const passing = [...sp.pjs, ...prowJobsFromContexts(pr, sp.baseSha)]

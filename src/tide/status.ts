@@ -98,6 +98,8 @@ export interface ExpectedStatusInput {
   unpassedRequired(): readonly string[];
   /** Ours: why tide took the PR out of the pool (GitHub refused to merge it), if it did. */
   evicted?: string;
+  /** Ours: why the PR's in-repo config (`.prow.yaml`, `.prow/`) could not be loaded, if it could not. */
+  inRepoConfigProblem?: string;
   notMergeable: string;
 }
 
@@ -105,6 +107,7 @@ export interface ExpectedStatusInput {
 export function expectedStatus(i: ExpectedStatusInput): { state: StatusState; description: string; code: string } {
   if (i.notMergeable) return { state: 'error', description: `Not mergeable. ${i.notMergeable}`, code: 'not-mergeable' };
   if (i.evicted) return { state: 'error', description: `Not mergeable. ${i.evicted}`, code: 'merge-refused' };
+  if (i.inRepoConfigProblem) return { state: 'error', description: `Not mergeable. In-repo config failed: ${i.inRepoConfigProblem}`, code: 'inrepo-config' };
   if (!i.inPool) {
     const numbers = i.blockers.map((b) => b.Number);
     if (numbers.length > 0) {

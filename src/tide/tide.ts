@@ -7,9 +7,12 @@ import type { ProwJob, Pull } from '../api/prowjob.js';
 import { CREATED_BY_TIDE_LABEL } from '../api/labels.js';
 import type { TidePoolJSON, TidePullJSON } from '../api/tide-json.js';
 import { systemClock, type Clock } from '../api/clock.js';
+import { getPresubmits, InRepoConfigError } from '../config/inrepo-jobs.js';
+import { inRepoConfigEnabled } from '../config/inrepo.js';
 import { presubmitShouldRunAsync } from '../config/match.js';
 import { orgScopes, queryCriteria } from '../config/tide-query.js';
 import type { Config, Presubmit } from '../config/types.js';
+import type { MergedTreeReader } from '../git/types.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProwJobInformer } from '../store/informer.js';
@@ -39,6 +42,11 @@ export interface TideDeps {
   config: () => Config;
   log: Logger;
   batchMerger: BatchMerger;
+  /**
+   * Reads `.prow.yaml` / `.prow/` at the merge of a base and PR heads, for repos in_repo_config enables (the
+   * same reader and cache trigger uses). Absent: those repos' PRs stay out of the pool, their status says why.
+   */
+  trees?: MergedTreeReader;
   history: TideHistory;
   metrics?: TideMetrics;
   dryRun?: boolean;
@@ -71,9 +79,15 @@ interface Subpool {
   baseSha: string;
   prs: TidePR[];
   pjs: ProwJob[];
+  /** From the static jobs; a PR of a repo with in-repo config has its own in prCC. */
   cc: ContextChecker;
+  prCC: Map<number, ContextChecker>;
   presubmits: Map<number, Presubmit[]>;
   blockers: Blocker[];
+  /** in_repo_config enables the repo: a batch's jobs come from the merge of the base and all its heads. */
+  inRepo: boolean;
+  /** In-repo repos: the required presubmits of each batch tide has seen, by batchKey; null when unreadable. */
+  batchPresubmits: Map<string, Presubmit[] | null>;
 }
 
 interface Eviction {
@@ -100,6 +114,10 @@ function pullOf(pr: TidePR): Pull {
 
 function byNumber(a: TidePR, b: TidePR): number {
   return a.number - b.number;
+}
+
+function batchKey(prs: readonly Pick<TidePR, 'number' | 'headSha'>[]): string {
+  return prs.map((p) => `${p.number}:${p.headSha}`).sort().join(',');
 }
 
 /** Run `fn` over items with at most `limit` at a time. */
@@ -162,10 +180,10 @@ export function createTide(deps: TideDeps): TideController {
     return p;
   }
 
-  /** Required presubmits that should run for this PR (upstream presubmitsByPull). */
-  async function requiredPresubmits(cfg: Config, cc: ContextChecker, pr: TidePR): Promise<Presubmit[]> {
+  /** Required presubmits that should run for this PR, out of all its presubmits (upstream presubmitsByPull). */
+  async function requiredPresubmits(cc: ContextChecker, pr: TidePR, all: readonly Presubmit[]): Promise<Presubmit[]> {
     const out: Presubmit[] = [];
-    for (const ps of presubmitsFor(cfg, pr.org, pr.repo)) {
+    for (const ps of all) {
       if (!cc.isRequired(ps.context) && !ps.run_before_merge) continue;
       if (await presubmitShouldRunAsync(ps, { branch: pr.baseRef, changedFiles: () => changedFiles(pr), forced: ps.run_before_merge === true, defaults: false })) out.push(ps);
     }
@@ -184,7 +202,46 @@ export function createTide(deps: TideDeps): TideController {
     return out;
   }
 
-  function presubmitsForBatch(sp: Subpool, prs: readonly TidePR[]): Presubmit[] {
+  /**
+   * Upstream presubmitsForBatch for a repo with in-repo config: the presubmits at the merge of the base and
+   * every head of the batch, those required (or run_before_merge) that should run for the batch's changes.
+   */
+  async function resolveBatchPresubmits(cfg: Config, sp: Subpool, prs: readonly TidePR[]): Promise<Presubmit[]> {
+    const sorted = [...prs].sort(byNumber);
+    const all = await getPresubmits(cfg, deps.trees, sp.org, sp.repo, async () => sp.baseSha, async () => sorted.map((p) => p.headSha));
+    const cc = createContextChecker(cfg, sp.org, sp.repo, sp.branch, all);
+    let files: Promise<string[]> | undefined;
+    const changed = (): Promise<string[]> => (files ??= Promise.all(sorted.map(changedFiles)).then((l) => [...new Set(l.flat())]));
+    const out: Presubmit[] = [];
+    for (const ps of all) {
+      if (!cc.isRequired(ps.context) && !ps.run_before_merge) continue;
+      if (await presubmitShouldRunAsync(ps, { branch: sp.branch, changedFiles: changed, forced: ps.run_before_merge === true, defaults: false })) out.push(ps);
+    }
+    return out;
+  }
+
+  /** Resolves the presubmits of every batch among `jobs` whose PRs are all in the pool at the same heads. */
+  async function prepareBatches(cfg: Config, sp: Subpool, jobs: readonly ProwJob[]): Promise<void> {
+    if (!sp.inRepo) return;
+    const byNum = new Map(sp.prs.map((p) => [p.number, p]));
+    for (const pj of jobs) {
+      const pulls = pj.spec.type === 'batch' ? (pj.spec.refs?.pulls ?? []) : [];
+      const members = pulls.map((pull) => byNum.get(pull.number)).filter((pr, i) => pr?.headSha === pulls[i]!.sha) as TidePR[];
+      if (members.length === 0 || members.length !== pulls.length) continue;
+      const key = batchKey(members);
+      if (sp.batchPresubmits.has(key)) continue;
+      try {
+        sp.batchPresubmits.set(key, await resolveBatchPresubmits(cfg, sp, members));
+      } catch (err) {
+        // As upstream accumulateBatch: a batch whose presubmits cannot be read counts neither way.
+        log.warn({ err, org: sp.org, repo: sp.repo, prs: members.map((p) => p.number) }, 'reading the presubmits of a batch failed');
+        sp.batchPresubmits.set(key, null);
+      }
+    }
+  }
+
+  function presubmitsForBatch(sp: Subpool, prs: readonly TidePR[]): Presubmit[] | undefined {
+    if (sp.inRepo) return sp.batchPresubmits.get(batchKey(prs)) ?? undefined;
     const seen = new Map<string, Presubmit>();
     for (const pr of prs) for (const ps of sp.presubmits.get(pr.number) ?? []) if (!seen.has(ps.context)) seen.set(ps.context, ps);
     return [...seen.values()];
@@ -197,7 +254,7 @@ export function createTide(deps: TideDeps): TideController {
     const ev = evicted.get(prKey(pr));
     if (ev && ev.headSha === pr.headSha && ev.baseSha === sp.baseSha) return ev.reason;
     const required = new Set((sp.presubmits.get(pr.number) ?? []).map((p) => p.context));
-    for (const c of unsuccessfulContexts(pr.contexts, sp.cc)) {
+    for (const c of unsuccessfulContexts(pr.contexts, sp.prCC.get(pr.number) ?? sp.cc)) {
       if (c.state === 'PENDING' && required.has(c.context)) continue;
       return `context ${c.context} is ${c.state.toLowerCase()}`;
     }
@@ -243,20 +300,22 @@ export function createTide(deps: TideDeps): TideController {
     const improvements = improvementsOf(cfg.tide);
     const plog = log.child({ org: sp.org, repo: sp.repo, branch: sp.branch });
     const acc = accumulate(sp.presubmits, sp.prs, sp.pjs, sp.baseSha);
-    const required = (prs: TidePR[]): Presubmit[] => presubmitsForBatch(sp, prs);
+    const branchBatches = improvements.bisectFailedBatches
+      ? deps.informer.list().filter((pj) => pj.spec.type === 'batch' && pj.spec.refs?.org === sp.org && pj.spec.refs.repo === sp.repo && pj.spec.refs.base_ref === sp.branch)
+      : undefined;
+    await prepareBatches(cfg, sp, [...sp.pjs, ...(branchBatches ?? [])]);
+    const required = (prs: TidePR[]): Presubmit[] | undefined => presubmitsForBatch(sp, prs);
     const { successBatch, pendingBatch } = accumulateBatch(sp.prs, sp.pjs, required);
     const evictedNow: { Number: number; Reason: string }[] = [];
     let decision: Decision;
     let errorString = '';
     const tidePresubmits = sp.pjs.filter((pj) => pj.spec.type === 'presubmit' && pj.metadata.labels?.[CREATED_BY_TIDE_LABEL] === 'true');
-    const branchBatches = improvements.bisectFailedBatches
-      ? deps.informer.list().filter((pj) => pj.spec.type === 'batch' && pj.spec.refs?.org === sp.org && pj.spec.refs.repo === sp.repo && pj.spec.refs.base_ref === sp.branch)
-      : undefined;
     const input = {
       prs: sp.prs, pjs: sp.pjs, successes: acc.successes, pendings: acc.pendings, missings: acc.missings,
       batchMerges: successBatch, batchPending: pendingBatch, missingTests: acc.missingTests,
-      hasPresubmits: presubmitsFor(cfg, sp.org, sp.repo).some((ps) => sp.cc.isRequired(ps.context) || ps.run_before_merge),
-      cc: sp.cc, priorities: cfg.tide.priority ?? [], batchSizeLimit: batchSizeLimit(cfg.tide, sp.org, sp.repo),
+      hasPresubmits: presubmitsFor(cfg, sp.org, sp.repo).some((ps) => sp.cc.isRequired(ps.context) || ps.run_before_merge)
+        || [...sp.presubmits.values()].some((l) => l.length > 0),
+      cc: sp.cc, prCC: sp.prCC, priorities: cfg.tide.priority ?? [], batchSizeLimit: batchSizeLimit(cfg.tide, sp.org, sp.repo),
       prioritizeExistingBatches: prioritizeExistingBatches(cfg.tide, sp.org, sp.repo), tidePresubmits,
       presubmitsForBatch: (prs: readonly TidePR[]) => presubmitsForBatch(sp, prs),
       newBatch: (candidates: readonly TidePR[], limit: number) => deps.batchMerger.pick(sp.org, sp.repo, sp.baseSha, candidates, limit),
@@ -306,7 +365,9 @@ export function createTide(deps: TideDeps): TideController {
         } else if (decision.action === 'TRIGGER' || decision.action === 'TRIGGER_BATCH') {
           try {
             for (const t of decision.triggers) {
-              await trigger(cfg, sp, t.prs, t.presubmits);
+              // In-repo config: a new batch's jobs are those at the merge of all its heads (upstream presubmitsForBatch).
+              const presubmits = sp.inRepo && t.prs.length > 1 ? await resolveBatchPresubmits(cfg, sp, t.prs) : t.presubmits;
+              await trigger(cfg, sp, t.prs, presubmits);
               if (t.prs.length > 1) deps.metrics?.batchSize.observe({ org: sp.org, repo: sp.repo, branch: sp.branch }, t.prs.length);
             }
           } catch (err) {
@@ -352,7 +413,25 @@ export function createTide(deps: TideDeps): TideController {
     });
   }
 
-  async function buildSubpools(cfg: Config, prs: Map<string, TidePR>, blockers: Blocker[], blockerOrgsFailed: Set<string>): Promise<{ pools: Subpool[] }> {
+  /**
+   * A PR's context checker outside the pools, for its status (upstream GetTideContextPolicy): with in-repo
+   * config, from its jobs at the merge of the base (read once per branch and sync) and its head.
+   */
+  async function contextCheckerFor(cfg: Config, baseShas: Map<string, string>, pr: TidePR): Promise<ContextChecker> {
+    if (!inRepoConfigEnabled(cfg, pr.org, pr.repo)) return createContextChecker(cfg, pr.org, pr.repo, pr.baseRef);
+    const key = poolKey(pr.org, pr.repo, pr.baseRef);
+    let base = baseShas.get(key);
+    if (base === undefined) {
+      base = await deps.github.getRef(pr.org, pr.repo, `heads/${pr.baseRef}`);
+      baseShas.set(key, base);
+    }
+    const at = base;
+    const all = await getPresubmits(cfg, deps.trees, pr.org, pr.repo, async () => at, async () => [pr.headSha]);
+    return createContextChecker(cfg, pr.org, pr.repo, pr.baseRef, all);
+  }
+
+  async function buildSubpools(cfg: Config, prs: Map<string, TidePR>, blockers: Blocker[], blockerOrgsFailed: Set<string>): Promise<{ pools: Subpool[]; baseShas: Map<string, string> }> {
+    const baseShas = new Map<string, string>();
     const groups = new Map<string, TidePR[]>();
     for (const pr of prs.values()) {
       if (blockerOrgsFailed.has(pr.org)) continue;
@@ -370,12 +449,28 @@ export function createTide(deps: TideDeps): TideController {
         log.error({ err, org, repo, branch }, 'reading the base branch failed');
         continue;
       }
+      baseShas.set(poolKey(org, repo, branch), baseSha);
       const pjs = all.filter((pj) => (pj.spec.type === 'presubmit' || pj.spec.type === 'batch') && pj.spec.refs?.org === org && pj.spec.refs.repo === repo && pj.spec.refs.base_ref === branch && pj.spec.refs.base_sha === baseSha);
       const cc = createContextChecker(cfg, org, repo, branch);
-      const sp: Subpool = { org, repo, branch, baseSha, prs: [], pjs: [...pjs], cc, presubmits: new Map(), blockers: applicableBlockers(blockers, org, repo, branch) };
+      const sp: Subpool = {
+        org, repo, branch, baseSha, prs: [], pjs: [...pjs], cc, prCC: new Map(), presubmits: new Map(), blockers: applicableBlockers(blockers, org, repo, branch),
+        inRepo: inRepoConfigEnabled(cfg, org, repo), batchPresubmits: new Map(),
+      };
       for (const pr of list) {
+        let all: Presubmit[];
         try {
-          sp.presubmits.set(pr.number, await requiredPresubmits(cfg, cc, pr));
+          // Upstream presubmitsByPull: the jobs at the merge of the base and the head; a PR whose in-repo config
+          // cannot be loaded leaves the pool (its status says why).
+          all = await getPresubmits(cfg, deps.trees, org, repo, async () => baseSha, async () => [pr.headSha]);
+        } catch (err) {
+          if (err instanceof InRepoConfigError) log.info({ org, repo, pr: pr.number, problems: err.problems }, 'in-repo config failed: not in the pool');
+          else log.error({ err, org, repo, pr: pr.number }, 'reading the presubmits failed: leaving the PR out this sync');
+          continue;
+        }
+        const prCC = sp.inRepo ? createContextChecker(cfg, org, repo, branch, all) : cc;
+        if (sp.inRepo) sp.prCC.set(pr.number, prCC);
+        try {
+          sp.presubmits.set(pr.number, await requiredPresubmits(prCC, pr, all));
         } catch (err) {
           log.warn({ err, org, repo, pr: pr.number }, 'listing changed files failed: leaving the PR out this sync');
           continue;
@@ -386,7 +481,7 @@ export function createTide(deps: TideDeps): TideController {
       }
       if (sp.prs.length > 0) pools.push(sp);
     }
-    return { pools };
+    return { pools, baseShas };
   }
 
   /** Culprits already told, by `org/repo#n@sha`. */
@@ -427,7 +522,7 @@ export function createTide(deps: TideDeps): TideController {
         }
       }
     }
-    const { pools: subpools } = await buildSubpools(cfg, prs, blockers, blockerOrgsFailed);
+    const { pools: subpools, baseShas } = await buildSubpools(cfg, prs, blockers, blockerOrgsFailed);
     if (improvementsOf(cfg.tide).bisectFailedBatches) await tellCulprits({ informer: deps.informer, github: deps.github, log, dryRun: deps.dryRun === true }, prs, toldCulprits);
     for (const sp of subpools) for (const pr of sp.prs) if (!firstSeen.has(prKey(pr))) firstSeen.set(prKey(pr), started);
     const results: TidePoolJSON[] = [];
@@ -453,7 +548,10 @@ export function createTide(deps: TideDeps): TideController {
     if (started - lastStatusUpdate >= statusUpdatePeriodMs(cfg.tide)) {
       lastStatusUpdate = started;
       statusesWritten = await updateStatuses(
-        { github: deps.github, log, dryRun: deps.dryRun === true, clock, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+        {
+          github: deps.github, log, dryRun: deps.dryRun === true, clock, ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          contextCheckerFor: (pr) => contextCheckerFor(cfg, baseShas, pr),
+        },
         cfg, subpools, blockers, skipStatus, evicted,
       );
     }

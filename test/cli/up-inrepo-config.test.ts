@@ -44,10 +44,12 @@ describe('prow up with in-repo config', { timeout: 180_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts the presubmit .prow.yaml declares', async (t) => {
+  it('starts the presubmit .prow.yaml declares, and tide merges the PR once it passes', async (t) => {
     const hookPort = await freePort();
     const reposRoot = dirname(dirname(await fake.repoDir(REPO)));
-    writeFileSync(join(dir, 'config.yaml'), 'prowjob_namespace: default\nin_repo_config:\n  enabled:\n    org/repo: true\n');
+    // tide merges what passes the in-repo job (one query, no labels needed), syncing every second.
+    writeFileSync(join(dir, 'config.yaml'), 'prowjob_namespace: default\nin_repo_config:\n  enabled:\n    org/repo: true\n'
+      + 'tide:\n  sync_period: 1s\n  status_update_period: 1s\n  queries:\n  - repos: [org/repo]\n');
     writeFileSync(join(dir, 'plugins.yaml'), 'plugins:\n  org:\n    plugins: [trigger]\n');
     writeFileSync(join(dir, 'hmac'), `${SECRET}\n`);
     writeFileSync(join(dir, 'token'), 'token\n');
@@ -58,7 +60,7 @@ describe('prow up with in-repo config', { timeout: 180_000 }, () => {
       '--github-token-path', join(dir, 'token'), '--github-endpoint', fake.url,
       '--clone-url-rewrite', `https://github.com/=file://${reposRoot}/`), { name: 'up' });
     t.after(() => up.kill());
-    await up.waitFor(/"msg":"prow is up"|hook\s+http/, 'prow up serving', 120_000);
+    await up.waitForLog('prow is up', 120_000); // the banner, as one JSON record
 
     const pr = await (await fetch(`${fake.url}/repos/${REPO}/pulls/1`, { headers: { authorization: 'token token' } })).json() as Record<string, unknown>;
     const body = JSON.stringify({ action: 'opened', number: 1, pull_request: pr, repository: (pr.base as { repo: unknown }).repo, sender: { login: 'alice' } });
@@ -69,5 +71,12 @@ describe('prow up with in-repo config', { timeout: 180_000 }, () => {
     const job = await up.waitUntil(async () => (await store.listProwJobs()).items.find((pj) => pj.spec.job === 'from-prow-yaml'), 'the in-repo ProwJob', 120_000);
     assert.equal(job.spec.type, 'presubmit');
     assert.equal(job.spec.refs?.pulls?.[0]?.number, 1);
+    // The job runs (`true`), crier posts its context, and tide, which requires it by .prow.yaml, merges.
+    await up.waitUntil(async () => fake.isMerged(REPO, 1) || undefined, 'tide to merge the PR', 120_000);
+    // Not before: the merge follows the job's green status (tide without .prow.yaml would require nothing).
+    const writes = fake.calls({ write: true });
+    const green = writes.find((c) => c.route.endsWith('/statuses/{sha}') && (c.body as { context?: string; state?: string }).context === 'from-prow-yaml' && (c.body as { state?: string }).state === 'success');
+    const merge = writes.find((c) => c.route.endsWith('/pulls/{pull_number}/merge'));
+    assert.ok(green && merge && green.seq < merge.seq, `green status #${green?.seq} before merge #${merge?.seq}`);
   });
 });

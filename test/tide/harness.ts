@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ProwJob } from '../../src/api/prowjob.js';
 import { contextDescriptionWithBaseSha } from '../../src/api/status-description.js';
 import type { Config } from '../../src/config/types.js';
+import { createMergedTreeReader } from '../../src/git/merged-tree.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/github/fake/server.js';
 import type { FakeSeed } from '../../src/github/fake/state.js';
 import type { GitHubClient } from '../../src/github/types.js';
@@ -65,7 +66,12 @@ export function pullNumbers(pj: ProwJob): number[] {
   return (pj.spec.refs?.pulls ?? []).map((p) => p.number);
 }
 
-export async function startTideHarness(seed: FakeSeed, configYaml: string, jobsYaml = JOBS): Promise<TideHarness> {
+export interface TideHarnessOptions {
+  /** Give tide a reader of `.prow.yaml` (bare mirrors of the fake's repositories), as `prow tide` has. */
+  inRepoConfig?: boolean;
+}
+
+export async function startTideHarness(seed: FakeSeed, configYaml: string, jobsYaml = JOBS, options: TideHarnessOptions = {}): Promise<TideHarness> {
   const gh = await startFakeGitHub();
   await gh.reset(seed);
   await gh.ready();
@@ -85,6 +91,7 @@ export async function startTideHarness(seed: FakeSeed, configYaml: string, jobsY
     store, informer, github: client, config: () => config, log, history, metrics,
     batchMerger: createGitBatchMerger({ cacheDir: join(dir, 'git'), remoteFor: () => repoDir }),
     betweenMergesMs: 0, mergeRetryBaseMs: 0,
+    ...(options.inRepoConfig ? { trees: createMergedTreeReader({ cacheDir: join(dir, 'inrepoconfig'), remoteFor: () => repoDir }) } : {}),
   });
   const jobs = async (): Promise<ProwJob[]> => (await store.listProwJobs()).items;
   return {

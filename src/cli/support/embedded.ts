@@ -248,11 +248,14 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     horologium.start();
     closers.push(() => horologium.stop());
 
+    // In-repo config (.prow.yaml) is read from bare mirrors by trigger and tide alike: one reader, one cache.
+    const mergedTrees = createMergedTreeReader({ cacheDir: join(dataDir, 'inrepoconfig'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) });
     // Tide test-merges batches in bare mirrors cloned through the same URL rewrites as jobs.
     const tideHistory = new TideHistory(1000, join(dataDir, 'tide-history.json'), log.child({ component: 'tide' }));
     const tide = createTide({
       store, informer, github, config, log: log.child({ component: 'tide' }), history: tideHistory, dryRun: o.dryRun, metrics: createTideMetrics(registry),
       batchMerger: createGitBatchMerger({ cacheDir: join(dataDir, 'tide-git'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
+      trees: mergedTrees,
       ...(demo ? { betweenMergesMs: 500 } : {}),
     });
     tide.start();
@@ -283,7 +286,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
       store: sqlite,
       externalQueue: externalQueue.queue,
-      mergedTrees: createMergedTreeReader({ cacheDir: join(dataDir, 'inrepoconfig'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) }),
+      mergedTrees,
       jobs: store,
       snapshot: current,
       github,

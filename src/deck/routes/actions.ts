@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { stringify } from 'yaml';
 import { newProwJob } from '../../api/pjutil.js';
 import type { ProwJob } from '../../api/prowjob.js';
+import { HttpError } from '../../observability/http.js';
 import { prowJobFields } from '../../observability/prowjob-fields.js';
 import { ConflictError } from '../../store/types.js';
 import { safeDest, type DeckContext } from '../app-context.js';
@@ -31,12 +32,20 @@ export function actionRoutes(deck: DeckContext): Hono<DeckEnv> {
     return deck.render(c, title, html`<h1>${title}</h1><p class="problem" id="reason">${message}</p><p><a href="${back}">Back</a></p>`, undefined, status);
   };
 
+  // Upstream's mode=latest rebuilds the job from the static config (so never an in-repo job); ours always copies.
+  const refuseMode = (c: Context<DeckEnv>): void => {
+    const mode = c.req.query('mode');
+    if (mode) throw new HttpError(400, `400 Bad Request: mode=${mode} is not supported: a rerun copies the ProwJob's spec (docs/compatibility.md)`);
+  };
+
   app.get('/rerun', async (c) => {
+    refuseMode(c);
     const pj = await deck.mustGet(c.req.query('prowjob'));
     return c.text(stringify(rerunJob(pj, c.get('session').login)));
   });
 
   app.post('/rerun', async (c) => {
+    refuseMode(c);
     const pj = await deck.mustGet(c.req.query('prowjob'));
     const login = c.get('session').login;
     const decision = await authorize('rerun', deck.deckConfig(), pj, login, deps.github);

@@ -27,7 +27,7 @@ import { isBot } from '../../github/login.js';
 import { triggerConfigSection } from './trigger-config.js';
 import { inRepoConfigEnabled } from '../../config/inrepo.js';
 import type { MergedTreeReader } from '../../git/types.js';
-import { getPostsubmits, getPresubmits, InRepoConfigError } from '../shared/inrepo-jobs.js';
+import { getPostsubmits, getPresubmits, InRepoConfigError } from '../../config/inrepo-jobs.js';
 
 export type TriggerGitHub = Pick<
   GitHubClient,

@@ -2,10 +2,10 @@
 // pkg/config/inrepoconfig.go): the static jobs plus those of `.prow.yaml` / `.prow/*.yaml` in the tree of the
 // base merged with the PR heads. The files are cached by org/repo + base SHA + head SHAs (upstream's
 // InRepoConfigCache key); they are decoded and defaulted against the current config on every call.
-import { inRepoConfigEnabled, parseProwYAML, type InRepoConfigFile } from '../../config/inrepo.js';
-import { ConfigAggregateError, formatIssue } from '../../config/errors.js';
-import type { Config, Postsubmit, Presubmit } from '../../config/types.js';
-import type { MergedTreeReader } from '../../git/types.js';
+import { inRepoConfigEnabled, parseProwYAML, type InRepoConfigFile } from './inrepo.js';
+import { ConfigAggregateError, formatIssue } from './errors.js';
+import type { Config, Postsubmit, Presubmit } from './types.js';
+import type { MergedTreeReader } from '../git/types.js';
 
 const CACHE_SIZE = 500;
 const cache = new Map<string, Promise<InRepoConfigFile[]>>();
