@@ -3,7 +3,8 @@
 // (GET /repos/{o}/{r}/pulls/{n} with `Accept: application/vnd.github.v3.patch`, `git format-patch` output).
 // A fork is a repo with its own bare git repository, cloned from its parent; pushing to it goes through its
 // clone_url (file://, the fake's model of an authenticated push).
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { actorLogin, body, HttpError, type Env } from '../http.js';
 import { GitRepo, runGit } from '../git.js';
@@ -28,13 +29,15 @@ export function forksRoutes(model: FakeModel): Hono<Env> {
     const existing = model.world.repos.get(`${owner}/${name}`.toLowerCase());
     if (existing) {
       if (existing.forkOf !== parent.fullName) throw new HttpError(422, 'Validation Failed', [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }]);
+      await existing.git.ensure();
       return c.json(repoJson(model.render, existing), 202);
     }
     await parent.git.ensure();
     const fork = model.ensureRepo(owner, name, parent.defaultBranch);
     const dir = fork.git.dir;
     fork.git = new GitRepo(dir, async () => {
-      await runGit(join(dir, '..'), ['clone', '--bare', '--quiet', parent.git.dir, dir]);
+      await mkdir(dirname(dir), { recursive: true });
+      await runGit(dirname(dir), ['clone', '--bare', '--quiet', parent.git.dir, dir]);
     });
     fork.forkOf = parent.fullName;
     await fork.git.ensure();
