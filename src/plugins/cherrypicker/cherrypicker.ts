@@ -57,7 +57,11 @@ export interface CherrypickDeps {
   clone: (cloneUrl: string, auth: GitAuth) => Promise<CherrypickWorkspace>;
   auth: GitAuth;
   options: CherrypickOptions;
+  /** Waits between pushes to a fork that is perhaps not ready yet (tests shorten them). */
+  pushRetryDelaysMs?: readonly number[];
 }
+
+const FORK_PUSH_RETRY_DELAYS_MS: readonly number[] = [2_000, 4_000, 8_000, 16_000];
 
 /** A comment, or undefined for a request that came from a label (upstream answers those without quoting). */
 type Trigger = Pick<IssueComment, 'body' | 'htmlUrl' | 'user'> | undefined;
@@ -280,7 +284,7 @@ export class Cherrypicker {
         log.info({ branch: newBranch, remote: pushOrg }, 'dry run: not pushing the cherry-pick branch');
       } else {
         try {
-          await ws.forcePush(pushUrl, newBranch);
+          await this.pushWithRetries(ws, pushUrl, newBranch, pushOrg !== org, log);
         } catch (err) {
           log.warn({ err }, 'failed to push chery-picked changes to GitHub');
           await this.comment(org, repo, num, trigger, `failed to push cherry-picked changes in GitHub: ${(err as Error).message}`);
@@ -311,6 +315,21 @@ export class Cherrypicker {
       }
     } finally {
       await ws.clean();
+    }
+  }
+
+  /** GitHub creates a fork asynchronously: a push to a fork is tried again a few times before it counts as failed. */
+  private async pushWithRetries(ws: CherrypickWorkspace, url: string, branch: string, toFork: boolean, log: Logger): Promise<void> {
+    const delays = toFork ? (this.deps.pushRetryDelaysMs ?? FORK_PUSH_RETRY_DELAYS_MS) : [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await ws.forcePush(url, branch);
+      } catch (err) {
+        const delay = delays[attempt];
+        if (delay === undefined) throw err;
+        log.info({ err, attempt: attempt + 1 }, 'push to the fork failed; trying again');
+        await new Promise((r) => setTimeout(r, delay));
+      }
     }
   }
 

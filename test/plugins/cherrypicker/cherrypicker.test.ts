@@ -100,6 +100,33 @@ describe('cherrypicker', { timeout: 300_000 }, () => {
     });
   }
 
+  it('a cherrypick label added to a merged PR cherry-picks for its author; one on an open PR is a promise', async () => {
+    const raw = async () => (await (await fetch(`${fake.url}/repos/${REPO}/pulls/1`, { headers: { authorization: 'token token' } })).json()) as Record<string, unknown>;
+    await picker().handlePullRequest(log, { action: 'labeled', label: { name: 'cherrypick/release-1.0' }, pull_request: await raw() });
+    assert.equal(fake.comments(REPO, 1).at(-1)?.body, 'In response to a cherrypick label: @alice once the present PR merges, I will cherry-pick it on top of `release-1.0` in a new PR and assign it to you.');
+    await merge();
+    await picker().handlePullRequest(log, { action: 'labeled', label: { name: 'cherrypick/release-1.0' }, pull_request: await raw() });
+    assert.equal((await gh.getPullRequest('org', 'repo', 2)).title, '[release-1.0] Fix the widget');
+    await picker().handlePullRequest(log, { action: 'labeled', label: { name: 'lgtm' }, pull_request: await raw() });
+    assert.equal(fake.issue(REPO, 3), undefined, 'other labels do nothing');
+  });
+
+  it('a push to the fork that fails is tried again before it is reported', async () => {
+    await merge();
+    let pushes = 0;
+    const flaky = async (url: string, auth: Parameters<typeof cloneForCherrypick>[1]) => {
+      const ws = await cloneForCherrypick(url, auth);
+      return { ...ws, forcePush: async (remote: string, branch: string) => {
+        if (++pushes === 1) throw new Error('fork not ready');
+        return ws.forcePush(remote, branch);
+      } };
+    };
+    await new Cherrypicker({ gh, clone: flaky, auth: {}, options: defaults, pushRetryDelaysMs: [1] })
+      .handleIssueComment(log, commentPayload(1, 'closed', 'alice', '/cherrypick release-1.0'));
+    assert.equal(pushes, 2);
+    assert.equal((await gh.getPullRequest('org', 'repo', 2)).base.ref, 'release-1.0');
+  });
+
   it('a conflict is commented and, with --create-issue-on-conflict, becomes an issue for the requester', async () => {
     await seed({ releaseFiles: { 'a.txt': 'conflicting\n' } });
     await merge();
