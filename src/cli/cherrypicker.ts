@@ -56,7 +56,9 @@ export function createCommand(): Command {
       let started: Awaited<ReturnType<typeof runCherrypicker>>;
       try {
         setLogLevel(root, f.logLevel, '--log-level');
-        if (f.githubAppId !== undefined) throw new Error('--github-app-id: the cherrypicker pushes with git over https and supports only --github-token-path for now');
+        if (f.githubAppId !== undefined || f.githubAppPrivateKeyPath !== undefined) {
+          throw new Error('--github-app-id/--github-app-private-key-path: the cherrypicker pushes with git over https and supports only --github-token-path for now');
+        }
         let secrets;
         try {
           secrets = fileSecretSource(f.hmacSecretFile);

@@ -80,6 +80,12 @@ describe('prow cherrypicker', { timeout: 240_000 }, () => {
     assert.match(cp.stderr(), /--hmac-secret-file/);
   });
 
+  it('refuses GitHub App auth at start, naming the flag', async () => {
+    const cp = spawnCli(process.execPath, commandArgs('cherrypicker', '--hmac-secret-file', join(dir, 'hmac'), '--github-app-id', '1', '--github-app-private-key-path', join(dir, 'token')), { name: 'cherrypicker' });
+    assert.equal(await cp.exited(60_000), 1);
+    assert.match(cp.stderr(), /--github-app-id\/--github-app-private-key-path: .*only --github-token-path/);
+  });
+
   it('runs under prow up when plugins.yaml points it at a local endpoint, fed by hook', async (t) => {
     const pluginPort = await freePort();
     const hookPort = await freePort();
