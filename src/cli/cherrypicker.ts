@@ -44,7 +44,7 @@ export function createCommand(): Command {
     .addOption(goBool('allow-all', 'let anybody request cherry-picks (no org membership check)', false))
     .addOption(goBool('create-issue-on-conflict', 'open an issue assigned to the requester when the cherry-pick does not apply', false))
     .option('--label-prefix <prefix>', 'labels <prefix><branch> ask for a cherry-pick onto <branch>', DEFAULT_LABEL_PREFIX)
-    .option('--github-token-path <file>', 'file holding a GitHub token (also used for git pushes over https)')
+    .option('--github-token-path <file>', 'file holding a GitHub token (also used for git pushes over http(s))')
     .option('--github-endpoint <url>', 'GitHub REST API endpoint (repeatable upstream; the first is used)', collect, [])
     .option('--github-app-id <id>', 'GitHub App id (with --github-app-private-key-path)')
     .option('--github-app-private-key-path <file>', 'GitHub App private key (PEM)')

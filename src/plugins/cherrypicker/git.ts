@@ -1,6 +1,6 @@
 // The git side of a cherry-pick, shelling out to git as upstream's pkg/git/v2 does: clone the repo, check out
 // the target branch, apply the PR's patch with `git am --3way` on a new branch, force-push it to the fork (or
-// the repo itself). HTTPS remotes get the token as an extra header, so it never appears in a URL or a message.
+// the repo itself). HTTP(S) remotes get the token as an extra header, so it never appears in a URL or a message.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ export class GitError extends Error {
 }
 
 export interface GitAuth {
-  /** The token for HTTPS remotes; undefined for file:// remotes (the fake GitHub) or anonymous access. */
+  /** The token for HTTP(S) remotes (file:// remotes, as the fake GitHub's clone_url, need none). */
   token?: () => string | undefined;
 }
 
@@ -34,7 +34,7 @@ export interface CherrypickWorkspace {
 }
 
 function authArgs(url: string, auth: GitAuth): string[] {
-  const token = url.startsWith('https://') ? auth.token?.() : undefined;
+  const token = /^https?:\/\//.test(url) ? auth.token?.() : undefined; // GitHub Enterprise may serve plain http
   if (!token) return [];
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
   return ['-c', `http.extraHeader=Authorization: Basic ${basic}`];
