@@ -75,6 +75,18 @@ describe('cherrypicker', { timeout: 300_000 }, () => {
     assert.match(fake.comments(REPO, 1).at(-1)?.body ?? '', /Looks like #1 has already been cherry picked in https:\/\/github.com\/org\/repo\/pull\/2/);
   });
 
+  it('under --dry-run clones and applies but writes nothing: no fork, no push, no PR, no comment', async () => {
+    await merge();
+    const commentsBefore = fake.comments(REPO, 1).length;
+    const dry = createGitHubClient({ baseUrl: fake.url, token: 'token', dryRun: true });
+    await new Cherrypicker({ gh: dry, clone: cloneForCherrypick, auth: {}, options: { ...defaults, dryRun: true } })
+      .handleIssueComment(log, commentPayload(1, 'closed', 'alice', '/cherrypick release-1.0'));
+    assert.equal(fake.issue(REPO, 2), undefined);
+    assert.equal(fake.comments(REPO, 1).length, commentsBefore);
+    assert.equal(fake.world.repos.get(`${BOT}/repo`), undefined, 'no fork');
+    assert.equal(await fake.branchSha(REPO, 'cherry-pick-1-to-release-1.0'), undefined);
+  });
+
   it('pushes to the repo itself when GitHub forbids forking it', async () => {
     await seed({ private: true });
     await merge();
