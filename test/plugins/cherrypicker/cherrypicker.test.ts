@@ -75,6 +75,29 @@ describe('cherrypicker', { timeout: 300_000 }, () => {
     assert.match(fake.comments(REPO, 1).at(-1)?.body ?? '', /Looks like #1 has already been cherry picked in https:\/\/github.com\/org\/repo\/pull\/2/);
   });
 
+  it('upstream\'s "single branch success": one bad branch among three, the release note and kinds carried over', async () => {
+    const note = 'This PR updates the magic number.\n\n```release-note\nUpdate the magic number from 42 to 49\n```';
+    await seed({ body: note, labels: ['kind/cleanup', 'kind/bug'] });
+    await fake.pushToBranch(REPO, 'release-2.0', { 'two.txt': '2\n' });
+    await merge();
+    await picker().handleIssueComment(log, commentPayload(1, 'closed', 'alice', '/cherrypick release-1.0\n/cherrypick bad\n/cherrypick release-2.0'));
+    const prs = [await gh.getPullRequest('org', 'repo', 2), await gh.getPullRequest('org', 'repo', 3)];
+    assert.deepEqual(prs.map((p) => p.base.ref).sort(), ['release-1.0', 'release-2.0']);
+    assert.equal(prs[0]?.body, 'This is an automated cherry-pick of #1\n\n/assign alice\n\n```release-note\nUpdate the magic number from 42 to 49\n```\n\n/kind bug\n/kind cleanup');
+    assert.ok(fake.comments(REPO, 1).some((c) => c.body.includes('cannot checkout `bad`')));
+  });
+
+  it('a cherry-pick of a cherry-pick drops the old branch from the title', async () => {
+    await fake.reset({
+      orgs: { org: { members: ['alice'] } }, users: ['alice'],
+      repos: [{ repo: REPO, files: { 'a.txt': 'one\n' }, branches: { 'release-1.1': {}, 'release-1.0': { 'r.txt': 'r\n' } } }],
+      pulls: [{ repo: REPO, number: 1, author: 'alice', base: 'release-1.1', title: '[release-1.1] Fix the widget', files: { 'a.txt': 'two\n' } }],
+    });
+    await merge();
+    await picker().handleIssueComment(log, commentPayload(1, 'closed', 'alice', '/cherrypick release-1.0'));
+    assert.equal((await gh.getPullRequest('org', 'repo', 2)).title, '[release-1.0] Fix the widget');
+  });
+
   it('under --dry-run clones and applies but writes nothing: no fork, no push, no PR, no comment', async () => {
     await merge();
     const commentsBefore = fake.comments(REPO, 1).length;
