@@ -5,6 +5,7 @@
 import { GitHubCall } from './call.js';
 import { GitHubConnection, type GitHubClientOptions } from './connection.js';
 import type { GitHubMetrics } from './metrics.js';
+import { contributionMethods } from './methods/contributions.js';
 import { issueMethods } from './methods/issues.js';
 import { orgMethods } from './methods/orgs.js';
 import { pullMethods } from './methods/pulls.js';
@@ -30,6 +31,7 @@ function clientFor(call: GitHubCall): OctokitGitHubClient {
     ...issueMethods(call),
     ...pullMethods(call),
     ...searchMethods(call),
+    ...contributionMethods(call),
     forPlugin: (plugin) => clientFor(new GitHubCall(connection, plugin)),
     cacheStats: () => ({ ...connection.cache.stats, entries: connection.cache.size }),
     metrics: connection.metrics,

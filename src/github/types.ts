@@ -456,6 +456,30 @@ export interface GitHubClient {
    * installation token when authenticating as a GitHub App.
    */
   graphql<T = unknown>(query: string, variables?: Record<string, unknown>, org?: string): Promise<T>;
+
+  /** POST /repos/{o}/{r}/forks: forks into the token's user (GitHub answers 202 and may finish later). */
+  createFork(org: string, repo: string): Promise<Repo>;
+  /** POST /repos/{o}/{r}/pulls; `head` is `branch` or `owner:branch` for a fork. */
+  createPullRequest(org: string, repo: string, input: NewPullRequest): Promise<PullRequest>;
+  /** GET /repos/{o}/{r}/pulls/{n} as `application/vnd.github.v3.patch`: the PR's commits, `git format-patch` style. */
+  getPullRequestPatch(org: string, repo: string, number: number): Promise<string>;
+  /** POST /repos/{o}/{r}/issues. */
+  createIssue(org: string, repo: string, input: NewIssue): Promise<Issue>;
+}
+
+export interface NewPullRequest {
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  maintainerCanModify?: boolean;
+}
+
+export interface NewIssue {
+  title: string;
+  body: string;
+  labels?: string[];
+  assignees?: string[];
 }
 
 // The errors live in errors.ts; these two are re-exported for the callers that import them with the seam.

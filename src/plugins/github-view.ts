@@ -71,6 +71,10 @@ export const GITHUB_CALL_KINDS = {
   getTeamMembership: 'read',
   listMilestones: 'read',
   graphql: 'graphql',
+  createFork: 'write',
+  createPullRequest: 'write',
+  getPullRequestPatch: 'read',
+  createIssue: 'write',
 } as const satisfies Record<GitHubMethod, GitHubCallKind>;
 
 const mutationRe = /^\s*mutation\b/;

@@ -41,12 +41,13 @@ describe('fake GitHub: git over HTTP', () => {
     assert.ok(readFileSync(join(clone, '.git', 'HEAD'), 'utf8').includes('refs/heads/'));
   });
 
-  it('answers 404 for an unknown repository and refuses pushes', async () => {
+  it('answers 404 for an unknown repository and 401 for a push without credentials', async () => {
     const missing = await execFileP('git', ['ls-remote', `${fake.url}/${DEMO_ORG}/no-such-repo.git`], { env: gitEnv, encoding: 'utf8' })
       .then(() => undefined, (err: { stderr: string }) => err);
     assert.ok(missing, 'ls-remote of a missing repository fails');
     assert.match(missing.stderr, /not found|404/i);
     const res = await fetch(`${fake.url}/${REPO}.git/info/refs?service=git-receive-pack`);
-    assert.equal(res.status, 403);
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), 'Basic realm="GitHub"');
   });
 });

@@ -68,6 +68,10 @@ const sample: { [M in GitHubMethod]: (gh: GitHubClient) => Promise<unknown> } = 
   getTeamMembership: (gh) => gh.getTeamMembership(org, 'team', 'alice'),
   listMilestones: (gh) => gh.listMilestones(org, repo),
   graphql: (gh) => gh.graphql('query { viewer { login } }'),
+  createFork: (gh) => gh.createFork(org, repo),
+  createPullRequest: (gh) => gh.createPullRequest(org, repo, { title: 't', body: '', head: 'pr-1', base: 'main' }),
+  getPullRequestPatch: (gh) => gh.getPullRequestPatch(org, repo, 1),
+  createIssue: (gh) => gh.createIssue(org, repo, { title: 't', body: '' }),
 };
 
 describe('plugin GitHub view', () => {

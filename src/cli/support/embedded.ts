@@ -306,6 +306,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     closers.push(() => hook.close());
     for (const ext of await startLocalExternalPlugins({
       plugins: () => current().plugins, github, secrets: fileSecretSource(hmacSecretFile), log, usesAppsAuth: Boolean(o.githubAppId),
+      ...(o.githubTokenPath ? { githubTokenPath: o.githubTokenPath } : {}), dryRun: o.dryRun,
     })) closers.push(() => ext.close());
 
     const deck: DeckServer = await startDeckServer({

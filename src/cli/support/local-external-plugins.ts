@@ -1,4 +1,4 @@
-// `prow up` runs the external plugins this build ships (needs-rebase) in its own process when plugins.yaml's
+// `prow up` runs the external plugins this build ships (needs-rebase, cherrypicker) in its own process when plugins.yaml's
 // external_plugins points them at a local endpoint: `endpoint: http://127.0.0.1:<port>` (or localhost) starts
 // that plugin on that port, with the GitHub client and webhook secret of `prow up`, and hook forwards to it as
 // to any external plugin. Any other endpoint is left alone (the plugin runs elsewhere); an entry without an
@@ -7,16 +7,18 @@ import type { PluginsConfig } from '../../config/types.js';
 import type { GitHubClient } from '../../github/types.js';
 import type { SecretSource } from '../../hook/secrets.js';
 import type { Logger } from '../../observability/logger.js';
+import { DEFAULT_LABEL_PREFIX } from '../../plugins/cherrypicker/cherrypicker.js';
 import { NEEDS_REBASE_PLUGIN } from '../../plugins/needs-rebase/needs-rebase.js';
+import { runCherrypicker } from './cherrypicker-runner.js';
 import { runNeedsRebase, type RunningExternalPlugin } from './needs-rebase-runner.js';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** The external plugins `prow up` can run itself. */
-export const RUNNABLE_EXTERNAL_PLUGINS: readonly string[] = [NEEDS_REBASE_PLUGIN];
+/** Upstream deploys the cherrypicker under either name. */
+const CHERRYPICKER_NAMES: readonly string[] = ['cherrypicker', 'cherrypick'];
 
-/** Upstream's other shipped external plugins: not in this build yet, so a local endpoint for one gets a warning. */
-const NOT_SHIPPED_EXTERNAL_PLUGINS: readonly string[] = ['cherrypicker', 'cherrypick'];
+/** The external plugins `prow up` can run itself. */
+export const RUNNABLE_EXTERNAL_PLUGINS: readonly string[] = [NEEDS_REBASE_PLUGIN, ...CHERRYPICKER_NAMES];
 
 export interface LocalExternalPluginsOptions {
   plugins: () => PluginsConfig;
@@ -24,6 +26,10 @@ export interface LocalExternalPluginsOptions {
   secrets: SecretSource;
   log: Logger;
   usesAppsAuth: boolean;
+  /** For the cherrypicker's git pushes to https remotes. */
+  githubTokenPath?: string;
+  /** The cherrypicker pushes and opens PRs only when false (prow up's own --dry-run). */
+  dryRun?: boolean;
 }
 
 /** name → local port, from every external_plugins entry that names a runnable plugin at a local endpoint. */
@@ -31,10 +37,6 @@ export function localExternalPlugins(config: PluginsConfig, log?: Logger): Map<s
   const out = new Map<string, number>();
   for (const [key, list] of Object.entries(config.external_plugins ?? {})) {
     for (const p of list ?? []) {
-      if (p && NOT_SHIPPED_EXTERNAL_PLUGINS.includes(p.name)) {
-        log?.warn({ external_plugin: p.name, key, endpoint: p.endpoint }, `external plugin ${p.name} is not part of this build yet: prow up does not start it, and hook's forwards to ${p.endpoint || `http://${p.name}`} are retried until something answers there (run upstream's image)`);
-        continue;
-      }
       if (!p || !RUNNABLE_EXTERNAL_PLUGINS.includes(p.name)) continue;
       if (!p.endpoint) {
         log?.info({ external_plugin: p.name, key }, `external plugin ${p.name} has no endpoint (so http://${p.name}): not started here; give it endpoint: http://127.0.0.1:<port> for prow up to run it`);
@@ -69,6 +71,13 @@ export async function startLocalExternalPlugins(o: LocalExternalPluginsOptions):
         running.push(await runNeedsRebase({
           port, hostname: '127.0.0.1', github: o.github, secrets: o.secrets, log, plugins: o.plugins,
           updatePeriodMs: 24 * 3600_000, cacheValidMs: 0, usesAppsAuth: o.usesAppsAuth,
+        }));
+      } else if (CHERRYPICKER_NAMES.includes(name)) {
+        // Upstream's defaults, except that prow up is not a dry run unless it was asked to be.
+        running.push(await runCherrypicker({
+          port, hostname: '127.0.0.1', github: o.github, secrets: o.secrets, log,
+          ...(o.githubTokenPath ? { githubTokenPath: o.githubTokenPath } : {}),
+          labels: [], prowAssignments: true, allowAll: false, issueOnConflict: false, labelPrefix: DEFAULT_LABEL_PREFIX, dryRun: o.dryRun ?? false,
         }));
       }
     }

@@ -297,6 +297,10 @@ export class FakeModel {
     const p = issue.pull;
     if (!p) throw notFound();
     if (p.headSha) return p.headSha;
+    if (p.headOwner) {
+      const forked = await repo.git.resolve(`refs/pull/${issue.number}/head`);
+      if (forked) return forked;
+    }
     // GitHub keeps refs/pull/<n>/head: a PR still answers after its head branch is deleted (branchcleaner).
     const sha = (await repo.git.resolve(`refs/heads/${p.headRef}`)) ?? (await repo.git.resolve(`refs/pull/${issue.number}/head`));
     if (!sha) throw new HttpError(500, `head branch ${p.headRef} is missing`);

@@ -30,7 +30,7 @@ export function repoJson(ctx: RenderContext, r: FakeRepo): Record<string, unknow
     html_url: `https://github.com/${r.fullName}`, url: `${ctx.api}/repos/${r.fullName}`,
     // A real path: demo mode and tests can clone it.
     clone_url: `file://${r.git.dir}`, git_url: `file://${r.git.dir}`, ssh_url: `file://${r.git.dir}`,
-    default_branch: r.defaultBranch, fork: false,
+    default_branch: r.defaultBranch, fork: r.forkOf !== undefined,
   };
 }
 
@@ -103,7 +103,7 @@ export function pullJson(
     requested_reviewers: p.requestedReviewers.map((a) => userJson(ctx, a)),
     requested_teams: p.requestedTeams.map((slug) => ({ slug, name: slug })),
     milestone: m ? milestoneJson(ctx, r, m) : null,
-    head: { label: `${r.owner}:${p.headRef}`, ref: p.headRef, sha: extra.headSha, user: userJson(ctx, r.owner), repo },
+    head: { label: `${p.headOwner ?? r.owner}:${p.headRef}`, ref: p.headRef, sha: extra.headSha, user: userJson(ctx, p.headOwner ?? r.owner), repo },
     base: { label: `${r.owner}:${p.baseRef}`, ref: p.baseRef, sha: extra.baseSha, user: userJson(ctx, r.owner), repo },
     merged: p.merged, mergeable: state === 'open' ? extra.mergeable : null,
     mergeable_state: state !== 'open' ? 'unknown' : extra.mergeable === null ? 'unknown' : extra.mergeable ? 'clean' : 'dirty',

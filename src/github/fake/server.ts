@@ -17,6 +17,7 @@ import { FakeLimiter, type FakeLimits } from './limits.js';
 import { appRoutes } from './routes/app.js';
 import { fakeWebRoutes } from './routes/web.js';
 import { fakeControlRoutes } from './routes/fake.js';
+import { forksRoutes } from './routes/forks.js';
 import { gitHttpRoutes } from './routes/git-http.js';
 import { issuesRoutes } from './routes/issues.js';
 import { labelsRoutes } from './routes/labels.js';
@@ -138,7 +139,7 @@ function buildFakeApp(model: FakeModel, traffic: Traffic, limiter: FakeLimiter):
   app.use('*', authenticateCaller({ model }));
   app.use('*', injectFailures({ traffic }));
   app.use('*', enforceRateLimit({ model, limiter }));
-  for (const routes of [usersRoutes, appRoutes, reposRoutes, statusesRoutes, labelsRoutes, issuesRoutes, pullsRoutes, searchRoutes]) {
+  for (const routes of [usersRoutes, appRoutes, reposRoutes, statusesRoutes, labelsRoutes, issuesRoutes, forksRoutes, pullsRoutes, searchRoutes]) {
     app.route('/', routes(model));
   }
   app.notFound(() => errorResponse(notFound()));

@@ -226,6 +226,8 @@ export interface FakePull {
   reviewComments: FakeReviewComment[];
   /** Head SHA frozen at merge/close time for closed PRs whose branch moved. */
   headSha?: string;
+  /** The fork's owner when the head branch lives in a fork (its commits are at refs/pull/<n>/head). */
+  headOwner?: string;
 }
 
 export interface FakeIssue {
@@ -284,6 +286,8 @@ export interface FakeRepo {
   milestones: Map<number, FakeMilestone>;
   protection: Map<string, SeedBranchProtection>;
   nextNumber: number;
+  /** `owner/name` of the parent when this repo is a fork. */
+  forkOf?: string;
 }
 
 export interface FakeApp {

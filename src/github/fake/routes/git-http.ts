@@ -1,10 +1,12 @@
-// Git's smart HTTP protocol for the fake's repositories, read-only, as github.com serves public ones:
+// Git's smart HTTP protocol for the fake's repositories, as github.com serves them:
 // `git clone http://<fake>/<owner>/<repo>.git` works, refs/pull/<n>/head included, so a pod's clonerefs
 // (which clones `repo_link + ".git"`, upstream pkg/pod-utils/clone) reaches the fake GitHub as it reaches
-// GitHub. Served by git's own `git http-backend` CGI over the bare repository behind the repo.
+// GitHub. Pushes need a token as the Basic password (as GitHub: 401 without one, 403 without write on the
+// repo). Served by git's own `git http-backend` CGI over the bare repository behind the repo.
 import { spawn } from 'node:child_process';
 import { basename, dirname } from 'node:path';
 import { Hono } from 'hono';
+import { authenticate } from '../auth.js';
 import type { Env } from '../http.js';
 import type { FakeModel } from '../model.js';
 
@@ -17,7 +19,21 @@ export function gitHttpRoutes(model: FakeModel): Hono<Env> {
     const name = repoWithSuffix.replace(/\.git$/, '');
     const repo = model.world.repos.get(`${owner}/${name}`.toLowerCase());
     if (!repo) return new Response('Repository not found.\n', { status: 404 });
-    if (service === 'git-receive-pack') return new Response('Pushing to the fake over HTTP is not supported.\n', { status: 403 });
+    let pusher: string | undefined;
+    if (service === 'git-receive-pack') {
+      const basic = /^basic\s+(.+)$/i.exec(req.headers.get('authorization') ?? '');
+      const token = basic?.[1] ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').slice(1).join(':') : '';
+      if (!token) return new Response('Authentication required.\n', { status: 401, headers: { 'www-authenticate': 'Basic realm="GitHub"' } });
+      let login: string | null;
+      try {
+        login = authenticate(model.world, model.now(), `token ${token}`).login;
+      } catch {
+        return new Response('Invalid username or token.\n', { status: 401, headers: { 'www-authenticate': 'Basic realm="GitHub"' } });
+      }
+      const role = login ? model.roleOf(repo, login) : undefined;
+      if (!login || !role || role === 'read' || role === 'triage') return new Response(`Permission to ${repo.fullName}.git denied to ${login ?? 'anonymous'}.\n`, { status: 403 });
+      pusher = login;
+    }
     await model.ready();
     await repo.git.ensure();
     const body = req.method === 'POST' ? Buffer.from(await req.arrayBuffer()) : Buffer.alloc(0);
@@ -28,6 +44,7 @@ export function gitHttpRoutes(model: FakeModel): Hono<Env> {
       projectRoot: dirname(repo.git.dir), pathInfo: `/${basename(repo.git.dir)}${suffix}`,
       method: req.method, query: url.search.slice(1), contentType: req.headers.get('content-type') ?? '',
       contentEncoding: req.headers.get('content-encoding') ?? '', gitProtocol: req.headers.get('git-protocol') ?? '', body,
+      ...(pusher ? { remoteUser: pusher } : {}),
     });
   };
   app.get('/:owner/:repo{.+\\.git}/info/refs', (c) => serve(c.req.param('owner'), c.req.param('repo'), c.req.query('service') ?? '', c.req.raw));
@@ -45,6 +62,8 @@ interface BackendRequest {
   contentEncoding: string;
   gitProtocol: string;
   body: Buffer;
+  /** Set for an authorized push: http-backend then enables receive-pack. */
+  remoteUser?: string;
 }
 
 /** Runs `git http-backend` as a CGI program and turns its output (CGI headers, blank line, body) into a Response. */
@@ -57,6 +76,7 @@ function runHttpBackend(r: BackendRequest): Promise<Response> {
         CONTENT_LENGTH: String(r.body.length), REMOTE_ADDR: '127.0.0.1', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
         ...(r.contentEncoding ? { HTTP_CONTENT_ENCODING: r.contentEncoding } : {}),
         ...(r.gitProtocol ? { GIT_PROTOCOL: r.gitProtocol } : {}),
+        ...(r.remoteUser ? { REMOTE_USER: r.remoteUser } : {}),
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -15,7 +15,7 @@ export function pullsRoutes(model: FakeModel): Hono<Env> {
     const state = c.req.query('state') ?? 'open';
     const base = c.req.query('base');
     const head = c.req.query('head');
-    const list = [...repo.issues.values()].filter((i) => i.pull && (state === 'all' || i.state === state) && (!base || i.pull.baseRef === base) && (!head || `${repo.owner}:${i.pull.headRef}` === head || i.pull.headRef === head));
+    const list = [...repo.issues.values()].filter((i) => i.pull && (state === 'all' || i.state === state) && (!base || i.pull.baseRef === base) && (!head || `${i.pull.headOwner ?? repo.owner}:${i.pull.headRef}` === head || i.pull.headRef === head));
     list.sort((a, b) => b.number - a.number);
     const rendered: Record<string, unknown>[] = [];
     for (const i of list) rendered.push(await model.renderPull(repo, i));
