@@ -78,7 +78,7 @@ export interface BugzillaBug {
   target_release?: string[];
   depends_on?: number[];
   groups?: string[];
-  qa_contact_detail?: { email?: string; name?: string; real_name?: string };
+  qa_contact_detail?: { email?: string; name?: string; real_name?: string } | null;
 }
 
 /** A GitHub pull request linked from a bug through Bugzilla's external tracker (upstream bugzilla.ExternalBug). */

@@ -4,7 +4,8 @@
 // saying why; a valid bug may be moved to `state_after_validation` and linked back to the PR through
 // Bugzilla's external trackers. When every linked PR has merged the bug moves to `state_after_merge`; a PR
 // closed unmerged is unlinked (and the bug moved to `state_after_close` when no link is left).
-// `/bugzilla refresh`, `/bugzilla cc-qa` and `/bugzilla assign-qa` re-run the check from a comment.
+// `/bugzilla refresh`, `/bugzilla cc-qa` and `/bugzilla assign-qa` re-run the check from a comment; a valid
+// bug's QA contact, found on GitHub by public email, is asked to review (`/cc`).
 import RE2 from 're2';
 import type { GenericCommentEvent, PullRequestEvent } from '../../github/event-types.js';
 import { isBotLogin } from '../../github/login.js';
@@ -22,7 +23,7 @@ const assignQaRe = new RE2('(?mi)^/bugzilla assign-qa\\s*$');
 const ccQaRe = new RE2('(?mi)^/bugzilla cc-qa\\s*$');
 const cherrypickRe = new RE2('This is an automated cherry-pick of #([0-9]+)');
 
-export type BugzillaGitHub = Pick<GitHubClient, 'getPullRequest' | 'createComment' | 'listComments' | 'botUser' | 'listIssueLabels' | 'addLabel' | 'removeLabel' | 'listIssueEvents'>;
+export type BugzillaGitHub = Pick<GitHubClient, 'getPullRequest' | 'createComment' | 'listComments' | 'botUser' | 'listIssueLabels' | 'addLabel' | 'removeLabel' | 'listIssueEvents' | 'graphql'>;
 
 export class BugzillaNotConfiguredError extends Error {
   override readonly name = 'BugzillaNotConfiguredError';
@@ -257,7 +258,9 @@ To reference a bug, add 'Bug XXX:' to the title of this pull request and request
       response += v.passed.length === 0 ? '<summary>No validations were run on this bug</summary>' : `<summary>${v.passed.length} validation(s) were run on this bug</summary>\n`;
       for (const p of v.passed) response += `\n* ${p}`;
       response += '</details>';
-      if (e.assign || e.cc) response += qaContactNote(bug, id, bz.endpoint, e.assign);
+      const qa = await qaContactNote(d, e, bug, id);
+      if ('error' in qa) return reply(qa.error);
+      response += qa.note;
     } else {
       response = `This pull request references ${bugLink(id, bz.endpoint)}, which is invalid:
 ${v.errors.map((r) => ` - ${r}\n`).join('')}
@@ -295,18 +298,34 @@ Comment <code>/bugzilla refresh</code> to re-evaluate validity if changes to the
   await reply(response);
 }
 
-/**
- * The QA contact part of the reply to `/bugzilla cc-qa` or `assign-qa`. Upstream searches GitHub users by
- * the contact's public email (GraphQL `search(type: USER)`) and replies `/cc @login`; that search is not
- * implemented here, and the reply says so.
- */
-function qaContactNote(bug: BugzillaBug, id: number, endpoint: string, assign: boolean): string {
-  if (bug.qa_contact_detail === undefined) return `${bugLink(id, endpoint)} does not have a QA contact, skipping assignment`;
+// upstream emailToLoginQuery
+const emailToLoginQuery = 'query($email: String!) { search(type: USER, query: $email, first: 5) { edges { node { ... on User { login } } } } }';
+
+/** upstream processQuery: `/cc` the one GitHub user with the QA contact's public email, or say why not. */
+export function qaContactReply(logins: readonly string[], email: string): string {
+  if (logins.length === 0) return `No GitHub users were found matching the public email listed for the QA contact in Bugzilla (${email}), skipping review request.`;
+  if (logins.length === 1) return `Requesting review from QA contact:\n/cc @${logins[0]}`;
+  return `Multiple GitHub users were found matching the public email listed for the QA contact in Bugzilla (${email}), skipping review request. List of users with matching email:${logins.map((l) => `\n\t- ${l}`).join('')}`;
+}
+
+/** The QA contact part of a valid bug's reply (upstream handle), or the whole reply when GitHub's user search failed. */
+async function qaContactNote(d: BugzillaDeps, e: BugzillaEvent, bug: BugzillaBug, id: number): Promise<{ note: string } | { error: string }> {
+  const explicit = e.assign || e.cc;
+  const link = bugLink(id, d.bz.endpoint);
+  if (bug.qa_contact_detail === undefined || bug.qa_contact_detail === null) return { note: explicit ? `${link} does not have a QA contact, skipping assignment` : '' };
   const email = bug.qa_contact_detail.email ?? '';
-  if (email === '') return `QA contact for ${bugLink(id, endpoint)} does not have a listed email, skipping assignment`;
-  let note = `\n\nLooking up GitHub users by the public email listed for the QA contact in Bugzilla (${email}) is not supported by this Prow, skipping review request.`;
-  if (assign) note += '\n\n**DEPRECATION NOTICE**: The command `assign-qa` has been deprecated. Please use the `cc-qa` command instead.';
-  return note;
+  if (email === '') return { note: explicit ? `QA contact for ${link} does not have a listed email, skipping assignment` : '' };
+  let logins: string[];
+  try {
+    const data = await d.gh.graphql<{ search?: { edges?: { node?: { login?: string } }[] } }>(emailToLoginQuery, { email }, e.org);
+    logins = (data.search?.edges ?? []).map((x) => x.node?.login ?? '').filter((l) => l !== '');
+  } catch (err) {
+    d.log.error({ err }, 'failed to run the GitHub user search');
+    return { error: formatError(`querying GitHub for users with public email (${email})`, d.bz.endpoint, id, err) };
+  }
+  let note = `\n\n${qaContactReply(logins, email)}`;
+  if (e.assign) note += '\n\n**DEPRECATION NOTICE**: The command `assign-qa` has been deprecated. Please use the `cc-qa` command instead.';
+  return { note };
 }
 
 /** upstream GitHub WasLabelAddedByHuman: the last time `label` was added, a human added it. */

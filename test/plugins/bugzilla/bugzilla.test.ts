@@ -31,7 +31,9 @@ interface Case {
   bugs: FakeBug[];
   /** branch options for `*` under `bugzilla.default` (YAML flow mapping) */
   options?: string;
-  event?: 'refresh' | 'cc-qa' | 'opened' | 'closed' | 'merged' | 'issue';
+  event?: 'refresh' | 'cc-qa' | 'assign-qa' | 'opened' | 'closed' | 'merged' | 'issue';
+  /** GitHub users with public emails */
+  qaUsers?: { login: string; email: string }[];
   /** other PRs of org/repo: number → merged */
   otherPulls?: Record<number, boolean>;
   failNext?: [string, number, number, string];
@@ -187,8 +189,25 @@ const cases: Case[] = [
     wantReply: ['</details>[Bugzilla bug 123](BZ/show_bug.cgi?id=123) does not have a QA contact, skipping assignment'],
   },
   {
-    name: 'cc-qa with a QA contact says the email lookup is not supported', event: 'cc-qa', bugs: [{ id: 123, status: 'NEW', qa_contact_detail: { email: 'qa@example.com' } }],
-    wantReply: ['Looking up GitHub users by the public email listed for the QA contact in Bugzilla (qa@example.com) is not supported'],
+    name: 'cc-qa with a QA contact on GitHub asks them to review', event: 'cc-qa', bugs: [{ id: 123, status: 'NEW', qa_contact_detail: { email: 'qa@example.com' } }],
+    qaUsers: [{ login: 'qa-person', email: 'qa@example.com' }], wantReply: ['</details>\n\nRequesting review from QA contact:\n/cc @qa-person'],
+  },
+  {
+    name: 'assign-qa works and says it is deprecated', event: 'assign-qa', bugs: [{ id: 123, status: 'NEW', qa_contact_detail: { email: 'qa@example.com' } }],
+    qaUsers: [{ login: 'qa-person', email: 'qa@example.com' }], wantReply: ['/cc @qa-person\n\n**DEPRECATION NOTICE**: The command `assign-qa` has been deprecated.'],
+  },
+  {
+    name: 'a refresh names the QA contact too; nobody on GitHub with that email', bugs: [{ id: 123, status: 'NEW', qa_contact_detail: { email: 'qa@example.com' } }],
+    wantReply: ['No GitHub users were found matching the public email listed for the QA contact in Bugzilla (qa@example.com), skipping review request.'],
+  },
+  {
+    name: 'several GitHub users with the QA email: none is asked', bugs: [{ id: 123, status: 'NEW', qa_contact_detail: { email: 'qa@example.com' } }],
+    qaUsers: [{ login: 'qa1', email: 'qa@example.com' }, { login: 'qa2', email: 'QA@example.com' }],
+    wantReply: ['Multiple GitHub users were found matching the public email listed for the QA contact in Bugzilla (qa@example.com), skipping review request. List of users with matching email:\n\t- qa1\n\t- qa2'],
+  },
+  {
+    name: 'a QA contact without an email is only mentioned on cc-qa', event: 'cc-qa', bugs: [{ id: 123, status: 'NEW', qa_contact_detail: { name: 'qa' } }],
+    wantReply: ['</details>QA contact for [Bugzilla bug 123](BZ/show_bug.cgi?id=123) does not have a listed email, skipping assignment'],
   },
   {
     name: 'a bugzilla command on an issue is refused', event: 'issue', bugs: [],
@@ -226,10 +245,8 @@ describe('bugzilla', () => {
     it(c.name, async () => {
       bz.reset(c.bugs);
       const pulls = Object.entries(c.otherPulls ?? {}).map(([n]) => ({ repo: REPO, number: Number(n), author: 'bob', title: 'Bug 123: other part', labels: [] }));
-      await w.gh.reset({
-        ...seed({ isPR: c.event !== 'issue', title: c.title ?? 'Bug 123: fixed it', labels: c.labels ?? [], repoLabels: LABELS, extraPulls: pulls }),
-        tokens: { 'alice-token': 'alice' },
-      });
+      const s = seed({ isPR: c.event !== 'issue', title: c.title ?? 'Bug 123: fixed it', labels: c.labels ?? [], repoLabels: LABELS, extraPulls: pulls });
+      await w.gh.reset({ ...s, users: [...s.users!, ...(c.qaUsers ?? [])], tokens: { 'alice-token': 'alice' } });
       for (const [n, merged] of Object.entries(c.otherPulls ?? {})) if (merged) await w.client.mergePullRequest('org', 'repo', Number(n));
       if (c.humanValid === true) {
         const res = await fetch(`${w.gh.url}/repos/${REPO}/issues/1/labels`, { method: 'POST', headers: { authorization: 'token alice-token', 'content-type': 'application/json' }, body: JSON.stringify({ labels: ['bugzilla/valid-bug'] }) });
@@ -242,6 +259,7 @@ describe('bugzilla', () => {
         case 'closed': await w.client.closePullRequest('org', 'repo', 1); d = await pullRequestDelivery(w.gh, 'closed'); break;
         case 'merged': await w.client.mergePullRequest('org', 'repo', 1); d = await pullRequestDelivery(w.gh, 'closed'); break;
         case 'cc-qa': d = await commentDelivery(w.gh, 'alice', '/bugzilla cc-qa', { post: true }); break;
+        case 'assign-qa': d = await commentDelivery(w.gh, 'alice', '/bugzilla assign-qa', { post: true }); break;
         default: d = await commentDelivery(w.gh, 'alice', '/bugzilla refresh', { post: true });
       }
       if (c.failNext) bz.failNext(...c.failNext);
