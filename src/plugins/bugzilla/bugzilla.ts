@@ -14,6 +14,7 @@ import type { Logger } from '../../observability/logger.js';
 import { botLogin, commentOnce } from '../shared/comments.js';
 import { formatResponseRaw } from '../shared/respond.js';
 import type { BugzillaBug, BugzillaClient, BugzillaExternalPR, Plugin, PluginContext } from '../types.js';
+import { bugzillaConfigHelp } from './help.js';
 import { asBugUpdate, bugzillaConfigSection, optionsForBranch, prettyState, stateMatches, type BugzillaBranchOptions, type BugzillaConfig } from './options.js';
 import { ALL_SEVERITY_LABELS, INVALID_BUG, VALID_BUG, bugLink, formatError, isBugAllowed, severityLabel, validateBug } from './validate.js';
 
@@ -59,6 +60,7 @@ export const bugzillaPlugin: Plugin = {
     ],
   },
   config: bugzillaConfigSection,
+  configHelp: (pc, enabledRepos) => bugzillaConfigHelp((pc as { bugzilla?: BugzillaConfig }).bugzilla, enabledRepos),
   handlers: {
     genericComment: async (e, ctx) => {
       const ev = await digestComment(ctx.github, e, ctx.redelivery);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pluginsConfigFrom } from '../../support/config.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createBugzillaClient, pullFromIdentifier, validateBugzillaOptions } from '../../../src/plugins/bugzilla/bugzilla-client.js';
 import { bugIdFromTitle, bugzillaPlugin } from '../../../src/plugins/bugzilla/bugzilla.js';
@@ -383,5 +384,43 @@ describe('bugzilla', () => {
       'expected the bug to be in one of the following states: MODIFIED, VERIFIED, but it is NEW instead',
       'expected [Bugzilla bug 1](https://bz/show_bug.cgi?id=1) to depend on a bug targeting a release in v1, but no dependents were found',
     ]);
+  });
+  it('the per-repo help says what each branch wants (TestHelpProvider)', () => {
+    const pc = pluginsConfigFrom(`bugzilla:
+  default:
+    "*": {target_release: global-default}
+    global-branch: {is_open: false, target_release: global-branch-default}
+  orgs:
+    my-org:
+      default:
+        "*": {is_open: true, target_release: my-org-default, state_after_validation: {status: PRE}}
+        my-org-branch: {target_release: my-org-branch-default, state_after_validation: {status: POST}, add_external_link: true}
+      repos:
+        my-repo:
+          branches:
+            "*": {is_open: false, target_release: my-repo-default, valid_states: [{status: VALIDATED}]}
+            my-repo-branch: {target_release: my-repo-branch, valid_states: [{status: MODIFIED}], add_external_link: true, state_after_merge: {status: MODIFIED}}
+            branch-that-likes-closed-bugs:
+              valid_states: [{status: VERIFIED}, {status: CLOSED, resolution: ERRATA}]
+              dependent_bug_states: [{status: CLOSED, resolution: ERRATA}]
+              state_after_merge: {status: CLOSED, resolution: FIXED}
+              state_after_validation: {status: CLOSED, resolution: VALIDATED}
+`);
+    assert.deepEqual(bugzillaPlugin.configHelp!(pc, ['some-org/some-repo', 'my-org/some-repo', 'my-org/my-repo']), {
+      'some-org/some-repo': `The plugin has the following configuration:<ul>
+<li>by default, valid bugs must target the "global-default" release.</li>
+<li>on the "global-branch" branch, valid bugs must be closed and target the "global-branch-default" release.</li>
+</ul>`,
+      'my-org/some-repo': `The plugin has the following configuration:<ul>
+<li>by default, valid bugs must be open and target the "my-org-default" release. After being linked to a pull request, bugs will be moved to the PRE state.</li>
+<li>on the "my-org-branch" branch, valid bugs must be open and target the "my-org-branch-default" release. After being linked to a pull request, bugs will be moved to the POST state and updated to refer to the pull request using the external bug tracker.</li>
+</ul>`,
+      'my-org/my-repo': `The plugin has the following configuration:<ul>
+<li>by default, valid bugs must be closed, target the "my-repo-default" release, and be in one of the following states: VALIDATED. After being linked to a pull request, bugs will be moved to the PRE state.</li>
+<li>on the "branch-that-likes-closed-bugs" branch, valid bugs must be closed, target the "my-repo-default" release, be in one of the following states: VERIFIED, CLOSED (ERRATA), depend on at least one other bug, and have all dependent bugs in one of the following states: CLOSED (ERRATA). After being linked to a pull request, bugs will be moved to the CLOSED (VALIDATED) state and moved to the CLOSED (FIXED) state when all linked pull requests are merged.</li>
+<li>on the "my-org-branch" branch, valid bugs must be closed, target the "my-repo-default" release, and be in one of the following states: VALIDATED. After being linked to a pull request, bugs will be moved to the POST state and updated to refer to the pull request using the external bug tracker.</li>
+<li>on the "my-repo-branch" branch, valid bugs must be closed, target the "my-repo-branch" release, and be in one of the following states: MODIFIED. After being linked to a pull request, bugs will be moved to the PRE state, updated to refer to the pull request using the external bug tracker, and moved to the MODIFIED state when all linked pull requests are merged.</li>
+</ul>`,
+    });
   });
 });
