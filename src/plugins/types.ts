@@ -79,6 +79,20 @@ export interface BugzillaBug {
   depends_on?: number[];
   groups?: string[];
   qa_contact_detail?: { email?: string; name?: string; real_name?: string } | null;
+  summary?: string;
+  blocks?: number[];
+  /** The other fields Bugzilla sends (product, component, version, ...), copied when the bug is cloned. */
+  [field: string]: unknown;
+}
+
+/** A change to a bug (upstream bugzilla.BugUpdate). */
+export interface BugzillaBugUpdate {
+  status?: string;
+  resolution?: string;
+  target_release?: string[];
+  depends_on?: { add?: number[] };
+  blocks?: { add?: number[] };
+  whiteboard?: string;
 }
 
 /** A GitHub pull request linked from a bug through Bugzilla's external tracker (upstream bugzilla.ExternalBug). */
@@ -94,7 +108,11 @@ export interface BugzillaClient {
   readonly endpoint: string;
   /** The bug, or undefined when Bugzilla answers 404 (upstream IsNotFound). */
   getBug(id: number): Promise<BugzillaBug | undefined>;
-  updateBug(id: number, update: { status?: string; resolution?: string }): Promise<void>;
+  updateBug(id: number, update: BugzillaBugUpdate): Promise<void>;
+  /** Bugs this bug blocks that have its summary (upstream GetClones). */
+  getClones(bug: BugzillaBug): Promise<BugzillaBug[]>;
+  /** A copy of the bug (fields, sub-components, comments as its description) that depends on it; the new id (upstream CloneBug). */
+  cloneBug(bug: BugzillaBug): Promise<number>;
   /** GitHub pull requests in the bug's external trackers. */
   getExternalBugPRsOnBug(id: number): Promise<BugzillaExternalPR[]>;
   /** True when the link was added, false when it was there already. */

@@ -2,7 +2,8 @@
 // answered as Bugzilla 5 answers them. Errors are Bugzilla's bodies, `{"error":true,"code":N,"message":...}`:
 // 404 code 101 for a bug that does not exist, 400 code 306 for a wrong API key, 401 code 410 for a write
 // without one, 400 code 51 for a status Bugzilla does not know. GET /rest/bug/{id} (`include_fields=
-// external_bugs` gives only those), PUT /rest/bug/{id}, POST /rest/bug/{id}/comment, POST /jsonrpc.cgi
+// external_bugs` or `sub_components` gives only those), PUT /rest/bug/{id} (status, resolution, target
+// release, whiteboard, depends_on/blocks kept on both bugs), POST /rest/bug, GET and POST /rest/bug/{id}/comment, POST /jsonrpc.cgi
 // (ExternalBugs.add_external_bug, ExternalBugs.remove_external_bug, with the duplicate and not-found errors
 // upstream's client recognises). Every request is recorded, secrets left out.
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,16 @@ export interface FakeBug {
   qa_contact_detail?: { email?: string; name?: string };
   /** `org/repo/pull/N` identifiers linked with the GitHub tracker */
   external?: string[];
+  summary?: string;
+  blocks?: number[];
+  product?: string;
+  component?: string[];
+  whiteboard?: string;
+  sub_components?: Record<string, string[]>;
+  /** comment texts, the first being the description */
+  bug_comments?: { text: string; creator: string; time: string; is_private?: boolean }[];
+  /** what a POST /rest/bug sent (bugs the fake created) */
+  created_from?: Record<string, unknown>;
 }
 
 export interface FakeBugzilla {
@@ -74,12 +85,22 @@ export async function startFakeBugzilla(apiKey = 'bugzilla-key'): Promise<FakeBu
       if (req.method !== 'GET' && key === '') return fail(401, 410, 'You must log in before using this part of Bugzilla.');
 
       if (req.method === 'POST' && u.pathname === '/jsonrpc.cgi') return jsonRpc(body, reply);
+      if (req.method === 'POST' && u.pathname === '/rest/bug') {
+        if (typeof body.summary !== 'string' || body.summary === '') return fail(400, 50, 'You must enter a summary for this bug.');
+        if (typeof body.product !== 'string') return fail(400, 50, 'You must select/enter a product.');
+        const id = Math.max(0, ...bugs.keys()) + 1;
+        bugs.set(id, { id, status: 'NEW', is_open: true, summary: body.summary, product: body.product, component: body.component, created_from: body });
+        return reply(200, { id });
+      }
       const m = /^\/rest\/bug\/(\d+)(\/comment)?$/.exec(u.pathname);
       if (!m) return fail(404, 32614, `A REST API resource was not found for '${req.method} ${u.pathname}'.`);
       const id = Number(m[1]);
       const bug = bugs.get(id);
       if (bug === undefined) return fail(404, 101, `Bug #${id} does not exist.`);
       if (m[2] !== undefined) {
+        if (req.method === 'GET') {
+          return reply(200, { bugs: { [id]: { comments: (bug.bug_comments ?? []).map((c, i) => ({ id: i + 1, bug_id: id, count: i, ...c })) } }, comments: {} });
+        }
         if (req.method !== 'POST') return fail(405, 32614, 'method not allowed');
         if (typeof body.comment !== 'string' || body.comment === '') return fail(400, 54, 'You must provide a comment.');
         comments.push(`${id}: ${body.is_private === true ? '(private) ' : ''}${body.comment}`);
@@ -87,10 +108,11 @@ export async function startFakeBugzilla(apiKey = 'bugzilla-key'): Promise<FakeBu
       }
       if (req.method === 'GET') {
         const include = u.searchParams.getAll('include_fields');
+        if (include.length === 1 && include[0] === 'sub_components') return reply(200, { bugs: [{ sub_components: bug.sub_components ?? {} }], faults: [] });
         if (include.length === 1 && include[0] === 'external_bugs') {
           return reply(200, { bugs: [{ external_bugs: (bug.external ?? []).map((ext, i) => ({ bug_id: id, ext_bz_bug_id: ext, ext_bz_id: i + 1, ext_status: 'open', type: { url: GITHUB, type: 'GitHub', description: 'Github' } })) }], faults: [] });
         }
-        const { external: _external, ...fields } = bug;
+        const { external: _external, bug_comments: _comments, sub_components: _sub, created_from: _from, ...fields } = bug;
         return reply(200, { bugs: [{ is_open: true, resolution: '', ...fields }], faults: [] });
       }
       if (req.method === 'PUT') {
@@ -100,6 +122,19 @@ export async function startFakeBugzilla(apiKey = 'bugzilla-key'): Promise<FakeBu
           changes.status = { added: body.status, removed: bug.status };
           bug.status = body.status;
           bug.is_open = !['CLOSED', 'VERIFIED', 'RELEASE_PENDING'].includes(bug.status);
+        }
+        if (Array.isArray(body.target_release)) bug.target_release = body.target_release as string[];
+        if (typeof body.whiteboard === 'string') bug.whiteboard = body.whiteboard;
+        for (const field of ['depends_on', 'blocks'] as const) {
+          const add = (body[field] as { add?: number[] } | undefined)?.add ?? [];
+          if (add.some((x) => !bugs.has(x))) return fail(404, 101, `Bug #${add.find((x) => !bugs.has(x))} does not exist.`);
+          if (add.length > 0) bug[field] = [...new Set([...(bug[field] ?? []), ...add])];
+          // Bugzilla keeps both sides: A depends on B means B blocks A
+          for (const other of add) {
+            const o = bugs.get(other)!;
+            const back = field === 'depends_on' ? 'blocks' : 'depends_on';
+            o[back] = [...new Set([...(o[back] ?? []), id])];
+          }
         }
         if (body.resolution !== undefined) {
           changes.resolution = { added: body.resolution, removed: bug.resolution ?? '' };

@@ -61,6 +61,33 @@ export function pullFromIdentifier(identifier: string): BugzillaExternalPR | und
   return { org: parts[0]!, repo: parts[1]!, num };
 }
 
+interface BugzillaComment {
+  text?: string;
+  creator?: string;
+  time?: string;
+  is_private?: boolean;
+}
+
+const CLONED_FIELDS = ['alias', 'assigned_to', 'cc', 'component', 'flags', 'groups', 'keywords', 'op_sys', 'platform', 'priority', 'product', 'qa_contact', 'severity', 'summary', 'target_milestone', 'version'];
+
+/** upstream cloneBugStruct: the new bug's fields, with every comment folded into its description as Bugzilla does on clone. */
+export function cloneBugStruct(bug: BugzillaBug, subComponents: Record<string, string[]>, comments: readonly BugzillaComment[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of CLONED_FIELDS) {
+    const v = bug[f];
+    if (v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) out[f] = v;
+  }
+  if (Object.keys(subComponents).length > 0) out.sub_components = subComponents;
+  if (comments.some((c) => c.is_private === true)) out.comment_is_private = true;
+  let desc = `+++ This bug was initially created as a clone of Bug #${bug.id} +++\n\n${comments[0]?.text ?? ''}`;
+  for (const c of comments.slice(1)) {
+    const t = c.time === undefined ? '' : new Date(c.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    desc += `\n\n--- Additional comment from ${c.creator ?? ''} on ${t} ---\n\n${c.text ?? ''}`;
+  }
+  out.description = desc.length > 65535 ? `${desc.slice(0, 65532)}...` : desc;
+  return out;
+}
+
 export function createBugzillaClient(o: BugzillaClientOptions): BugzillaClient {
   const problems = validateBugzillaOptions(o);
   if (problems.length > 0) throw new Error(problems.join('; '));
@@ -165,6 +192,35 @@ export function createBugzillaClient(o: BugzillaClientOptions): BugzillaClient {
       }
       if (r.id !== 'identifier') throw new Error(`JSONRPC returned mismatched identifier, expected identifier but got ${r.id}`);
       return ((r.result as { external_bugs?: { ext_bz_bug_id?: string }[] } | undefined)?.external_bugs ?? []).some((e) => e.ext_bz_bug_id === ident);
+    },
+    async getClones(bug) {
+      const clones: BugzillaBug[] = [];
+      const errors: string[] = [];
+      for (const id of bug.blocks ?? []) {
+        try {
+          const blocked = await this.getBug(id);
+          if (blocked === undefined) throw new Error('not found');
+          if (blocked.summary === bug.summary) clones.push(blocked);
+        } catch (err) {
+          errors.push(`Failed to get dependent bug #${id}: ${(err as Error).message}`);
+        }
+      }
+      if (errors.length > 0) throw new Error(errors.join('; '));
+      return clones;
+    },
+    async cloneBug(bug) {
+      // upstream clone(): the copy, then the copy made to depend on the original and block what it blocks
+      const sub = oneBug<{ sub_components?: Record<string, string[]> }>(await call('GET', `/rest/bug/${bug.id}`, [['include_fields', 'sub_components']]));
+      const raw = (await call('GET', `/rest/bug/${bug.id}/comment`, [])) as { bugs?: Record<string, { comments?: BugzillaComment[] }> } | undefined;
+      const comments = raw?.bugs?.[String(bug.id)]?.comments ?? [];
+      const created = await write({ create_clone_of: bug.id }, () => call('POST', '/rest/bug', [], cloneBugStruct(bug, sub.sub_components ?? {}, comments)));
+      if (created === undefined) return 0;
+      const id = Number((created as { id?: unknown }).id);
+      if (!Number.isInteger(id) || id <= 0) throw new Error('bugzilla: creating the clone answered no bug id');
+      const update: Record<string, unknown> = { depends_on: { add: [bug.id] }, ...(typeof bug.whiteboard === 'string' && bug.whiteboard !== '' ? { whiteboard: bug.whiteboard } : {}) };
+      if ((bug.blocks ?? []).length > 0) update.blocks = { add: bug.blocks };
+      await call('PUT', `/rest/bug/${id}`, [], update);
+      return id;
     },
     async createComment(id, comment, isPrivate) {
       await write({ bug: id, comment: 'new' }, () => call('POST', `/rest/bug/${id}/comment`, [], { id, comment, is_private: isPrivate }));

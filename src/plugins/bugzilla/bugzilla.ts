@@ -5,7 +5,8 @@
 // Bugzilla's external trackers. When every linked PR has merged the bug moves to `state_after_merge`; a PR
 // closed unmerged is unlinked (and the bug moved to `state_after_close` when no link is left).
 // `/bugzilla refresh`, `/bugzilla cc-qa` and `/bugzilla assign-qa` re-run the check from a comment; a valid
-// bug's QA contact, found on GitHub by public email, is asked to review (`/cc`).
+// bug's QA contact, found on GitHub by public email, is asked to review (`/cc`). With enable_backporting, a
+// cherry-pick PR gets a clone of its parent PR's bug for the branch's target release, and a `/retitle`.
 import RE2 from 're2';
 import type { GenericCommentEvent, PullRequestEvent } from '../../github/event-types.js';
 import { isBotLogin } from '../../github/login.js';
@@ -44,6 +45,7 @@ export const bugzillaPlugin: Plugin = {
       '      dependent_bug_states: [{status: MODIFIED}]',
       '      state_after_validation: {status: VERIFIED}',
       '      add_external_link: true',
+      '      enable_backporting: false',
       '      state_after_merge: {status: RELEASE_PENDING, resolution: RESOLVED}',
       '  orgs:',
       '    org:',
@@ -106,6 +108,8 @@ export interface BugzillaEvent {
   login: string;
   assign: boolean;
   cc: boolean;
+  /** set on a cherry-pick PR's `opened`: the PR it picks */
+  cherrypickOf?: number;
 }
 
 export function bugIdFromTitle(title: string): number | undefined {
@@ -122,10 +126,12 @@ export function digestPR(e: PullRequestEvent, options: BugzillaBranchOptions, lo
     closed: e.action === 'closed', opened: e.action === 'opened', state: pr.state, body: pr.title, htmlUrl: pr.html_url,
     login: pr.user?.login ?? '', assign: false, cc: false,
   };
-  if (e.action === 'opened' && cherrypickRe.test(pr.body ?? '')) {
-    // upstream makes a bug clone for the target release when enable_backporting is set, and does nothing otherwise
-    if (options.enable_backporting === true) log.warn({ pr: e.number }, 'bugzilla: enable_backporting is not implemented: no cherry-pick bug is cloned');
-    return undefined;
+  const cherrypick = cherrypickRe.exec(pr.body ?? '');
+  if (e.action === 'opened' && cherrypick !== null) {
+    // a PR the cherrypicker opened: with enable_backporting, a clone of the parent PR's bug for this branch
+    if (options.enable_backporting !== true) return undefined;
+    log.debug({ parent: cherrypick[1] }, 'cherry-pick PR');
+    return { ...ev, cherrypickOf: Number(cherrypick[1]) };
   }
   if (ev.closed && !ev.merged) return ev;
   const intermediate = ev.bugId !== undefined || options.validate_by_default === true ? ev : undefined;
@@ -206,6 +212,7 @@ export async function handleBugzilla(d: BugzillaDeps, e: BugzillaEvent): Promise
   }
   if (e.merged) return handleMerge(d, e, bug, reply);
   if (e.closed) return handleClose(d, e, reply);
+  if (e.cherrypickOf !== undefined) return handleCherrypick(d, e, e.cherrypickOf, reply);
 
   let needsValid = false;
   let needsInvalid = false;
@@ -453,4 +460,63 @@ async function handleClose(d: BugzillaDeps, e: BugzillaEvent, reply: Reply): Pro
     }
   }
   if (changed) await reply(response);
+}
+
+/** upstream updateTitleBugID: the title with its `Bug <old>:` naming `newId` instead. */
+export function updateTitleBugId(title: string, oldId: number, newId: number): string {
+  const m = titleRe.exec(title);
+  if (m === null) throw new Error('failed to identify bug string in title');
+  const updated = m[0].replace(String(oldId), String(newId));
+  return title.replace(new RE2(titleRe.source, 'gi'), () => updated);
+}
+
+/** upstream handleCherrypick: a clone of the parent PR's bug targeting this branch's release, and a /retitle. */
+async function handleCherrypick(d: BugzillaDeps, e: BugzillaEvent, parentNumber: number, reply: Reply): Promise<void> {
+  const { bz, options } = d;
+  let parentTitle: string;
+  try {
+    parentTitle = (await d.gh.getPullRequest(e.org, e.repo, parentNumber)).title;
+  } catch (err) {
+    return reply(`Error creating a cherry-pick bug in Bugzilla: failed to check the state of cherrypicked pull request at https://github.com/${e.org}/${e.repo}/pull/${parentNumber}: ${(err as Error).message}.
+Please contact an administrator to resolve this issue, then request a bug refresh with <code>/bugzilla refresh</code>.`);
+  }
+  const parentBug = bugIdFromTitle(parentTitle);
+  if (parentBug === undefined) return; // the parent references no bug: nothing to clone
+  const bug = await fetchBug(d, parentBug, (text) => reply(`Failed to create a cherry-pick bug in Bugzilla: ${text}`));
+  if (bug === undefined || !isBugAllowed(bug, options.allowed_groups)) return;
+  let clones: BugzillaBug[];
+  try {
+    clones = await bz.getClones(bug);
+  } catch (err) {
+    return reply(formatError('creating a cherry-pick bug in Bugzilla: could not get list of clones', bz.endpoint, bug.id, err));
+  }
+  const oldLink = bugLink(parentBug, bz.endpoint);
+  if (options.target_release === undefined) {
+    return reply(`Could not make automatic cherrypick of ${oldLink} for this PR as the target_release is not set for this branch in the bugzilla plugin config. Running refresh:\n/bugzilla refresh`);
+  }
+  const target = options.target_release;
+  const existing = clones.find((c) => c.target_release?.length === 1 && c.target_release[0] === target);
+  if (existing !== undefined) {
+    const newTitle = e.body.replace(`Bug ${parentBug}`, `Bug ${existing.id}`);
+    return reply(`Detected clone of ${oldLink} with correct target release. Retitling PR to link to clone:\n/retitle ${newTitle}`);
+  }
+  let cloneId: number;
+  try {
+    cloneId = await bz.cloneBug(bug);
+  } catch (err) {
+    return reply(formatError('cloning bug for cherrypick', bz.endpoint, bug.id, err));
+  }
+  const cloneLink = bugLink(cloneId, bz.endpoint);
+  try {
+    await bz.updateBug(cloneId, { target_release: [target] });
+  } catch (err) {
+    return reply(formatError(`updating cherry-pick bug in Bugzilla: Created cherrypick ${cloneLink}, but encountered error updating target release`, bz.endpoint, cloneId, err));
+  }
+  let newTitle: string;
+  try {
+    newTitle = updateTitleBugId(e.body, parentBug, cloneId);
+  } catch (err) {
+    return reply(formatError(`updating GitHub PR title: Created cherrypick ${cloneLink}, but failed to update GitHub PR title name to match`, bz.endpoint, cloneId, err));
+  }
+  return reply(`${oldLink} has been cloned as ${cloneLink}. Retitling PR to link against new bug.\n/retitle ${newTitle}`);
 }

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { pluginsConfigFrom } from '../../support/config.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createBugzillaClient, pullFromIdentifier, validateBugzillaOptions } from '../../../src/plugins/bugzilla/bugzilla-client.js';
-import { bugIdFromTitle, bugzillaPlugin } from '../../../src/plugins/bugzilla/bugzilla.js';
+import { bugIdFromTitle, bugzillaPlugin, updateTitleBugId } from '../../../src/plugins/bugzilla/bugzilla.js';
 import { optionsForBranch, resolveBugzillaOptions } from '../../../src/plugins/bugzilla/options.js';
 import { validateBug } from '../../../src/plugins/bugzilla/validate.js';
 import type { BugzillaClient } from '../../../src/plugins/types.js';
@@ -421,6 +421,70 @@ describe('bugzilla', () => {
 <li>on the "my-org-branch" branch, valid bugs must be closed, target the "my-repo-default" release, and be in one of the following states: VALIDATED. After being linked to a pull request, bugs will be moved to the POST state and updated to refer to the pull request using the external bug tracker.</li>
 <li>on the "my-repo-branch" branch, valid bugs must be closed, target the "my-repo-branch" release, and be in one of the following states: MODIFIED. After being linked to a pull request, bugs will be moved to the PRE state, updated to refer to the pull request using the external bug tracker, and moved to the MODIFIED state when all linked pull requests are merged.</li>
 </ul>`,
+    });
+  });
+  describe('cherry-pick PRs with enable_backporting (upstream handleCherrypick)', () => {
+    const parent: FakeBug = {
+      id: 123, status: 'MODIFIED', summary: 'installer crashes', product: 'OCP', component: ['Installer'], severity: 'high', target_release: ['4.7.0'],
+      sub_components: { Installer: ['openshift-installer'] },
+      bug_comments: [{ text: 'It crashes.', creator: 'alice@example.com', time: '2026-01-02T03:04:05Z' }, { text: 'Still.', creator: 'bob@example.com', time: '2026-01-03T04:05:06Z', is_private: true }],
+    };
+    const cases: { name: string; bugs: FakeBug[]; options: string; want: string; check?: () => void }[] = [
+      {
+        name: 'a clone is made for the branch release and the PR retitled', bugs: [parent], options: "{enable_backporting: true, target_release: '4.6.z'}",
+        want: '[Bugzilla bug 123](BZ/show_bug.cgi?id=123) has been cloned as [Bugzilla bug 124](BZ/show_bug.cgi?id=124). Retitling PR to link against new bug.\n/retitle [release-4.6] Bug 124: fix the installer',
+        check: () => {
+          const clone = bz.bugs.get(124)!;
+          assert.deepEqual(clone.target_release, ['4.6.z']);
+          assert.deepEqual(clone.depends_on, [123]);
+          assert.deepEqual(bz.bugs.get(123)!.blocks, [124]);
+          assert.equal(clone.created_from!.description, '+++ This bug was initially created as a clone of Bug #123 +++\n\nIt crashes.\n\n--- Additional comment from bob@example.com on 2026-01-03 04:05:06 UTC ---\n\nStill.');
+          assert.deepEqual(clone.created_from!.sub_components, { Installer: ['openshift-installer'] });
+          assert.equal(clone.created_from!.comment_is_private, true);
+          assert.equal(clone.created_from!.severity, 'high');
+        },
+      },
+      {
+        name: 'an existing clone for the release is reused', options: "{enable_backporting: true, target_release: '4.6.z'}",
+        bugs: [{ ...parent, blocks: [130] }, { id: 130, status: 'NEW', summary: 'installer crashes', target_release: ['4.6.z'], depends_on: [123] }],
+        want: 'Detected clone of [Bugzilla bug 123](BZ/show_bug.cgi?id=123) with correct target release. Retitling PR to link to clone:\n/retitle [release-4.6] Bug 130: fix the installer',
+      },
+      {
+        name: 'without a target release for the branch it says so and refreshes', bugs: [parent], options: '{enable_backporting: true}',
+        want: 'Could not make automatic cherrypick of [Bugzilla bug 123](BZ/show_bug.cgi?id=123) for this PR as the target_release is not set for this branch in the bugzilla plugin config. Running refresh:\n/bugzilla refresh',
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        bz.reset(c.bugs);
+        const s = seed({
+          isPR: true, title: '[release-4.6] Bug 123: fix the installer', body: 'This is an automated cherry-pick of #22\n\n/assign alice', base: 'release-4.6', repoLabels: LABELS,
+          extraPulls: [{ repo: REPO, number: 22, author: 'alice', title: 'Bug 123: fix the installer', labels: [] }],
+        });
+        s.repos![0]!.branches = { 'release-4.6': { 'x.txt': 'x' } };
+        await w.gh.reset(s);
+        rig.configure(['bugzilla'], `bugzilla:\n  default:\n    '*': ${c.options}\n`);
+        await rig.send(await pullRequestDelivery(w.gh, 'opened'));
+        const replies = w.gh.comments(REPO, 1).filter((x) => x.user === BOT).map((x) => x.body);
+        assert.equal(replies.length, 1, JSON.stringify(replies));
+        assert.ok(replies[0]!.includes(fix(c.want)), replies[0]);
+        c.check?.();
+      });
+    }
+
+    it('without enable_backporting a cherry-pick PR is left alone', async () => {
+      bz.reset([parent]);
+      await w.gh.reset(seed({ isPR: true, title: '[release-4.6] Bug 123: fix', body: 'This is an automated cherry-pick of #22', repoLabels: LABELS }));
+      rig.configure(['bugzilla']);
+      await rig.send(await pullRequestDelivery(w.gh, 'opened'));
+      assert.deepEqual(w.gh.comments(REPO, 1), []);
+      assert.deepEqual(bz.requests, []);
+    });
+
+    it('titles are retitled as upstream (TestUpdateTitleBugID)', () => {
+      assert.equal(updateTitleBugId('Bug 123: Fix segfault', 123, 124), 'Bug 124: Fix segfault');
+      assert.equal(updateTitleBugId('[release-4.6] Bug 123: Fix segfault', 123, 124), '[release-4.6] Bug 124: Fix segfault');
+      assert.throws(() => updateTitleBugId('Fix segfault', 123, 124), /failed to identify bug string in title/);
     });
   });
 });
