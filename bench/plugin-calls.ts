@@ -20,11 +20,13 @@ import { staticSecretSource } from '../src/hook/secrets.js';
 import { startHookServer } from '../src/hook/server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createGitMirrorSource, createOwnersClient, type LoadedOwnersClient } from '../src/owners/client.js';
+import { createBugzillaClient } from '../src/plugins/bugzilla/bugzilla-client.js';
 import { createJiraClient } from '../src/plugins/jira/jira-client.js';
 import { builtinPlugins } from '../src/plugins/registry.js';
 import { openSqliteStore } from '../src/store/sqlite/store.js';
 import type { Store } from '../src/store/types.js';
 import { webhookHeaders } from '../test/hook/support/helpers.js';
+import { startFakeBugzilla } from '../test/support/fake-bugzilla.js';
 import { startFakeJira } from '../test/support/fake-jira.js';
 import { startFakeImages } from '../test/support/fake-images.js';
 import { pluginConfig } from '../test/plugins/shared/fixtures.js';
@@ -172,6 +174,11 @@ const rows: Row[] = [
   },
   { plugin: 'jira', event: 'comment mentioning ABC-123', spec: { calls: 1, path: 'editComment (+ Jira: projects once, getIssue, remote links)' }, delivery: comment('collab1', 'see ABC-123') },
   { plugin: 'jira', event: 'comment without issue keys', spec: { calls: 0, path: 'none' }, delivery: comment('collab1', 'hello') },
+  {
+    plugin: 'bugzilla', event: '/bugzilla refresh on a PR titled "Bug 123: ..."', spec: { calls: 4, path: 'getPR, issueLabels, addLabel, comment (+ Bugzilla: getBug)' },
+    seed: { title: 'Bug 123: fix it' }, delivery: comment('collab1', '/bugzilla refresh'),
+  },
+  { plugin: 'bugzilla', event: 'PR opened without a bug in the title', spec: { calls: 0, path: 'none' }, delivery: pr('opened') },
   { plugin: 'project', event: '/project 0.5.0 by a member', spec: { calls: 5, path: 'teamHasMember, repoProjects, listRepos, orgProjects, comment (at least; Projects classic is gone: ours only replies)' }, delivery: comment('trusted-member', '/project 0.5.0') },
   {
     plugin: 'issue-management', event: '/transfer test-infra on an issue by a member', spec: { calls: 3, path: 'getRepo, isMember, GraphQL transferIssue' },
@@ -285,8 +292,13 @@ const jiraFake = await startFakeJira();
 jiraFake.reset({ projects: ['ABC'], issues: ['ABC-123'] });
 writeFileSync(join(dir, 'jira-token'), jiraFake.token);
 const jira = createJiraClient({ endpoint: jiraFake.url, bearerTokenFile: join(dir, 'jira-token'), log: createLogger({ level: 'warn', destination: process.stderr }) });
+// The bugzilla rows talk to a fake Bugzilla (not counted either).
+const bugzillaFake = await startFakeBugzilla();
+bugzillaFake.reset([{ id: 123, status: 'NEW' }]);
+writeFileSync(join(dir, 'bugzilla-key'), bugzillaFake.apiKey);
+const bugzilla = createBugzillaClient({ endpoint: bugzillaFake.url, apiKeyPath: join(dir, 'bugzilla-key'), log: createLogger({ level: 'warn', destination: process.stderr }) });
 const server = await startHookServer({
-  port: 0, hostname: '127.0.0.1', store: crashingStore, jira, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
+  port: 0, hostname: '127.0.0.1', store: crashingStore, jira, bugzilla, jobs: crashingStore, snapshot: () => ({ config: snapshot.config, plugins: snapshot.pluginConfig, warnings: [], loadedAt: new Date(0) }), github: forward(() => client), plugins: builtinPlugins,
   log: createLogger({ level: 'warn', destination: process.stderr }), secrets: staticSecretSource(SECRET), owners: forward(() => owners), pollIntervalMs: 5, retryBaseMs: 10,
 });
 
@@ -375,6 +387,7 @@ for (const r of rows.filter((x) => only === undefined || only.has(x.plugin))) {
 const seconds = (performance.now() - started) / 1000;
 await server.close();
 await jiraFake.close();
+await bugzillaFake.close();
 await images.close();
 await store.close();
 await gh.close();

@@ -14,7 +14,7 @@ import type { DeliveryQueue, ProwJobStore, StoredDelivery } from '../store/types
 import { demuxEvent } from '../github/events.js';
 import { pluginsFor } from '../plugins/select.js';
 import { createPluginGitHubView } from '../plugins/github-view.js';
-import type { ConfigMapTarget, SlackClient, JiraClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
+import type { ConfigMapTarget, SlackClient, JiraClient, BugzillaClient, JobCreator, Plugin, PluginContext, PluginHandlers } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient, MergedTreeReader } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
@@ -41,6 +41,8 @@ export interface DispatcherDeps {
   slack?: SlackClient;
   /** Where the jira plugin reads issues and writes remote links. */
   jira?: JiraClient;
+  /** Where the bugzilla plugin reads and moves bugs. */
+  bugzilla?: BugzillaClient;
   /** What plugins use for HTTP outside GitHub (default: the global fetch). */
   http?: typeof fetch;
   clock?: Clock;
@@ -303,6 +305,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       configMaps: deps.configMaps,
       slack: deps.slack,
       jira: deps.jira,
+      bugzilla: deps.bugzilla,
       http: deps.http ?? fetch,
       log: plog,
       deliveryId: d.id,

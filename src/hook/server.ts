@@ -10,7 +10,7 @@ import type { DeliveryQueue, ProwJobStore } from '../store/types.js';
 import { demuxExternal, matchExternalPlugins, type ExternalDispatchOptions } from './external-plugins.js';
 import { createExternalForwarder, type ExternalForwarder, type ExternalForwarderDeps } from './external-forwarder.js';
 import { externalPluginsOf, generatePluginHelp } from './plugin-help.js';
-import type { ConfigMapTarget, Plugin, SlackClient, JiraClient } from '../plugins/types.js';
+import type { ConfigMapTarget, Plugin, SlackClient, JiraClient, BugzillaClient } from '../plugins/types.js';
 import type { Clock } from '../api/clock.js';
 import type { GitClient, MergedTreeReader } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
@@ -49,6 +49,8 @@ export interface HookServerDeps {
   slack?: SlackClient;
   /** Where the jira plugin reads issues and writes remote links. */
   jira?: JiraClient;
+  /** Where the bugzilla plugin reads and moves bugs. */
+  bugzilla?: BugzillaClient;
   clock?: Clock;
   metrics?: HookMetrics;
   allowSha1?: boolean;
@@ -109,6 +111,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     configMaps: deps.configMaps,
     slack: deps.slack,
     jira: deps.jira,
+    bugzilla: deps.bugzilla,
     clock: deps.clock,
     repoEnabled,
     concurrency: deps.concurrency,

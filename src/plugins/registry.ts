@@ -11,6 +11,7 @@ import { blockadePlugin } from './blockade/blockade.js';
 import { buildifierPlugin } from './buildifier/buildifier.js';
 import { blunderbussPlugin } from './blunderbuss/blunderbuss.js';
 import { branchCleanerPlugin } from './branchcleaner/branchcleaner.js';
+import { bugzillaPlugin } from './bugzilla/bugzilla.js';
 import { catPlugin } from './cat/cat.js';
 import { cherryPickApprovedPlugin } from './cherry-pick-approved/cherry-pick-approved.js';
 import { cherryPickUnapprovedPlugin } from './cherry-pick-unapproved/cherry-pick-unapproved.js';
@@ -67,6 +68,7 @@ export const builtinPlugins: Plugin[] = [
   buildifierPlugin,
   blunderbussPlugin,
   branchCleanerPlugin,
+  bugzillaPlugin,
   catPlugin,
   cherryPickApprovedPlugin,
   cherryPickUnapprovedPlugin,

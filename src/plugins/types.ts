@@ -68,6 +68,60 @@ export interface JiraClient {
   updateRemoteLink(key: string, link: JiraRemoteLink & { id: number }): Promise<void>;
 }
 
+/** A Bugzilla bug as the REST API returns it (upstream pkg/bugzilla/types.go Bug), the fields the bugzilla plugin reads. */
+export interface BugzillaBug {
+  id: number;
+  status: string;
+  resolution?: string;
+  is_open?: boolean;
+  severity?: string;
+  target_release?: string[];
+  depends_on?: number[];
+  groups?: string[];
+  qa_contact_detail?: { email?: string; name?: string; real_name?: string } | null;
+  summary?: string;
+  blocks?: number[];
+  /** The other fields Bugzilla sends (product, component, version, ...), copied when the bug is cloned. */
+  [field: string]: unknown;
+}
+
+/** A change to a bug (upstream bugzilla.BugUpdate). */
+export interface BugzillaBugUpdate {
+  status?: string;
+  resolution?: string;
+  target_release?: string[];
+  depends_on?: { add?: number[] };
+  blocks?: { add?: number[] };
+  whiteboard?: string;
+}
+
+/** A GitHub pull request linked from a bug through Bugzilla's external tracker (upstream bugzilla.ExternalBug). */
+export interface BugzillaExternalPR {
+  org: string;
+  repo: string;
+  num: number;
+}
+
+/** The Bugzilla calls the bugzilla plugin makes (upstream pkg/bugzilla Client); src/plugins/bugzilla/bugzilla-client.ts over REST and JSON-RPC. */
+export interface BugzillaClient {
+  /** The instance's base URL (links in comments go to `<endpoint>/show_bug.cgi?id=N`). */
+  readonly endpoint: string;
+  /** The bug, or undefined when Bugzilla answers 404 (upstream IsNotFound). */
+  getBug(id: number): Promise<BugzillaBug | undefined>;
+  updateBug(id: number, update: BugzillaBugUpdate): Promise<void>;
+  /** Bugs this bug blocks that have its summary (upstream GetClones). */
+  getClones(bug: BugzillaBug): Promise<BugzillaBug[]>;
+  /** A copy of the bug (fields, sub-components, comments as its description) that depends on it; the new id (upstream CloneBug). */
+  cloneBug(bug: BugzillaBug): Promise<number>;
+  /** GitHub pull requests in the bug's external trackers. */
+  getExternalBugPRsOnBug(id: number): Promise<BugzillaExternalPR[]>;
+  /** True when the link was added, false when it was there already. */
+  addPullRequestAsExternalBug(id: number, org: string, repo: string, num: number): Promise<boolean>;
+  /** True when the link was removed, false when there was none. */
+  removePullRequestAsExternalBug(id: number, org: string, repo: string, num: number): Promise<boolean>;
+  createComment(id: number, comment: string, isPrivate: boolean): Promise<void>;
+}
+
 export interface PluginContext {
   /** GitHub client scoped to this plugin (logs carry `plugin`); writes are logged instead in --dry-run. */
   github: GitHubClient;
@@ -92,6 +146,8 @@ export interface PluginContext {
   slack?: SlackClient;
   /** Jira, when the process was given `--jira-endpoint`. */
   jira?: JiraClient;
+  /** Bugzilla, when the process was given `--bugzilla-endpoint`. */
+  bugzilla?: BugzillaClient;
   /** Child logger with component, plugin, delivery, event, org, repo, pr. */
   log: Logger;
   deliveryId: string;

@@ -54,3 +54,38 @@ describe('prow hook --jira-*', () => {
     assert.match(cli.stderr(), /--jira-endpoint "not a url" is invalid/);
   });
 });
+
+describe('prow hook --bugzilla-*', () => {
+  writeFileSync(join(dir, 'plugins-bz.yaml'), 'plugins:\n  org:\n    plugins: [bugzilla]\n');
+  const bzHook = (...flags: string[]) => hook('--plugin-config', join(dir, 'plugins-bz.yaml'), ...flags);
+  const cases: { name: string; flags: string[]; want: RegExp }[] = [
+    { name: 'an endpoint that is not a URL', flags: ['--bugzilla-endpoint', 'not a url'], want: /invalid --bugzilla-endpoint URI: "not a url"/ },
+    { name: 'an unknown auth method', flags: ['--bugzilla-endpoint', 'https://bz.example.com', '--bugzilla-auth-method', 'basic'], want: /Valid values are bearer,query or x-bugzilla-api-key/ },
+    { name: 'an API key file that does not exist', flags: ['--bugzilla-endpoint', 'https://bz.example.com', '--bugzilla-api-key-path', join(dir, 'missing')], want: /ENOENT.*missing/ },
+  ];
+  for (const c of cases) {
+    it(`stops before serving: ${c.name}`, async () => {
+      const cli = bzHook(...c.flags);
+      after(() => cli.kill());
+      assert.equal(await cli.exited(60_000), 1);
+      assert.match(cli.stderr(), c.want);
+    });
+  }
+
+  it('says at start-up that bugzilla is enabled without --bugzilla-endpoint', async () => {
+    const cli = bzHook();
+    after(() => cli.kill());
+    const rec = await cli.waitForLog('the bugzilla plugin is enabled but there is no --bugzilla-endpoint: its events will fail', 60_000);
+    assert.deepEqual(rec.enabled_for, ['org']);
+    await cli.stop();
+  });
+
+  it('prow up takes the bugzilla flags too', async () => {
+    const cli = spawnCli(process.execPath, commandArgs('up',
+      '--data-dir', join(dir, 'up-bz-data'), '--plugin-config', join(dir, 'plugins-bz.yaml'), '--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0',
+      '--bugzilla-endpoint', 'not a url'), { name: 'up' });
+    after(() => cli.kill());
+    assert.equal(await cli.exited(60_000), 1);
+    assert.match(cli.stderr(), /invalid --bugzilla-endpoint URI/);
+  });
+});

@@ -123,4 +123,20 @@ const userStatusHandler: GraphQLHandler = {
   },
 };
 
-export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, searchHandler, viewerHandler, userStatusHandler, blameHandler];
+/**
+ * `search(type: USER, query: $email, first: N) { edges { node { ... on User { login } } } }`: users whose
+ * public email is the query (the bugzilla plugin's QA contact lookup). Other user searches find nobody.
+ */
+const userSearchHandler: GraphQLHandler = {
+  name: 'search-users',
+  matches: (q) => /\bsearch\s*\(\s*type\s*:\s*USER\b/.test(q),
+  resolve: async (ctx) => {
+    const queryVar = /query\s*:\s*\$(\w+)/.exec(ctx.query)?.[1];
+    const q = (queryVar ? String(ctx.variables[queryVar] ?? '') : (/query\s*:\s*"([^"]*)"/.exec(ctx.query)?.[1] ?? '')).trim().toLowerCase();
+    const first = Number(/first\s*:\s*(\d+)/.exec(ctx.query)?.[1] ?? 10) || 10;
+    const found = [...ctx.world.users.values()].filter((u) => q !== '' && u.email !== null && u.email.toLowerCase() === q).slice(0, first);
+    return { search: { userCount: found.length, edges: found.map((u) => ({ node: { __typename: 'User', login: u.login } })) } };
+  },
+};
+
+export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, userSearchHandler, searchHandler, viewerHandler, userStatusHandler, blameHandler];
