@@ -1,8 +1,14 @@
 // Deck at history scale: fills the SQLite Store with N ProwJobs (default 50,000), starts deck over HTTP and
 // times the list page and /prowjobs.js with and without filters. Prints p50/p95 and the process RSS before
 // and after; asserts nothing. Goal: p95 under 100 ms, RSS flat.
-// Run: node --import tsx bench/deck.ts [count] [requests-per-case]   (the server runs in a child process)
-import { fork } from 'node:child_process';
+// First, the 10,000-job answer (/prowjobs.js?limit=10000) beside its baseline (issue 15): a raw SQLite read of
+// the same rows, and a bare node:http server sending the same bytes from memory. Each server runs in a fresh
+// child; per request: time to the first body byte, total time, and the server's peak RSS over its RSS before
+// the requests (sampled every 5 ms, both servers alike).
+// Run: node --import tsx bench/deck.ts [count] [requests-per-case] [api]   (`api`: only the 10,000-job answer)
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +21,11 @@ import { createSilentLogger } from '../src/observability/logger.js';
 import { openSqliteStore } from '../src/store/sqlite/store.js';
 
 const serveDir = process.argv[2] === '--serve' ? process.argv[3] : undefined;
+const serveKind = process.argv[4] === 'bare' ? 'bare' : 'deck';
 const count = Number(process.argv[2] ?? 50_000);
 const perCase = Number(process.argv[3] ?? 200);
+const apiOnly = process.argv[4] === 'api';
+const BIG = '/prowjobs.js?limit=10000';
 const dir = serveDir ?? mkdtempSync(join(tmpdir(), 'bench-deck-'));
 const store = openSqliteStore(join(dir, 'prow.db'));
 const types: ProwJobType[] = ['presubmit', 'presubmit', 'presubmit', 'postsubmit', 'periodic', 'batch'];
@@ -69,15 +78,102 @@ function pct(sorted: number[], p: number): number {
 
 /** The deck server runs in its own process so its RSS is measured alone (not the HTTP client's). */
 async function serve(): Promise<void> {
-  const deck = await startDeckServer({ port: 0, store, artifacts: createLocalArtifactStore({ root: join(dir, 'artifacts') }), log: createSilentLogger(), config: () => ({}) });
-  process.stdout.write(`${deck.url}\n`);
+  let url: string;
+  let close: () => Promise<void>;
+  if (serveKind === 'bare') {
+    // The floor for sending the answer: its bytes from memory, no store, no routing.
+    const body = readFileSync(join(dir, 'answer.json'));
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+  } else {
+    const deck = await startDeckServer({ port: 0, store, artifacts: createLocalArtifactStore({ root: join(dir, 'artifacts') }), log: createSilentLogger(), config: () => ({}) });
+    url = deck.url;
+    close = () => deck.close();
+  }
+  process.stdout.write(`${url}\n`);
+  let peak = 0;
+  let sampler: NodeJS.Timeout | undefined;
   process.on('message', (m) => {
     if (m === 'gc') {
       global.gc?.();
       process.send?.(`rss ${process.memoryUsage().rss} ${process.memoryUsage().heapUsed}`);
+    } else if (m === 'peak-start') {
+      global.gc?.();
+      peak = process.memoryUsage.rss();
+      process.send?.(`rss ${peak} 0`);
+      sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 5);
+    } else if (m === 'peak-stop') {
+      clearInterval(sampler);
+      process.send?.(`rss ${Math.max(peak, process.memoryUsage.rss())} 0`);
     }
   });
-  process.once('disconnect', () => void deck.close().then(() => store.close()));
+  process.once('disconnect', () => void close().then(() => store.close()));
+}
+
+function startServer(kind: 'deck' | 'bare'): { child: ChildProcess; url: Promise<string>; ask: (m: string) => Promise<{ rss: number; heap: number }> } {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', dir, kind], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  const ask = (m: string): Promise<{ rss: number; heap: number }> => new Promise((resolve) => {
+    child.once('message', (r) => {
+      const [, rss, heap] = String(r).split(' ');
+      resolve({ rss: Number(rss), heap: Number(heap) });
+    });
+    child.send(m);
+  });
+  return { child, url, ask };
+}
+
+/** Time to the first body byte and to the last, for one GET. */
+async function timedGet(url: string): Promise<{ first: number; total: number; bytes: number }> {
+  const t = performance.now();
+  const res = await fetch(url);
+  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
+  const reader = res.body!.getReader();
+  let first = 0;
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!first) first = performance.now() - t;
+    bytes += value.byteLength;
+  }
+  return { first, total: performance.now() - t, bytes };
+}
+
+/** /prowjobs.js?limit=10000 from deck beside a bare server sending the same bytes, each in a fresh child. */
+async function bigAnswer(sqliteP50: number): Promise<void> {
+  const rows: string[] = [];
+  for (const kind of ['deck', 'bare'] as const) {
+    const server = startServer(kind);
+    const url = await server.url;
+    for (let i = 0; i < 3; i++) await timedGet(`${url}${BIG}`);
+    const before = await server.ask('peak-start');
+    const firsts: number[] = [];
+    const totals: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < Math.min(perCase, 20); i++) {
+      const r = await timedGet(`${url}${BIG}`);
+      firsts.push(r.first);
+      totals.push(r.total);
+      bytes = r.bytes;
+    }
+    const peak = await server.ask('peak-stop');
+    server.child.disconnect();
+    await new Promise((r) => server.child.once('exit', r));
+    firsts.sort((a, b) => a - b);
+    totals.sort((a, b) => a - b);
+    const name = kind === 'deck' ? 'deck /prowjobs.js?limit=10000' : 'bare node:http, same bytes';
+    rows.push(`${name.padEnd(34)} ${`${pct(firsts, 50).toFixed(1)}ms`.padStart(9)} ${`${pct(totals, 50).toFixed(1)}ms`.padStart(9)} ${`${pct(totals, 95).toFixed(1)}ms`.padStart(9)} ${`+${mb(peak.rss - before.rss)}`.padStart(10)} ${String(bytes).padStart(9)}`);
+  }
+  process.stdout.write(`\n${'10,000-job answer'.padEnd(34)} ${'1st byte'.padStart(9)} ${'p50'.padStart(9)} ${'p95'.padStart(9)} ${'peak RSS'.padStart(10)} ${'bytes'.padStart(9)}\n`);
+  process.stdout.write(`${'SQLite read of the same rows'.padEnd(34)} ${''.padStart(9)} ${`${sqliteP50.toFixed(1)}ms`.padStart(9)}\n`);
+  for (const row of rows) process.stdout.write(`${row}\n`);
+  process.stdout.write('\n');
 }
 
 async function main(): Promise<void> {
@@ -86,6 +182,7 @@ async function main(): Promise<void> {
   process.stdout.write(`filled ${count} ProwJobs in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   await store.close();
   // The floor for /prowjobs.js?limit=10000: reading the same 10,000 stored documents from SQLite, no HTTP.
+  let sqliteP50: number;
   {
     const raw = new Database(join(dir, 'prow.db'), { readonly: true });
     const read = raw.prepare('SELECT doc FROM prowjobs ORDER BY start_time DESC, name DESC LIMIT 10000');
@@ -97,21 +194,23 @@ async function main(): Promise<void> {
     }
     raw.close();
     times.sort((a, b) => a - b);
-    process.stdout.write(`SQLite read of 10,000 stored documents (newest first): p50 ${pct(times, 50).toFixed(1)} ms\n`);
+    sqliteP50 = pct(times, 50);
   }
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', dir], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`deck server exited with ${code}`)));
-  });
-  const deck = { url };
-  const memory = (): Promise<{ rss: number; heap: number }> => new Promise((resolve) => {
-    child.once('message', (m) => {
-      const [, rss, heap] = String(m).split(' ');
-      resolve({ rss: Number(rss), heap: Number(heap) });
-    });
-    child.send('gc');
-  });
+  {
+    // The bytes the bare server sends: deck's own answer, taken once from a deck child.
+    const server = startServer('deck');
+    writeFileSync(join(dir, 'answer.json'), Buffer.from(await (await fetch(`${await server.url}${BIG}`)).arrayBuffer()));
+    server.child.disconnect();
+    await new Promise((r) => server.child.once('exit', r));
+  }
+  await bigAnswer(sqliteP50);
+  if (apiOnly) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  const { child, url, ask } = startServer('deck');
+  const deck = { url: await url };
+  const memory = (): Promise<{ rss: number; heap: number }> => ask('gc');
   const cases: [string, string][] = [
     ['list page, no filter', '/'],
     ['list page, repo + state', '/?repo=org-1/repo-5&state=failure'],

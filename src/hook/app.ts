@@ -24,9 +24,10 @@ export interface HookAppDeps {
   webhookPath?: string;
   /**
    * Called after a NEW delivery is stored (not for redeliveries), before the answer is sent: wake the
-   * dispatcher, forward to external plugins. Must not throw or block.
+   * dispatcher, forward to external plugins. Must not throw or block. `headers()` copies the request's
+   * headers (only forwards need them, so the common path skips the copy).
    */
-  onAccepted?: (delivery: VerifiedDelivery, headers: Record<string, string>) => void;
+  onAccepted?: (delivery: VerifiedDelivery, headers: () => Record<string, string>) => void;
   /**
    * Runs before the delivery is stored, for every valid delivery (redeliveries too): durable side queues
    * (external-plugin forwards) that must be written before GitHub hears 200. A throw answers 500.
@@ -56,7 +57,7 @@ export function createHookApp(deps: HookAppDeps): Hono {
       if (isNew) {
         log.debug({ delivery: delivery.id, event: delivery.event, order_key: delivery.orderKey }, 'delivery stored');
         try {
-          onAccepted?.(delivery, headersOf(c.req.raw.headers));
+          onAccepted?.(delivery, () => headersOf(c.req.raw.headers));
         } catch (err) {
           // The delivery is stored: GitHub must hear 200 whatever happens to the extras.
           log.error({ err, delivery: delivery.id }, 'post-intake step failed');

@@ -159,7 +159,7 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
       if (!fullName.includes('/') || !repoEnabled(org, repo)) return;
       const matching = matchExternalPlugins(externalPluginsOf(deps.snapshot().plugins), delivery.event, fullName);
       if (matching.length === 0) return;
-      const p = demuxExternal(matching, delivery.payload, headers, log.child({ delivery: delivery.id, event: delivery.event }), deps.external)
+      const p = demuxExternal(matching, delivery.payload, headers(), log.child({ delivery: delivery.id, event: delivery.event }), deps.external)
         .finally(() => forwards.delete(p));
       forwards.add(p);
     },

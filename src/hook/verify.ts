@@ -101,8 +101,22 @@ export async function verifyWebhook(req: Request, options: VerifyOptions): Promi
 
 async function readBody(req: Request, limit: number, id: string): Promise<Buffer> {
   const tooLarge = () => new WebhookError(413, `413 Payload Too Large: the body exceeds ${limit} bytes`, id);
-  const declared = Number(req.headers.get('content-length') ?? '');
+  const length = req.headers.get('content-length');
+  const declared = Number(length ?? '');
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (length !== null && /^\d+$/.test(length)) {
+    // A declared length bounds the body (the HTTP parser delivers no more than it), so it is read whole:
+    // on @hono/node-server arrayBuffer() reads the socket directly, where a web stream reader (below) costs
+    // a stream conversion per request. GitHub always sends the length.
+    let buf: Buffer;
+    try {
+      buf = Buffer.from(await req.arrayBuffer());
+    } catch (err) {
+      throw new WebhookError(500, '500 Internal Server Error: Failed to read request body', id, { cause: err });
+    }
+    if (buf.byteLength > limit) throw tooLarge();
+    return buf;
+  }
   if (req.body === null) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -119,13 +119,15 @@ export interface ProwJobStore {
   queryProwJobs(query?: ProwJobQuery): Promise<ProwJobPage>;
   /**
    * The same page as queryProwJobs, each job as the JSON text the store keeps (never parsed), with what deck
-   * filters on beside it. Optional: a store that keeps no documents leaves it out and deck serialises.
+   * filters on beside it, in batches read as they are consumed (deck streams them to the client). The page's
+   * `next` cursor comes with the last batch; InvalidCursorError from the first. Optional: a store that keeps
+   * no documents leaves it out and deck serialises.
    */
-  queryProwJobDocuments?(query?: ProwJobQuery): Promise<ProwJobDocumentPage>;
+  streamProwJobDocuments?(query?: ProwJobQuery): AsyncIterable<ProwJobDocumentBatch>;
 }
 
-/** A page of stored ProwJob documents (ProwJobStore.queryProwJobDocuments). */
-export interface ProwJobDocumentPage {
+/** Part of a page of stored ProwJob documents (ProwJobStore.streamProwJobDocuments); `next` on the last. */
+export interface ProwJobDocumentBatch {
   documents: { json: string; org: string | null; repo: string | null; hidden: boolean }[];
   next?: string;
 }

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { stringify } from 'yaml';
 import type { ProwJob } from '../../api/prowjob.js';
+import type { ProwJobDocumentBatch } from '../../store/types.js';
 import type { DeckContext } from '../app-context.js';
 import type { DeckEnv } from '../deck-deps.js';
 import { FilterError, isShown, parseFilters, queryJobs, storeQueryOf, withCursorCheck } from '../jobs.js';
@@ -24,24 +25,19 @@ export function jobListRoutes(deck: DeckContext): Hono<DeckEnv> {
     const params = new URL(c.req.url).searchParams;
     const q = parseFilters(params, { defaultLimit: 500, maxLimit: 10_000 });
     const omit = new Set((params.get('omit') ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-    let body: string;
-    if (omit.size === 0 && store.queryProwJobDocuments) {
-      // The stored documents as they are: no parse and stringify per job.
-      const page = await withCursorCheck(() => store.queryProwJobDocuments!(storeQueryOf(q)));
-      const hidden = deck.deckConfig()?.hidden_repos ?? [];
-      const items = page.documents.filter((d) => isShown(d.hidden, d.org, d.repo, hidden)).map((d) => d.json);
-      body = `{"items":[${items.join(',')}]${page.next ? `,"next":${JSON.stringify(page.next)}` : ''}}`;
-    } else {
-      const result = await queryJobs(store, q, deck.deckConfig()?.hidden_repos);
-      const items = omit.size ? result.prowjobs.map((pj) => omitFields(pj, omit)) : result.prowjobs;
-      body = JSON.stringify(result.next ? { items, next: result.next } : { items });
-    }
     const v = params.get('var');
-    if (v) {
-      if (!/^[A-Za-z_$][\w$]{0,63}$/.test(v)) throw new FilterError(`var: ${JSON.stringify(v)} is not a JavaScript identifier`);
-      return c.body(`var ${v} = ${body};`, 200, { 'content-type': 'application/javascript; charset=utf-8' });
+    if (v && !/^[A-Za-z_$][\w$]{0,63}$/.test(v)) throw new FilterError(`var: ${JSON.stringify(v)} is not a JavaScript identifier`);
+    const headers = { 'content-type': v ? 'application/javascript; charset=utf-8' : 'application/json; charset=utf-8' };
+    const [prefix, suffix] = v ? [`var ${v} = `, ';'] : ['', ''];
+    if (omit.size === 0 && store.streamProwJobDocuments) {
+      // The stored documents as they are, streamed as they are read: no parse and stringify per job.
+      const batches = store.streamProwJobDocuments(storeQueryOf(q));
+      const body = await documentStream(batches, deck.deckConfig()?.hidden_repos ?? [], prefix, suffix);
+      return c.body(body, 200, headers);
     }
-    return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
+    const result = await queryJobs(store, q, deck.deckConfig()?.hidden_repos);
+    const items = omit.size ? result.prowjobs.map((pj) => omitFields(pj, omit)) : result.prowjobs;
+    return c.body(`${prefix}${JSON.stringify(result.next ? { items, next: result.next } : { items })}${suffix}`, 200, headers);
   });
 
   app.get('/prowjob', async (c) => {
@@ -61,6 +57,40 @@ export function jobListRoutes(deck: DeckContext): Hono<DeckEnv> {
   });
 
   return app;
+}
+
+/**
+ * `{"items":[…],"next":…}` written one store batch at a time, as the client takes it (the HTTP response's
+ * backpressure pulls the next batch), so a 10,000-job answer never sits in memory whole. The first batch is
+ * read before the response starts: a bad cursor is still a 400.
+ */
+async function documentStream(batches: AsyncIterable<ProwJobDocumentBatch>, hiddenRepos: readonly string[], prefix: string, suffix: string): Promise<ReadableStream<Uint8Array>> {
+  const it = batches[Symbol.asyncIterator]();
+  let read: IteratorResult<ProwJobDocumentBatch> | undefined = await withCursorCheck(() => it.next());
+  let started = false;
+  let written = 0;
+  let next: string | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const result = read ?? await it.next();
+      read = undefined;
+      let text = started ? '' : `${prefix}{"items":[`;
+      started = true;
+      if (!result.done) {
+        const shown = result.value.documents.filter((d) => isShown(d.hidden, d.org, d.repo, hiddenRepos)).map((d) => d.json);
+        if (shown.length) text += (written ? ',' : '') + shown.join(',');
+        written += shown.length;
+        next = result.value.next ?? next;
+      } else {
+        text += `]${next ? `,"next":${JSON.stringify(next)}` : ''}}${suffix}`;
+      }
+      if (text) controller.enqueue(Buffer.from(text));
+      if (result.done) controller.close();
+    },
+    async cancel() {
+      await it.return?.(undefined);
+    },
+  }, { highWaterMark: 0 });
 }
 
 function omitFields(pj: ProwJob, omit: Set<string>): ProwJob {

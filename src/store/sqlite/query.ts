@@ -3,13 +3,27 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { ProwJob } from '../../api/prowjob.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../query-columns.js';
-import type { ProwJobDocumentPage, ProwJobPage, ProwJobQuery } from '../types.js';
+import type { ProwJobDocumentBatch, ProwJobPage, ProwJobQuery } from '../types.js';
 import { labelClause } from './prowjobs.js';
 import { AUTHOR_EXPR } from './schema.js';
 import type { StatementCache } from './statement-cache.js';
 
 /** Up to this many jobs matching a job pattern's literal prefix are read through the job index and sorted. */
 const JOB_PATTERN_RANGE_MAX = 2000;
+
+/** Documents read per batch while streaming: a few hundred kilobytes, a few milliseconds of work. */
+const DOCUMENT_BATCH = 500;
+
+type Row = { name: string; doc: string; start_time: string; org?: string | null; repo?: string | null };
+
+/**
+ * spec.hidden of a stored document. A text search first: `"hidden":true` appears only where some object has
+ * that key set (inside a string the quotes would be escaped), so the rare match alone is parsed. json_extract
+ * in the query parsed every document inside SQLite.
+ */
+function isHidden(doc: string): boolean {
+  return doc.includes('"hidden":true') && (JSON.parse(doc) as ProwJob).spec?.hidden === true;
+}
 
 const EQUALITY_COLUMNS: [keyof ProwJobQuery, string][] = [
   ['job', 'job'], ['type', 'type'], ['state', 'state'], ['org', 'org'], ['repo', 'repo'], ['pull', 'pull'],
@@ -31,18 +45,34 @@ export class ProwJobQueries {
     return page;
   }
 
-  /** The same page as the stored JSON, unparsed, with the columns deck filters on. */
-  documents(query: ProwJobQuery): ProwJobDocumentPage {
-    const { rows, limit } = this.rows(query, "doc, org, repo, coalesce(json_extract(doc, '$.spec.hidden'), 0) AS hidden");
-    const page: ProwJobDocumentPage = {
-      documents: rows.slice(0, limit).map((row) => ({ json: row.doc, org: row.org ?? null, repo: row.repo ?? null, hidden: Boolean(row.hidden) })),
-    };
-    const last = rows[limit - 1];
-    if (rows.length > limit && last) page.next = encodeCursor(last.start_time, last.name);
-    return page;
+  /**
+   * The same page as the stored JSON, unparsed, with the columns deck filters on, read in batches: each
+   * batch continues after the last row of the one before (keyset), so only one batch is held at a time.
+   * The last batch carries the page's `next` cursor. A job created while the batches are read is newer
+   * than the ones already sent and does not appear, as with a page read later.
+   */
+  *documentBatches(query: ProwJobQuery): Generator<ProwJobDocumentBatch> {
+    let remaining = pageLimit(query);
+    let after: [string, string] | undefined;
+    for (;;) {
+      const take = Math.min(DOCUMENT_BATCH, remaining);
+      const { rows } = this.rows({ ...query, limit: take }, 'doc, org, repo', after);
+      const batch = rows.slice(0, take);
+      remaining -= batch.length;
+      const more = rows.length > take;
+      const last = batch[batch.length - 1];
+      const documents = batch.map((row) => ({ json: row.doc, org: row.org ?? null, repo: row.repo ?? null, hidden: isHidden(row.doc) }));
+      if (!more || remaining === 0 || !last) {
+        yield more && last ? { documents, next: encodeCursor(last.start_time, last.name) } : { documents };
+        return;
+      }
+      yield { documents };
+      after = [last.start_time, last.name];
+    }
   }
 
-  private rows(query: ProwJobQuery, columns: string): { rows: { name: string; doc: string; start_time: string; org?: string | null; repo?: string | null; hidden?: number }[]; limit: number } {
+  /** `after` (start_time, name of a row already read) continues a read as a decoded `before` would. */
+  private rows(query: ProwJobQuery, columns: string, after?: [string, string]): { rows: Row[]; limit: number } {
     const where: string[] = [];
     const params: unknown[] = [];
     for (const [field, column] of EQUALITY_COLUMNS) {
@@ -81,16 +111,18 @@ export class ProwJobQueries {
       where.push(labels.clause);
       params.push(...labels.params);
     }
-    if (query.before !== undefined) {
-      const [startTime, name] = decodeCursor(query.before);
-      where.push('(start_time < ? OR (start_time = ? AND name < ?))');
-      params.push(startTime, startTime, name);
+    const from = after ?? (query.before !== undefined ? decodeCursor(query.before) : undefined);
+    if (from) {
+      const [startTime, name] = from;
+      // A row value, so SQLite seeks the (start_time DESC, name DESC) index; the equivalent OR scanned it from the top.
+      where.push('(start_time, name) < (?, ?)');
+      params.push(startTime, name);
     }
     const limit = pageLimit(query);
     const rows = this.statements
       .get(`SELECT name, start_time, ${columns} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
         ORDER BY start_time DESC, name DESC LIMIT ?`)
-      .all(...params, limit + 1) as { name: string; doc: string; start_time: string }[];
+      .all(...params, limit + 1) as Row[];
     return { rows, limit };
   }
 }

@@ -14,7 +14,7 @@ import type {
   BuildNumberStore,
   Delivery,
   ListOptions,
-  ProwJobDocumentPage,
+  ProwJobDocumentBatch,
   ProwJobList,
   ProwJobPage,
   ProwJobQuery,
@@ -133,10 +133,16 @@ export class SqliteStore implements Store, BuildNumberStore {
     return this.queries.query(query);
   }
 
-  /** queryProwJobs as stored JSON: deck's /prowjobs.js sends these without parsing them. */
-  async queryProwJobDocuments(query: ProwJobQuery = {}): Promise<ProwJobDocumentPage> {
-    this.assertOpen();
-    return this.queries.documents(query);
+  /** queryProwJobs as stored JSON, in batches: deck's /prowjobs.js streams these without parsing them. */
+  async *streamProwJobDocuments(query: ProwJobQuery = {}): AsyncGenerator<ProwJobDocumentBatch> {
+    const batches = this.queries.documentBatches(query);
+    for (;;) {
+      // Checked before each batch: a store closed mid-answer ends the stream with its error.
+      this.assertOpen();
+      const { done, value } = batches.next();
+      if (done) return;
+      yield value;
+    }
   }
 
   async createProwJob(pj: ProwJob): Promise<ProwJob> {
