@@ -8,7 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { OwnersClient } from '../../owners/types.js';
 import type { Plugin } from '../types.js';
 import { approversOf, getReviewers, reviewersOf } from '../shared/reviewers.js';
-import { autoCcRe, ccRe, randomReviewerSelector, reviewerConfigString, waitForStatusOf } from '../shared/review-requests.js';
+import { ccRe, onAutoCcComment, onWaitForStatus, randomReviewerSelector, reviewerConfigString, waitForStatusOf } from '../shared/review-requests.js';
 
 export type BlunderbussGitHub = Pick<GitHubClient, 'getPullRequest' | 'listPullRequestFiles' | 'requestReview' | 'searchIssues' | 'graphql'>;
 
@@ -59,32 +59,11 @@ export async function handleBlunderbussPullRequest(d: BlunderbussDeps, e: PullRe
 }
 
 export async function handleBlunderbussComment(d: BlunderbussDeps, e: GenericCommentEvent): Promise<void> {
-  if (e.action !== 'created' || !e.isPR || e.issueState === 'closed' || !autoCcRe.test(e.body)) return;
-  const pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
-  if (d.redelivery && pr.requestedReviewers.length > 0) return;
-  await requestReviewers(d, e.org, e.repo, pr);
+  await onAutoCcComment(d, e, (pr) => requestReviewers(d, e.org, e.repo, pr));
 }
 
 export async function handleBlunderbussStatus(d: BlunderbussDeps, e: StatusEvent): Promise<void> {
-  const wait = waitForStatusOf(d.config);
-  if (wait === undefined) return;
-  if (e.state === '' || e.context === '' || e.description === '') throw new Error('invalid status event delivered with empty state/context/description');
-  if (e.context !== wait.context || e.state !== wait.state || !wait.descriptionRe.test(e.description)) return;
-  const issues = await d.gh.searchIssues(`${e.sha} repo:${e.org}/${e.repo} type:pr state:open`);
-  d.log.info({ prs: issues.length }, 'found PRs matching the commit');
-  const errors: unknown[] = [];
-  for (const issue of issues) {
-    const pr = await d.gh.getPullRequest(e.org, e.repo, issue.number).catch((err: unknown) => {
-      d.log.warn({ err, pr: issue.number }, 'unable to fetch pull request');
-      return undefined;
-    });
-    if (pr === undefined || pr.head.sha !== e.sha) continue;
-    if (pr.draft && d.config.ignore_drafts === true) continue;
-    if ((d.config.ignore_authors ?? []).includes(pr.user.login)) continue;
-    if (pr.requestedReviewers.length > 0) continue;
-    await requestReviewers(d, e.org, e.repo, pr).catch((err: unknown) => errors.push(err));
-  }
-  if (errors.length > 0) throw new AggregateError(errors, `blunderbuss: ${errors.length} PR(s) failed`);
+  await onWaitForStatus('blunderbuss', d, e, (pr) => requestReviewers(d, e.org, e.repo, pr));
 }
 
 async function requestReviewers(d: BlunderbussDeps, org: string, repo: string, pr: Pick<PullRequest, 'number' | 'base' | 'user'>): Promise<void> {

@@ -14,7 +14,7 @@ import type { OwnersClient, RepoOwners } from '../../owners/types.js';
 import type { Plugin, PluginContext } from '../types.js';
 import { getBlame, scoreReviewers } from './blame.js';
 import {
-  autoCcRe, ccRe, DEFAULT_WAIT_FOR_STATUS_DESCRIPTION, isUserBusy, randomReviewerSelector, reviewerConfigString, waitForStatusOf,
+  ccRe, DEFAULT_WAIT_FOR_STATUS_DESCRIPTION, isUserBusy, onAutoCcComment, onWaitForStatus, randomReviewerSelector, reviewerConfigString, waitForStatusOf,
 } from '../shared/review-requests.js';
 import { approversOf, getReviewers, reviewersOf, type LayeredSet, type ReviewerSelector } from '../shared/reviewers.js';
 
@@ -116,35 +116,11 @@ export async function handleRiflePullRequest(d: RifleDeps, e: PullRequestEvent):
 }
 
 export async function handleRifleComment(d: RifleDeps, e: GenericCommentEvent): Promise<void> {
-  if (e.action !== 'created' || !e.isPR || e.issueState === 'closed' || !autoCcRe.test(e.body)) return;
-  const pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
-  if (d.redelivery && pr.requestedReviewers.length > 0) return;
-  await requestReviewers(d, e.org, e.repo, pr);
+  await onAutoCcComment(d, e, (pr) => requestReviewers(d, e.org, e.repo, pr));
 }
 
 export async function handleRifleStatus(d: RifleDeps, e: StatusEvent): Promise<void> {
-  const wait = waitForStatusOf(d.config);
-  if (wait === undefined) return;
-  if (e.state === '' || e.context === '' || e.description === '') throw new Error('invalid status event delivered with empty state/context/description');
-  if (e.context !== wait.context || e.state !== wait.state || !wait.descriptionRe.test(e.description)) return;
-  const issues = await d.gh.searchIssues(`${e.sha} repo:${e.org}/${e.repo} type:pr state:open`);
-  d.log.info({ prs: issues.length }, 'found PRs matching the commit');
-  const errors: unknown[] = [];
-  for (const issue of issues) {
-    const pr = await d.gh.getPullRequest(e.org, e.repo, issue.number).catch((err: unknown) => {
-      d.log.warn({ err, pr: issue.number }, 'unable to fetch pull request');
-      return undefined;
-    });
-    if (pr === undefined || pr.head.sha !== e.sha) continue;
-    if (pr.draft && d.config.ignore_drafts === true) continue;
-    if ((d.config.ignore_authors ?? []).includes(pr.user.login)) continue;
-    if (pr.requestedReviewers.length > 0) continue;
-    await requestReviewers(d, e.org, e.repo, pr).catch((err: unknown) => {
-      d.log.warn({ err, pr: issue.number }, 'error processing event from commit status update');
-      errors.push(err);
-    });
-  }
-  if (errors.length > 0) throw new AggregateError(errors, `rifle: ${errors.length} PR(s) failed`);
+  await onWaitForStatus('rifle', d, e, (pr) => requestReviewers(d, e.org, e.repo, pr));
 }
 
 /** Upstream rifle handle(). */

@@ -3,7 +3,8 @@
 // and GitHub's "busy" status check.
 import RE2 from 're2';
 import type { BlunderbussConfig } from '../../config/types.js';
-import type { GitHubClient } from '../../github/types.js';
+import type { GenericCommentEvent, StatusEvent } from '../../github/event-types.js';
+import type { GitHubClient, PullRequest } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReviewerSelector } from './reviewers.js';
 
@@ -64,4 +65,53 @@ export function randomReviewerSelector(
     }
     return '';
   };
+}
+
+/** What the shared event handlers of blunderbuss and rifle read. */
+export interface ReviewRequestDeps {
+  gh: Pick<GitHubClient, 'getPullRequest' | 'searchIssues'>;
+  log: Logger;
+  config: Pick<BlunderbussConfig, 'wait_for_status' | 'ignore_drafts' | 'ignore_authors'>;
+  /** A delivery seen before: a PR that already has requested reviewers gets none more. */
+  redelivery: boolean;
+}
+
+/** `/auto-cc` on an open PR requests reviewers (upstream handleGenericComment). */
+export async function onAutoCcComment(d: ReviewRequestDeps, e: GenericCommentEvent, request: (pr: PullRequest) => Promise<void>): Promise<void> {
+  if (e.action !== 'created' || !e.isPR || e.issueState === 'closed' || !autoCcRe.test(e.body)) return;
+  const pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
+  if (d.redelivery && pr.requestedReviewers.length > 0) return;
+  await request(pr);
+}
+
+/**
+ * `wait_for_status`: the status that says a PR needs review requests reviewers for each open PR whose head
+ * is that commit and that has none requested yet (upstream handleStatus). Every PR is tried; the failures
+ * are thrown together at the end.
+ */
+export async function onWaitForStatus(
+  plugin: string, d: ReviewRequestDeps, e: StatusEvent, request: (pr: PullRequest) => Promise<void>,
+): Promise<void> {
+  const wait = waitForStatusOf(d.config);
+  if (wait === undefined) return;
+  if (e.state === '' || e.context === '' || e.description === '') throw new Error('invalid status event delivered with empty state/context/description');
+  if (e.context !== wait.context || e.state !== wait.state || !wait.descriptionRe.test(e.description)) return;
+  const issues = await d.gh.searchIssues(`${e.sha} repo:${e.org}/${e.repo} type:pr state:open`);
+  d.log.info({ prs: issues.length }, 'found PRs matching the commit');
+  const errors: unknown[] = [];
+  for (const issue of issues) {
+    const pr = await d.gh.getPullRequest(e.org, e.repo, issue.number).catch((err: unknown) => {
+      d.log.warn({ err, pr: issue.number }, 'unable to fetch pull request');
+      return undefined;
+    });
+    if (pr === undefined || pr.head.sha !== e.sha) continue;
+    if (pr.draft && d.config.ignore_drafts === true) continue;
+    if ((d.config.ignore_authors ?? []).includes(pr.user.login)) continue;
+    if (pr.requestedReviewers.length > 0) continue;
+    await request(pr).catch((err: unknown) => {
+      d.log.warn({ err, pr: issue.number }, 'error processing event from commit status update');
+      errors.push(err);
+    });
+  }
+  if (errors.length > 0) throw new AggregateError(errors, `${plugin}: ${errors.length} PR(s) failed`);
 }
