@@ -8,7 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { OwnersClient } from '../../owners/types.js';
 import type { Plugin } from '../types.js';
 import { approversOf, getReviewers, reviewersOf } from '../shared/reviewers.js';
-import { ccRe, onAutoCcComment, onWaitForStatus, randomReviewerSelector, reviewerConfigString, waitForStatusOf } from '../shared/review-requests.js';
+import { onAutoCcComment, onPullRequestReady, onWaitForStatus, randomReviewerSelector, reviewerConfigString } from '../shared/review-requests.js';
 
 export type BlunderbussGitHub = Pick<GitHubClient, 'getPullRequest' | 'listPullRequestFiles' | 'requestReview' | 'searchIssues' | 'graphql'>;
 
@@ -46,16 +46,7 @@ export const blunderbussPlugin: Plugin = {
 };
 
 export async function handleBlunderbussPullRequest(d: BlunderbussDeps, e: PullRequestEvent): Promise<void> {
-  if (e.action !== 'opened' && e.action !== 'ready_for_review') return;
-  const body = (e.pullRequest as { body?: string | null }).body ?? '';
-  if (ccRe.test(body) || waitForStatusOf(d.config) !== undefined) return;
-  if ((e.pullRequest as { draft?: boolean }).draft === true && d.config.ignore_drafts === true) return;
-  const author = (e.pullRequest as { user?: { login?: string } }).user?.login ?? '';
-  if ((d.config.ignore_authors ?? []).includes(author)) return;
-  let pr: Pick<PullRequest, 'number' | 'base' | 'user'> & { requestedReviewers?: string[] } = { number: e.number, base: { ref: e.baseRef } as PullRequest['base'], user: { login: author } as PullRequest['user'] };
-  if (d.redelivery) pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
-  if ((pr.requestedReviewers ?? []).length > 0) return;
-  await requestReviewers(d, e.org, e.repo, pr);
+  await onPullRequestReady(d, e, (pr) => requestReviewers(d, e.org, e.repo, pr));
 }
 
 export async function handleBlunderbussComment(d: BlunderbussDeps, e: GenericCommentEvent): Promise<void> {

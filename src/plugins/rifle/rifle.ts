@@ -14,7 +14,7 @@ import type { OwnersClient, RepoOwners } from '../../owners/types.js';
 import type { Plugin, PluginContext } from '../types.js';
 import { getBlame, scoreReviewers } from './blame.js';
 import {
-  ccRe, DEFAULT_WAIT_FOR_STATUS_DESCRIPTION, isUserBusy, onAutoCcComment, onWaitForStatus, randomReviewerSelector, reviewerConfigString, waitForStatusOf,
+  DEFAULT_WAIT_FOR_STATUS_DESCRIPTION, isUserBusy, onAutoCcComment, onPullRequestReady, onWaitForStatus, randomReviewerSelector, type EventPullRequest, reviewerConfigString,
 } from '../shared/review-requests.js';
 import { approversOf, getReviewers, reviewersOf, type LayeredSet, type ReviewerSelector } from '../shared/reviewers.js';
 
@@ -98,21 +98,10 @@ export const riflePlugin: Plugin = {
   },
 };
 
-type PrForRifle = Pick<PullRequest, 'number' | 'base' | 'user'> & { head: { sha: string } };
+type PrForRifle = EventPullRequest;
 
 export async function handleRiflePullRequest(d: RifleDeps, e: PullRequestEvent): Promise<void> {
-  if (e.action !== 'opened' && e.action !== 'ready_for_review') return;
-  const raw = e.pullRequest as { body?: string | null; draft?: boolean; user?: { login?: string } };
-  if (ccRe.test(raw.body ?? '') || waitForStatusOf(d.config) !== undefined) return;
-  if (raw.draft === true && d.config.ignore_drafts === true) return;
-  const author = raw.user?.login ?? '';
-  if ((d.config.ignore_authors ?? []).includes(author)) return;
-  let pr: PrForRifle & { requestedReviewers?: string[] } = {
-    number: e.number, base: { ref: e.baseRef } as PullRequest['base'], user: { login: author } as PullRequest['user'], head: { sha: e.headSHA },
-  };
-  if (d.redelivery) pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
-  if ((pr.requestedReviewers ?? []).length > 0) return;
-  await requestReviewers(d, e.org, e.repo, pr);
+  await onPullRequestReady(d, e, (pr) => requestReviewers(d, e.org, e.repo, pr));
 }
 
 export async function handleRifleComment(d: RifleDeps, e: GenericCommentEvent): Promise<void> {

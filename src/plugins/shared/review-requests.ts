@@ -3,7 +3,7 @@
 // and GitHub's "busy" status check.
 import RE2 from 're2';
 import type { BlunderbussConfig } from '../../config/types.js';
-import type { GenericCommentEvent, StatusEvent } from '../../github/event-types.js';
+import type { GenericCommentEvent, PullRequestEvent, StatusEvent } from '../../github/event-types.js';
 import type { GitHubClient, PullRequest } from '../../github/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReviewerSelector } from './reviewers.js';
@@ -114,4 +114,27 @@ export async function onWaitForStatus(
     });
   }
   if (errors.length > 0) throw new AggregateError(errors, `${plugin}: ${errors.length} PR(s) failed`);
+}
+
+/** The PR as the opened event names it (a redelivery reads it from GitHub, with its requested reviewers). */
+export type EventPullRequest = Pick<PullRequest, 'number' | 'base' | 'user'> & { head: { sha: string } };
+
+/**
+ * A PR opened or marked ready for review requests reviewers, unless its body already asks for some with
+ * `/cc`, `wait_for_status` defers the request, it is an ignored draft or author, or (on a redelivery) it
+ * already has requested reviewers (upstream handlePullRequestEvent).
+ */
+export async function onPullRequestReady(d: ReviewRequestDeps, e: PullRequestEvent, request: (pr: EventPullRequest) => Promise<void>): Promise<void> {
+  if (e.action !== 'opened' && e.action !== 'ready_for_review') return;
+  const raw = e.pullRequest as { body?: string | null; draft?: boolean; user?: { login?: string } };
+  if (ccRe.test(raw.body ?? '') || waitForStatusOf(d.config) !== undefined) return;
+  if (raw.draft === true && d.config.ignore_drafts === true) return;
+  const author = raw.user?.login ?? '';
+  if ((d.config.ignore_authors ?? []).includes(author)) return;
+  let pr: EventPullRequest & { requestedReviewers?: string[] } = {
+    number: e.number, base: { ref: e.baseRef } as PullRequest['base'], user: { login: author } as PullRequest['user'], head: { sha: e.headSHA },
+  };
+  if (d.redelivery) pr = await d.gh.getPullRequest(e.org, e.repo, e.number);
+  if ((pr.requestedReviewers ?? []).length > 0) return;
+  await request(pr);
 }
