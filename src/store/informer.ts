@@ -77,9 +77,10 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
   const indexes = new Map<ProwJobIndex, Map<string, Set<string>>>(PROWJOB_INDEXES.map((i) => [i, new Map()]));
   const handlers = new Set<InformerHandler>();
   /**
-   * Handlers added after start whose onAdd pass is still running: the names not yet handed to them. A watch
-   * event for such a name is delivered as that onAdd (with the newer object), so a handler never hears of a
-   * job's update before its add, and never of a job it was not added.
+   * Handlers added after start whose onAdd pass is still running: the names already handed to them. A watch
+   * event for a name not handed yet is delivered as that onAdd (with the newer object), so a handler never
+   * hears of a job's update before its add, and never of a job it was not added. The pass walks the cache's
+   * live key order and grows this set as it goes: copying 50,000 names up front was one long stall.
    */
   const catchingUp = new Map<InformerHandler, Set<string>>();
   const assumeTtlMs = options.assumeTtlMs ?? 60_000;
@@ -96,8 +97,9 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
 
   function notify(call: (h: InformerHandler) => void, pj: ProwJob, what: string): void {
     for (const h of [...handlers]) {
-      const pending = catchingUp.get(h);
-      if (pending?.delete(pj.metadata.name)) {
+      const handed = catchingUp.get(h);
+      if (handed && !handed.has(pj.metadata.name)) {
+        handed.add(pj.metadata.name);
         if (what !== 'delete') safely(() => h.onAdd?.(pj), pj, 'add');
         continue;
       }
@@ -277,11 +279,12 @@ export function createProwJobInformer(store: ProwJobStore, options: ProwJobInfor
     addHandler(handler) {
       handlers.add(handler);
       if (watched.size > 0) {
-        const pending = new Set(watched.keys());
-        catchingUp.set(handler, pending);
+        const handed = new Set<string>();
+        catchingUp.set(handler, handed);
         const gone = (): boolean => closed || !handlers.has(handler);
-        void timeSliced([...pending], (name) => {
-          if (!pending.delete(name)) return; // a watch event delivered it meanwhile
+        void timeSliced(watched.keys(), (name) => {
+          if (handed.has(name)) return; // a watch event delivered it meanwhile
+          handed.add(name);
           const pj = watched.get(name);
           if (pj) safely(() => handler.onAdd?.(pj), pj, 'add');
         }, gone).finally(() => catchingUp.delete(handler));

@@ -132,9 +132,12 @@ describe('prowjob informer', () => {
     const current = (await store.getProwJob(last))!;
     current.status.state = 'pending';
     await store.updateProwJob(current);
-    await waitFor('every job delivered', () => seen.size === count, 30_000);
+    // A job created during the pass: its watch event adds it, and the pass (walking the cache's live keys) does not add it again.
+    await store.createProwJob(makeProwJob('job-created-meanwhile'));
+    await waitFor('every job delivered', () => seen.size === count + 1, 30_000);
     await caughtUp(informer);
     assert.deepEqual(seen.get(last), ['add pending'], 'the job updated before its add was delivered is added once, as it is now');
+    assert.equal(seen.get('job-created-meanwhile')?.length, 1, 'the job created during the pass is added once');
     assert.ok([...seen.values()].every((calls) => calls.length === 1 && calls[0]!.startsWith('add ')), 'every other job: exactly one add');
   });
 

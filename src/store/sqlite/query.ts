@@ -30,6 +30,13 @@ const EQUALITY_COLUMNS: [keyof ProwJobQuery, string][] = [
   ['cluster', 'cluster'],
 ];
 
+/**
+ * Columns with a handful of values. Beside a selective one (a job, a repository, an author) they are written
+ * `+column` so SQLite cannot pick their index: without statistics it took `type = 'periodic'` for horologium's
+ * newest-run-of-a-job query and walked every periodic run when that job had none (160 ms at 50,000 jobs).
+ */
+const BROAD_COLUMNS = new Set(['type', 'state', 'cluster']);
+
 export class ProwJobQueries {
   private readonly patternCount: Statement<[string, string, number], { n: number }>;
 
@@ -75,10 +82,12 @@ export class ProwJobQueries {
   private rows(query: ProwJobQuery, columns: string, after?: [string, string]): { rows: Row[]; limit: number } {
     const where: string[] = [];
     const params: unknown[] = [];
+    const selective = EQUALITY_COLUMNS.some(([field, column]) => query[field] !== undefined && !BROAD_COLUMNS.has(column))
+      || query.author !== undefined;
     for (const [field, column] of EQUALITY_COLUMNS) {
       const value = query[field];
       if (value !== undefined) {
-        where.push(`${column} = ?`);
+        where.push(`${selective && BROAD_COLUMNS.has(column) ? '+' : ''}${column} = ?`);
         params.push(value);
       }
     }
@@ -103,7 +112,7 @@ export class ProwJobQueries {
       params.push(query.jobPattern.replace(/[[\]?]/g, (c) => `[${c}]`));
     }
     if (query.complete !== undefined) {
-      where.push('complete = ?');
+      where.push(`${selective ? '+' : ''}complete = ?`);
       params.push(query.complete ? 1 : 0);
     }
     const labels = labelClause(query.labels);
