@@ -7,6 +7,7 @@ import { RERUN_LABEL } from '../api/labels.js';
 import { newPeriodicJob } from '../api/pjutil.js';
 import { systemClock, type Clock } from '../api/clock.js';
 import { parseDuration } from '../go/duration.js';
+import { timeSlicer } from '../api/time-slice.js';
 import type { Config, Periodic } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 import { prowJobFields } from '../observability/prowjob-fields.js';
@@ -161,7 +162,10 @@ export function createHorologium(deps: HorologiumDeps): Horologium {
     // The newest run of each configured periodic, one indexed query each (newest start first): the cost
     // follows the config, not the history.
     const latest = new Map<string, ProwJob>();
+    const slice = timeSlicer();
     for (const p of config.periodics) {
+      // A SQLite store answers without leaving the turn: a thousand periodics would be one long stall.
+      await slice();
       const [newest] = (await store.queryProwJobs({ job: p.name, type: 'periodic', limit: 1 })).prowjobs;
       if (newest) latest.set(p.name, newest);
     }
