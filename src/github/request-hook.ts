@@ -18,6 +18,8 @@ import { currentWriteWaitObserver } from './scheduler/wait-observer.js';
 /** Request headers the methods set for the hook, removed before the request leaves. */
 export const PLUGIN_HEADER = 'x-prow-plugin';
 export const ROUTE_HEADER = 'x-prow-route';
+/** On the GraphQL calls of a label write sent as GraphQL: they go under the write's slot, not a slot of their own. */
+const GRANTED_HEADER = 'x-prow-granted';
 
 interface RequestHookDeps {
   log: Logger;
@@ -53,8 +55,10 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
     const headers = options.headers as Record<string, string | undefined>;
     const plugin = headers[PLUGIN_HEADER] ?? '';
     const routeHint = headers[ROUTE_HEADER];
+    const granted = headers[GRANTED_HEADER] !== undefined;
     delete headers[PLUGIN_HEADER];
     delete headers[ROUTE_HEADER];
+    delete headers[GRANTED_HEADER];
     const method = String(options.method ?? 'GET').toUpperCase();
     const parsed = octokit.request.endpoint.parse(options as never) as { url: string; headers: Record<string, unknown> };
     const path = pathBelow(parsed.url, deps.baseUrl);
@@ -78,17 +82,19 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
     }
     let status = 0;
     let fromCache = false;
-    const cls = lane ? classifyRequest(method, template, options as Record<string, unknown>) : undefined;
-    const writer = lane ? scheduler?.graphqlLabels : undefined;
+    const cls = lane && !granted ? classifyRequest(method, template, options as Record<string, unknown>) : undefined;
+    const writer = cls ? scheduler?.graphqlLabels : undefined;
     let labelWrite = writer ? labelWriteOf(method, template, options as Record<string, unknown>) : undefined;
     let graphqlUsed = false;
 
     /** Sends the label write as GraphQL under `grant`; undefined when it has to go as REST after all. */
     const sendAsGraphQL = async (w: LabelWrite, grant: Grant): Promise<unknown> => {
-      const o = options as Record<string, unknown>;
+      // Through this hook again (retries, metrics, typed errors) but under this write's grant.
       const post: GraphQLPost = async (query, variables) => {
-        const res = await withRetries(deps.retry, async () =>
-          request({ method: 'POST', url: graphqlUrl(deps.baseUrl), baseUrl: o.baseUrl, headers: { ...headers }, mediaType: o.mediaType, request: o.request, query, variables } as never));
+        const res = await octokit.request({
+          method: 'POST', url: graphqlUrl(deps.baseUrl), query, variables,
+          headers: { [GRANTED_HEADER]: '1', [PLUGIN_HEADER]: plugin, [ROUTE_HEADER]: '/graphql' },
+        });
         return { status: res.status, headers: res.headers as Record<string, unknown>, data: res.data };
       };
       try {
@@ -103,7 +109,8 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
         status = outcome.status;
         return { status: 200, url: parsed.url, headers: outcome.headers, data: outcome.labels };
       } catch (err) {
-        const verdict = isRequestError(err) ? grant.release(err.status, err.response?.headers) : grant.release(0, undefined);
+        const cause = (err as { cause?: unknown }).cause; // the hook's typed error wraps Octokit's
+        const verdict = isRequestError(cause) ? grant.release(cause.status, cause.response?.headers) : grant.release(0, undefined);
         if (verdict.limited) metrics.rateLimited.inc({ reason: verdict.reason });
         log.debug({ method, path, plugin, err }, 'graphql label write failed; sending it as REST');
         return undefined;
