@@ -12,6 +12,7 @@ export interface GitHubMetrics {
   schedulerWait: Histogram<'kind'>;
   supersededWrites: Counter;
   rateLimited: Counter<'reason'>;
+  graphqlLabelWrites: Counter<'op' | 'plugin'>;
 }
 
 function existing<T>(registry: Registry, name: string): T | undefined {
@@ -55,5 +56,11 @@ export function createGitHubMetrics(registry: Registry = new Registry()): GitHub
     rateLimited:
       existing(registry, 'github_rate_limited_total') ??
       new Counter({ name: 'github_rate_limited_total', help: 'GitHub answers that said a rate limit was hit (reason: secondary or primary).', labelNames: ['reason'], registers }),
+    graphqlLabelWrites:
+      existing(registry, 'github_graphql_label_writes_total') ??
+      new Counter({
+        name: 'github_graphql_label_writes_total', help: 'REST label writes sent through GraphQL because the REST points were spent (op: add or remove).',
+        labelNames: ['op', 'plugin'], registers,
+      }),
   };
 }

@@ -1,5 +1,6 @@
 // The one wrap around every request (Octokit's `hook.wrap('request')`): dry-run, the ETag cache,
-// the scheduler's slot (scheduler/), metrics, the request's debug line and the mapping of failures to
+// the scheduler's slot (scheduler/), a label write sent as GraphQL when the lane says so
+// (scheduler/graphql-labels.ts), metrics, the request's debug line and the mapping of failures to
 // typed errors (errors.ts).
 import type { Logger } from '../observability/logger.js';
 import { DRY_RUN_HEADER, dryRunAnswer, isWrite } from './dry-run.js';
@@ -8,7 +9,8 @@ import type { CachedResponse, EtagCache } from './etag-cache.js';
 import type { GitHubMetrics } from './metrics.js';
 import type { ProwOctokitInstance } from './octokit.js';
 import { withRetries, type RetryOptions } from './retry.js';
-import { classifyRequest } from './scheduler/classify.js';
+import { classifyRequest, graphqlLabelWriteClass } from './scheduler/classify.js';
+import { graphqlUrl, labelWriteOf, type GraphQLPost, type LabelWrite } from './scheduler/graphql-labels.js';
 import { settleSuperseded, type Grant, type Lane } from './scheduler/lane.js';
 import type { GitHubScheduler } from './scheduler/scheduler.js';
 import { currentWriteWaitObserver } from './scheduler/wait-observer.js';
@@ -16,6 +18,8 @@ import { currentWriteWaitObserver } from './scheduler/wait-observer.js';
 /** Request headers the methods set for the hook, removed before the request leaves. */
 export const PLUGIN_HEADER = 'x-prow-plugin';
 export const ROUTE_HEADER = 'x-prow-route';
+/** On the GraphQL calls of a label write sent as GraphQL: they go under the write's slot, not a slot of their own. */
+const GRANTED_HEADER = 'x-prow-granted';
 
 interface RequestHookDeps {
   log: Logger;
@@ -51,8 +55,10 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
     const headers = options.headers as Record<string, string | undefined>;
     const plugin = headers[PLUGIN_HEADER] ?? '';
     const routeHint = headers[ROUTE_HEADER];
+    const granted = headers[GRANTED_HEADER] !== undefined;
     delete headers[PLUGIN_HEADER];
     delete headers[ROUTE_HEADER];
+    delete headers[GRANTED_HEADER];
     const method = String(options.method ?? 'GET').toUpperCase();
     const parsed = octokit.request.endpoint.parse(options as never) as { url: string; headers: Record<string, unknown> };
     const path = pathBelow(parsed.url, deps.baseUrl);
@@ -76,12 +82,47 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
     }
     let status = 0;
     let fromCache = false;
-    const cls = lane ? classifyRequest(method, template, options as Record<string, unknown>) : undefined;
+    const cls = lane && !granted ? classifyRequest(method, template, options as Record<string, unknown>) : undefined;
+    const writer = cls ? scheduler?.graphqlLabels : undefined;
+    let labelWrite = writer ? labelWriteOf(method, template, options as Record<string, unknown>) : undefined;
+    let graphqlUsed = false;
+
+    /** Sends the label write as GraphQL under `grant`; undefined when it has to go as REST after all. */
+    const sendAsGraphQL = async (w: LabelWrite, grant: Grant): Promise<unknown> => {
+      // Through this hook again (retries, metrics, typed errors) but under this write's grant.
+      const post: GraphQLPost = async (query, variables) => {
+        const res = await octokit.request({
+          method: 'POST', url: graphqlUrl(deps.baseUrl), query, variables,
+          headers: { [GRANTED_HEADER]: '1', [PLUGIN_HEADER]: plugin, [ROUTE_HEADER]: '/graphql' },
+        });
+        return { status: res.status, headers: res.headers as Record<string, unknown>, data: res.data };
+      };
+      try {
+        const outcome = await writer!.send(w, post, deps.baseUrl);
+        grant.release(outcome.status, outcome.headers);
+        if (!outcome.sent) {
+          log.debug({ method, path, plugin, reason: outcome.reason }, 'label write goes as REST after all');
+          return undefined;
+        }
+        metrics.graphqlLabelWrites.inc({ op: w.op, plugin });
+        graphqlUsed = true;
+        status = outcome.status;
+        return { status: 200, url: parsed.url, headers: outcome.headers, data: outcome.labels };
+      } catch (err) {
+        const cause = (err as { cause?: unknown }).cause; // the hook's typed error wraps Octokit's
+        const verdict = isRequestError(cause) ? grant.release(cause.status, cause.response?.headers) : grant.release(0, undefined);
+        if (verdict.limited) metrics.rateLimited.inc({ reason: verdict.reason });
+        log.debug({ method, path, plugin, err }, 'graphql label write failed; sending it as REST');
+        return undefined;
+      }
+    };
+
     try {
       for (let attempt = 0; ; attempt++) {
         let grant: Grant | undefined;
         if (lane && cls) {
-          const slot = lane.acquire(cls, cls.write ? currentWriteWaitObserver() : undefined);
+          const overflow = labelWrite ? graphqlLabelWriteClass(writer!.needsLookup(labelWrite)) : undefined;
+          const slot = lane.acquire(cls, cls.write ? currentWriteWaitObserver() : undefined, overflow);
           const ticket = slot instanceof Promise ? await slot : slot;
           if (ticket.superseded) {
             log.debug({ method, path, plugin }, 'status write superseded by a newer state before it was sent');
@@ -91,6 +132,13 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
           }
           grant = ticket;
           if (grant.waitedMs > 0) metrics.schedulerWait.observe({ kind: cls.kind }, grant.waitedMs / 1000);
+          if (grant.overflow && labelWrite) {
+            const answer = await sendAsGraphQL(labelWrite, grant);
+            if (answer !== undefined) return answer as never;
+            labelWrite = undefined; // the REST path from here; falling back is not a retry
+            attempt--;
+            continue;
+          }
         }
         try {
           // A write idempotent-writes.ts retries itself (after checking it did not land) asks for no retries here.
@@ -147,7 +195,7 @@ export function installRequestHook(octokit: ProwOctokitInstance, deps: RequestHo
       const statusLabel = status === 0 ? 'error' : String(status);
       end({ ...labels, status: statusLabel });
       metrics.requests.inc({ ...labels, status: statusLabel });
-      log.debug({ method, path: template, status: fromCache ? 304 : status, plugin, cached: fromCache || undefined }, 'github request');
+      log.debug({ method, path: template, status: fromCache ? 304 : status, plugin, cached: fromCache || undefined, graphql: graphqlUsed || undefined }, 'github request');
     }
   });
 }

@@ -1,5 +1,6 @@
 // The GitHub rate-limit flags every component that talks to GitHub takes: upstream's token bucket
-// (pkg/flagutil/github.go) and ghproxy's spacing (cmd/ghproxy/ghproxy.go), both off by default.
+// (pkg/flagutil/github.go) and ghproxy's spacing (cmd/ghproxy/ghproxy.go), both off by default, and
+// ours: --no-github-graphql-label-writes (label writes overflowing into GraphQL's budget, on by default).
 import { Option, type Command } from 'commander';
 import { parseOrgThrottlers, validateTokenBucket, type SchedulerOptions } from '../../github/scheduler/options.js';
 import { collect } from './flags.js';
@@ -12,6 +13,8 @@ export interface GitHubRateFlags {
   getThrottlingTimeMs: number;
   throttlingTimeV4Ms: number;
   throttlingMaxDelayDurationSeconds: number;
+  /** false with --no-github-graphql-label-writes. */
+  githubGraphqlLabelWrites: boolean;
 }
 
 function whole(flag: string): (value: string) => number {
@@ -30,7 +33,8 @@ export function addGitHubRateFlags(cmd: Command): Command {
     .addOption(new Option('--throttling-time-ms <ms>', 'space writes this far apart per token or installation (ghproxy; 0: off)').default(0).argParser(whole('--throttling-time-ms')))
     .addOption(new Option('--get-throttling-time-ms <ms>', 'space GETs this far apart (ghproxy; 0: off)').default(0).argParser(whole('--get-throttling-time-ms')))
     .addOption(new Option('--throttling-time-v4-ms <ms>', 'space GraphQL calls this far apart (ghproxy; 0: as --throttling-time-ms)').default(0).argParser(whole('--throttling-time-v4-ms')))
-    .addOption(new Option('--throttling-max-delay-duration-seconds <s>', 'never hold a request longer than this for spacing (ghproxy)').default(30).argParser(whole('--throttling-max-delay-duration-seconds')));
+    .addOption(new Option('--throttling-max-delay-duration-seconds <s>', 'never hold a request longer than this for spacing (ghproxy)').default(30).argParser(whole('--throttling-max-delay-duration-seconds')))
+    .option('--no-github-graphql-label-writes', "never send a label write as GraphQL when the REST points are spent (default: it goes through GraphQL's separate budget)");
 }
 
 /** The scheduler options the flags ask for; throws naming the flag when they do not fit together. */
@@ -41,5 +45,5 @@ export function rateLimitsFrom(f: GitHubRateFlags, isApp: boolean): SchedulerOpt
   const spacing = f.throttlingTimeMs || f.getThrottlingTimeMs || f.throttlingTimeV4Ms
     ? { writeMs: f.throttlingTimeMs, getMs: f.getThrottlingTimeMs, v4Ms: f.throttlingTimeV4Ms, maxDelayMs: f.throttlingMaxDelayDurationSeconds * 1000 }
     : undefined;
-  return { ...(tokenBucket ? { tokenBucket } : {}), orgTokenBuckets, ...(spacing ? { spacing } : {}) };
+  return { ...(tokenBucket ? { tokenBucket } : {}), orgTokenBuckets, ...(spacing ? { spacing } : {}), ...(f.githubGraphqlLabelWrites === false ? { graphqlLabelWrites: false } : {}) };
 }

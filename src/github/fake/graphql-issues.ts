@@ -26,7 +26,7 @@ function repoByNodeId(ctx: GraphQLContext, id: unknown): FakeRepo {
   return repo;
 }
 
-function issueByNodeId(ctx: GraphQLContext, id: unknown): { repo: FakeRepo; issue: FakeIssue } {
+export function issueByNodeId(ctx: GraphQLContext, id: unknown): { repo: FakeRepo; issue: FakeIssue } {
   const m = /^(I|PR)_(\d+)_(\d+)$/.exec(String(id));
   const repo = m ? [...ctx.world.repos.values()].find((r) => r.id === Number(m[2])) : undefined;
   const issue = repo?.issues.get(Number(m?.[3]));

@@ -3,6 +3,7 @@
 // of the fields callers select. Add a handler with fake.registerGraphQL for new query shapes.
 import { blameHandler } from './graphql-blame.js';
 import { issueMutationHandlers } from './graphql-issues.js';
+import { labelGraphQLHandlers } from './graphql-labels.js';
 import { reviewDecision } from './search.js';
 import type { FakeIssue, FakeRepo, FakeStatus, FakeWorld } from './state.js';
 
@@ -15,6 +16,8 @@ export interface GraphQLContext {
   renderPull(repo: FakeRepo, issue: FakeIssue): Promise<Record<string, unknown>>;
   /** Latest status per context for a commit. */
   statuses(repo: FakeRepo, sha: string): FakeStatus[];
+  /** Records a label change on an issue or PR (its event and updated_at), as the REST routes do. */
+  labelChanged(issue: FakeIssue, event: 'labeled' | 'unlabeled', label: string): void;
 }
 
 export interface GraphQLHandler {
@@ -139,4 +142,4 @@ const userSearchHandler: GraphQLHandler = {
   },
 };
 
-export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, userSearchHandler, searchHandler, viewerHandler, userStatusHandler, blameHandler];
+export const builtinGraphQLHandlers: GraphQLHandler[] = [...issueMutationHandlers, ...labelGraphQLHandlers, userSearchHandler, searchHandler, viewerHandler, userStatusHandler, blameHandler];

@@ -1,8 +1,9 @@
 // What a GitHub request is to the scheduler: a read or a write, its priority among writes, what it costs
 // against GitHub's secondary limits, and for a commit status the key a newer state supersedes.
 // Costs follow GitHub's documentation ("Rate limits for the REST API", secondary limits): GET, HEAD and
-// OPTIONS and GraphQL queries are 1 point, other REST calls and GraphQL mutations 5; creating comments,
-// issues, pull requests and reviews is content-generating.
+// OPTIONS and GraphQL queries are 1 point, other REST calls and GraphQL mutations 5, REST and GraphQL
+// each against a budget of its own; creating comments, issues, pull requests and reviews is
+// content-generating.
 
 /** Lower runs first. Reads are never queued behind writes. */
 export const PRIORITIES = ['read', 'merge', 'status', 'label', 'other', 'comment'] as const;
@@ -13,7 +14,7 @@ export interface RequestClass {
   /** Index in PRIORITIES. */
   priority: number;
   write: boolean;
-  /** Secondary-limit points. */
+  /** Secondary-limit points (against the GraphQL budget when `graphql`, else the REST one). */
   points: number;
   /** Counts against GitHub's content-creation limit. */
   content: boolean;
@@ -29,6 +30,11 @@ const contentRe = /\/(comments|issues|pulls|reviews|releases)$/;
 function classOf(kind: RequestKind, extra: Partial<RequestClass> = {}): RequestClass {
   const write = kind !== 'read';
   return { kind, priority: PRIORITIES.indexOf(kind), write, points: write ? 5 : 1, content: false, graphql: false, ...extra };
+}
+
+/** A label write sent as GraphQL: a mutation (5 points), plus a lookup query (1) when `lookup`. */
+export function graphqlLabelWriteClass(lookup: boolean): RequestClass {
+  return classOf('label', { graphql: true, points: lookup ? 6 : 5 });
 }
 
 /** `template` is the route template (`/repos/{owner}/{repo}/statuses/{sha}`); `params` the request's parameters. */

@@ -1,7 +1,10 @@
 // One lane: the requests of one token or App installation. Reads go first and never queue behind
 // writes; writes wait by priority (merge, status, label, other, comment) for GitHub's secondary limits
-// (points and content per window, requests in flight), the optional token bucket and spacing, and any
-// pause GitHub asked for (retry-after, or the primary budget spent until x-ratelimit-reset).
+// (REST and GraphQL points per window, each a budget of its own; content per window; requests in
+// flight), the optional token bucket and spacing, and any pause GitHub asked for (retry-after, or the
+// primary budget spent until x-ratelimit-reset). A write that offers an overflow class (a label write
+// that can go as GraphQL) takes it when the REST points are all that hold the write back and the
+// overflow may go now.
 import { PRIORITIES, type RequestClass } from './classify.js';
 import type { SecondaryLimitSettings, SpacingSettings, TokenBucketSettings } from './options.js';
 
@@ -14,6 +17,8 @@ export interface LaneSettings {
 /** What the request hook holds while its request is out. */
 export interface Grant {
   readonly superseded: false;
+  /** The request was granted its overflow class: send it that way (a label write as GraphQL). */
+  readonly overflow: boolean;
   /** Milliseconds the request waited for its slot. */
   readonly waitedMs: number;
   /** Call once with the answer's status and headers (status 0 when none came). */
@@ -32,6 +37,7 @@ export type RateLimitVerdict = { limited: false } | { limited: true; waitMs: num
 
 interface Waiter {
   cls: RequestClass;
+  overflow?: RequestClass;
   enqueuedAt: number;
   resolve(t: Grant | Superseded): void;
   /** Resolved with the outcome of the write that takes this one's place (status writes only). */
@@ -60,6 +66,7 @@ function deferred(): Deferred {
 interface Spend {
   at: number;
   points: number;
+  graphql: boolean;
   content: number;
 }
 
@@ -75,6 +82,7 @@ export class Lane {
   private writesInFlight = 0;
   private readonly window: Spend[] = [];
   private windowPoints = 0;
+  private windowGraphqlPoints = 0;
   private windowContent = 0;
   private readonly hourContent: number[] = [];
   private pausedUntil = 0;
@@ -101,13 +109,17 @@ export class Lane {
 
   /**
    * A slot for one request. Resolves at once when the request may go now; `onWait(true)` is called
-   * when it has to wait and `onWait(false)` when the wait ends.
+   * when it has to wait and `onWait(false)` when the wait ends. `overflow` is another way to send it,
+   * granted instead (`grant.overflow`) when only the REST points hold `cls` back.
    */
-  acquire(cls: RequestClass, onWait?: (waiting: boolean) => void): Grant | Superseded | Promise<Grant | Superseded> {
+  acquire(cls: RequestClass, onWait?: (waiting: boolean) => void, overflow?: RequestClass): Grant | Superseded | Promise<Grant | Superseded> {
     const now = this.hooks.now();
-    if (!this.hasQueuedAtOrAbove(cls.priority) && this.delayFor(cls, now, now) === 0) return this.grant(cls, now, now);
+    if (!this.hasQueuedAtOrAbove(cls.priority)) {
+      const ready = this.readyClass(cls, overflow, now, now);
+      if (ready.delay === 0) return this.grant(ready.cls, now, now, ready.cls !== cls);
+    }
     return new Promise((resolve) => {
-      const w: Waiter = { cls, enqueuedAt: now, resolve, onWait };
+      const w: Waiter = { cls, overflow, enqueuedAt: now, resolve, onWait };
       if (cls.supersedeKey !== undefined) {
         const older = this.pendingStatus.get(cls.supersedeKey);
         w.outcome = older?.outcome ?? deferred();
@@ -137,8 +149,18 @@ export class Lane {
     older.resolve({ superseded: true, by: outcome.promise });
   }
 
-  /** Milliseconds until `cls` may go (0: now; Infinity: when a request in flight finishes). */
-  private delayFor(cls: RequestClass, now: number, enqueuedAt: number): number {
+  /** The class to grant and its delay: `cls`, or `overflow` when only REST points hold `cls` and it may go now. */
+  private readyClass(cls: RequestClass, overflow: RequestClass | undefined, now: number, enqueuedAt: number): { cls: RequestClass; delay: number } {
+    const delay = this.delayFor(cls, now, enqueuedAt);
+    if (delay === 0 || !overflow || this.delayFor(cls, now, enqueuedAt, false) > 0) return { cls, delay };
+    return this.delayFor(overflow, now, enqueuedAt) === 0 ? { cls: overflow, delay: 0 } : { cls, delay };
+  }
+
+  /**
+   * Milliseconds until `cls` may go (0: now; Infinity: when a request in flight finishes). `points`
+   * false leaves out the point budget (to tell whether the points alone hold a request back).
+   */
+  private delayFor(cls: RequestClass, now: number, enqueuedAt: number, points = true): number {
     let wait = Math.max(0, this.pausedUntil - now);
     if (this.remaining !== Infinity && this.remaining - this.inFlight <= 0 && this.resetAt > now) wait = Math.max(wait, this.resetAt - now);
     const s = this.settings.secondary;
@@ -146,7 +168,11 @@ export class Lane {
       const reserve = cls.write ? s.readReserve : 0;
       if (this.inFlight >= Math.max(1, Math.floor(s.maxConcurrent * (1 - reserve)))) return Infinity;
       this.expire(now);
-      wait = Math.max(wait, this.windowWait(now, (sp) => sp.points, this.windowPoints, cls.points, Math.floor(s.points * (1 - reserve))));
+      if (points) {
+        wait = cls.graphql
+          ? Math.max(wait, this.windowWait(now, (sp) => (sp.graphql ? sp.points : 0), this.windowGraphqlPoints, cls.points, Math.floor(s.graphqlPoints * (1 - reserve))))
+          : Math.max(wait, this.windowWait(now, (sp) => (sp.graphql ? 0 : sp.points), this.windowPoints, cls.points, Math.floor(s.points * (1 - reserve))));
+      }
       if (cls.content) {
         wait = Math.max(wait, this.windowWait(now, (sp) => sp.content, this.windowContent, 1, s.contentPerWindow));
         if (this.hourContent.length >= s.contentPerHour) wait = Math.max(wait, this.hourContent[this.hourContent.length - s.contentPerHour]! + 3_600_000 - now);
@@ -185,7 +211,8 @@ export class Lane {
     const s = this.settings.secondary!;
     while (this.window.length > 0 && this.window[0]!.at + s.windowMs <= now) {
       const old = this.window.shift()!;
-      this.windowPoints -= old.points;
+      if (old.graphql) this.windowGraphqlPoints -= old.points;
+      else this.windowPoints -= old.points;
       this.windowContent -= old.content;
     }
     while (this.hourContent.length > 0 && this.hourContent[0]! + 3_600_000 <= now) this.hourContent.shift();
@@ -196,15 +223,16 @@ export class Lane {
     this.tokensAt = now;
   }
 
-  private grant(cls: RequestClass, now: number, enqueuedAt: number): Grant {
+  private grant(cls: RequestClass, now: number, enqueuedAt: number, overflow = false): Grant {
     this.inFlight++;
     if (cls.write) this.writesInFlight++;
     let spend: Spend | undefined;
     if (this.settings.secondary) {
       const content = cls.content ? 1 : 0;
-      spend = { at: now, points: cls.points, content };
+      spend = { at: now, points: cls.points, graphql: cls.graphql, content };
       this.window.push(spend);
-      this.windowPoints += cls.points;
+      if (cls.graphql) this.windowGraphqlPoints += cls.points;
+      else this.windowPoints += cls.points;
       this.windowContent += content;
       if (content) this.hourContent.push(now);
     }
@@ -215,6 +243,7 @@ export class Lane {
     let released = false;
     return {
       superseded: false,
+      overflow,
       waitedMs: now - enqueuedAt,
       release: (status, headers) => {
         if (released) return { limited: false };
@@ -269,7 +298,7 @@ export class Lane {
       let blocked = false;
       while (q.length > 0) {
         const w = q[0]!;
-        const delay = this.delayFor(w.cls, now, w.enqueuedAt);
+        const { cls, delay } = this.readyClass(w.cls, w.overflow, now, w.enqueuedAt);
         if (delay > 0) {
           next = Math.min(next, delay);
           blocked = true;
@@ -279,7 +308,7 @@ export class Lane {
         this.queued--;
         if (w.cls.supersedeKey !== undefined && this.pendingStatus.get(w.cls.supersedeKey) === w) this.pendingStatus.delete(w.cls.supersedeKey);
         w.onWait?.(false);
-        const grant = this.grant(w.cls, now, w.enqueuedAt);
+        const grant = this.grant(cls, now, w.enqueuedAt, cls !== w.cls);
         w.resolve(w.outcome ? withOutcome(grant, w.outcome) : grant);
       }
       // A blocked write holds back the writes below it (priorities); reads (p = 0) never hold back writes

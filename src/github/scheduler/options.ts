@@ -14,14 +14,16 @@ export interface TokenBucketSettings {
 export interface SecondaryLimitSettings {
   /** Requests in flight at once (GitHub: 100). */
   maxConcurrent: number;
-  /** Points per window (GitHub: 900 a minute). */
+  /** REST points per window (GitHub: 900 a minute). */
   points: number;
+  /** GraphQL points per window, a budget of its own (GitHub: 2,000 a minute). */
+  graphqlPoints: number;
   /** Content-creating requests per window (GitHub: 80 a minute) and per hour (GitHub: 500). */
   contentPerWindow: number;
   contentPerHour: number;
   /** The window (GitHub: one minute). */
   windowMs: number;
-  /** Share of `points` and `maxConcurrent` that writes may not take, so reads always find room. */
+  /** Share of `points`, `graphqlPoints` and `maxConcurrent` that writes may not take, so reads always find room. */
   readReserve: number;
 }
 
@@ -45,6 +47,11 @@ export interface SchedulerOptions {
   secondary?: Partial<SecondaryLimitSettings> | false;
   /** Off unless set. */
   spacing?: Partial<SpacingSettings>;
+  /**
+   * Send a label write (add labels, remove a label) through GraphQL when the REST points are spent and
+   * GraphQL's budget has room (graphql-labels.ts). Default: on whenever the secondary-limit guard is on.
+   */
+  graphqlLabelWrites?: boolean;
   /** Longest wait for a rate-limit reset or retry-after before the call fails (upstream maxSleepTime: 2 min). */
   maxSleepMs?: number;
   /** Attempts after a rate-limit answer before the call fails. Default 3. */
@@ -54,6 +61,7 @@ export interface SchedulerOptions {
 export const GITHUB_SECONDARY_LIMITS: SecondaryLimitSettings = {
   maxConcurrent: 100,
   points: 900,
+  graphqlPoints: 2000,
   contentPerWindow: 80,
   contentPerHour: 500,
   windowMs: 60_000,

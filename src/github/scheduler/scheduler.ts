@@ -2,6 +2,7 @@
 // busy installation never delays another. See lane.ts for what a lane does and options.ts for the knobs.
 import type { Logger } from '../../observability/logger.js';
 import type { GitHubMetrics } from '../metrics.js';
+import { GraphQLLabelWriter } from './graphql-labels.js';
 import { Lane } from './lane.js';
 import { GITHUB_SECONDARY_LIMITS, type SchedulerOptions, type SpacingSettings } from './options.js';
 
@@ -9,10 +10,13 @@ export class GitHubScheduler {
   private readonly lanes = new Map<string, Lane>();
   readonly maxSleepMs: number;
   readonly maxRetries: number;
+  /** Sends label writes as GraphQL when the REST points are spent; undefined when off (or the guard is off). */
+  readonly graphqlLabels: GraphQLLabelWriter | undefined;
 
   constructor(private readonly options: SchedulerOptions, private readonly metrics: GitHubMetrics, private readonly log: Logger) {
     this.maxSleepMs = options.maxSleepMs ?? 120_000;
     this.maxRetries = options.maxRetries ?? 3;
+    this.graphqlLabels = options.secondary !== false && options.graphqlLabelWrites !== false ? new GraphQLLabelWriter() : undefined;
   }
 
   /** The lane of a credential scope (`token`, `app`, `installation:<id>`); `org` picks a per-org bucket. */

@@ -24,6 +24,11 @@ describe('GitHub rate-limit flags', () => {
     });
   });
 
+  it('--no-github-graphql-label-writes keeps label writes on REST', () => {
+    assert.equal(rateLimitsFrom(parse([]), false).graphqlLabelWrites, undefined, 'on by default');
+    assert.equal(rateLimitsFrom(parse(['--no-github-graphql-label-writes']), false).graphqlLabelWrites, false);
+  });
+
   const bad: { name: string; args: string[]; app?: boolean; error: RegExp }[] = [
     { name: 'hourly tokens without a burst', args: ['--github-hourly-tokens', '10'], error: /must be set together/ },
     { name: 'a burst over the hourly tokens', args: ['--github-hourly-tokens', '10', '--github-allowed-burst', '20'], error: /must not be greater/ },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyRequest } from '../../../src/github/scheduler/classify.js';
+import { classifyRequest, graphqlLabelWriteClass } from '../../../src/github/scheduler/classify.js';
 import { Lane, settleSuperseded, type Grant, type Superseded } from '../../../src/github/scheduler/lane.js';
 import { GITHUB_SECONDARY_LIMITS } from '../../../src/github/scheduler/options.js';
 
@@ -107,6 +107,45 @@ describe('scheduler lane', () => {
     const reset = Math.floor(Date.now() / 1000) + 30;
     const primary = g2.release(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
     assert.equal(primary.limited && primary.reason, 'primary');
+  });
+
+  it('counts REST and GraphQL points against budgets of their own', async () => {
+    const lane = new Lane(
+      { secondary: { ...GITHUB_SECONDARY_LIMITS, points: 5, graphqlPoints: 5, readReserve: 0, windowMs: 60_000 }, bucket: undefined, spacing: undefined },
+      { now: () => Date.now(), onSuperseded: () => undefined },
+    );
+    const mutation = classifyRequest('POST', '/graphql', { query: 'mutation { addLabelsToLabelable(input: {}) { clientMutationId } }' });
+    assert.equal(mutation.graphql, true);
+    (await grantOf(lane.acquire(label))).release(200, {});
+    const g = lane.acquire(mutation);
+    assert.ok(!(g instanceof Promise), 'the REST points are spent, the GraphQL ones are not');
+    (g as Grant).release(200, {});
+    const restAgain = lane.acquire(label);
+    const graphqlAgain = lane.acquire(mutation);
+    assert.ok(restAgain instanceof Promise && graphqlAgain instanceof Promise, 'both budgets are spent for a minute');
+    lane.close();
+  });
+
+  it('grants the overflow class only when the REST points alone hold a write back', async () => {
+    const lane = new Lane(
+      { secondary: { ...GITHUB_SECONDARY_LIMITS, points: 10, maxConcurrent: 1, readReserve: 0, windowMs: 60_000 }, bucket: undefined, spacing: undefined },
+      { now: () => Date.now(), onSuperseded: () => undefined },
+    );
+    const viaGraphQL = graphqlLabelWriteClass(true);
+    assert.deepEqual([viaGraphQL.points, graphqlLabelWriteClass(false).points, viaGraphQL.graphql], [6, 5, true]);
+    const first = await grantOf(lane.acquire(label, undefined, viaGraphQL));
+    assert.equal(first.overflow, false, 'REST points left: REST');
+    const second = lane.acquire(label, undefined, viaGraphQL);
+    assert.ok(second instanceof Promise, 'one in flight at a time: the overflow cannot skip the concurrency limit');
+    first.release(200, {});
+    const g2 = await grantOf(second);
+    assert.equal(g2.overflow, false, 'points left for one more REST write');
+    g2.release(200, {});
+    const g3 = await grantOf(lane.acquire(label, undefined, viaGraphQL));
+    assert.equal(g3.overflow, true, 'REST points spent: GraphQL');
+    g3.release(200, {});
+    assert.ok(lane.acquire(label) instanceof Promise, 'without an overflow class the write waits for REST points');
+    lane.close();
   });
 
   it('spends the token bucket and waits for its refill', async () => {

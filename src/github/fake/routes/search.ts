@@ -42,6 +42,10 @@ export function searchRoutes(model: FakeModel): Hono<Env> {
         renderPull: (repo, issue) => model.renderPull(repo, issue),
         world: model.world,
         statuses: (repo, sha) => latestStatuses(repo.statuses.get(sha) ?? []),
+        labelChanged: (issue, event, label) => {
+          model.addEvent(issue, event, c.get('actor').login ?? '', { label });
+          model.touch(issue);
+        },
       });
     } catch (err) {
       if (!(err instanceof FakeGraphQLError)) throw err;
