@@ -1,6 +1,7 @@
 // `prow up` start-up at history scale: time from spawn to /healthz/ready, RSS when healthy and 3 s later, and
 // the longest event-loop stall (monitorEventLoopDelay, preloaded by bench/support/loop-probe.mjs) from start
-// until shutdown, for the built command (bin/prow → dist/prow.js) and the same code run through tsx, over an
+// until shutdown, for the built command (bin/prow → dist/prow.js, with the Node flags of its #! line, and
+// again without them: `built-no-flags`) and the same code run through tsx, over an
 // empty store and one holding N ProwJobs (finished within the last day: sinker keeps them, crier has
 // nothing to report). Prints figures and ratios; asserts nothing. Goal: no stall over 100 ms at 50,000 jobs.
 //   node --import tsx bench/up-scale.ts [--jobs 50000] [--runs 3]
@@ -22,6 +23,8 @@ const JOBS = arg('jobs', 50_000);
 const RUNS = arg('runs', 3);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const probe = join(root, 'bench/support/loop-probe.mjs');
+/** The Node flags bin/prow's `#!/usr/bin/env -S node …` line gives it when run as a command. */
+const shebangFlags = (/^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(join(root, 'bin/prow'), 'utf8'))?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 function job(i: number, now: number): ProwJob {
   const name = `ci-bench-${i % 50}`;
@@ -58,12 +61,14 @@ function rssOf(pid: number): number {
 
 interface Run { healthyMs: number; rssHealthy: number; rssSettled: number; maxStallMs: number; p99StallMs: number; readyMaxStallMs: number }
 
-async function startOnce(mode: 'built' | 'tsx', dataDir: string): Promise<Run> {
+type Mode = 'tsx' | 'built' | 'built-no-flags';
+
+async function startOnce(mode: Mode, dataDir: string): Promise<Run> {
   const health = await freePort();
   const probeOut = join(dataDir, `probe-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   const flags = ['up', '--data-dir', dataDir, '--hook-port', '0', '--deck-port', '0', '--fake-github-port', '0', '--health-port', String(health), '--config-path', join(root, 'examples/config.yaml')];
-  const args = mode === 'built'
-    ? ['--import', probe, join(root, 'bin/prow'), ...flags]
+  const args = mode !== 'tsx'
+    ? [...(mode === 'built' ? shebangFlags : []), '--import', probe, join(root, 'bin/prow'), ...flags]
     : ['--import', 'tsx', '--import', probe, join(root, 'test/horologium/fixtures/run-command.ts'), join(root, 'src/cli/up.ts'), ...flags.slice(1)];
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, PROW_LOOP_PROBE_OUT: probeOut }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -112,7 +117,7 @@ for (const n of [0, JOBS]) {
 const results: Record<string, Run> = {};
 try {
   for (const n of [0, JOBS]) {
-    for (const mode of ['tsx', 'built'] as const) {
+    for (const mode of ['tsx', 'built', 'built-no-flags'] as const) {
       const runs: Run[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await startOnce(mode, dirs[n]!));
       const r: Run = {
@@ -121,7 +126,7 @@ try {
         readyMaxStallMs: Math.max(...runs.map((x) => x.readyMaxStallMs)),
       };
       results[`${mode}/${n}`] = r;
-      process.stdout.write(`${String(n).padStart(6)} jobs  ${mode.padEnd(5)}  healthy ${r.healthyMs.toFixed(0).padStart(5)} ms  RSS ${mb(r.rssHealthy)} (3 s later ${mb(r.rssSettled)})  longest stall ${r.maxStallMs.toFixed(0)} ms (after ready ${r.readyMaxStallMs.toFixed(0)} ms)  p99 delay ${r.p99StallMs.toFixed(0)} ms   (median of ${RUNS}, stall: worst)\n`);
+      process.stdout.write(`${String(n).padStart(6)} jobs  ${mode.padEnd(14)}  healthy ${r.healthyMs.toFixed(0).padStart(5)} ms  RSS ${mb(r.rssHealthy)} (3 s later ${mb(r.rssSettled)})  longest stall ${r.maxStallMs.toFixed(0)} ms (after ready ${r.readyMaxStallMs.toFixed(0)} ms)  p99 delay ${r.p99StallMs.toFixed(0)} ms   (median of ${RUNS}, stall: worst)\n`);
     }
   }
 } finally {

@@ -5,7 +5,37 @@
 /** How long a pass runs before it lets the event loop in. */
 const SLICE_MS = 8;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Passes waiting for their next slice, oldest first. */
+const waiting: (() => void)[] = [];
+let armed = false;
+
+function resumeOne(): void {
+  armed = false;
+  const resume = waiting.shift();
+  // The next one goes in a later turn: an immediate queued while immediates run waits for the next
+  // iteration, so timers and I/O run between any two slices.
+  if (waiting.length > 0) arm();
+  resume?.();
+}
+
+function arm(): void {
+  if (armed) return;
+  armed = true;
+  setImmediate(resumeOne);
+}
+
+/**
+ * Waits for this pass's next turn of the event loop. All passes share the turns, one slice per turn:
+ * with a plain setImmediate each, a dozen passes over a big store (the informer's handlers, the metrics,
+ * sinker, the work queues) all ran their slices back to back in one check phase, 100 ms and more without
+ * a timer or a socket being served.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    arm();
+  });
+}
 
 /**
  * A checkpoint for a loop that already awaits: `await slice()` costs a microtask until the slice is used up,

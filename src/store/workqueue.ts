@@ -4,7 +4,7 @@
 // `forget` resets. plank, crier and what comes next (tide, the Kubernetes executor) all use this one.
 
 import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { nextTurn as yieldToLoop } from '../api/time-slice.js';
 
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

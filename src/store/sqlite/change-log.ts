@@ -11,6 +11,7 @@ import { prowJobFields } from '../../observability/prowjob-fields.js';
 import { matchesLabels } from '../query-columns.js';
 import type { LabelSelector, Watch, WatchEvent, WatchOptions } from '../types.js';
 import { TRIMMED_COUNTER } from './schema.js';
+import { nextTurn } from '../../api/time-slice.js';
 
 const PAGE = 1000;
 
@@ -144,7 +145,7 @@ export class ChangeLog {
     this.trimming = true;
     try {
       const cutoff = this.options.now().getTime() - this.options.retentionMs;
-      while (!this.closed && this.trim(cutoff, TRIM_BATCH) >= TRIM_BATCH) await new Promise((resolve) => setImmediate(resolve));
+      while (!this.closed && this.trim(cutoff, TRIM_BATCH) >= TRIM_BATCH) await nextTurn();
     } catch (err) {
       this.options.log.warn({ err }, 'change log trim failed');
     } finally {

@@ -4,7 +4,7 @@
 // however many writes the main connection commits meanwhile. Lists take turns on the connection.
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { nextTurn as yieldToLoop } from '../../api/time-slice.js';
 import type { ProwJob } from '../../api/prowjob.js';
 import type { LabelSelector, ProwJobList } from '../types.js';
 import { RESOURCE_VERSION_COUNTER } from './schema.js';
