@@ -7,11 +7,15 @@
 // What is compared: the bare servers only take deliveries; the hook also runs its plugins on them in the
 // same process (two cores for the load generator, the hook and the fake GitHub's process). A second hook
 // row shows the intake alone: the same hook with `busyConcurrency: 0`, so nothing is dispatched while
-// deliveries keep arriving (the backlog runs after the burst). Upstream's hook starts every handler in a
+// deliveries keep arriving (the backlog is left undone). It is measured in --rounds rounds, each a burst at
+// the bare durable server and then one at the hook, both servers up side by side, so that a ratio compares
+// neighbours in time on a shared machine; the median round is the figure. Upstream's hook starts every handler in a
 // goroutine as it answers (pkg/hook/server.go), so the first row is the one comparable with upstream;
 // the second is what the intake path itself costs.
-//   node --import tsx bench/hook.ts [--requests 4000] [--concurrency 32] [--issues 400] [--only-paused] [--cpu-profile out.cpuprofile]
-// --cpu-profile: a V8 CPU profile of this process during the measured phase of the paused-dispatch hook.
+//   node --import tsx bench/hook.ts [--requests 4000] [--concurrency 32] [--issues 400] [--rounds 3] [--only-paused] [--cpu-profile out.cpuprofile]
+// Each row also prints this process's CPU time (user + system) per request, and the ratios of those: on a
+// shared machine they move less than req/s, which follows whatever else the cores are doing.
+// --cpu-profile: a V8 CPU profile of this process during one more burst at the paused hook, after the rounds.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,6 +57,7 @@ const examples = sets
 // ISSUES), so deliveries spread over order keys as they would on a busy org. Bodies and signatures are
 // computed before the clock starts.
 const ISSUES = arg('issues', 100);
+const ROUNDS = arg('rounds', 3);
 const mix = Array.from({ length: Math.min(REQUESTS, 2000) }, (_, i) => {
   const { event, payload } = examples[i % examples.length]!;
   const p = structuredClone(payload) as Record<string, any>;
@@ -66,6 +71,8 @@ const mix = Array.from({ length: Math.min(REQUESTS, 2000) }, (_, i) => {
 
 interface Result {
   rps: number;
+  /** CPU time (user + system) of this process per request: the client's share is the same in every row. */
+  cpuUs: number;
   p50: number;
   p99: number;
   statuses: Map<number, number>;
@@ -102,12 +109,14 @@ async function drive(port: number, label: string): Promise<Result> {
     while (next < REQUESTS) await one(next++);
   };
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const cpu = process.cpuUsage(cpu0);
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { rps: REQUESTS / seconds, p50: pct(0.5), p99: pct(0.99), statuses };
+  return { rps: REQUESTS / seconds, cpuUs: (cpu.user + cpu.system) / REQUESTS, p50: pct(0.5), p99: pct(0.99), statuses };
 }
 
 async function bare(): Promise<Result> {
@@ -126,7 +135,7 @@ async function bare(): Promise<Result> {
 }
 
 /** The least a durable intake does: read the body, check its HMAC, insert it into SQLite, answer. */
-async function bareDurable(): Promise<Result> {
+async function startBareDurable(): Promise<{ port: number; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'prow-bench-bare-durable-'));
   const db = new Database(join(dir, 'bare.db'));
   db.pragma('journal_mode = WAL');
@@ -150,21 +159,31 @@ async function bareDurable(): Promise<Result> {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function bareDurable(): Promise<Result> {
+  const bd = await startBareDurable();
   try {
-    await drive((server.address() as AddressInfo).port, 'warm-durable');
-    return await drive((server.address() as AddressInfo).port, 'durable');
+    await drive(bd.port, 'warm-durable');
+    return await drive(bd.port, 'durable');
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await bd.close();
   }
 }
 
-/** Runs `measure` under the V8 profiler when --cpu-profile names a file. */
-async function profiled<T>(measure: () => Promise<T>): Promise<T> {
+/** Runs `measure` under the V8 profiler when --cpu-profile names a file; else not at all. */
+async function profiled<T>(measure: () => Promise<T>): Promise<T | undefined> {
   const i = process.argv.indexOf('--cpu-profile');
-  if (i < 0) return measure();
+  if (i < 0) return undefined;
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -178,7 +197,15 @@ async function profiled<T>(measure: () => Promise<T>): Promise<T> {
   }
 }
 
-async function hook(pauseDispatch: boolean): Promise<Result & { handled: number; drainSeconds: number }> {
+interface PausedRound {
+  durable: Result;
+  hook: Result;
+}
+
+/** The same hook, either dispatching (one measured burst) or paused and measured in rounds beside the bare durable server. */
+async function hook(pauseDispatch: false): Promise<Result & { handled: number; drainSeconds: number }>;
+async function hook(pauseDispatch: true): Promise<PausedRound[]>;
+async function hook(pauseDispatch: boolean): Promise<(Result & { handled: number; drainSeconds: number }) | PausedRound[]> {
   const dir = mkdtempSync(join(tmpdir(), 'prow-bench-hook-'));
   const store = openSqliteStore(join(dir, 'prow.db'));
   const log = createSilentLogger();
@@ -198,15 +225,25 @@ async function hook(pauseDispatch: boolean): Promise<Result & { handled: number;
     port: 0, hostname: '127.0.0.1', store, jobs: store, snapshot: () => ({ config: world.config, plugins: world.pluginConfig, warnings: [], loadedAt: new Date(0) }),
     github: world.github, owners: world.owners, plugins: builtinPlugins, log,
     secrets: staticSecretSource(SECRET), gracePeriodMs: 30_000, concurrency: arg('dispatch-concurrency', 16),
-    // Paused: no delivery is dispatched until 500 ms pass without a new one.
-    ...(pauseDispatch ? { busyConcurrency: 0, busyWindowMs: 500 } : {}),
+    // Paused: nothing is dispatched until 10 minutes pass without a new delivery (after the run).
+    ...(pauseDispatch ? { busyConcurrency: 0, busyWindowMs: 600_000 } : {}),
   });
+  const durable = pauseDispatch ? await startBareDurable() : undefined;
   try {
     await drive(server.port, 'warm-hook');
-    // Paused, the measured burst follows within the busy window: the warm-up's backlog waits as well.
-    const r = pauseDispatch ? await profiled(() => drive(server.port, 'hook')) : await drive(server.port, 'hook');
-    // Paused, the backlog (both bursts) is dispatched after the measured one; the run does not wait for it.
-    if (pauseDispatch) return { ...r, handled: 0, drainSeconds: 0 };
+    if (durable) {
+      // Rounds alternate between the bare durable server and the paused hook, so both see the same
+      // machine (other processes come and go): each round's ratio compares neighbours in time.
+      await drive(durable.port, 'warm-durable');
+      const rounds: PausedRound[] = [];
+      for (let k = 0; k < ROUNDS; k++) {
+        const d = await drive(durable.port, `durable-${k}`);
+        rounds.push({ durable: d, hook: await drive(server.port, `hook-${k}`) });
+      }
+      await profiled(() => drive(server.port, 'hook-profiled'));
+      return rounds;
+    }
+    const r = await drive(server.port, 'hook');
     const t0 = performance.now();
     await server.dispatcher.idle();
     const drainSeconds = (performance.now() - t0) / 1000;
@@ -214,6 +251,7 @@ async function hook(pauseDispatch: boolean): Promise<Result & { handled: number;
     for (let i = 0; i < REQUESTS; i++) if ((await store.getDelivery(`hook-${i}`))?.status === 'done') handled++;
     return { ...r, handled, drainSeconds };
   } finally {
+    await durable?.close();
     await server.close();
     await store.close();
     await world.close();
@@ -222,22 +260,31 @@ async function hook(pauseDispatch: boolean): Promise<Result & { handled: number;
 }
 
 const fmt = (r: Result) =>
-  `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   statuses ${JSON.stringify(Object.fromEntries(r.statuses))}`;
+  `${r.rps.toFixed(0).padStart(7)} req/s   cpu ${r.cpuUs.toFixed(0).padStart(4)} us/req   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   statuses ${JSON.stringify(Object.fromEntries(r.statuses))}`;
 
 const b = await bare();
-const bd = await bareDurable();
-// --only-paused: the intake row alone (the dispatching row waits minutes for its backlog to drain).
+// --only-paused: the intake rows alone (the dispatching row waits minutes for its backlog to drain).
 const onlyPaused = process.argv.includes('--only-paused');
+const bd = onlyPaused ? undefined : await bareDurable();
 const h = onlyPaused ? undefined : await hook(false);
-const hp = await hook(true);
+const rounds = await hook(true);
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 process.stdout.write(`requests ${REQUESTS}, concurrency ${CONCURRENCY}, payloads from ${examples.length} examples over ${ISSUES} issue numbers, plugins enabled: ${builtinPlugins.length} (${builtinPlugins.map((p) => p.name).join(', ') || 'none registered'})\n`);
 process.stdout.write(`bare node:http  ${fmt(b)}\n`);
-process.stdout.write(`bare durable    ${fmt(bd)}\n`);
-if (h) process.stdout.write(`prow hook       ${fmt(h)}\n`);
-process.stdout.write(`prow hook, dispatch paused during the burst (intake alone)\n                ${fmt(hp)}\n`);
-if (h) {
+if (bd && h) {
+  process.stdout.write(`bare durable    ${fmt(bd)}\n`);
+  process.stdout.write(`prow hook       ${fmt(h)}\n`);
   process.stdout.write(`dispatcher: ${h.handled}/${REQUESTS} handled; backlog left when the last ack was sent drained in ${h.drainSeconds.toFixed(1)} s\n`);
   process.stdout.write(`ratio (hook/bare req/s) ${(h.rps / b.rps).toFixed(3)}  (goal >= 0.10)\n`);
   process.stdout.write(`ratio (hook/bare durable req/s) ${(h.rps / bd.rps).toFixed(3)}  (goal >= 0.8); p99 ${h.p99.toFixed(1)} ms vs ${bd.p99.toFixed(1)} ms\n`);
+  process.stdout.write(`ratio (bare durable/hook cpu per request) ${(bd.cpuUs / h.cpuUs).toFixed(3)}\n`);
 }
-process.stdout.write(`ratio (hook with dispatch paused/bare durable req/s) ${(hp.rps / bd.rps).toFixed(3)}; p99 ${hp.p99.toFixed(1)} ms vs ${bd.p99.toFixed(1)} ms\n`);
+process.stdout.write(`prow hook, dispatch paused (intake alone), in ${ROUNDS} rounds each after a bare durable one:\n`);
+for (const [k, r] of rounds.entries()) {
+  process.stdout.write(`  round ${k + 1} bare durable ${fmt(r.durable)}\n`);
+  process.stdout.write(`          hook         ${fmt(r.hook)}\n`);
+  process.stdout.write(`          ratio req/s ${(r.hook.rps / r.durable.rps).toFixed(3)}, cpu per request (bare durable/hook) ${(r.durable.cpuUs / r.hook.cpuUs).toFixed(3)}\n`);
+}
+process.stdout.write(`ratio (hook with dispatch paused/bare durable req/s), median of ${ROUNDS} rounds ${median(rounds.map((r) => r.hook.rps / r.durable.rps)).toFixed(3)}  (goal >= 0.8)\n`);
+// CPU per request moves less than req/s on a shared machine: its inverse ratio says the same thing.
+process.stdout.write(`ratio (bare durable/hook with dispatch paused cpu per request), median ${median(rounds.map((r) => r.durable.cpuUs / r.hook.cpuUs)).toFixed(3)}\n`);

@@ -9,7 +9,7 @@ import { listen } from '../observability/http.js';
 import { createMetricsRegistry, startInstrumentation } from '../observability/instrumentation.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from 'prom-client';
-import { ACCEPTED_BODY } from './app.js';
+import { ACCEPTED_BODY } from './intake.js';
 import type { PluginHelpJSON } from './plugin-help.js';
 import type { SecretSource } from './secrets.js';
 import { verifyWebhook, WebhookError, type VerifiedDelivery } from './verify.js';

@@ -15,6 +15,7 @@ import type { Clock } from '../api/clock.js';
 import type { GitClient, MergedTreeReader } from '../git/types.js';
 import type { OwnersClient } from '../owners/types.js';
 import { createHookApp } from './app.js';
+import { createWebhookIntake, webhookFront } from './intake.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import type { ConfigSnapshot } from '../config/types.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
@@ -129,13 +130,12 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
     ...deps.externalForwarder,
   });
 
-  const app = createHookApp({
+  const intake = createWebhookIntake({
     store: deps.store,
     secrets: deps.secrets,
     log,
     metrics,
     allowSha1: deps.allowSha1,
-    webhookPath: deps.webhookPath,
     ...(externalForwarder === undefined ? {} : {
       beforeStore: async (delivery: VerifiedDelivery) => {
         const fullName = payloadScope(delivery.body);
@@ -144,10 +144,6 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
         await externalForwarder.enqueue(delivery, fullName);
       },
     }),
-    pluginHelp: () =>
-      generatePluginHelp(deps.plugins, deps.snapshot().plugins, {
-        onExternalError: (plugin, err) => log.warn({ err, external_plugin: plugin }, 'external plugin help failed'),
-      }),
     onAccepted: (delivery, headers) => {
       lastIntakeAt = performance.now();
       dispatcher.wake();
@@ -164,10 +160,25 @@ export async function startHookServer(deps: HookServerDeps): Promise<HookServer>
       forwards.add(p);
     },
   });
+  const webhookPath = deps.webhookPath ?? '/hook';
+  const app = createHookApp({
+    store: deps.store,
+    secrets: deps.secrets,
+    log,
+    metrics,
+    intake,
+    webhookPath,
+    pluginHelp: () =>
+      generatePluginHelp(deps.plugins, deps.snapshot().plugins, {
+        onExternalError: (plugin, err) => log.warn({ err, external_plugin: plugin }, 'external plugin help failed'),
+      }),
+  });
 
   await dispatcher.start();
   await externalForwarder?.start();
-  const main = await listen(app, { port: deps.port, host: deps.hostname, log, name: 'hook' });
+  // POST <webhook path> is served on the node:http objects (no web Request/Response per delivery); Hono
+  // serves everything else.
+  const main = await listen(app, { port: deps.port, host: deps.hostname, log, name: 'hook', front: webhookFront(intake, webhookPath) });
 
   const instrumentation = await startInstrumentation({
     healthPort: deps.healthPort,

@@ -35,32 +35,61 @@ export interface VerifiedDelivery extends Delivery {
   body: Record<string, unknown>;
 }
 
-export async function verifyWebhook(req: Request, options: VerifyOptions): Promise<VerifiedDelivery> {
-  const { secrets, allowSha1 = false, maxBodyBytes = MAX_WEBHOOK_BYTES, now = () => new Date() } = options;
-  if (req.method !== 'POST') throw new WebhookError(405, '405 Method not allowed');
-  const event = req.headers.get('x-github-event') ?? '';
+/** What the header checks find: everything the body checks need. */
+export interface WebhookHeaders {
+  event: string;
+  id: string;
+  algorithm: 'sha256' | 'sha1';
+  signature: string;
+  /** The declared content-length, when it is a plain decimal number. */
+  contentLength?: number;
+}
+
+/**
+ * The checks that need no body, in upstream's order: method, event, delivery id, signature header,
+ * content type. `header` takes a lower-case name and returns undefined (or "") when it is absent.
+ */
+export function checkWebhookHeaders(method: string, header: (name: string) => string | undefined, allowSha1 = false): WebhookHeaders {
+  if (method !== 'POST') throw new WebhookError(405, '405 Method not allowed');
+  const event = header('x-github-event') ?? '';
   if (event === '') throw new WebhookError(400, '400 Bad Request: Missing X-GitHub-Event Header');
-  const id = req.headers.get('x-github-delivery') ?? '';
+  const id = header('x-github-delivery') ?? '';
   if (id === '') throw new WebhookError(400, '400 Bad Request: Missing X-GitHub-Delivery Header', undefined);
 
   let algorithm: 'sha256' | 'sha1' = 'sha256';
-  let signature = req.headers.get('x-hub-signature-256') ?? '';
+  let signature = header('x-hub-signature-256') ?? '';
   if (signature === '' && allowSha1) {
-    signature = req.headers.get('x-hub-signature') ?? '';
+    signature = header('x-hub-signature') ?? '';
     algorithm = 'sha1';
   }
   if (signature === '') throw new WebhookError(403, '403 Forbidden: Missing X-Hub-Signature-256', id);
-  const signatureHeader = algorithm === 'sha256' ? 'X-Hub-Signature-256' : 'X-Hub-Signature';
 
-  if (req.headers.get('content-type') !== 'application/json') {
+  if (header('content-type') !== 'application/json') {
     throw new WebhookError(
       400,
       '400 Bad Request: Hook only accepts content-type: application/json - please reconfigure this hook on GitHub',
       id,
     );
   }
+  const length = header('content-length');
+  const out: WebhookHeaders = { event, id, algorithm, signature };
+  if (length !== undefined && /^\d+$/.test(length)) out.contentLength = Number(length);
+  return out;
+}
 
-  const raw = await readBody(req, maxBodyBytes, id);
+/** The 413 a body over `limit` bytes gets (checked on the declared length first, then on what arrives). */
+export function payloadTooLarge(limit: number, id: string): WebhookError {
+  return new WebhookError(413, `413 Payload Too Large: the body exceeds ${limit} bytes`, id);
+}
+
+/**
+ * The checks on the body, read whole (raw bytes exactly as received): JSON object, signature format,
+ * the scope's secrets, and an HMAC per token compared in constant time.
+ */
+export function verifyWebhookBody(h: WebhookHeaders, raw: Buffer, options: VerifyOptions): VerifiedDelivery {
+  const { secrets, now = () => new Date() } = options;
+  const { id, algorithm, signature } = h;
+  const signatureHeader = algorithm === 'sha256' ? 'X-Hub-Signature-256' : 'X-Hub-Signature';
   const payload = raw.toString('utf8');
   let body: unknown;
   try {
@@ -77,7 +106,7 @@ export async function verifyWebhook(req: Request, options: VerifyOptions): Promi
   const prefix = `${algorithm}=`;
   const hexLength = algorithm === 'sha256' ? 64 : 40;
   const hex = signature.startsWith(prefix) ? signature.slice(prefix.length) : '';
-  if (hex.length !== hexLength || !/^[0-9a-fA-F]+$/.test(hex)) throw invalid('invalid signature');
+  if (hex.length !== hexLength || !HEX_RE.test(hex)) throw invalid('invalid signature');
   const given = Buffer.from(hex, 'hex');
 
   const scope = payloadScope(obj);
@@ -96,15 +125,24 @@ export async function verifyWebhook(req: Request, options: VerifyOptions): Promi
   }
   if (!matched) throw invalid(`misconfigured webhook secret from organization/repo: ${scope}`);
 
-  return { id, event, payload, body: obj, receivedAt: now().toISOString(), orderKey: orderKeyOf(obj) };
+  return { id, event: h.event, payload, body: obj, receivedAt: now().toISOString(), orderKey: orderKeyOf(obj) };
 }
 
-async function readBody(req: Request, limit: number, id: string): Promise<Buffer> {
-  const tooLarge = () => new WebhookError(413, `413 Payload Too Large: the body exceeds ${limit} bytes`, id);
-  const length = req.headers.get('content-length');
-  const declared = Number(length ?? '');
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (length !== null && /^\d+$/.test(length)) {
+const HEX_RE = /^[0-9a-fA-F]+$/;
+
+/** Every check on a web Request (Hono routes, the external-plugin server). */
+export async function verifyWebhook(req: Request, options: VerifyOptions): Promise<VerifiedDelivery> {
+  const h = checkWebhookHeaders(req.method, (name) => req.headers.get(name) ?? undefined, options.allowSha1);
+  const raw = await readRequestBody(req, h, options.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
+  return verifyWebhookBody(h, raw, options);
+}
+
+/** The body of a web Request, bounded by `limit`. */
+export async function readRequestBody(req: Request, h: WebhookHeaders, limit: number): Promise<Buffer> {
+  const { id } = h;
+  const tooLarge = () => payloadTooLarge(limit, id);
+  if (h.contentLength !== undefined) {
+    if (h.contentLength > limit) throw tooLarge();
     // A declared length bounds the body (the HTTP parser delivers no more than it), so it is read whole:
     // on @hono/node-server arrayBuffer() reads the socket directly, where a web stream reader (below) costs
     // a stream conversion per request. GitHub always sends the length.

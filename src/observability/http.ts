@@ -2,9 +2,9 @@
 // `listen()` binds a Hono app or fetch handler and hands back a handle whose close() is graceful and
 // bounded; `HttpError` carries its status, and `onHttpError` is the one `app.onError` that maps it
 // (anything else is a logged 500), as Hono's HTTPException does (src/http-exception.ts in honojs/hono).
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -26,6 +26,11 @@ interface ListenOptions {
    * 0 cuts at once: for servers whose responses may never end by themselves (deck's live log streams).
    */
   closeTimeoutMs?: number;
+  /**
+   * Sees each request first, on the plain node:http objects; returns true when it has taken the request
+   * (the hook's webhook path), false to leave it to the app.
+   */
+  front?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface ListeningServer {
@@ -46,7 +51,11 @@ function urlHost(address: string | undefined): string {
 
 export async function listen(app: { fetch: FetchHandler } | FetchHandler, options: ListenOptions): Promise<ListeningServer> {
   const fetch = typeof app === 'function' ? app : app.fetch.bind(app);
-  const server = createAdaptorServer({ fetch }) as Server;
+  const listener = getRequestListener(fetch);
+  const front = options.front;
+  const server = createServer(front === undefined ? listener : (req, res) => {
+    if (!front(req, res)) void listener(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

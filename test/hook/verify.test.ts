@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync, utimesSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createHookApp } from '../../src/hook/app.js';
+import { createWebhookIntake, webhookFront } from '../../src/hook/intake.js';
+import { listen } from '../../src/observability/http.js';
 import { createHookMetrics } from '../../src/hook/metrics.js';
 import {
   fileSecretSource,
@@ -60,25 +63,84 @@ describe('webhook validation order and status codes', () => {
     { name: 'upper-case hex signature is accepted', headers: headers({ 'X-GitHub-Delivery': 'ok-2', 'X-Hub-Signature-256': `sha256=${sign(body, SECRET).slice(7).toUpperCase()}` }), body, status: 200, prefix: 'Event received. Have a nice day.' },
   ];
 
-  for (const [i, c] of cases.entries()) {
-    it(c.name, async () => {
-      if (c.headers['X-GitHub-Delivery'] !== undefined) c.headers['X-GitHub-Delivery'] = `case-${i}`;
-      const metrics = createHookMetrics();
-      const app = createHookApp({
-        store: ts.store, secrets: staticSecretSource(SECRET), log: createSilentLogger(), metrics,
-        allowSha1: c.sha1 ?? false, maxBodyBytes: 1024,
+  // The same table twice: through the Hono route (app.request, no socket) and over a real socket, where
+  // the hook's node:http front serves the webhook path without building a web Request.
+  for (const via of ['hono route', 'node:http front'] as const) {
+    for (const [i, c] of cases.entries()) {
+      it(`${c.name} (${via})`, async () => {
+        const id = c.headers['X-GitHub-Delivery'] === undefined ? undefined : `case-${via === 'hono route' ? 'r' : 'f'}-${i}`;
+        const hs = id === undefined ? c.headers : { ...c.headers, 'X-GitHub-Delivery': id };
+        const metrics = createHookMetrics();
+        const deps = {
+          store: ts.store, secrets: staticSecretSource(SECRET), log: createSilentLogger(), metrics,
+          allowSha1: c.sha1 ?? false, maxBodyBytes: 1024,
+        };
+        const app = createHookApp(deps);
+        let res: Response;
+        if (via === 'hono route') {
+          res = await app.request('/hook', { method: c.method ?? 'POST', headers: hs, body: c.body });
+        } else {
+          const server = await listen(app, { port: 0, host: '127.0.0.1', front: webhookFront(createWebhookIntake(deps), '/hook') });
+          try {
+            res = await fetch(`${server.url}/hook?from=test`, { method: c.method ?? 'POST', headers: hs, body: c.body });
+            if (c.status === 413) assert.equal(res.headers.get('connection'), 'close');
+            else assert.equal(res.headers.get('content-type'), 'text/plain; charset=UTF-8');
+            res = new Response(await res.text(), { status: res.status });
+          } finally {
+            await server.close();
+          }
+        }
+        const text = await res.text();
+        assert.equal(res.status, c.status, text);
+        assert.ok(text.startsWith(c.prefix), `body ${JSON.stringify(text)} should start with ${JSON.stringify(c.prefix)}`);
+        const codes = await metrics.responseCounter.get();
+        assert.deepEqual(codes.values.map((v) => [v.labels.response_code, v.value]), [[String(c.status), 1]]);
+        const stored = id === undefined ? undefined : await ts.store.getDelivery(id);
+        assert.equal(stored !== undefined, c.status === 200, 'stored exactly when accepted');
       });
-      const res = await app.request('/hook', { method: c.method ?? 'POST', headers: c.headers, body: c.body });
-      const text = await res.text();
-      assert.equal(res.status, c.status, text);
-      assert.ok(text.startsWith(c.prefix), `body ${JSON.stringify(text)} should start with ${JSON.stringify(c.prefix)}`);
-      const codes = await metrics.responseCounter.get();
-      assert.deepEqual(codes.values.map((v) => [v.labels.response_code, v.value]), [[String(c.status), 1]]);
-      const id = c.headers['X-GitHub-Delivery'];
-      const stored = id === undefined ? undefined : await ts.store.getDelivery(id);
-      assert.equal(stored !== undefined, c.status === 200, 'stored exactly when accepted');
-    });
+    }
   }
+
+  it('the node:http front bounds a body sent without a length (chunked) as it arrives', async () => {
+    const deps = { store: ts.store, secrets: staticSecretSource(SECRET), log: createSilentLogger(), metrics: createHookMetrics(), maxBodyBytes: 1024 };
+    const server = await listen(createHookApp(deps), { port: 0, host: '127.0.0.1', front: webhookFront(createWebhookIntake(deps), '/hook') });
+    const post = (id: string, chunks: string[], signature: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/hook`, { method: 'POST', headers: { ...headers({ 'X-GitHub-Delivery': id, 'X-Hub-Signature-256': signature }), 'transfer-encoding': 'chunked' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        for (const c of chunks) req.write(c);
+        req.end();
+      });
+    try {
+      const ok = await post('chunked-ok', [body.slice(0, 10), body.slice(10)], sign(body, SECRET));
+      assert.deepEqual(ok, { status: 200, text: 'Event received. Have a nice day.' });
+      assert.equal((await ts.store.getDelivery('chunked-ok'))?.payload, body);
+      const big = 'x'.repeat(700);
+      const tooBig = await post('chunked-big', [big, big], sign(big + big, SECRET));
+      assert.equal(tooBig.status, 413, tooBig.text);
+      assert.equal(await ts.store.getDelivery('chunked-big'), undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the node:http front leaves every other path to the Hono app', async () => {
+    const deps = { store: ts.store, secrets: staticSecretSource(SECRET), log: createSilentLogger(), metrics: createHookMetrics() };
+    const app = createHookApp(deps);
+    const server = await listen(app, { port: 0, host: '127.0.0.1', front: webhookFront(createWebhookIntake(deps), '/hook') });
+    try {
+      const other = await fetch(`${server.url}/hook/extra`, { method: 'POST', headers: headers(), body });
+      assert.equal(other.status, 200);
+      assert.equal(await other.text(), '', 'the legacy health check, not the intake');
+      const help = await fetch(`${server.url}/plugin-help`);
+      assert.equal(help.status, 404, 'no plugin help configured: answered by the app');
+    } finally {
+      await server.close();
+    }
+  });
 
   it('matches the known HMAC test vector (upstream hmac_test.go)', () => {
     assert.equal(sign('Hello, World!', "It's a Secret to Everybody"), 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17');

@@ -271,6 +271,31 @@ describe('sqlite store', () => {
       ...(orderKey ? { orderKey } : {}),
     });
 
+    it('deliveries enqueued in one event-loop turn commit together at its end, each settling after the commit', async () => {
+      const reader = new Database(db, { readonly: true });
+      try {
+        const committed = () => (reader.prepare('SELECT count(*) AS n FROM deliveries').get() as { n: number }).n;
+        const pending = [
+          store.enqueueDelivery(delivery('t1', 'o/r#1')),
+          store.enqueueDelivery(delivery('t2', 'o/r#1')),
+          store.enqueueDelivery(delivery('')),
+          store.enqueueDelivery(delivery('t1', 'o/r#1')),
+        ];
+        let settled = 0;
+        for (const p of pending) p.then(() => settled++, () => settled++);
+        await Promise.resolve();
+        assert.equal(committed(), 0, 'nothing is committed before the check phase');
+        assert.equal(settled, 0, 'nothing settles before its commit');
+        const results = await Promise.allSettled(pending);
+        assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected')), [true, true, 'rejected', false]);
+        assert.equal(committed(), 2, 'both new deliveries are visible to another connection once acknowledged');
+        // The order key's head is worked out inside the batch: t2 waits behind t1.
+        assert.deepEqual((await store.claimDeliveries(10)).map((d) => d.id), ['t1']);
+      } finally {
+        reader.close();
+      }
+    });
+
     it('dedups by delivery id', async () => {
       assert.equal(await store.enqueueDelivery(delivery('d1')), true);
       assert.equal(await store.enqueueDelivery(delivery('d1')), false);

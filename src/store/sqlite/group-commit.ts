@@ -1,9 +1,12 @@
 // Group commit for the SQLite store's writes: ProwJob writes and build-number vends issued in the same tick
-// share one BEGIN IMMEDIATE transaction.
+// share one BEGIN IMMEDIATE transaction; webhook deliveries (writeSoon) wait for the end of the event-loop
+// turn, so the deliveries whose bodies arrived in one turn share one.
 import type { Database as Db, Statement } from 'better-sqlite3';
 
 interface QueuedWrite {
   run: () => unknown;
+  /** Tell the change log (ProwJob writes); deliveries are not in it. */
+  notify: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -17,6 +20,7 @@ interface QueuedWrite {
 export class GroupCommit {
   private queue: QueuedWrite[] = [];
   private flushScheduled = false;
+  private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   private readonly begin: Statement<[]>;
   private readonly commit: Statement<[]>;
@@ -34,7 +38,7 @@ export class GroupCommit {
 
   write<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ run, notify: true, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         queueMicrotask(() => {
@@ -42,6 +46,20 @@ export class GroupCommit {
           if (!this.closed) this.flush();
         });
       }
+    });
+  }
+
+  /**
+   * Commits in the check phase of this event-loop turn (setImmediate), with every other write queued by
+   * then: requests whose bodies arrived in the same poll share one commit. Settles after the commit, as write() does.
+   */
+  writeSoon<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, notify: false, resolve: resolve as (value: unknown) => void, reject });
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        if (!this.closed) this.flush();
+      });
     });
   }
 
@@ -53,8 +71,8 @@ export class GroupCommit {
     if (batch.length === 1) {
       const op = batch[0]!;
       try {
-        op.resolve(op.run()); // its own BEGIN IMMEDIATE transaction
-        this.onCommitted();
+        op.resolve(op.run()); // its own BEGIN IMMEDIATE transaction (or a single statement)
+        if (op.notify) this.onCommitted();
       } catch (err) {
         op.reject(err);
       }
@@ -98,7 +116,7 @@ export class GroupCommit {
       if (result.ok) op.resolve(result.value);
       else op.reject(result.err);
     });
-    this.onCommitted();
+    if (batch.some((op) => op.notify)) this.onCommitted();
   }
 
   close(): void {

@@ -191,9 +191,10 @@ export class SqliteStore implements Store, BuildNumberStore {
 
   // ---- Deliveries --------------------------------------------------------------------------------
 
+  /** Resolves once the delivery is committed; deliveries enqueued in the same event-loop turn share a commit. */
   async enqueueDelivery(delivery: Delivery): Promise<boolean> {
-    this.assertOpen();
-    return this.deliveries.enqueue(delivery);
+    this.assertOpen(false);
+    return this.writes.writeSoon(() => this.deliveries.enqueue(delivery));
   }
 
   /**
