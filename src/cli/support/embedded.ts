@@ -4,7 +4,7 @@ import type { SchedulerOptions } from '../../github/scheduler/options.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { createLocalArtifactStore } from '../../artifacts/local.js';
 import { loadConfigAgent, type ConfigAgent } from '../../config/agent.js';
@@ -215,8 +215,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
     await controller.start();
     closers.push(() => controller.stop());
     // Each component's first pass over a big store runs its first slice as it starts: one turn of the
-    // event loop each, not all of them in one continuation.
-    await nextTurn();
+    // event loop each, not all of them in one continuation. A plain setImmediate, not time-slice.ts's
+    // nextTurn: start-up must not queue behind the passes it has just started.
+    await yieldToLoop();
     closers.push(startMetricsGathering(createControllerMetrics({ registry }), informer, { log: log.child({ component: 'controller' }) }));
 
     let liveLogs: LogSource = executor.logs;
@@ -241,19 +242,19 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<EmbeddedSystem>
       reporters: [{ reporter: createGitHubReporter({ github, config, listJobs: crierJobs.list }), workers: 5 }],
     });
     closers.push(() => crier.close());
-    await nextTurn();
+    await yieldToLoop();
 
     const sinker = createSinker({
       store, informer, config, log: log.child({ component: 'sinker' }), executor: sinkerCleanupFromExecutor(executor), registry,
     });
     sinker.start();
     closers.push(() => sinker.stop());
-    await nextTurn();
+    await yieldToLoop();
 
     const horologium = createHorologium({ store, config, log: log.child({ component: 'horologium' }) });
     horologium.start();
     closers.push(() => horologium.stop());
-    await nextTurn();
+    await yieldToLoop();
 
     // In-repo config (.prow.yaml) is read from bare mirrors by trigger and tide alike: one reader, one cache.
     const mergedTrees = createMergedTreeReader({ cacheDir: join(dataDir, 'inrepoconfig'), remoteFor: (org, repo) => rewriteUrl(`https://github.com/${org}/${repo}.git`, rewrites) });
